@@ -1,0 +1,430 @@
+package io.runlake.client;
+
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.Layout;
+import io.runlake.format.Names;
+import io.runlake.format.RunEnd;
+import io.runlake.format.RunEvent;
+import io.runlake.format.RunStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The write path of one process's part of a run. */
+final class DefaultRun implements Run {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRun.class);
+    /** Metric keys starting with this are written by RunLake itself. */
+    static final String RESERVED_PREFIX = "runlake/";
+    static final String HEARTBEAT_KEY = "runlake/heartbeat";
+    private static final int MAX_KEYS = 100_000;
+
+    private final Tracker tracker;
+    private final DurableWriter out;
+    private final TrackerOptions options;
+    private final String experiment;
+    private final String runId;
+    private final String writerId;
+    private final int worker;
+    private final MetricBuffer buffer;
+    private final ConcurrentHashMap<String, Integer> keyIds = new ConcurrentHashMap<>();
+    private final List<String> keyNames = new CopyOnWriteArrayList<>();
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private final ScheduledExecutorService writer;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final Object endLock = new Object();
+    private final long startedNanos = System.nanoTime();
+    private volatile RunStatus status;
+    private long seq;
+    private long shardsWritten;
+    private long lastShardMs = System.currentTimeMillis();
+
+    DefaultRun(Tracker tracker, DurableWriter out, TrackerOptions options, String experiment, String runId, String writerId,
+               int worker, Map<String, Object> initialParams) {
+        this.tracker = tracker;
+        this.out = out;
+        this.options = options;
+        this.experiment = experiment;
+        this.runId = runId;
+        this.writerId = writerId;
+        this.worker = worker;
+        this.params.putAll(initialParams);
+        int pages = options.pages();
+        this.buffer = new MetricBuffer(options.pageCapacity(), pages, pages / 2, this::requestFlush);
+        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "runlake-writer-" + runId.substring(20) + "-w" + worker);
+            t.setDaemon(true);
+            return t;
+        });
+        long every = options.flushInterval().toMillis();
+        writer.scheduleWithFixedDelay(this::periodicFlush, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String id() {
+        return runId;
+    }
+
+    @Override
+    public String experiment() {
+        return experiment;
+    }
+
+    @Override
+    public int worker() {
+        return worker;
+    }
+
+    String writerId() {
+        return writerId;
+    }
+
+    // ---- params and tags -------------------------------------------------------------------------
+
+    @Override
+    public Run logParam(String name, Object value) {
+        return logParams(Map.of(Names.requireKey("param name", name), value == null ? nullParam(name) : value));
+    }
+
+    private static Object nullParam(String name) {
+        throw new IllegalArgumentException("param '" + name + "' has a null value");
+    }
+
+    @Override
+    public Run logParams(Map<String, ?> newParams) {
+        requireOpen("log params");
+        Map<String, Object> fresh = new LinkedHashMap<>();
+        synchronized (params) {
+            for (Map.Entry<String, ?> e : newParams.entrySet()) {
+                String name = Names.requireKey("param name", e.getKey());
+                Object value = ParamValues.normalise(name, e.getValue());
+                Object old = params.get(name);
+                if (old != null) {
+                    if (!ParamValues.same(old, value)) {
+                        throw new IllegalArgumentException("param '" + name + "' is already " + old + " in run " + runId
+                                + "; params are immutable, cannot change it to " + value);
+                    }
+                    continue;
+                }
+                fresh.put(name, value);
+            }
+            params.putAll(fresh);
+        }
+        if (!fresh.isEmpty()) {
+            writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.PARAMS, experiment, runId, worker, writerId,
+                    System.currentTimeMillis(), fresh, null, null, null));
+        }
+        return this;
+    }
+
+    @Override
+    public Run setTag(String name, String value) {
+        requireOpen("set tags");
+        Names.requireKey("tag name", name);
+        Names.requireTagValue(name, value);
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(name, value);
+        writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.TAGS, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), null, t, null, null));
+        return this;
+    }
+
+    @Override
+    public Run deleteTag(String name) {
+        requireOpen("delete tags");
+        Names.requireKey("tag name", name);
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(name, null);
+        writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.TAGS, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), null, t, null, null));
+        return this;
+    }
+
+    void writeEvent(RunEvent event) {
+        byte[] json = Json.write(event);
+        writer.execute(() -> out.write(Layout.event(experiment, runId, worker, writerId, nextSeq()), json));
+    }
+
+    private synchronized long nextSeq() {
+        return seq++;
+    }
+
+    // ---- metrics: the hot path -----------------------------------------------------------------
+
+    @Override
+    public void log(String key, double value) {
+        add(keyId(key), -1, value);
+    }
+
+    @Override
+    public void log(String key, double value, long step) {
+        if (step < 0) throw new IllegalArgumentException("step of metric '" + key + "' is negative: " + step);
+        add(keyId(key), step, value);
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> values, long step) {
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            log(e.getKey(), Objects.requireNonNull(e.getValue(), () -> "metric '" + e.getKey() + "' has a null value").doubleValue(), step);
+        }
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> values) {
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            log(e.getKey(), Objects.requireNonNull(e.getValue(), () -> "metric '" + e.getKey() + "' has a null value").doubleValue());
+        }
+    }
+
+    private void add(int key, long step, double value) {
+        if (status != null) {
+            throw new IllegalStateException("run " + runId + " has ended (" + status + "); cannot log '" + keyNames.get(key) + "'");
+        }
+        buffer.add(key, step, System.currentTimeMillis(), value);
+    }
+
+    private int keyId(String key) {
+        Integer id = keyIds.get(key);
+        return id != null ? id : register(key, false);
+    }
+
+    private synchronized int register(String key, boolean internal) {
+        Integer id = keyIds.get(key);
+        if (id != null) return id;
+        Names.requireKey("metric key", key);
+        if (!internal && key.startsWith(RESERVED_PREFIX)) {
+            throw new IllegalArgumentException("metric key '" + key + "' uses the reserved prefix '" + RESERVED_PREFIX + "'");
+        }
+        if (keyNames.size() >= MAX_KEYS) {
+            throw new IllegalArgumentException("run " + runId + " already has " + MAX_KEYS + " metric keys; cannot add '" + key + "'");
+        }
+        int next = keyNames.size();
+        keyNames.add(key);
+        buffer.ensureKeys(next + 1);
+        keyIds.put(key, next);
+        return next;
+    }
+
+    // ---- background writing --------------------------------------------------------------------
+
+    private void requestFlush() {
+        if (flushQueued.compareAndSet(false, true)) {
+            try {
+                writer.execute(() -> {
+                    flushQueued.set(false);
+                    writeShard();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushQueued.set(false);
+            }
+        }
+    }
+
+    private void periodicFlush() {
+        try {
+            long now = System.currentTimeMillis();
+            if (status == null && now - lastShardMs >= options.heartbeatInterval().toMillis()) {
+                buffer.add(register(HEARTBEAT_KEY, true), -1, now, (System.nanoTime() - startedNanos) / 1e9);
+            }
+            writeShard();
+        } catch (RuntimeException e) {
+            LOG.error("RunLake: background flush of run {} failed", runId, e);
+        }
+    }
+
+    /** Runs on the writer thread only. */
+    private void writeShard() {
+        List<MetricPage> pages = buffer.drain();
+        if (pages.isEmpty()) return;
+        byte[] shard;
+        try {
+            shard = ShardEncoder.encode(new ShardEncoder.Batch(experiment, runId, worker, pages, List.copyOf(keyNames)));
+        } finally {
+            buffer.recycle(pages);
+        }
+        out.write(Layout.metricShard(experiment, runId, worker, writerId, nextSeq()), shard);
+        shardsWritten++;
+        lastShardMs = System.currentTimeMillis();
+    }
+
+    @Override
+    public void flush() {
+        Future<?> f = writer.submit(this::writeShard);
+        await(f, "flush");
+    }
+
+    // ---- artifacts -----------------------------------------------------------------------------
+
+    @Override
+    public ArtifactRef logArtifact(Path path) {
+        return logArtifact(path, path.getFileName().toString());
+    }
+
+    @Override
+    public ArtifactRef logArtifact(Path path, String name) {
+        requireOpen("log artifacts");
+        Names.requireKey("artifact name", name);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("artifact " + path + (Files.exists(path) ? " is not a regular file" : " does not exist"));
+        }
+        // Copy while hashing: what is uploaded is exactly what was hashed, even if the caller rewrites the file next.
+        Path staging = out.spill().dir().resolve("_staging");
+        Path tmp = staging.resolve(UUID.randomUUID() + ".part");
+        String sha;
+        long size;
+        try {
+            Files.createDirectories(staging);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(path), md);
+                 OutputStream os = Files.newOutputStream(tmp)) {
+                size = in.transferTo(os);
+            }
+            sha = HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new TrackerException("cannot read artifact " + path + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String blobKey = Layout.artifactBlob(sha);
+        Path staged = out.spill().dir().resolve(blobKey);
+        try {
+            Files.createDirectories(staged.getParent());
+            Files.move(tmp, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new TrackerException("cannot stage artifact " + path + " in " + staging + ": " + e.getMessage(), e);
+        }
+        ArtifactRef ref = new ArtifactRef(name, sha, size, blobKey, false);
+        writer.execute(() -> out.pushStaged(blobKey, staged));
+        writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.ARTIFACT, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), null, null, new RunEvent.Artifact(name, sha, size, blobKey, false), null));
+        return ref;
+    }
+
+    @Override
+    public ArtifactRef logArtifactReference(String name, URI uri, String sha256, long size) {
+        requireOpen("log artifacts");
+        Names.requireKey("artifact name", name);
+        Objects.requireNonNull(uri, "artifact reference uri");
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 '" + sha256 + "' of artifact '" + name + "' is not 64 lower-case hex digits");
+        }
+        if (size < 0) throw new IllegalArgumentException("size of artifact '" + name + "' is negative: " + size);
+        ArtifactRef ref = new ArtifactRef(name, sha256, size, uri.toString(), true);
+        writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.ARTIFACT, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), null, null, new RunEvent.Artifact(name, sha256, size, uri.toString(), true), null));
+        return ref;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    @Override
+    public void finish() {
+        end(RunStatus.FINISHED, null);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        end(RunStatus.FAILED, error);
+    }
+
+    @Override
+    public void kill() {
+        end(RunStatus.KILLED, null);
+    }
+
+    @Override
+    public void close() {
+        end(RunStatus.FINISHED, null);
+    }
+
+    @Override
+    public RunStatus status() {
+        return status;
+    }
+
+    @Override
+    public long droppedPoints() {
+        return buffer.dropped();
+    }
+
+    void end(RunStatus endStatus, Throwable error) {
+        synchronized (endLock) {
+            if (status != null) return;
+            status = endStatus;
+        }
+        RunEnd.ErrorInfo info = null;
+        if (error != null) {
+            StringWriter sw = new StringWriter();
+            error.printStackTrace(new PrintWriter(sw));
+            info = new RunEnd.ErrorInfo(error.getClass().getName(), String.valueOf(error.getMessage()), sw.toString());
+        }
+        RunEnd.ErrorInfo finalInfo = info;
+        Future<?> f = writer.submit(() -> {
+            writeShard();
+            RunEnd end = new RunEnd(FormatVersion.CURRENT, RunEnd.KIND, experiment, runId, worker, writerId, endStatus.name(),
+                    System.currentTimeMillis(), finalInfo, buffer.added(), buffer.dropped(), shardsWritten);
+            out.write(Layout.endManifest(experiment, runId, worker, writerId), Json.write(end));
+        });
+        writer.shutdown();
+        await(f, "end");
+        if (buffer.dropped() > 0) {
+            LOG.warn("RunLake: run {} dropped {} points because the buffer was full", runId, buffer.dropped());
+        }
+        tracker.runEnded(this);
+    }
+
+    private void await(Future<?> f, String what) {
+        try {
+            f.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("RunLake: {} of run {} is still writing after {}; continuing in the background", what, runId, options.closeTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.error("RunLake: {} of run {} failed", what, runId, e.getCause());
+        }
+    }
+
+    private void requireOpen(String action) {
+        if (status != null) {
+            throw new IllegalStateException("run " + runId + " has ended (" + status + "); cannot " + action);
+        }
+    }
+
+    Map<String, Object> paramsSnapshot() {
+        synchronized (params) {
+            return new LinkedHashMap<>(params);
+        }
+    }
+
+    List<String> keyNamesSnapshot() {
+        return new ArrayList<>(keyNames);
+    }
+}

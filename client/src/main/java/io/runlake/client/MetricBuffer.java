@@ -1,0 +1,101 @@
+package io.runlake.client;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bounded in-memory buffer between the training thread and the background writer. A fixed pool of
+ * pages is allocated up front; {@link #add} copies one point into the current page under a short lock
+ * and never allocates or blocks. When every page is waiting to be written, new points are dropped and
+ * counted (FORMAT.md and README, "Full buffer policy"): the training loop never stalls on storage.
+ */
+final class MetricBuffer {
+    private final ArrayDeque<MetricPage> free = new ArrayDeque<>();
+    private final ArrayDeque<MetricPage> filled = new ArrayDeque<>();
+    private final int flushPages;
+    private final Runnable onFlushNeeded;
+    private MetricPage current;
+    private long[] nextStep = new long[64];
+    private long added;
+    private long dropped;
+
+    MetricBuffer(int pageCapacity, int pages, int flushPages, Runnable onFlushNeeded) {
+        if (pages < 2) throw new IllegalArgumentException("buffer needs at least 2 pages");
+        for (int i = 0; i < pages; i++) free.add(new MetricPage(pageCapacity));
+        this.flushPages = Math.max(1, Math.min(flushPages, pages - 1));
+        this.onFlushNeeded = onFlushNeeded;
+    }
+
+    /** Makes room for step counters of keys 0..keys-1. */
+    synchronized void ensureKeys(int keys) {
+        if (keys > nextStep.length) nextStep = java.util.Arrays.copyOf(nextStep, Math.max(keys, nextStep.length * 2));
+    }
+
+    /**
+     * Adds a point. A negative {@code step} means "the next step of this key": one past the highest step
+     * logged for it so far.
+     *
+     * @return false if the point was dropped because the buffer is full
+     */
+    boolean add(int key, long step, long timestamp, double value) {
+        boolean signal = false;
+        synchronized (this) {
+            long[] steps = nextStep;
+            if (step < 0) {
+                step = steps[key];
+            }
+            if (step >= steps[key]) steps[key] = step + 1;
+            MetricPage p = current;
+            if (p == null) {
+                p = free.poll();
+                if (p == null) {
+                    dropped++;
+                    return false;
+                }
+                current = p;
+            }
+            int n = p.size;
+            p.keys[n] = key;
+            p.steps[n] = step;
+            p.timestamps[n] = timestamp;
+            p.values[n] = value;
+            p.size = n + 1;
+            added++;
+            if (n + 1 == p.keys.length) {
+                filled.add(p);
+                current = null;
+                signal = filled.size() == flushPages;
+            }
+        }
+        if (signal) onFlushNeeded.run();
+        return true;
+    }
+
+    /** Takes every page holding points, including the partly filled current one. */
+    synchronized List<MetricPage> drain() {
+        List<MetricPage> out = new ArrayList<>(filled);
+        filled.clear();
+        if (current != null && current.size > 0) {
+            out.add(current);
+            current = null;
+        }
+        return out;
+    }
+
+    /** Returns written pages to the pool. */
+    synchronized void recycle(List<MetricPage> pages) {
+        for (MetricPage p : pages) {
+            p.size = 0;
+            free.add(p);
+        }
+    }
+
+    synchronized long added() {
+        return added;
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+}

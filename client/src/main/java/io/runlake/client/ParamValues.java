@@ -1,0 +1,35 @@
+package io.runlake.client;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/** Params are strings, numbers or booleans (FORMAT.md, "Params"). */
+final class ParamValues {
+    private ParamValues() {}
+
+    static Object normalise(String name, Object value) {
+        if (value == null) throw new IllegalArgumentException("param '" + name + "' has a null value");
+        if (value instanceof String s) {
+            if (s.length() > 5000) throw new IllegalArgumentException("param '" + name + "' is longer than 5000 characters");
+            return s;
+        }
+        if (value instanceof Boolean) return value;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float || value instanceof Double) return ((Number) value).doubleValue();
+        if (value instanceof BigInteger || value instanceof BigDecimal) return value;
+        if (value instanceof Enum<?> e) return e.name();
+        if (value instanceof CharSequence cs) return cs.toString();
+        throw new IllegalArgumentException("param '" + name + "' has type " + value.getClass().getName()
+                + "; params must be strings, numbers or booleans");
+    }
+
+    static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0
+                    || Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+        }
+        return a.equals(b);
+    }
+}

@@ -1,0 +1,117 @@
+package io.runlake.client;
+
+import io.runlake.store.ObjectConflictException;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Objects that could not be written to the store wait here, laid out under their own keys, until the
+ * store is reachable again. One folder per store URI, so a later process (or {@code runlake}) pushes what
+ * a crashed one left behind. Upload is put-if-absent and idempotent, so pushing twice is harmless.
+ */
+final class Spill {
+    private static final Logger LOG = LoggerFactory.getLogger(Spill.class);
+
+    private final Path dir;
+
+    Spill(Path spillRoot, String storeUri) {
+        this.dir = spillRoot.resolve(hash(storeUri));
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    void put(String key, byte[] data) throws IOException {
+        Path target = dir.resolve(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
+        Files.write(tmp, data);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    void putFile(String key, Path file) throws IOException {
+        Path target = dir.resolve(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
+        Files.copy(file, tmp);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    boolean isEmpty() {
+        return pending().isEmpty();
+    }
+
+    List<Path> pending() {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Uploads every spilled object; stops at the first store failure.
+     *
+     * @return the number of objects still waiting
+     */
+    int drain(ObjectStore store) {
+        List<Path> pending = pending();
+        int left = pending.size();
+        for (Path p : pending) {
+            String key = dir.relativize(p).toString().replace('\\', '/');
+            try {
+                if (Files.size(p) > 8L * 1024 * 1024) {
+                    if (!store.putFileIfAbsent(key, p) && store.head(key).map(i -> {
+                        try {
+                            return i.size() != Files.size(p);
+                        } catch (IOException e) {
+                            return true;
+                        }
+                    }).orElse(true)) {
+                        throw new ObjectConflictException(key);
+                    }
+                } else {
+                    store.putIfAbsentIdempotent(key, Files.readAllBytes(p));
+                }
+                Files.delete(p);
+                left--;
+            } catch (ObjectConflictException e) {
+                LOG.error("RunLake: spilled object {} conflicts with what is in {}; kept in {}", key, store.uri(), p);
+                left--;
+            } catch (StoreException e) {
+                return left;
+            } catch (IOException e) {
+                LOG.warn("RunLake: cannot read spilled object {}: {}", p, e.toString());
+                return left;
+            }
+        }
+        return left;
+    }
+
+    private static String hash(String uri) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

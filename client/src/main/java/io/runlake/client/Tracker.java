@@ -1,0 +1,239 @@
+package io.runlake.client;
+
+import io.runlake.format.FormatMarker;
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.Layout;
+import io.runlake.format.Names;
+import io.runlake.format.RunIds;
+import io.runlake.format.RunStart;
+import io.runlake.format.RunStatus;
+import io.runlake.format.WorkerStart;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreException;
+import io.runlake.store.StoreUris;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Entry point of the client: opens a store and starts or joins runs.
+ *
+ * <pre>{@code
+ * try (Tracker tracker = Tracker.open("s3://bucket/team");
+ *      Run run = tracker.newRun("mnist").param("lr", 0.01).start()) {
+ *     run.log("loss", 0.25);
+ * }
+ * }</pre>
+ */
+public final class Tracker implements AutoCloseable {
+    /** Environment variables a launcher sets so that every worker joins the same run. */
+    public static final String ENV_RUN_ID = "RUNLAKE_RUN_ID";
+    public static final String ENV_WORKER = "RUNLAKE_WORKER";
+
+    private final ObjectStore store;
+    private final TrackerOptions options;
+    private final DurableWriter out;
+    private final Set<DefaultRun> open = ConcurrentHashMap.newKeySet();
+    private final Thread shutdownHook;
+    private final List<RunStartHook> startHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Tracker(ObjectStore store, TrackerOptions options) {
+        this.store = store;
+        this.options = options;
+        checkFormat(store);
+        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()));
+        if (options.shutdownHook()) {
+            shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            shutdownHook = null;
+        }
+    }
+
+    /** Opens the store named by {@code RUNLAKE_URI}, or the local folder {@code ./runlake-data}. */
+    public static Tracker open() {
+        return open(StoreUris.defaultUri(), TrackerOptions.defaults());
+    }
+
+    /** Opens {@code s3://bucket/prefix}, {@code file:///path} or a plain local folder path. */
+    public static Tracker open(String uri) {
+        return open(StoreUris.parse(uri), TrackerOptions.defaults());
+    }
+
+    public static Tracker open(URI uri, TrackerOptions options) {
+        return open(StoreUris.open(uri), options);
+    }
+
+    /** Opens a tracker on an already opened store; the tracker closes it. */
+    public static Tracker open(ObjectStore store, TrackerOptions options) {
+        try {
+            return new Tracker(store, options);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void checkFormat(ObjectStore store) {
+        try {
+            byte[] marker = store.get(Layout.FORMAT_MARKER).orElse(null);
+            if (marker == null) {
+                store.putIfAbsent(Layout.FORMAT_MARKER, Json.write(new FormatMarker(FormatVersion.CURRENT,
+                        "runlake-client", System.currentTimeMillis())));
+                marker = store.get(Layout.FORMAT_MARKER).orElseThrow();
+            }
+            FormatMarker m = Json.read(marker, FormatMarker.class, Layout.FORMAT_MARKER);
+            FormatVersion.checkReadable(m.formatVersion(), "store " + store.uri());
+        } catch (StoreException e) {
+            throw new TrackerException("cannot open RunLake store " + store.uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI uri() {
+        return store.uri();
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public TrackerOptions options() {
+        return options;
+    }
+
+    /** Adds something that contributes fields to every start manifest (e.g. code version capture). */
+    public Tracker onRunStart(RunStartHook hook) {
+        startHooks.add(hook);
+        return this;
+    }
+
+    /** Contributes sections to a start manifest before it is written. */
+    @FunctionalInterface
+    public interface RunStartHook {
+        void contribute(RunSpec spec, Map<String, Object> environment, Map<String, Object> code);
+    }
+
+    public RunSpec newRun(String experiment) {
+        return new RunSpec(this, Names.requireExperiment(experiment));
+    }
+
+    public Run startRun(String experiment) {
+        return newRun(experiment).start();
+    }
+
+    /**
+     * Runs {@code body} inside a new run: FINISHED if it returns, FAILED with the exception if it throws
+     * (the exception is rethrown).
+     */
+    public <T> T run(RunSpec spec, RunBody<T> body) throws Exception {
+        Run run = spec.start();
+        try {
+            T result = body.apply(run);
+            run.finish();
+            return result;
+        } catch (Throwable t) {
+            run.fail(t);
+            throw t;
+        }
+    }
+
+    @FunctionalInterface
+    public interface RunBody<T> {
+        T apply(Run run) throws Exception;
+    }
+
+    Run start(RunSpec spec) {
+        String runId = RunIds.newId();
+        String writerId = RunIds.newId();
+        Map<String, Object> environment = Environment.capture();
+        Map<String, Object> code = new LinkedHashMap<>();
+        for (RunStartHook hook : startHooks) hook.contribute(spec, environment, code);
+        RunStart start = new RunStart(FormatVersion.CURRENT, RunStart.KIND, spec.experiment(), runId, spec.name(),
+                spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
+                code.isEmpty() ? null : code);
+        try {
+            if (!store.putIfAbsent(Layout.startManifest(spec.experiment(), runId), Json.write(start))) {
+                throw new TrackerException("run id " + runId + " already exists in " + store.uri());
+            }
+        } catch (StoreException e) {
+            throw new TrackerException("cannot start a run of experiment '" + spec.experiment() + "' in " + store.uri()
+                    + ": " + e.getMessage(), e);
+        }
+        DefaultRun run = new DefaultRun(this, out, options, spec.experiment(), runId, writerId, 0, spec.params());
+        open.add(run);
+        out.write(Layout.runIdPointer(runId), Json.write(Map.of("experiment", spec.experiment(), "run_id", runId)));
+        return run;
+    }
+
+    /**
+     * Joins a run created by another process (distributed training): this process logs as worker
+     * {@code worker}, into shards of its own.
+     */
+    public Run joinRun(String runId, int worker) {
+        RunIds.requireValid(runId);
+        if (worker < 0 || worker > 99_999) throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
+        byte[] pointer;
+        try {
+            pointer = store.get(Layout.runIdPointer(runId)).orElse(null);
+            if (pointer == null) {
+                throw new TrackerException("run " + runId + " not found in " + store.uri());
+            }
+        } catch (StoreException e) {
+            throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
+        }
+        String experiment = String.valueOf(Json.read(pointer, Map.class, Layout.runIdPointer(runId)).get("experiment"));
+        RunStart start = Json.read(store.get(Layout.startManifest(experiment, runId)).orElseThrow(() ->
+                new TrackerException("run " + runId + " has no start manifest in " + store.uri())), RunStart.class,
+                Layout.startManifest(experiment, runId));
+        String writerId = RunIds.newId();
+        WorkerStart ws = new WorkerStart(FormatVersion.CURRENT, WorkerStart.KIND, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), Environment.capture());
+        try {
+            store.putIfAbsent(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
+        } catch (StoreException e) {
+            throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> params = start.params() == null ? Map.of() : start.params();
+        DefaultRun run = new DefaultRun(this, out, options, experiment, runId, writerId, worker, params);
+        open.add(run);
+        return run;
+    }
+
+    void runEnded(DefaultRun run) {
+        open.remove(run);
+    }
+
+    /** Pushes objects left in the local spill (by this or an earlier process); returns how many are still waiting. */
+    public int pushSpill() {
+        return out.drain();
+    }
+
+    private void killOpenRuns() {
+        for (DefaultRun run : List.copyOf(open)) {
+            run.end(RunStatus.KILLED, null);
+        }
+        out.drainFor(options.closeTimeout());
+    }
+
+    /** Ends runs still open as FINISHED, pushes the spill (bounded by the close timeout) and closes the store. */
+    @Override
+    public void close() {
+        for (DefaultRun run : List.copyOf(open)) {
+            run.close();
+        }
+        out.drainFor(options.closeTimeout());
+        out.close();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // JVM already shutting down
+            }
+        }
+        store.close();
+    }
+}

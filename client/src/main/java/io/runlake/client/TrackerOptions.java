@@ -1,0 +1,69 @@
+package io.runlake.client;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Tuning of the write path. Defaults: a shard every 10 s (or sooner when half the buffer is full), a
+ * 32 MiB buffer of 64Ki-point pages, a heartbeat every 60 s, spill folder {@code ~/.runlake/spill}.
+ *
+ * @param flushInterval how often buffered points become a shard
+ * @param bufferBytes memory for buffered points; when it is full, further points are dropped and counted
+ * @param pageCapacity points per buffer page
+ * @param heartbeatInterval a quiet run logs {@code runlake/heartbeat} this often so readers can tell it is alive
+ * @param spillRoot where objects wait while the store is unreachable
+ * @param closeTimeout how long close/finish waits for the last writes before leaving them to the spill
+ * @param shutdownHook record runs still open at JVM exit as KILLED
+ */
+public record TrackerOptions(
+        Duration flushInterval,
+        long bufferBytes,
+        int pageCapacity,
+        Duration heartbeatInterval,
+        Path spillRoot,
+        Duration closeTimeout,
+        boolean shutdownHook) {
+
+    public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
+
+    public TrackerOptions {
+        if (flushInterval.isNegative() || flushInterval.isZero()) throw new IllegalArgumentException("flushInterval must be positive");
+        if (pageCapacity < 16) throw new IllegalArgumentException("pageCapacity must be at least 16");
+        if (bufferBytes < 2 * MetricPage.bytesFor(pageCapacity)) {
+            throw new IllegalArgumentException("bufferBytes " + bufferBytes + " holds fewer than 2 pages of " + pageCapacity + " points");
+        }
+    }
+
+    public static TrackerOptions defaults() {
+        return new TrackerOptions(Duration.ofSeconds(10), DEFAULT_BUFFER_BYTES, 65_536, Duration.ofSeconds(60),
+                Path.of(System.getProperty("user.home"), ".runlake", "spill"), Duration.ofSeconds(30), true);
+    }
+
+    public TrackerOptions withFlushInterval(Duration d) {
+        return new TrackerOptions(d, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook);
+    }
+
+    public TrackerOptions withBuffer(long bytes, int pagePoints) {
+        return new TrackerOptions(flushInterval, bytes, pagePoints, heartbeatInterval, spillRoot, closeTimeout, shutdownHook);
+    }
+
+    public TrackerOptions withHeartbeatInterval(Duration d) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, d, spillRoot, closeTimeout, shutdownHook);
+    }
+
+    public TrackerOptions withSpillRoot(Path p) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, p, closeTimeout, shutdownHook);
+    }
+
+    public TrackerOptions withCloseTimeout(Duration d) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, d, shutdownHook);
+    }
+
+    public TrackerOptions withShutdownHook(boolean on) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, on);
+    }
+
+    int pages() {
+        return (int) Math.max(2, bufferBytes / MetricPage.bytesFor(pageCapacity));
+    }
+}

@@ -1,0 +1,118 @@
+package io.runlake.format;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that builds and parses object keys (FORMAT.md, "Layout"). Keys are relative to the
+ * store root (bucket prefix or folder). Nothing else in RunLake concatenates key strings.
+ */
+public final class Layout {
+    public static final String FORMAT_MARKER = "_runlake/format.json";
+    public static final String RUNS = "runs/";
+    public static final String RUN_IDS = "run-ids/";
+    public static final String ARTIFACTS = "artifacts/sha256/";
+    public static final String LAKE = "lake/";
+    public static final String REPORTS = "reports/";
+
+    public static final String START = "run.json";
+    public static final String SHARD_SUFFIX = ".parquet";
+    public static final String JSON_SUFFIX = ".json";
+
+    private static final Pattern RUN_OBJECT = Pattern.compile(
+            "runs/experiment=([^/]+)/run=([0-9a-z]{26})/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-([0-9a-z]{26})(?:-(\\d{8}))?\\.(json|parquet))");
+
+    private Layout() {}
+
+    public static String experimentSegment(String experiment) {
+        return "experiment=" + Names.escapeSegment(experiment);
+    }
+
+    public static String experimentPrefix(String experiment) {
+        return RUNS + experimentSegment(experiment) + "/";
+    }
+
+    public static String runPrefix(String experiment, String runId) {
+        return experimentPrefix(experiment) + "run=" + runId + "/";
+    }
+
+    /** The start manifest, written once by the process that created the run. */
+    public static String startManifest(String experiment, String runId) {
+        return runPrefix(experiment, runId) + START;
+    }
+
+    /** Tiny pointer object so a run can be found by id alone. */
+    public static String runIdPointer(String runId) {
+        return RUN_IDS + runId + JSON_SUFFIX;
+    }
+
+    public static String workerManifest(String experiment, String runId, int worker, String writerId) {
+        return runPrefix(experiment, runId) + "workers/" + workerWriter(worker, writerId) + JSON_SUFFIX;
+    }
+
+    public static String event(String experiment, String runId, int worker, String writerId, long seq) {
+        return runPrefix(experiment, runId) + "events/" + workerWriter(worker, writerId) + "-" + seq8(seq) + JSON_SUFFIX;
+    }
+
+    public static String metricShard(String experiment, String runId, int worker, String writerId, long seq) {
+        return runPrefix(experiment, runId) + "metrics/" + workerWriter(worker, writerId) + "-" + seq8(seq) + SHARD_SUFFIX;
+    }
+
+    public static String endManifest(String experiment, String runId, int worker, String writerId) {
+        return runPrefix(experiment, runId) + "end/" + workerWriter(worker, writerId) + JSON_SUFFIX;
+    }
+
+    /** Content-addressed artifact blob: artifacts/sha256/ab/abcdef... */
+    public static String artifactBlob(String sha256Hex) {
+        if (!sha256Hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("'" + sha256Hex + "' is not a lower-case hex SHA-256");
+        }
+        return ARTIFACTS + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+    }
+
+    private static String workerWriter(int worker, String writerId) {
+        if (worker < 0 || worker > 99_999) {
+            throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
+        }
+        return "w" + String.format("%05d", worker) + "-" + RunIds.requireValid(writerId);
+    }
+
+    private static String seq8(long seq) {
+        if (seq < 0 || seq > 99_999_999L) {
+            throw new IllegalArgumentException("sequence number " + seq + " is outside 0..99999999");
+        }
+        return String.format("%08d", seq);
+    }
+
+    /** The kinds of object under runs/. */
+    public enum RunObjectKind { START, WORKER, EVENT, SHARD, END }
+
+    /** A parsed key under runs/. */
+    public record RunObject(String experiment, String runId, RunObjectKind kind, int worker, String writerId, long seq) {}
+
+    public static Optional<RunObject> parseRunObject(String key) {
+        Matcher m = RUN_OBJECT.matcher(key);
+        if (!m.matches()) return Optional.empty();
+        String experiment = Names.unescapeSegment(m.group(1));
+        String runId = m.group(2);
+        if (m.group(3).equals(START)) {
+            return Optional.of(new RunObject(experiment, runId, RunObjectKind.START, 0, null, -1));
+        }
+        String folder = m.group(4);
+        String ext = m.group(8);
+        boolean hasSeq = m.group(7) != null;
+        RunObjectKind kind;
+        switch (folder) {
+            case "workers" -> kind = RunObjectKind.WORKER;
+            case "events" -> kind = RunObjectKind.EVENT;
+            case "metrics" -> kind = RunObjectKind.SHARD;
+            default -> kind = RunObjectKind.END;
+        }
+        boolean wantsSeq = kind == RunObjectKind.EVENT || kind == RunObjectKind.SHARD;
+        boolean wantsParquet = kind == RunObjectKind.SHARD;
+        if (wantsSeq != hasSeq || wantsParquet != ext.equals("parquet")) return Optional.empty();
+        return Optional.of(new RunObject(experiment, runId, kind, Integer.parseInt(m.group(5)), m.group(6),
+                hasSeq ? Long.parseLong(m.group(7)) : -1));
+    }
+}

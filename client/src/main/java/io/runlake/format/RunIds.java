@@ -1,0 +1,66 @@
+package io.runlake.format;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+
+/**
+ * Run and writer ids: 26-character ULIDs (48-bit millisecond time, 80 random bits, Crockford base32,
+ * lower case). They sort by creation time and are unique without coordination (FORMAT.md, "Identifiers").
+ */
+public final class RunIds {
+    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private RunIds() {}
+
+    public static String newId() {
+        return newId(System.currentTimeMillis());
+    }
+
+    static String newId(long millis) {
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        char[] out = new char[26];
+        long time = millis;
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        // 80 random bits -> 16 base32 chars
+        long hi = 0;
+        for (int i = 0; i < 5; i++) hi = (hi << 8) | (random[i] & 0xff);
+        long lo = 0;
+        for (int i = 5; i < 10; i++) lo = (lo << 8) | (random[i] & 0xff);
+        for (int i = 25; i >= 18; i--) { out[i] = ALPHABET[(int) (lo & 31)]; lo >>>= 5; }
+        for (int i = 17; i >= 10; i--) { out[i] = ALPHABET[(int) (hi & 31)]; hi >>>= 5; }
+        return new String(out);
+    }
+
+    public static boolean isValid(String id) {
+        if (id == null || id.length() != 26) return false;
+        for (int i = 0; i < 26; i++) {
+            if (indexOf(id.charAt(i)) < 0) return false;
+        }
+        return indexOf(id.charAt(0)) <= 7;
+    }
+
+    public static String requireValid(String id) {
+        if (!isValid(id)) {
+            throw new IllegalArgumentException("run id '" + id + "' is not a RunLake id (26 lower-case Crockford base32 characters)");
+        }
+        return id;
+    }
+
+    /** The creation time encoded in an id. */
+    public static Instant timeOf(String id) {
+        requireValid(id);
+        long t = 0;
+        for (int i = 0; i < 10; i++) t = (t << 5) | indexOf(id.charAt(i));
+        return Instant.ofEpochMilli(t);
+    }
+
+    private static int indexOf(char c) {
+        for (int i = 0; i < ALPHABET.length; i++) if (ALPHABET[i] == c) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,225 @@
+package io.runlake.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A local folder laid out exactly like the bucket. Put-if-absent writes the bytes to a temporary file in
+ * {@code .runlake-tmp/}, fsyncs it, then hard-links it into place: {@code link(2)} fails atomically when
+ * the target exists, so no reader ever sees a partial object and no object is ever replaced.
+ */
+public final class FileObjectStore implements ObjectStore {
+    static final String TMP_DIR = ".runlake-tmp";
+
+    private final Path root;
+    private final URI uri;
+
+    public FileObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.uri = this.root.toUri();
+        try {
+            Files.createDirectories(this.root.resolve(TMP_DIR));
+        } catch (AccessDeniedException e) {
+            throw new StoreException("cannot create RunLake folder " + this.root + ": permission denied", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create RunLake folder " + this.root + ": " + e, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public URI uri() {
+        return uri;
+    }
+
+    private Path pathOf(String key) {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw new IllegalArgumentException("invalid object key '" + key + "'");
+        }
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root) || p.equals(root) || root.relativize(p).startsWith(TMP_DIR)) {
+            throw new IllegalArgumentException("object key '" + key + "' escapes the store root");
+        }
+        return p;
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) {
+        return commit(key, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+        });
+    }
+
+    @Override
+    public boolean putFileIfAbsent(String key, Path file) {
+        return commit(key, tmp -> {
+            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        });
+    }
+
+    private interface TmpWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    private boolean commit(String key, TmpWriter writer) {
+        Path target = pathOf(key);
+        if (Files.exists(target)) return false;
+        Path tmp = root.resolve(TMP_DIR).resolve(UUID.randomUUID() + ".tmp");
+        try {
+            writer.write(tmp);
+            Files.createDirectories(target.getParent());
+            try {
+                Files.createLink(target, tmp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                // File systems without hard links: rename without replace (checked, not atomic; see FORMAT.md).
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    return true;
+                } catch (FileAlreadyExistsException e2) {
+                    return false;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new StoreException("cannot write " + key + ": " + e.getMessage() + " does not exist", e);
+        } catch (AccessDeniedException e) {
+            throw new StoreException("cannot write " + key + " under " + root + ": permission denied", e);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot write " + key + " under " + root + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover temp file is invisible to readers and harmless
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(Files.readAllBytes(pathOf(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        try {
+            return Optional.of(Files.newInputStream(pathOf(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> download(String key, Path target) {
+        Path source = pathOf(key);
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            return head(key);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot download " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        Path p = pathOf(key);
+        try {
+            return Optional.of(info(key, Files.readAttributes(p, BasicFileAttributes.class)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot stat " + key + ": " + e, e);
+        }
+    }
+
+    private static ObjectInfo info(String key, BasicFileAttributes a) {
+        // Objects are immutable, so size + modification time identify a version.
+        String etag = Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().toMillis());
+        return new ObjectInfo(key, a.size(), etag, a.lastModifiedTime().toInstant());
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        // Walk from the deepest existing folder that covers the prefix.
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) return List.of();
+        List<ObjectInfo> out = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(start)) {
+            walk.forEach(p -> {
+                String key = root.relativize(p).toString().replace('\\', '/');
+                if (key.startsWith(TMP_DIR) || !key.startsWith(prefix)) return;
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    if (a.isRegularFile()) out.add(info(key, a));
+                } catch (NoSuchFileException e) {
+                    // deleted while listing
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new StoreUnavailableException("cannot list " + prefix + " under " + root + ": " + e, e);
+        }
+        out.sort((a, b) -> a.key().compareTo(b.key()));
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(pathOf(key));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot delete " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+        return uri.toString();
+    }
+
+}

@@ -1,0 +1,17 @@
+package io.runlake.client;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The integration suite on the {@code file:} store. */
+class FileStoreClientTest extends ClientSuite {
+    @Override
+    protected URI newStoreUri(String name) {
+        try {
+            return Files.createDirectories(tmp.resolve("stores").resolve(name)).toUri();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
