@@ -1,0 +1,2 @@
+package io.runlake.functions;
+class Placeholder {}

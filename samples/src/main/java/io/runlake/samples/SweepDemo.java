@@ -1,0 +1,340 @@
+package io.runlake.samples;
+
+import io.runlake.client.Run;
+import io.runlake.client.RunSpec;
+import io.runlake.client.Tracker;
+import io.runlake.format.Layout;
+import io.runlake.format.RunStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hyperparameter sweep of a small MLP on two interleaved spirals, tracked with RunLake: one parent
+ * run, a grid of child runs, one child that diverges (recorded FAILED, the sweep goes on) and one child
+ * trained data-parallel by two workers that each log into the same run.
+ */
+public final class SweepDemo {
+    public static final String EXPERIMENT = "spirals";
+
+    static final int POINTS_PER_CLASS = 1500;
+    static final double TURNS = 1.25;
+    static final double NOISE = 0.05;
+    static final long DATA_SEED = 42;
+    static final double VALIDATION_FRACTION = 0.25;
+    static final double MOMENTUM = 0.9;
+    /** Name of the child run whose learning rate is far too high. */
+    public static final String DIVERGING_RUN = "lr-too-high";
+    /** Name of the child run trained by two workers. */
+    public static final String DATA_PARALLEL_RUN = "data-parallel-2w";
+    private static final long ALL_REDUCE_TIMEOUT_MS = 60_000;
+
+    private SweepDemo() {}
+
+    /** One trial of the sweep. */
+    record Trial(String name, TrainConfig config, int workers) {}
+
+    /** What happened to one run. {@code valAccuracy} is NaN when the run did not get through an epoch. */
+    public record RunResult(String runId, String name, RunStatus status, int workers, Map<String, Object> params,
+                            double valAccuracy, String error, Duration elapsed) {}
+
+    /** The outcome of the whole sweep. */
+    public record Summary(URI storeUri, String experiment, RunResult parent, List<RunResult> children, Duration elapsed) {
+        public int totalRuns() {
+            return 1 + children.size();
+        }
+
+        public long count(RunStatus status) {
+            return (parent.status() == status ? 1 : 0) + children.stream().filter(r -> r.status() == status).count();
+        }
+
+        /** The finished child with the highest final validation accuracy. */
+        public Optional<RunResult> best() {
+            return children.stream()
+                    .filter(r -> r.status() == RunStatus.FINISHED && !Double.isNaN(r.valAccuracy()))
+                    .max(Comparator.comparingDouble(RunResult::valAccuracy));
+        }
+
+        /** Where the experiment's runs are stored: {@code <store>/runs/experiment=<name>/}. */
+        public String experimentLocation() {
+            String root = storeUri.toString();
+            return (root.endsWith("/") ? root : root + "/") + Layout.experimentPrefix(experiment);
+        }
+    }
+
+    /** The trials: a 12-point grid, a diverging run and a data-parallel run. */
+    static List<Trial> trials() {
+        List<Trial> trials = new ArrayList<>();
+        double[] learningRates = {0.03, 0.1, 0.3};
+        int[] hiddenUnits = {16, 32};
+        int[] batchSizes = {16, 64};
+        long seed = 1;
+        for (double lr : learningRates) {
+            for (int hidden : hiddenUnits) {
+                for (int batch : batchSizes) {
+                    int epochs = batch == 16 ? 25 : 40;
+                    TrainConfig c = new TrainConfig(lr, hidden, 1, batch, epochs, MOMENTUM, seed++);
+                    trials.add(new Trial(String.format(Locale.ROOT, "lr%s-h%d-b%d", fmt(lr), hidden, batch), c, 1));
+                }
+            }
+        }
+        // In the middle of the sweep, so the demo shows the sweep carrying on after a failure.
+        trials.add(6, new Trial(DIVERGING_RUN, new TrainConfig(50, 16, 1, 32, 25, MOMENTUM, seed++), 1));
+        trials.add(new Trial(DATA_PARALLEL_RUN, new TrainConfig(0.1, 32, 1, 32, 40, MOMENTUM, seed), 2));
+        return trials;
+    }
+
+    public static Summary run(Tracker tracker, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED);
+        List<Trial> trials = trials();
+        out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
+        out.printf("data: two spirals, %d training and %d validation points; model: MLP with tanh hidden layer, SGD with momentum%n",
+                data.train().size(), data.validation().size());
+
+        RunSpec parentSpec = tracker.newRun(EXPERIMENT).name("sweep")
+                .params(dataParams(data))
+                .param("trials", trials.size())
+                .tag("kind", "sweep")
+                .tag("model", "mlp");
+        Run[] parentRun = new Run[1];
+        List<RunResult> children = tracker.run(parentSpec, parent -> {
+            parentRun[0] = parent;
+            out.printf("parent run %s (sweep of %d trials)%n", parent.id(), trials.size());
+            List<RunResult> results = new ArrayList<>();
+            double best = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < trials.size(); i++) {
+                Trial trial = trials.get(i);
+                RunResult r = trial.workers() == 1
+                        ? runTrial(tracker, parent.id(), trial, data)
+                        : runDataParallel(tracker, parent.id(), trial, data);
+                results.add(r);
+                out.println(line(i + 1, trials.size(), r));
+                if (r.status() == RunStatus.FINISHED && r.valAccuracy() > best) {
+                    best = r.valAccuracy();
+                    parent.setTag("best_run", r.runId());
+                    parent.setTag("best_run_name", r.name());
+                }
+                parent.log("sweep/best_val_accuracy", best, i);
+                parent.log("sweep/trial_val_accuracy", Double.isNaN(r.valAccuracy()) ? 0 : r.valAccuracy(), i);
+            }
+            return results;
+        });
+
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        RunResult parent = new RunResult(parentRun[0].id(), "sweep", parentRun[0].status(), 1, parentSpec.params(),
+                Double.NaN, null, elapsed);
+        Summary summary = new Summary(tracker.uri(), EXPERIMENT, parent, List.copyOf(children), elapsed);
+        printSummary(summary, out);
+        return summary;
+    }
+
+    private static RunResult runTrial(Tracker tracker, String parentId, Trial trial, Dataset.Split data) throws InterruptedException {
+        long t0 = System.nanoTime();
+        RunSpec spec = childSpec(tracker, parentId, trial, data);
+        Run[] started = new Run[1];
+        double[] lastVal = {Double.NaN};
+        try {
+            tracker.run(spec, run -> {
+                started[0] = run;
+                Trainer.Result result = Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
+                    logEpoch(run, stats);
+                    lastVal[0] = stats.valAccuracy();
+                });
+                logModel(run, result.model());
+                return result;
+            });
+            return result(started[0], trial, spec, lastVal[0], null, t0);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // tracker.run has recorded the run as FAILED; the sweep goes on with the next trial.
+            if (started[0] == null) throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
+            return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
+        }
+    }
+
+    /**
+     * Worker 0 (this thread) starts the run; worker 1 (another thread, with a tracker of its own as if it
+     * were another process) joins it. Each trains on half of the training data; gradients are averaged
+     * every step, so both keep identical weights. Each worker logs its own metrics.
+     */
+    private static RunResult runDataParallel(Tracker tracker, String parentId, Trial trial, Dataset.Split data)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        int workers = trial.workers();
+        RunSpec spec = childSpec(tracker, parentId, trial, data);
+        Run[] started = new Run[1];
+        double[] lastVal = {Double.NaN};
+        try {
+            tracker.run(spec, run -> {
+                started[0] = run;
+                int paramCount = new Mlp(trial.config().layerSizes(data.train().features()), 0).parameterCount();
+                AllReduce allReduce = new AllReduce(workers, paramCount, ALL_REDUCE_TIMEOUT_MS);
+                List<CompletableFuture<Void>> others = new ArrayList<>();
+                for (int w = 1; w < workers; w++) {
+                    others.add(startWorker(tracker, run.id(), w, workers, trial, data, allReduce));
+                }
+                Trainer.Result result;
+                try {
+                    result = Trainer.train(trial.config(), data.train().shard(0, workers), data.validation(), 0,
+                            allReduce.forWorker(0), stats -> {
+                                logEpoch(run, stats);
+                                lastVal[0] = stats.valAccuracy();
+                            });
+                } catch (Exception e) {
+                    allReduce.abort();
+                    // If this worker was only released because another one failed, report the real failure.
+                    if (e instanceof AllReduce.AbortedException) {
+                        Exception other = workerFailure(others, 5_000);
+                        if (other != null) throw other;
+                    }
+                    throw e;
+                }
+                Exception other = workerFailure(others, ALL_REDUCE_TIMEOUT_MS);
+                if (other != null) throw other;
+                logModel(run, result.model()); // replicas are identical; worker 0 saves the model
+                return result;
+            });
+            return result(started[0], trial, spec, lastVal[0], null, t0);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (started[0] == null) throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
+            return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
+        }
+    }
+
+    /** A worker that joins run {@code runId} through its own tracker, as a separate process would. */
+    private static CompletableFuture<Void> startWorker(Tracker tracker, String runId, int worker, int workers, Trial trial,
+                                                       Dataset.Split data, AllReduce allReduce) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (Tracker own = Tracker.open(tracker.uri(), tracker.options())) {
+                Run run = own.joinRun(runId, worker);
+                try {
+                    Trainer.train(trial.config(), data.train().shard(worker, workers), data.validation(), worker,
+                            allReduce.forWorker(worker), stats -> logEpoch(run, stats));
+                    run.finish();
+                } catch (Throwable e) {
+                    run.fail(e);
+                    throw e;
+                }
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+                allReduce.abort();
+            }
+        }, "sweep-worker-" + worker);
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    /** Waits for the other workers; returns the first real failure among them (not a mere abort), or null. */
+    private static Exception workerFailure(List<CompletableFuture<Void>> others, long timeoutMs) throws Exception {
+        Exception aborted = null;
+        for (int w = 1; w <= others.size(); w++) {
+            try {
+                others.get(w - 1).get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Exception failure = new IllegalStateException("worker " + w + " failed: " + e.getCause().getMessage(), e.getCause());
+                if (!(e.getCause() instanceof AllReduce.AbortedException)) return failure;
+                if (aborted == null) aborted = failure;
+            }
+        }
+        return aborted;
+    }
+
+    private static RunSpec childSpec(Tracker tracker, String parentId, Trial trial, Dataset.Split data) {
+        RunSpec spec = tracker.newRun(EXPERIMENT).parent(parentId).name(trial.name())
+                .params(trial.config().asParams())
+                .param("workers", trial.workers())
+                .params(dataParams(data))
+                .tag("model", "mlp")
+                .tag("dataset", "spirals");
+        if (trial.workers() > 1) spec.tag("parallelism", "data-parallel");
+        return spec;
+    }
+
+    private static Map<String, Object> dataParams(Dataset.Split data) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("data.points_per_class", POINTS_PER_CLASS);
+        p.put("data.turns", TURNS);
+        p.put("data.noise", NOISE);
+        p.put("data.seed", DATA_SEED);
+        p.put("data.train_size", data.train().size());
+        p.put("data.validation_size", data.validation().size());
+        return p;
+    }
+
+    private static void logEpoch(Run run, Trainer.EpochStats s) {
+        run.log("train/loss", s.trainLoss(), s.epoch());
+        run.log("train/accuracy", s.trainAccuracy(), s.epoch());
+        run.log("val/loss", s.valLoss(), s.epoch());
+        run.log("val/accuracy", s.valAccuracy(), s.epoch());
+    }
+
+    private static void logModel(Run run, Mlp model) throws IOException {
+        Path file = Files.createTempFile("runlake-model-", ".bin");
+        try {
+            Files.write(file, model.toBytes());
+            run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static RunResult result(Run run, Trial trial, RunSpec spec, double valAccuracy, String error, long t0) {
+        return new RunResult(run.id(), trial.name(), run.status(), trial.workers(), spec.params(), valAccuracy, error,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static String line(int i, int n, RunResult r) {
+        Map<String, Object> p = r.params();
+        String hp = String.format(Locale.ROOT, "lr=%-5s hidden=%-3s batch=%-3s epochs=%-3s seed=%-3s workers=%s",
+                p.get("lr"), p.get("hidden_units"), p.get("batch_size"), p.get("epochs"), p.get("seed"), p.get("workers"));
+        String outcome = r.status() == RunStatus.FINISHED
+                ? String.format(Locale.ROOT, "val/accuracy=%.3f", r.valAccuracy())
+                : String.valueOf(r.error());
+        return String.format(Locale.ROOT, "  [%2d/%d] %-18s %s  %-8s %5.2fs  %s  %s", i, n, r.name(), hp, r.status(),
+                r.elapsed().toMillis() / 1000.0, r.runId(), outcome);
+    }
+
+    private static void printSummary(Summary s, PrintStream out) {
+        StringBuilder statuses = new StringBuilder();
+        for (RunStatus st : RunStatus.values()) {
+            long n = s.count(st);
+            if (n > 0) statuses.append(statuses.length() == 0 ? "" : ", ").append(n).append(' ').append(st);
+        }
+        out.printf(Locale.ROOT, "%d runs (1 parent + %d children): %s, in %.1f s%n", s.totalRuns(), s.children().size(),
+                statuses, s.elapsed().toMillis() / 1000.0);
+        s.best().ifPresent(b -> out.printf(Locale.ROOT, "best: %s (run %s), val/accuracy %.3f%n", b.name(), b.runId(), b.valAccuracy()));
+        out.printf("store: %s%n", s.storeUri());
+        out.printf("runs written to: %s%n", s.experimentLocation());
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** Runs the demo against {@code RUNLAKE_URI} or {@code ./runlake-data}. */
+    public static void main(String[] args) throws Exception {
+        try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open()) {
+            run(tracker, System.out);
+        }
+    }
+}
