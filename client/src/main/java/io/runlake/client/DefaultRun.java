@@ -61,6 +61,7 @@ final class DefaultRun implements Run {
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     private final Object endLock = new Object();
     private final long startedNanos = System.nanoTime();
+    private final SystemMetricsSampler sampler;
     private volatile RunStatus status;
     private long seq;
     private long shardsWritten;
@@ -85,6 +86,17 @@ final class DefaultRun implements Run {
         });
         long every = options.flushInterval().toMillis();
         writer.scheduleWithFixedDelay(this::periodicFlush, every, every, TimeUnit.MILLISECONDS);
+        this.sampler = startSampler(options.systemMetricsInterval());
+    }
+
+    private SystemMetricsSampler startSampler(java.time.Duration interval) {
+        if (interval == null || interval.isZero() || interval.isNegative()) return null;
+        try {
+            return new SystemMetricsSampler(this, interval);
+        } catch (Throwable t) {
+            LOG.warn("RunLake: system metrics unavailable on this machine ({}); continuing without them", t.toString());
+            return null;
+        }
     }
 
     @Override
@@ -342,6 +354,27 @@ final class DefaultRun implements Run {
         return ref;
     }
 
+    // ---- data inputs and config files ----------------------------------------------------------
+
+    @Override
+    public RunEvent.Input logInput(String name, String location, String role) {
+        requireOpen("log inputs");
+        Names.requireKey("input name", name);
+        RunEvent.Input input = DataInputs.describe(name, location, role);
+        writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.INPUT, experiment, runId, worker, writerId,
+                System.currentTimeMillis(), null, null, null, input));
+        return input;
+    }
+
+    @Override
+    public Map<String, Object> logConfig(Path configFile) {
+        requireOpen("log config");
+        Map<String, Object> flat = ConfigFiles.flatten(configFile);
+        logArtifact(configFile, "config/" + configFile.getFileName());
+        logParams(flat);
+        return flat;
+    }
+
     // ---- lifecycle -----------------------------------------------------------------------------
 
     @Override
@@ -379,6 +412,7 @@ final class DefaultRun implements Run {
             if (status != null) return;
             status = endStatus;
         }
+        if (sampler != null) sampler.close();
         RunEnd.ErrorInfo info = null;
         if (error != null) {
             StringWriter sw = new StringWriter();

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.format.RunEvent;
 import io.runlake.format.RunStatus;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,6 +46,23 @@ public interface Run extends AutoCloseable {
 
     /** Records a pointer to data too large to copy. */
     ArtifactRef logArtifactReference(String name, URI uri, String sha256, long size);
+
+    /**
+     * Records a data set the run reads: a local file or folder (identified by SHA-256 of its content,
+     * computed here, streaming) or an {@code s3://} object or prefix (identified by ETag and size, not
+     * downloaded). {@code role} is free text such as train, validation or test.
+     */
+    RunEvent.Input logInput(String name, String location, String role);
+
+    default RunEvent.Input logInput(String name, String location) {
+        return logInput(name, location, null);
+    }
+
+    /**
+     * Configuration-as-code: stores a YAML or JSON config file as an artifact ({@code config/<file name>})
+     * and logs its leaves as params ({@code optimizer.lr}).
+     */
+    Map<String, Object> logConfig(Path configFile);
 
     /** Writes buffered points now (normally done in the background). */
     void flush();

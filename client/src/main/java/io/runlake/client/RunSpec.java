@@ -46,6 +46,11 @@ public final class RunSpec {
         return this;
     }
 
+    /** Records the random seed as the param {@code seed}; pair it with the recorded hardware to explain run-to-run differences. */
+    public RunSpec seed(long seed) {
+        return param("seed", seed);
+    }
+
     public RunSpec tag(String key, String value) {
         tags.put(Names.requireKey("tag name", key), Names.requireTagValue(key, value));
         return this;

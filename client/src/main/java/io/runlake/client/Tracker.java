@@ -33,6 +33,8 @@ public final class Tracker implements AutoCloseable {
     /** Environment variables a launcher sets so that every worker joins the same run. */
     public static final String ENV_RUN_ID = "RUNLAKE_RUN_ID";
     public static final String ENV_WORKER = "RUNLAKE_WORKER";
+    /** System property naming the folder whose git state is recorded; default the working directory. */
+    public static final String CODE_DIR_PROPERTY = "runlake.code.dir";
 
     private final ObjectStore store;
     private final TrackerOptions options;
@@ -151,6 +153,14 @@ public final class Tracker implements AutoCloseable {
         String writerId = RunIds.newId();
         Map<String, Object> environment = Environment.capture();
         Map<String, Object> code = new LinkedHashMap<>();
+        byte[] diff = null;
+        if (options.captureCode()) {
+            CodeVersion.Capture captured = CodeVersion.capture(java.nio.file.Path.of(
+                    System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir"))));
+            code.putAll(captured.fields());
+            diff = captured.diff();
+            if (diff != null) code.put("git_diff_sha256", sha256(diff));
+        }
         for (RunStartHook hook : startHooks) hook.contribute(spec, environment, code);
         RunStart start = new RunStart(FormatVersion.CURRENT, RunStart.KIND, spec.experiment(), runId, spec.name(),
                 spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
@@ -166,7 +176,31 @@ public final class Tracker implements AutoCloseable {
         DefaultRun run = new DefaultRun(this, out, options, spec.experiment(), runId, writerId, 0, spec.params());
         open.add(run);
         out.write(Layout.runIdPointer(runId), Json.write(Map.of("experiment", spec.experiment(), "run_id", runId)));
+        if (diff != null) logDiff(run, diff);
         return run;
+    }
+
+    /** The uncommitted changes, stored content-addressed like any artifact so the exact code can be rebuilt. */
+    private static void logDiff(DefaultRun run, byte[] diff) {
+        try {
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("runlake-code", ".diff");
+            try {
+                java.nio.file.Files.write(tmp, diff);
+                run.logArtifact(tmp, "code.diff");
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Tracker.class).warn("RunLake: could not store the code diff: {}", e.toString());
+        }
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

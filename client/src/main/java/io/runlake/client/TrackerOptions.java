@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Tuning of the write path. Defaults: a shard every 10 s (or sooner when half the buffer is full), a
- * 32 MiB buffer of 64Ki-point pages, a heartbeat every 60 s, spill folder {@code ~/.runlake/spill}.
+ * 32 MiB buffer of 64Ki-point pages, a heartbeat every 60 s, spill folder {@code ~/.runlake/spill},
+ * system metrics every 10 s, code version captured.
  *
  * @param flushInterval how often buffered points become a shard
  * @param bufferBytes memory for buffered points; when it is full, further points are dropped and counted
@@ -14,6 +15,8 @@ import java.time.Duration;
  * @param spillRoot where objects wait while the store is unreachable
  * @param closeTimeout how long close/finish waits for the last writes before leaving them to the spill
  * @param shutdownHook record runs still open at JVM exit as KILLED
+ * @param systemMetricsInterval how often CPU/memory/GPU use is logged as {@code system/...} metrics; zero turns it off
+ * @param captureCode record the git commit, branch, remote and dirty diff of the working directory at run start
  */
 public record TrackerOptions(
         Duration flushInterval,
@@ -22,7 +25,9 @@ public record TrackerOptions(
         Duration heartbeatInterval,
         Path spillRoot,
         Duration closeTimeout,
-        boolean shutdownHook) {
+        boolean shutdownHook,
+        Duration systemMetricsInterval,
+        boolean captureCode) {
 
     public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
 
@@ -36,31 +41,42 @@ public record TrackerOptions(
 
     public static TrackerOptions defaults() {
         return new TrackerOptions(Duration.ofSeconds(10), DEFAULT_BUFFER_BYTES, 65_536, Duration.ofSeconds(60),
-                Path.of(System.getProperty("user.home"), ".runlake", "spill"), Duration.ofSeconds(30), true);
+                Path.of(System.getProperty("user.home"), ".runlake", "spill"), Duration.ofSeconds(30), true,
+                Duration.ofSeconds(10), true);
     }
 
     public TrackerOptions withFlushInterval(Duration d) {
-        return new TrackerOptions(d, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook);
+        return new TrackerOptions(d, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
     }
 
     public TrackerOptions withBuffer(long bytes, int pagePoints) {
-        return new TrackerOptions(flushInterval, bytes, pagePoints, heartbeatInterval, spillRoot, closeTimeout, shutdownHook);
+        return new TrackerOptions(flushInterval, bytes, pagePoints, heartbeatInterval, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
     }
 
     public TrackerOptions withHeartbeatInterval(Duration d) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, d, spillRoot, closeTimeout, shutdownHook);
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, d, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
     }
 
     public TrackerOptions withSpillRoot(Path p) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, p, closeTimeout, shutdownHook);
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, p, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
     }
 
     public TrackerOptions withCloseTimeout(Duration d) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, d, shutdownHook);
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, d, shutdownHook, systemMetricsInterval, captureCode);
     }
 
     public TrackerOptions withShutdownHook(boolean on) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, on);
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, on, systemMetricsInterval, captureCode);
+    }
+
+    public TrackerOptions withSystemMetricsInterval(Duration d) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook,
+                d, captureCode);
+    }
+
+    public TrackerOptions withCaptureCode(boolean on) {
+        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook,
+                systemMetricsInterval, on);
     }
 
     int pages() {

@@ -62,7 +62,9 @@ abstract class ClientSuite {
                 .withFlushInterval(Duration.ofMillis(200))
                 .withSpillRoot(tmp.resolve("spill"))
                 .withCloseTimeout(Duration.ofSeconds(20))
-                .withShutdownHook(false);
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
     }
 
     private Path mirror(ObjectStore store) throws Exception {

@@ -22,7 +22,29 @@ public record Dataset(double[][] x, int[] y) {
     }
 
     /** Train and validation parts of one data set. */
-    public record Split(Dataset train, Dataset validation) {}
+    public record Split(Dataset train, Dataset validation) {
+        /**
+         * Scales every feature to mean 0 and standard deviation 1, with statistics of the training part
+         * only (so nothing leaks from validation). Weight initialisation assumes unit-scale inputs.
+         */
+        public Split standardized() {
+            int f = train.features();
+            double[] mean = new double[f];
+            double[] std = new double[f];
+            for (double[] p : train.x()) {
+                for (int j = 0; j < f; j++) mean[j] += p[j];
+            }
+            for (int j = 0; j < f; j++) mean[j] /= train.size();
+            for (double[] p : train.x()) {
+                for (int j = 0; j < f; j++) std[j] += (p[j] - mean[j]) * (p[j] - mean[j]);
+            }
+            for (int j = 0; j < f; j++) {
+                std[j] = Math.sqrt(std[j] / train.size());
+                if (std[j] == 0) std[j] = 1;
+            }
+            return new Split(train.scaled(mean, std), validation.scaled(mean, std));
+        }
+    }
 
     /** Shuffles (seeded) and splits off {@code validationFraction} of the points for validation. */
     public Split split(double validationFraction, long seed) {
@@ -46,6 +68,14 @@ public record Dataset(double[][] x, int[] y) {
         int[] order = new int[size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         return select(order, worker * per, (worker + 1) * per);
+    }
+
+    private Dataset scaled(double[] mean, double[] std) {
+        double[][] sx = new double[size()][features()];
+        for (int i = 0; i < size(); i++) {
+            for (int j = 0; j < features(); j++) sx[i][j] = (x[i][j] - mean[j]) / std[j];
+        }
+        return new Dataset(sx, y.clone());
     }
 
     private Dataset select(int[] order, int from, int to) {

@@ -1,0 +1,83 @@
+package io.runlake.client;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The code a run executes, captured at start with the {@code git} binary: commit, branch, remote (with
+ * credentials removed), and whether the tree is dirty; when dirty, {@code git diff HEAD --binary}. The
+ * binary rather than JGit because it is what users already have, understands every repository layout
+ * (worktrees, submodules, sparse checkouts) exactly as they do, and adds no dependency. Outside a
+ * checkout, or without git, the code version is recorded as unknown; capture is bounded in time.
+ */
+final class CodeVersion {
+    /** Each git invocation gets this long; at most five run, so start is delayed by at most ~5 s. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    static final int MAX_DIFF_BYTES = 50 * 1024 * 1024;
+
+    private CodeVersion() {}
+
+    /** The captured fields (FORMAT.md "code") and the diff bytes when the tree is dirty. */
+    record Capture(Map<String, Object> fields, byte[] diff) {}
+
+    static Capture capture(Path dir) {
+        Map<String, Object> code = new LinkedHashMap<>();
+        Commands.Result top = git(dir, "rev-parse", "--show-toplevel");
+        if (!top.ok()) {
+            code.put("git_status", top.problem() != null ? top.problem() : "not a git repository");
+            return new Capture(code, null);
+        }
+        code.put("git_root", top.text());
+        Commands.firstLine(git(dir, "rev-parse", "HEAD")).ifPresentOrElse(c -> code.put("git_commit", c),
+                () -> code.put("git_commit", null));
+        Commands.firstLine(git(dir, "rev-parse", "--abbrev-ref", "HEAD")).ifPresent(b -> code.put("git_branch", b));
+        Commands.firstLine(git(dir, "config", "--get", "remote.origin.url")).ifPresent(r -> code.put("git_remote", stripCredentials(r)));
+        Commands.Result status = git(dir, "status", "--porcelain", "--untracked-files=normal");
+        byte[] diff = null;
+        if (status.ok()) {
+            List<String> lines = status.text().lines().filter(l -> !l.isBlank()).toList();
+            List<String> untracked = lines.stream().filter(l -> l.startsWith("??")).map(l -> l.substring(3)).limit(100).toList();
+            boolean dirty = lines.stream().anyMatch(l -> !l.startsWith("??"));
+            code.put("git_dirty", dirty);
+            if (!untracked.isEmpty()) code.put("git_untracked", untracked);
+            if (dirty && code.get("git_commit") != null) {
+                Commands.Result d = git(dir, "diff", "HEAD", "--binary");
+                if (d.ok() && d.stdout().length > 0 && d.stdout().length <= MAX_DIFF_BYTES) {
+                    diff = d.stdout();
+                } else if (d.stdout().length > MAX_DIFF_BYTES) {
+                    code.put("git_diff_status", "diff larger than " + MAX_DIFF_BYTES + " bytes, not stored");
+                }
+            }
+        } else {
+            code.put("git_status", status.problem() != null ? status.problem() : "git status failed");
+        }
+        if (code.get("git_commit") == null) code.remove("git_commit");
+        return new Capture(code, diff);
+    }
+
+    private static Commands.Result git(Path dir, String... args) {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = "git";
+        cmd[1] = "-C";
+        cmd[2] = dir.toString();
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        return Commands.run(dir, COMMAND_TIMEOUT, cmd);
+    }
+
+    /** https://user:token@host/repo -> https://host/repo; scp-style and other forms carry no password. */
+    static String stripCredentials(String remote) {
+        try {
+            URI u = URI.create(remote);
+            if (u.getScheme() != null && u.getRawUserInfo() != null && u.getHost() != null) {
+                return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), null).toString();
+            }
+        } catch (Exception e) {
+            // not a URL (scp-like git@host:repo): nothing secret in it beyond the user name
+        }
+        return remote.replaceAll("://[^/@]*@", "://");
+    }
+}

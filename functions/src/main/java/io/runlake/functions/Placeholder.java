@@ -1,2 +1,0 @@
-package io.runlake.functions;
-class Placeholder {}

@@ -1,0 +1,103 @@
+package io.runlake.functions.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An in-process DuckDB database for one maintenance step, bounded in memory and spilling to a local temp
+ * folder, so sorting any amount of input streams instead of filling RAM. Only local files are read: the
+ * object store is accessed through {@link io.runlake.store.ObjectStore}, never through DuckDB's httpfs.
+ */
+final class Duck implements AutoCloseable {
+    private final Connection connection;
+
+    private Duck(Connection connection) {
+        this.connection = connection;
+    }
+
+    static Duck open(Path spillDir, String memoryLimit, int threads) {
+        try {
+            Files.createDirectories(spillDir);
+            Connection c = DriverManager.getConnection("jdbc:duckdb:");
+            Duck d = new Duck(c);
+            d.exec("SET memory_limit=" + lit(memoryLimit));
+            d.exec("SET temp_directory=" + lit(spillDir.toString()));
+            d.exec("SET threads=" + Math.max(1, threads));
+            // Sorted output must stay sorted when written.
+            d.exec("SET preserve_insertion_order=true");
+            d.exec("SET enable_progress_bar=false");
+            return d;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create DuckDB spill folder " + spillDir + ": " + e, e);
+        }
+    }
+
+    void exec(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    List<Object[]> query(String sql) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rows(rs);
+        }
+    }
+
+    PreparedStatement prepare(String sql) throws SQLException {
+        return connection.prepareStatement(sql);
+    }
+
+    static List<Object[]> rows(ResultSet rs) throws SQLException {
+        int n = rs.getMetaData().getColumnCount();
+        List<Object[]> out = new ArrayList<>();
+        while (rs.next()) {
+            Object[] row = new Object[n];
+            for (int i = 0; i < n; i++) row[i] = rs.getObject(i + 1);
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** A SQL string literal. */
+    static String lit(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** A SQL list of file path literals, for read_parquet([...]). */
+    static String files(List<Path> paths) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < paths.size(); i++) {
+            if (i > 0) b.append(", ");
+            b.append(lit(paths.get(i).toString()));
+        }
+        return b.append("]").toString();
+    }
+
+    /** The points of the given local Parquet files, with the metric schema's column types enforced. */
+    static String points(List<Path> paths) {
+        return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
+                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value "
+                + "FROM read_parquet(" + files(paths) + ")";
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing to release that closing the JVM object does not
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.runlake.functions.core;
+
+import io.runlake.format.FormatVersion;
+import io.runlake.format.LakeLayout;
+import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.Quarantined;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUnavailableException;
+import io.runlake.store.StoreException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Poisoned raw objects: found by probing each input alone, copied to {@code lake/quarantine/} (so the
+ * evidence outlives the raw lifecycle rule) and recorded in a {@code quarantine} commit. Readers and
+ * maintenance skip them from then on, so one bad object never blocks its experiment.
+ */
+final class Quarantine {
+    private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+
+    private Quarantine() {}
+
+    /**
+     * Reads every point column of each file on its own.
+     *
+     * @return key to error message for each file DuckDB cannot read as metric points
+     */
+    static Map<String, String> unreadableShards(Duck duck, Map<String, Path> files) {
+        Map<String, String> bad = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            try {
+                duck.query("SELECT count(*), sum(hash(run_id, worker, key, step, timestamp, value)) FROM ("
+                        + Duck.points(List.of(e.getValue())) + ")");
+            } catch (SQLException ex) {
+                bad.put(e.getKey(), "not a readable RunLake metric shard: " + firstLine(ex.getMessage())
+                        .replace(e.getValue().toString(), e.getKey()));
+            }
+        }
+        return bad;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) return "unknown error";
+        String m = message.strip();
+        // DuckDB prefixes "Invalid Input Error: Attempting to execute an unsuccessful..." before the real error.
+        int real = m.indexOf("\nError: ");
+        if (real >= 0) m = m.substring(real + 8);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * Copies and commits the bad objects (those not already quarantined by someone else).
+     *
+     * @param local local copies to preserve, by key (may lack some keys)
+     * @return the snapshot after the commit, or the latest snapshot if nothing was left to commit
+     */
+    static LakeSnapshot commit(ObjectStore store, LakeSnapshot snapshot, Map<String, String> errors,
+                               Map<String, Path> local, String writerId, long nowMs) {
+        String experiment = snapshot.experiment();
+        List<Quarantined> items = new ArrayList<>();
+        for (Map.Entry<String, String> e : errors.entrySet()) {
+            String copy = null;
+            Path file = local.get(e.getKey());
+            if (file != null) {
+                try {
+                    String copyKey = LakeLayout.quarantineCopy(experiment, e.getKey());
+                    store.putFileIfAbsent(copyKey, file);
+                    copy = copyKey;
+                } catch (StoreUnavailableException ex) {
+                    throw ex;
+                } catch (StoreException ex) {
+                    LOG.warn("cannot copy poisoned object {} aside: {}", e.getKey(), ex.getMessage());
+                }
+            }
+            items.add(new Quarantined(e.getKey(), e.getValue(), copy, nowMs));
+            LOG.warn("quarantining {} of experiment '{}': {}", e.getKey(), experiment, e.getValue());
+        }
+        LakeSnapshot snap = snapshot;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            LakeSnapshot current = snap;
+            List<Quarantined> fresh = items.stream().filter(q -> !current.isQuarantined(q.key())).toList();
+            if (fresh.isEmpty()) return snap;
+            LakeCommit c = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.QUARANTINE, nowMs, writerId,
+                    List.of(), List.of(), List.of(), null, null, null, fresh);
+            LakeSnapshot after = LakeLog.tryCommit(store, snap, c);
+            if (after != null) return after;
+            snap = LakeSnapshot.load(store, experiment);
+        }
+        throw new MaintenanceException("could not commit the quarantine of " + errors.keySet() + " in experiment '"
+                + experiment + "': the lake log kept changing (100 attempts)");
+    }
+}
