@@ -78,7 +78,7 @@ public final class SweepDemo {
     /** The trials: a 12-point grid, a diverging run and a data-parallel run. */
     static List<Trial> trials() {
         List<Trial> trials = new ArrayList<>();
-        double[] learningRates = {0.03, 0.1, 0.3};
+        double[] learningRates = {0.01, 0.1, 0.3};
         int[] hiddenUnits = {16, 32};
         int[] batchSizes = {16, 64};
         long seed = 1;
@@ -93,16 +93,17 @@ public final class SweepDemo {
         }
         // In the middle of the sweep, so the demo shows the sweep carrying on after a failure.
         trials.add(6, new Trial(DIVERGING_RUN, new TrainConfig(50, 16, 1, 32, 25, MOMENTUM, seed++), 1));
-        trials.add(new Trial(DATA_PARALLEL_RUN, new TrainConfig(0.1, 32, 1, 32, 40, MOMENTUM, seed), 2));
+        trials.add(new Trial(DATA_PARALLEL_RUN, new TrainConfig(0.1, 16, 1, 32, 40, MOMENTUM, seed), 2));
         return trials;
     }
 
     public static Summary run(Tracker tracker, PrintStream out) throws Exception {
         long t0 = System.nanoTime();
-        Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED);
+        Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED)
+                .standardized();
         List<Trial> trials = trials();
         out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
-        out.printf("data: two spirals, %d training and %d validation points; model: MLP with tanh hidden layer, SGD with momentum%n",
+        out.printf("data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
                 data.train().size(), data.validation().size());
 
         RunSpec parentSpec = tracker.newRun(EXPERIMENT).name("sweep")

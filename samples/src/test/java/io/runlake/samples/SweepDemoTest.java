@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepDemoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
     Path dir;
     SweepDemo.Summary summary;
     String printed;
@@ -44,7 +43,8 @@ class SweepDemoTest {
     Map<String, Map<String, Object>> starts = new HashMap<>();
 
     @BeforeAll
-    void runSweep() throws Exception {
+    void runSweep(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TrackerOptions options = TrackerOptions.defaults().withSpillRoot(dir.resolve("spill")).withShutdownHook(false);
         long t0 = System.nanoTime();

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
-    private static final Dataset.Split DATA = Spirals.generate(1000, 1.25, 0.05, 42).split(0.25, 42);
+    private static final Dataset.Split DATA = Spirals.generate(1000, 1.25, 0.05, 42).split(0.25, 42).standardized();
 
     @Test
     void spiralsAreSeededAndSplitWithoutLosingPoints() {
@@ -30,11 +30,20 @@ class TrainerTest {
         assertEquals(50, s.validation().size());
         assertEquals(75, s.train().shard(0, 2).size());
         assertEquals(75, s.train().shard(1, 2).size());
+        Dataset.Split z = s.standardized();
+        for (int j = 0; j < 2; j++) {
+            int f = j;
+            double mean = java.util.Arrays.stream(z.train().x()).mapToDouble(p -> p[f]).average().orElseThrow();
+            double var = java.util.Arrays.stream(z.train().x()).mapToDouble(p -> (p[f] - mean) * (p[f] - mean)).average().orElseThrow();
+            assertEquals(0, mean, 1e-9);
+            assertEquals(1, var, 1e-9);
+        }
+        assertEquals(50, z.validation().size());
     }
 
     @Test
     void mlpLearnsTheSpirals() throws Exception {
-        TrainConfig config = new TrainConfig(0.1, 32, 1, 16, 25, 0.9, 1);
+        TrainConfig config = new TrainConfig(0.1, 16, 1, 16, 25, 0.9, 1);
         double untrained = new Mlp(config.layerSizes(2), config.seed()).evaluate(DATA.validation()).accuracy();
         List<Trainer.EpochStats> epochs = new ArrayList<>();
         Trainer.Result r = Trainer.train(config, DATA.train(), DATA.validation(), epochs::add);
@@ -57,7 +66,7 @@ class TrainerTest {
 
     @Test
     void dataParallelWorkersKeepIdenticalWeightsAndLearn() throws Exception {
-        TrainConfig config = new TrainConfig(0.1, 32, 1, 32, 25, 0.9, 5);
+        TrainConfig config = new TrainConfig(0.1, 16, 1, 32, 40, 0.9, 5);
         int params = new Mlp(config.layerSizes(2), 0).parameterCount();
         AllReduce allReduce = new AllReduce(2, params, 10_000);
         List<CompletableFuture<Trainer.Result>> workers = new ArrayList<>();
