@@ -63,7 +63,8 @@ final class DefaultRun implements Run {
     private final long startedNanos = System.nanoTime();
     private final SystemMetricsSampler sampler;
     private volatile RunStatus status;
-    private long seq;
+    private long eventSeq;
+    private long shardSeq;
     private long shardsWritten;
     private long lastShardMs = System.currentTimeMillis();
 
@@ -181,11 +182,11 @@ final class DefaultRun implements Run {
 
     void writeEvent(RunEvent event) {
         byte[] json = Json.write(event);
-        writer.execute(() -> out.write(Layout.event(experiment, runId, worker, writerId, nextSeq()), json));
+        writer.execute(() -> out.write(Layout.event(experiment, runId, worker, writerId, nextEventSeq()), json));
     }
 
-    private synchronized long nextSeq() {
-        return seq++;
+    private synchronized long nextEventSeq() {
+        return eventSeq++;
     }
 
     // ---- metrics: the hot path -----------------------------------------------------------------
@@ -266,8 +267,9 @@ final class DefaultRun implements Run {
                 buffer.add(register(HEARTBEAT_KEY, true), -1, now, (System.nanoTime() - startedNanos) / 1e9);
             }
             writeShard();
-        } catch (RuntimeException e) {
-            LOG.error("RunLake: background flush of run {} failed", runId, e);
+        } catch (Throwable t) {
+            // keep the scheduled flush alive whatever happens
+            LOG.error("RunLake: background flush of run {} failed", runId, t);
         }
     }
 
@@ -278,10 +280,17 @@ final class DefaultRun implements Run {
         byte[] shard;
         try {
             shard = ShardEncoder.encode(new ShardEncoder.Batch(experiment, runId, worker, pages, List.copyOf(keyNames)));
+        } catch (Throwable t) {
+            // Never expected; but a broken encoder must be loud and counted, not silently stop the writer.
+            long lost = 0;
+            for (MetricPage p : pages) lost += p.size;
+            buffer.countDropped(lost);
+            LOG.error("RunLake: cannot encode a shard of run {}; {} points lost", runId, lost, t);
+            return;
         } finally {
             buffer.recycle(pages);
         }
-        out.write(Layout.metricShard(experiment, runId, worker, writerId, nextSeq()), shard);
+        out.write(Layout.metricShard(experiment, runId, worker, writerId, shardSeq++), shard);
         shardsWritten++;
         lastShardMs = System.currentTimeMillis();
     }
@@ -307,7 +316,7 @@ final class DefaultRun implements Run {
             throw new IllegalArgumentException("artifact " + path + (Files.exists(path) ? " is not a regular file" : " does not exist"));
         }
         // Copy while hashing: what is uploaded is exactly what was hashed, even if the caller rewrites the file next.
-        Path staging = out.spill().dir().resolve("_staging");
+        Path staging = out.spill().stagingDir();
         Path tmp = staging.resolve(UUID.randomUUID() + ".part");
         String sha;
         long size;
@@ -417,7 +426,7 @@ final class DefaultRun implements Run {
         if (error != null) {
             StringWriter sw = new StringWriter();
             error.printStackTrace(new PrintWriter(sw));
-            info = new RunEnd.ErrorInfo(error.getClass().getName(), String.valueOf(error.getMessage()), sw.toString());
+            info = new RunEnd.ErrorInfo(error.getClass().getName(), error.getMessage(), sw.toString());
         }
         RunEnd.ErrorInfo finalInfo = info;
         Future<?> f = writer.submit(() -> {

@@ -95,6 +95,10 @@ final class MetricBuffer {
         return added;
     }
 
+    synchronized void countDropped(long points) {
+        dropped += points;
+    }
+
     synchronized long dropped() {
         return dropped;
     }

@@ -27,12 +27,22 @@ final class Spill {
 
     private final Path dir;
 
+    private final Path staging;
+
     Spill(Path spillRoot, String storeUri) {
-        this.dir = spillRoot.resolve(hash(storeUri));
+        // file:///x and file:///x/ are the same store
+        String id = hash(storeUri.replaceAll("/+$", ""));
+        this.dir = spillRoot.resolve(id);
+        this.staging = spillRoot.resolve(id + ".staging");
     }
 
     Path dir() {
         return dir;
+    }
+
+    /** Where artifact copies are hashed before they become spilled objects; never uploaded from here. */
+    Path stagingDir() {
+        return staging;
     }
 
     void put(String key, byte[] data) throws IOException {
@@ -60,7 +70,9 @@ final class Spill {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
+                    // end manifests last: a reader that sees a run's end should already see its shards
+                    .sorted(java.util.Comparator.comparing((Path p) -> dir.relativize(p).toString().contains("/end/"))
+                            .thenComparing(Path::toString))
                     .toList();
         } catch (IOException e) {
             return List.of();

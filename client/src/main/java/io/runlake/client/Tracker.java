@@ -5,6 +5,7 @@ import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.Names;
+import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
@@ -169,13 +170,15 @@ public final class Tracker implements AutoCloseable {
             if (!store.putIfAbsent(Layout.startManifest(spec.experiment(), runId), Json.write(start))) {
                 throw new TrackerException("run id " + runId + " already exists in " + store.uri());
             }
+            // written now, not spilled: other workers look the run up by id to join it
+            store.putIfAbsentIdempotent(Layout.runIdPointer(runId),
+                    Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
         } catch (StoreException e) {
             throw new TrackerException("cannot start a run of experiment '" + spec.experiment() + "' in " + store.uri()
                     + ": " + e.getMessage(), e);
         }
         DefaultRun run = new DefaultRun(this, out, options, spec.experiment(), runId, writerId, 0, spec.params());
         open.add(run);
-        out.write(Layout.runIdPointer(runId), Json.write(Map.of("experiment", spec.experiment(), "run_id", runId)));
         if (diff != null) logDiff(run, diff);
         return run;
     }
@@ -219,7 +222,9 @@ public final class Tracker implements AutoCloseable {
         } catch (StoreException e) {
             throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
         }
-        String experiment = String.valueOf(Json.read(pointer, Map.class, Layout.runIdPointer(runId)).get("experiment"));
+        RunIdPointer ptr = Json.read(pointer, RunIdPointer.class, Layout.runIdPointer(runId));
+        FormatVersion.checkReadable(ptr.formatVersion(), Layout.runIdPointer(runId));
+        String experiment = ptr.experiment();
         RunStart start = Json.read(store.get(Layout.startManifest(experiment, runId)).orElseThrow(() ->
                 new TrackerException("run " + runId + " has no start manifest in " + store.uri())), RunStart.class,
                 Layout.startManifest(experiment, runId));

@@ -21,7 +21,7 @@ public final class Layout {
     public static final String JSON_SUFFIX = ".json";
 
     private static final Pattern RUN_OBJECT = Pattern.compile(
-            "runs/experiment=([^/]+)/run=([0-9a-z]{26})/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-([0-9a-z]{26})(?:-(\\d{8}))?\\.(json|parquet))");
+            "runs/experiment=([^/]+)/run=([0-7][0-9a-hjkmnp-tv-z]{25})/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-([0-7][0-9a-hjkmnp-tv-z]{25})(?:-(\\d{8}))?\\.(json|parquet))");
 
     private Layout() {}
 
@@ -94,7 +94,12 @@ public final class Layout {
     public static Optional<RunObject> parseRunObject(String key) {
         Matcher m = RUN_OBJECT.matcher(key);
         if (!m.matches()) return Optional.empty();
-        String experiment = Names.unescapeSegment(m.group(1));
+        String experiment;
+        try {
+            experiment = Names.unescapeSegment(m.group(1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
         String runId = m.group(2);
         if (m.group(3).equals(START)) {
             return Optional.of(new RunObject(experiment, runId, RunObjectKind.START, 0, null, -1));

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 public final class Names {
     public static final int MAX_EXPERIMENT_LENGTH = 200;
     public static final int MAX_KEY_LENGTH = 250;
+    /** Keeps every object key under S3's 1024-byte limit. */
+    public static final int MAX_ESCAPED_EXPERIMENT_LENGTH = 600;
     public static final int MAX_RUN_NAME_LENGTH = 250;
     public static final int MAX_TAG_VALUE_LENGTH = 5000;
 
@@ -24,6 +26,10 @@ public final class Names {
         }
         if (!name.strip().equals(name)) {
             throw new IllegalArgumentException("experiment name '" + name + "' has leading or trailing whitespace");
+        }
+        if (escapeSegment(name).length() > MAX_ESCAPED_EXPERIMENT_LENGTH) {
+            throw new IllegalArgumentException("experiment name '" + name + "' is too long once escaped for object keys ("
+                    + escapeSegment(name).length() + " > " + MAX_ESCAPED_EXPERIMENT_LENGTH + " characters)");
         }
         return name;
     }
@@ -95,7 +101,10 @@ public final class Names {
         int n = 0;
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
-            if (c == '%' && i + 2 < segment.length()) {
+            if (c == '%') {
+                if (i + 2 >= segment.length() || !segment.substring(i + 1, i + 3).matches("[0-9A-F]{2}")) {
+                    throw new IllegalArgumentException("'" + segment + "' is not a valid escaped name: bad %XX at index " + i);
+                }
                 out[n++] = (byte) Integer.parseInt(segment.substring(i + 1, i + 3), 16);
                 i += 2;
             } else {

@@ -268,7 +268,9 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private static boolean isPreconditionFailed(SdkException e) {
-        return e instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409 && "ConditionalRequestConflict".equals(code(s)));
+        // 409 ConditionalRequestConflict (a concurrent conditional write in flight) is NOT "exists": it
+        // surfaces as unavailable so the caller retries or spills.
+        return e instanceof S3Exception s && s.statusCode() == 412;
     }
 
     private static boolean isNotFound(SdkException e) {

@@ -156,6 +156,7 @@ abstract class ClientSuite {
             run.log(Map.of("acc", 0.9, "f1", 0.8), 42);
             run.logParam("epochs", 10);
             run.setTag("stage", "candidate");
+            run.deleteTag("team");
         }
         try (ObjectStore store = StoreUris.open(uri)) {
             Path lake = mirror(store);
@@ -197,9 +198,10 @@ abstract class ClientSuite {
             String end = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "end/*.json"));
             assertEquals(List.of(List.of("FINISHED", 1011L)), query("select status, points_logged from read_json(" + end + ")"));
             String events = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "events/*.json"));
-            assertEquals(List.of(List.of("params", "10"), List.of("tags", "candidate")),
-                    query("select kind, coalesce(params->>'epochs', tags->>'stage') from read_json(" + events
-                            + ", union_by_name=true) order by kind"));
+            assertEquals(List.of(List.of("params", "10"), List.of("tags", "candidate"), List.of("tags", "deleted")),
+                    query("select kind, coalesce(params->>'epochs', tags->>'stage', case when json_type(tags->'team') = 'NULL' then 'deleted' end)"
+                            + " from read_json(" + events + ", union_by_name=true, format='auto', records=true, columns={kind: 'VARCHAR',"
+                            + " params: 'JSON', tags: 'JSON'}) order by kind, 2"));
         }
     }
 
