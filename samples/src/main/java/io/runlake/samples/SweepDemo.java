@@ -129,7 +129,7 @@ public final class SweepDemo {
                     parent.setTag("best_run", r.runId());
                     parent.setTag("best_run_name", r.name());
                 }
-                parent.log("sweep/best_val_accuracy", best, i);
+                if (best > Double.NEGATIVE_INFINITY) parent.log("sweep/best_val_accuracy", best, i);
                 parent.log("sweep/trial_val_accuracy", Double.isNaN(r.valAccuracy()) ? 0 : r.valAccuracy(), i);
             }
             return results;

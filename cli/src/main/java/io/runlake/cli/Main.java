@@ -1,0 +1,153 @@
+package io.runlake.cli;
+
+import io.runlake.client.Tracker;
+import io.runlake.client.TrackerOptions;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code runlake} command.
+ *
+ * <p>Adding a subcommand: write a class annotated {@code @Command(name = "...")} that implements
+ * {@code Callable<Integer>} in this package, give it a {@code @ParentCommand Main main;} field (for
+ * {@link #storeUri()}, {@link #openTracker()}, {@link #out()}) and list it in {@code subcommands} below.
+ * Throw an exception with a clear message to fail: it is printed as one line on stderr (the full stack
+ * trace only with {@code --verbose}) and the exit code is 1.
+ */
+@Command(name = "runlake",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Serverless ML experiment tracking: runs are written straight to object storage.",
+        subcommands = {
+            DemoCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Callable<Integer> {
+    /** Exit code of a command that failed. */
+    public static final int FAILED = 1;
+    /** Exit code of a command line that could not be parsed. */
+    public static final int USAGE = 2;
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private TrackerOptions trackerOptions = TrackerOptions.defaults();
+
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command line and returns its exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return new Main(out, err).commandLine().execute(args);
+    }
+
+    /** The picocli command line, wired to this instance's streams and error handling. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(this);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            reportError(e);
+            return FAILED;
+        });
+        cl.setParameterExceptionHandler((e, args) -> {
+            err.println("runlake: " + oneLine(e.getMessage()) + " (see 'runlake --help')");
+            return USAGE;
+        });
+        return cl;
+    }
+
+    /** {@code runlake} without a command: show what there is. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err);
+        return USAGE;
+    }
+
+    // ---- for subcommands ----------------------------------------------------------------------
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public GlobalOptions global() {
+        return global;
+    }
+
+    public URI storeUri() {
+        return global.storeUri();
+    }
+
+    public TrackerOptions trackerOptions() {
+        return trackerOptions;
+    }
+
+    /** For tests: e.g. a spill folder in a temporary directory instead of ~/.runlake/spill. */
+    Main withTrackerOptions(TrackerOptions options) {
+        this.trackerOptions = options;
+        return this;
+    }
+
+    /** Opens a tracker on the store named by the global options. */
+    public Tracker openTracker() {
+        return Tracker.open(storeUri(), trackerOptions);
+    }
+
+    // ---- errors -------------------------------------------------------------------------------
+
+    private void reportError(Throwable e) {
+        err.println("runlake: " + describe(e));
+        if (global.verbose()) {
+            e.printStackTrace(err);
+        }
+    }
+
+    /** The message of an exception, on one line; the type where it has no message. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            String type = e.getClass().getSimpleName();
+            return e.getCause() == null || e.getCause() == e ? type : type + ": " + describe(e.getCause());
+        }
+        return oneLine(message);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"runlake " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
