@@ -30,6 +30,17 @@ import picocli.CommandLine.Spec;
         description = "Serverless ML experiment tracking: runs are written straight to object storage.",
         subcommands = {
             DemoCommand.class,
+            ExperimentsCommand.class,
+            RunsCommand.class,
+            ShowCommand.class,
+            CompareCommand.class,
+            LeaderboardCommand.class,
+            HistoryCommand.class,
+            SqlCommand.class,
+            PlotCommand.class,
+            ReportCommand.class,
+            SyncCommand.class,
+            LineageCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Callable<Integer> {

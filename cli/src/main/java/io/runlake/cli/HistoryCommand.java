@@ -1,0 +1,28 @@
+package io.runlake.cli;
+
+import io.runlake.query.Lake;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "A metric's points of one run, downsampled to --max-points keeping each bucket's first, last, min and max.")
+final class HistoryCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Mixin QueryCli.Options options = new QueryCli.Options();
+
+    @Parameters(index = "0", paramLabel = "RUN") String run;
+    @Parameters(index = "1", paramLabel = "KEY") String key;
+    @Option(names = "--max-points", defaultValue = "1000", description = "0 for every point (default: ${DEFAULT-VALUE}).") int maxPoints;
+
+    @Override
+    public Integer call() {
+        try (Lake lake = QueryCli.open(main, options)) {
+            QueryCli.print(main, lake.history(run, key, maxPoints).toTable(), options);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package io.runlake.cli;
+
+import io.runlake.query.Lake;
+import io.runlake.query.LakeOptions;
+import io.runlake.query.Mirror;
+import io.runlake.query.Table;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Shared options and helpers of the query commands. */
+final class QueryCli {
+    private QueryCli() {}
+
+    /** {@code --format} and {@code --cache-dir}, mixed into each query command. */
+    static final class Options {
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+                description = "Output format: table, csv or json (default: ${DEFAULT-VALUE}).")
+        String format = "table";
+
+        @Option(names = "--cache-dir", paramLabel = "DIR",
+                description = "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else ~/.cache/runlake).")
+        Path cacheDir;
+
+        @Option(names = "--stale-timeout", paramLabel = "MINUTES", defaultValue = "15",
+                description = "A run quiet for this long without an end is CRASHED (default: ${DEFAULT-VALUE}).")
+        long staleMinutes = 15;
+
+        void check() {
+            if (!format.equals("table") && !format.equals("csv") && !format.equals("json")) {
+                throw new IllegalArgumentException("unknown format '" + format + "': use table, csv or json");
+            }
+        }
+    }
+
+    static Lake open(Main main, Options o) {
+        o.check();
+        LakeOptions opts = LakeOptions.defaults().withStaleTimeout(java.time.Duration.ofMinutes(o.staleMinutes));
+        if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
+        Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
+        for (String p : lake.problems()) main.err().println("runlake: warning: " + p);
+        return lake;
+    }
+
+    static void print(Main main, Table t, Options o) {
+        main.out().print(t.format(o.format));
+        main.out().flush();
+    }
+
+    /** A progress bar on a terminal (stderr), nothing when piped. */
+    static Mirror.Progress progress(PrintStream err, String what) {
+        if (System.console() == null) return Mirror.Progress.NONE;
+        return new Mirror.Progress() {
+            long last;
+
+            @Override
+            public synchronized void update(long done, long total, long bytes) {
+                long now = System.currentTimeMillis();
+                if (done != total && now - last < 100) return;
+                last = now;
+                int width = 30;
+                int filled = total == 0 ? width : (int) (width * done / total);
+                err.printf("\r%s [%s%s] %d/%d objects, %.1f MB", what, "#".repeat(filled), " ".repeat(width - filled), done, total, bytes / 1e6);
+                if (done == total) err.println();
+                err.flush();
+            }
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package io.runlake.cli;
+
+import io.runlake.query.Lake;
+import io.runlake.query.Report;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Writes a static, self-contained HTML page: leaderboard, comparison of the top runs and their curves.")
+final class ReportCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Mixin QueryCli.Options options = new QueryCli.Options();
+
+    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME") String experiment;
+    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY") String metric;
+    @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max") String direction;
+    @Option(names = {"-k", "--top"}, defaultValue = "10") int k;
+    @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE") Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Lake.Direction d = Lake.Direction.parse(direction);
+        try (Lake lake = QueryCli.open(main, options)) {
+            String html = Report.html(lake, experiment, metric, d, k);
+            if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
+            Files.writeString(output, html, StandardCharsets.UTF_8);
+        }
+        main.out().println(output.toAbsolutePath());
+        return 0;
+    }
+}

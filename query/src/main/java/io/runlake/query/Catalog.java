@@ -1,0 +1,353 @@
+package io.runlake.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import io.runlake.format.RunEnd;
+import io.runlake.format.RunEvent;
+import io.runlake.format.RunStart;
+import io.runlake.format.WorkerStart;
+import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLogException;
+import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeView;
+import io.runlake.store.ObjectInfo;
+import io.runlake.store.ObjectStore;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Decides which local files the views read (READ-PROTOCOL.md): per experiment, the raw listing (taken
+ * first) and the lake snapshot (read second) give the live lake files and the uncovered shards
+ * ({@link LakeView}); runs settled in the runs index are taken from the index, all others from their raw
+ * JSON. Corrupt or half-written objects are skipped and reported, never read twice.
+ */
+final class Catalog {
+    final Views.Files files;
+    final List<String> problems;
+    final Set<String> experiments;
+    /** Live lake file → [min run id, max run id] (from the commit), to read only the files that can hold a run. */
+    final Map<Path, String[]> lakeRanges = new LinkedHashMap<>();
+
+    private Catalog(Views.Files files, List<String> problems, Set<String> experiments) {
+        this.files = files;
+        this.problems = problems;
+        this.experiments = experiments;
+    }
+
+    /**
+     * @param root local folder laid out like the store
+     * @param logStore store to read the lake log from (the local mirror, or the file store itself)
+     * @param raw the listing of runs/ (taken BEFORE the log is read)
+     * @param validationFile where validation results are cached (key|etag → problem or "")
+     */
+    static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
+                         Connection conn) {
+        Map<String, String> validated = readValidation(validationFile);
+        Map<String, String> newValidation = new ConcurrentHashMap<>();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<ObjectInfo>> byExperiment = new TreeMap<>();
+        for (ObjectInfo o : raw) {
+            Layout.parseRunObject(o.key()).ifPresent(ro -> byExperiment.computeIfAbsent(ro.experiment(), k -> new ArrayList<>()).add(o));
+        }
+        Set<String> experiments = new TreeSet<>(byExperiment.keySet());
+        experiments.addAll(logExperiments(root));
+        Map<Path, String[]> ranges = new LinkedHashMap<>();
+        List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(), allEvents = new ArrayList<>(),
+                ends = new ArrayList<>(), lakeFiles = new ArrayList<>(), shards = new ArrayList<>(), indexFiles = new ArrayList<>();
+        for (String experiment : experiments) {
+            LakeSnapshot snapshot;
+            try {
+                snapshot = LakeSnapshot.load(logStore, experiment);
+            } catch (LakeLogException e) {
+                problems.add("experiment '" + experiment + "': " + e.getMessage() + " (reading raw objects only)");
+                snapshot = LakeSnapshot.empty(experiment);
+            }
+            LakeView view = LakeView.of(experiment, byExperiment.getOrDefault(experiment, List.of()), snapshot);
+            for (var f : view.liveFiles()) {
+                Path p = root.resolve(f.path());
+                if (Files.exists(p)) {
+                    lakeFiles.add(p);
+                    ranges.put(p, new String[] {f.minRunId(), f.maxRunId()});
+                }
+                else problems.add("live lake file " + f.path() + " is missing; its points are not shown");
+            }
+            Set<String> settled = settledRuns(root, logStore, snapshot, view, options, conn, problems, indexFiles);
+            List<Path> newJson = new ArrayList<>();
+            Map<Path, LakeView.RawObject> jsonObjects = new LinkedHashMap<>();
+            for (LakeView.RawObject o : view.runObjects()) {
+                if (o.parsed().kind() == Layout.RunObjectKind.SHARD) continue;
+                boolean isEvent = o.parsed().kind() == Layout.RunObjectKind.EVENT;
+                if (settled.contains(o.parsed().runId()) && !isEvent) continue;
+                jsonObjects.put(root.resolve(o.info().key()), o);
+            }
+            jsonObjects.entrySet().parallelStream().forEach(e -> {
+                String id = e.getValue().info().key() + "|" + e.getValue().info().etag();
+                String problem = validated.get(id);
+                if (problem == null) {
+                    problem = validateJson(e.getKey(), e.getValue());
+                    newValidation.put(id, problem);
+                } else {
+                    newValidation.put(id, problem);
+                }
+                if (!problem.isEmpty()) problems.add("skipped " + e.getValue().info().key() + ": " + problem);
+            });
+            for (Map.Entry<Path, LakeView.RawObject> e : jsonObjects.entrySet()) {
+                String id = e.getValue().info().key() + "|" + e.getValue().info().etag();
+                if (!newValidation.get(id).isEmpty()) continue;
+                boolean isSettled = settled.contains(e.getValue().parsed().runId());
+                switch (e.getValue().parsed().kind()) {
+                    case START -> starts.add(e.getKey());
+                    case WORKER -> workers.add(e.getKey());
+                    case END -> ends.add(e.getKey());
+                    case EVENT -> {
+                        allEvents.add(e.getKey());
+                        if (!isSettled) events.add(e.getKey());
+                    }
+                    default -> { }
+                }
+            }
+            // Uncovered shards: check they are whole Parquet files with the metric columns.
+            List<ObjectInfo> toCheck = new ArrayList<>();
+            for (ObjectInfo o : view.uncoveredShards()) {
+                String id = o.key() + "|" + o.etag();
+                String problem = validated.get(id);
+                if (problem == null) toCheck.add(o);
+                else newValidation.put(id, problem);
+            }
+            newValidation.putAll(validateShards(root, toCheck, conn));
+            for (ObjectInfo o : view.uncoveredShards()) {
+                String problem = newValidation.get(o.key() + "|" + o.etag());
+                if (problem.isEmpty()) shards.add(root.resolve(o.key()));
+                else problems.add("skipped " + o.key() + ": " + problem);
+            }
+        }
+        writeValidation(validationFile, newValidation);
+        List<String> sortedProblems = new ArrayList<>(problems);
+        Collections.sort(sortedProblems);
+        Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
+                options.staleTimeout().toMillis()), sortedProblems, experiments);
+        c.lakeRanges.putAll(ranges);
+        return c;
+    }
+
+    private static Set<String> logExperiments(Path root) {
+        Set<String> out = new TreeSet<>();
+        Path log = root.resolve(LakeLayout.LOG);
+        if (!Files.isDirectory(log)) return out;
+        try (Stream<Path> dirs = Files.list(log)) {
+            dirs.forEach(d -> {
+                String n = d.getFileName().toString();
+                if (n.startsWith("experiment=")) out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
+            });
+        } catch (IOException ignored) {
+            // no log
+        }
+        return out;
+    }
+
+    /**
+     * Runs taken from the runs index: present in the current index with a final status (FINISHED, FAILED,
+     * KILLED), and none of their raw objects modified later than {@code indexMargin} before the index commit.
+     */
+    private static Set<String> settledRuns(Path root, ObjectStore logStore, LakeSnapshot snapshot, LakeView view, LakeOptions options,
+                                           Connection conn, List<String> problems, List<Path> indexFiles) {
+        if (snapshot.indexFile() == null) return Set.of();
+        Path index = root.resolve(snapshot.indexFile());
+        if (!Files.exists(index)) {
+            problems.add("runs index " + snapshot.indexFile() + " is missing; reading raw manifests");
+            return Set.of();
+        }
+        long commitMs;
+        String entryKey = LakeLayout.logEntry(snapshot.experiment(), snapshot.indexVersion());
+        try {
+            byte[] bytes = logStore.get(entryKey).orElseThrow(() -> new LakeLogException("missing " + entryKey));
+            LakeCommit c = LakeSnapshot.parseEntry(bytes, entryKey, snapshot.indexVersion());
+            commitMs = c.timeMs();
+        } catch (RuntimeException e) {
+            problems.add("cannot read the index commit " + entryKey + ": " + e.getMessage() + "; reading raw manifests");
+            return Set.of();
+        }
+        long cutoff = commitMs - options.indexMargin().toMillis();
+        Map<String, Long> newest = new HashMap<>();
+        for (LakeView.RawObject o : view.runObjects()) {
+            long lm = o.info().lastModified() == null ? Long.MAX_VALUE : o.info().lastModified().toEpochMilli();
+            newest.merge(o.parsed().runId(), lm, Math::max);
+        }
+        for (ObjectInfo o : view.uncoveredShards()) {
+            Layout.parseRunObject(o.key()).ifPresent(ro -> newest.put(ro.runId(), Long.MAX_VALUE));
+        }
+        Set<String> settled = new HashSet<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT run_id, status FROM read_parquet(" + Views.lit(index.toString()) + ")")) {
+            while (rs.next()) {
+                String runId = rs.getString(1);
+                String status = rs.getString(2);
+                if (!("FINISHED".equals(status) || "FAILED".equals(status) || "KILLED".equals(status))) continue;
+                Long lm = newest.get(runId);
+                if (lm == null || lm < cutoff) settled.add(runId);
+            }
+        } catch (SQLException e) {
+            problems.add("skipped runs index " + snapshot.indexFile() + ": " + QueryException.firstLine(e.getMessage()));
+            return Set.of();
+        }
+        indexFiles.add(index);
+        return settled;
+    }
+
+    /** "" when the object is a valid manifest or event for its key, else the problem. */
+    static String validateJson(Path file, LakeView.RawObject o) {
+        String key = o.info().key();
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            Layout.RunObject ro = o.parsed();
+            String kind, runId, experiment;
+            int version;
+            switch (ro.kind()) {
+                case START -> {
+                    RunStart r = Json.read(bytes, RunStart.class, key);
+                    if (r == null) return "empty JSON document";
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    if (!RunStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunStart.KIND + "'";
+                }
+                case WORKER -> {
+                    WorkerStart r = Json.read(bytes, WorkerStart.class, key);
+                    if (r == null) return "empty JSON document";
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    if (!WorkerStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + WorkerStart.KIND + "'";
+                }
+                case END -> {
+                    RunEnd r = Json.read(bytes, RunEnd.class, key);
+                    if (r == null) return "empty JSON document";
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    if (!RunEnd.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunEnd.KIND + "'";
+                }
+                case EVENT -> {
+                    RunEvent r = Json.read(bytes, RunEvent.class, key);
+                    if (r == null) return "empty JSON document";
+                    runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                }
+                default -> {
+                    return "";
+                }
+            }
+            if (version > FormatVersion.CURRENT) return "format version " + version + " is newer than this reader supports";
+            if (!ro.runId().equals(runId)) return "run_id is '" + runId + "' but the key says " + ro.runId();
+            if (!ro.experiment().equals(experiment)) return "experiment is '" + experiment + "' but the key says '" + ro.experiment() + "'";
+            return "";
+        } catch (Json.MalformedObjectException e) {
+            String m = e.getMessage();
+            int nl = m.indexOf('\n');
+            return "not valid JSON for its kind (" + (nl < 0 ? m : m.substring(0, nl)).replace("malformed object " + key + ": ", "") + ")";
+        } catch (IOException e) {
+            return "cannot read the local copy: " + e.getMessage();
+        }
+    }
+
+    private static final List<String> COLUMNS = List.of("run_id", "worker", "key", "step", "timestamp", "value");
+
+    /** Checks Parquet magic bytes in Java, then the columns with DuckDB (one query for all, one per file on error). */
+    static Map<String, String> validateShards(Path root, List<ObjectInfo> shards, Connection conn) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<ObjectInfo> whole = new ArrayList<>();
+        for (ObjectInfo o : shards) {
+            String problem = magic(root.resolve(o.key()));
+            if (problem.isEmpty()) whole.add(o);
+            else out.put(o.key() + "|" + o.etag(), problem);
+        }
+        if (whole.isEmpty()) return out;
+        List<Path> paths = whole.stream().map(o -> root.resolve(o.key())).toList();
+        try {
+            Map<String, Integer> found = schemaColumns(conn, paths);
+            for (ObjectInfo o : whole) {
+                Integer n = found.get(root.resolve(o.key()).toString());
+                out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+            }
+        } catch (SQLException batch) {
+            for (ObjectInfo o : whole) {
+                Path p = root.resolve(o.key());
+                try {
+                    Integer n = schemaColumns(conn, List.of(p)).get(p.toString());
+                    out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+                } catch (SQLException e) {
+                    out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Integer> schemaColumns(Connection conn, List<Path> paths) throws SQLException {
+        Map<String, Integer> out = new HashMap<>();
+        String sql = "SELECT file_name, count(*) FILTER (WHERE name IN ('run_id', 'worker', 'key', 'step', 'timestamp', 'value')) "
+                + "FROM parquet_schema(" + Views.list(paths) + ") GROUP BY file_name";
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
+        }
+        return out;
+    }
+
+    private static String magic(Path p) {
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
+            long n = f.length();
+            if (n < 12) return "truncated Parquet file (" + n + " bytes)";
+            byte[] head = new byte[4], tail = new byte[4];
+            f.readFully(head);
+            f.seek(n - 4);
+            f.readFully(tail);
+            String h = new String(head, java.nio.charset.StandardCharsets.US_ASCII), t = new String(tail, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!"PAR1".equals(h) || !"PAR1".equals(t)) return "not a whole Parquet file (missing PAR1 magic; half-written or corrupt)";
+            return "";
+        } catch (IOException e) {
+            return "cannot read the local copy: " + e.getMessage();
+        }
+    }
+
+    private static Map<String, String> readValidation(Path file) {
+        if (file == null || !Files.exists(file)) return new HashMap<>();
+        try {
+            Map<String, String> m = Json.MAPPER.readValue(Files.readAllBytes(file), new TypeReference<HashMap<String, String>>() {});
+            return m == null ? new HashMap<>() : m;
+        } catch (IOException e) {
+            return new HashMap<>();
+        }
+    }
+
+    private static void writeValidation(Path file, Map<String, String> m) {
+        if (file == null) return;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, Json.MAPPER.writeValueAsBytes(new TreeMap<>(m)));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ignored) {
+            // only costs re-validation next time
+        }
+    }
+
+    static Optional<String> unused() {
+        return Optional.empty();
+    }
+}

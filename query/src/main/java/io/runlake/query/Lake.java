@@ -1,0 +1,665 @@
+package io.runlake.query;
+
+import io.runlake.format.Json;
+import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
+import io.runlake.format.RunStart;
+import io.runlake.store.FileObjectStore;
+import io.runlake.store.ObjectInfo;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * An in-process DuckDB session over a RunLake store, with views {@code experiments}, {@code runs},
+ * {@code metrics}, {@code metric_summary}, {@code params}, {@code tags}, {@code artifacts}, {@code inputs}
+ * and {@code points} (metrics including RunLake's own {@code runlake/} keys).
+ *
+ * <p>A {@code file:} store is read in place. An {@code s3://} store is mirrored into a local cache folder,
+ * refreshed on open with one LIST of {@code runs/} and one of {@code lake/} plus a GET per new or changed
+ * object ({@link Mirror}). DuckDB's httpfs is never needed. Every metric point is seen exactly once: live
+ * compacted files plus the raw shards the commit log does not cover ({@link io.runlake.lake.LakeView}).
+ * Corrupt or half-written objects are skipped and listed in {@link #problems()}.
+ */
+public final class Lake implements AutoCloseable {
+    private final URI uri;
+    private final Path root;
+    private final Connection conn;
+    private final Catalog catalog;
+    private final Mirror.Result sync;
+    private boolean summaryMaterialised;
+
+    private Lake(URI uri, Path root, Connection conn, Catalog catalog, Mirror.Result sync) {
+        this.uri = uri;
+        this.root = root;
+        this.conn = conn;
+        this.catalog = catalog;
+        this.sync = sync;
+    }
+
+    public static Lake open(String uri) {
+        return open(StoreUris.parse(uri), LakeOptions.defaults());
+    }
+
+    public static Lake open(URI uri) {
+        return open(uri, LakeOptions.defaults());
+    }
+
+    public static Lake open(URI uri, LakeOptions options) {
+        return open(uri, options, Mirror.Progress.NONE);
+    }
+
+    public static Lake open(URI uri, LakeOptions options, Mirror.Progress progress) {
+        Path cache = options.cacheFor(uri.toString());
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path root;
+            List<ObjectInfo> raw;
+            ObjectStore logStore;
+            Mirror.Result result = null;
+            if (store instanceof FileObjectStore fs) {
+                root = fs.root();
+                if (!Files.isDirectory(root.resolve(Layout.RUNS)) && !Files.isDirectory(root.resolve(Layout.LAKE))) {
+                    if (!Files.exists(root.resolve(Layout.FORMAT_MARKER))) {
+                        throw new QueryException("no RunLake store at " + root + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
+                    }
+                }
+                raw = store.list(Layout.RUNS); // FIRST the raw listing, the log is read by the catalog afterwards
+                logStore = store;
+                return build(uri, root, raw, logStore, cache, options, null);
+            }
+            root = cache.resolve("store");
+            Mirror mirror = new Mirror(store, root, cache.resolve("manifest.json"), options.ioThreads());
+            if (options.refresh()) {
+                result = mirror.sync(false, progress);
+                raw = result.rawObjects();
+            } else {
+                raw = new FileObjectStore(root).list(Layout.RUNS);
+            }
+            logStore = new FileObjectStore(root);
+            return build(uri, root, raw, logStore, cache, options, result);
+        }
+    }
+
+    private static Lake build(URI uri, Path root, List<ObjectInfo> raw, ObjectStore logStore, Path cache, LakeOptions options,
+                              Mirror.Result sync) {
+        Connection conn = connect();
+        try {
+            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated.json"), options, conn);
+            Lake lake = new Lake(uri, root, conn, catalog, sync);
+            lake.createViews();
+            return lake;
+        } catch (RuntimeException e) {
+            closeQuietly(conn);
+            throw e;
+        }
+    }
+
+    private static Connection connect() {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement st = c.createStatement()) {
+                st.execute("SET enable_progress_bar = false");
+                st.execute("SET TimeZone = 'UTC'");
+                try {
+                    st.execute("SET parquet_metadata_cache = true");
+                } catch (SQLException ignored) {
+                    // older DuckDB
+                }
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new QueryException("cannot start DuckDB: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void createViews() {
+        try (Statement st = conn.createStatement()) {
+            for (String s : Views.statements(catalog.files)) st.execute(s);
+            // Materialise the small, often-used views once per session.
+            for (String v : List.of("runs", "params", "tags")) {
+                st.execute("CREATE TABLE _m_" + v + " AS SELECT * FROM " + v);
+                st.execute("CREATE OR REPLACE VIEW " + v + " AS SELECT * FROM _m_" + v);
+            }
+        } catch (SQLException e) {
+            throw new QueryException("cannot build the lake views: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Computes metric summaries once per session (leaderboards and comparisons read them). */
+    private synchronized void materialiseSummary() {
+        if (summaryMaterialised) return;
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE _m_metric_summary AS SELECT * FROM metric_summary");
+            st.execute("CREATE OR REPLACE VIEW metric_summary AS SELECT * FROM _m_metric_summary");
+            summaryMaterialised = true;
+        } catch (SQLException e) {
+            throw new QueryException("cannot summarise metrics: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The plain DuckDB SQL (CREATE VIEW statements) that defines the views over a local folder laid out like
+     * the store (a {@code file:} store or a folder made by {@code runlake sync}). Run it in any DuckDB.
+     */
+    public static String viewDefinitions(Path localFolder) {
+        return viewDefinitions(localFolder, LakeOptions.defaults());
+    }
+
+    public static String viewDefinitions(Path localFolder, LakeOptions options) {
+        Path root = localFolder.toAbsolutePath().normalize();
+        FileObjectStore store = new FileObjectStore(root);
+        List<ObjectInfo> raw = store.list(Layout.RUNS);
+        Connection conn = connect();
+        try {
+            Catalog catalog = Catalog.build(root, store, raw, null, options, conn);
+            StringBuilder b = new StringBuilder();
+            b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow READ-PROTOCOL.md)\n");
+            for (String p : catalog.problems) b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
+            for (String s : Views.statements(catalog.files)) b.append(s).append(";\n\n");
+            return b.toString();
+        } finally {
+            closeQuietly(conn);
+        }
+    }
+
+    /** Mirrors the store into {@code folder} (incrementally) so plain DuckDB can read it; artifacts optional. */
+    public static Mirror.Result sync(URI uri, Path folder, boolean artifacts, Mirror.Progress progress) {
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path abs = folder.toAbsolutePath().normalize();
+            if (store instanceof FileObjectStore fs && fs.root().equals(abs)) {
+                throw new QueryException("cannot sync " + uri + " into itself");
+            }
+            Mirror m = new Mirror(store, abs, abs.resolve(".runlake-sync.json"), 8);
+            return m.sync(artifacts, progress);
+        }
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** The local folder the views read. */
+    public Path localRoot() {
+        return root;
+    }
+
+    /** What the last refresh did (null for a {@code file:} store). */
+    public Mirror.Result syncResult() {
+        return sync;
+    }
+
+    /** Objects skipped because they are corrupt, half-written or too new, each naming the object and the problem. */
+    public List<String> problems() {
+        return catalog.problems;
+    }
+
+    /** The underlying JDBC connection (for advanced use; do not close it). */
+    public Connection connection() {
+        return conn;
+    }
+
+    // ---- SQL ---------------------------------------------------------------------------------------
+
+    /** Runs any SQL over the views. */
+    public Table sql(String sql) {
+        if (sql == null || sql.isBlank()) throw new QueryException("empty SQL");
+        if (sql.contains("metric_summary")) materialiseSummary();
+        try (Statement st = conn.createStatement()) {
+            if (!st.execute(sql)) return new Table(List.of("changed"), List.of(List.of(st.getUpdateCount())));
+            try (ResultSet rs = st.getResultSet()) {
+                return Table.of(rs);
+            }
+        } catch (SQLException e) {
+            throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    Table query(String sql, Object... args) {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                return Table.of(rs);
+            }
+        } catch (SQLException e) {
+            throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Writes a query's result as Parquet (DuckDB COPY). */
+    public void exportParquet(String sql, Path target) {
+        copy(sql, target, "FORMAT parquet, COMPRESSION zstd");
+    }
+
+    /** Writes a query's result as CSV with a header (DuckDB COPY). */
+    public void exportCsv(String sql, Path target) {
+        copy(sql, target, "FORMAT csv, HEADER true");
+    }
+
+    /** Writes a query's result as newline-delimited JSON (DuckDB COPY). */
+    public void exportJson(String sql, Path target) {
+        copy(sql, target, "FORMAT json");
+    }
+
+    private void copy(String sql, Path target, String options) {
+        if (sql.contains("metric_summary")) materialiseSummary();
+        try (Statement st = conn.createStatement()) {
+            st.execute("COPY (" + sql + ") TO " + Views.lit(target.toAbsolutePath().toString()) + " (" + options + ")");
+        } catch (SQLException e) {
+            throw new QueryException("export failed: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A query's result as Arrow record batches. The reader owns the statement: close the reader (before the
+     * allocator). Needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED} on JDK 17.
+     */
+    public ArrowReader arrow(String sql, BufferAllocator allocator, long batchSize) {
+        if (sql.contains("metric_summary")) materialiseSummary();
+        try {
+            Statement st = conn.createStatement();
+            ResultSet rs = st.executeQuery(sql);
+            ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, batchSize);
+            return new ClosingArrowReader(reader, allocator, rs, st);
+        } catch (SQLException e) {
+            throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    // ---- lookups -----------------------------------------------------------------------------------
+
+    private List<String> experimentsCache;
+
+    public List<String> experiments() {
+        if (experimentsCache != null) return experimentsCache;
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : query("SELECT DISTINCT experiment FROM runs ORDER BY 1").rows()) out.add((String) r.get(0));
+        experimentsCache = List.copyOf(out);
+        return experimentsCache;
+    }
+
+    public Table experimentsTable() {
+        return query("SELECT * FROM experiments ORDER BY experiment");
+    }
+
+    void requireExperiment(String experiment) {
+        List<String> known = experiments();
+        if (!known.contains(experiment)) {
+            throw new QueryException("unknown experiment '" + experiment + "'" + (known.isEmpty() ? " (the store has no runs)"
+                    : " (experiments: " + String.join(", ", known.subList(0, Math.min(10, known.size()))) + (known.size() > 10 ? ", …" : "") + ")"));
+        }
+    }
+
+    /** The run with this id or unique id prefix (at least 6 characters) or exact name; errors name what was wrong. */
+    public String resolveRun(String idOrName) {
+        if (idOrName == null || idOrName.isBlank()) throw new QueryException("empty run id");
+        Table t = query("SELECT run_id FROM runs WHERE run_id = ? OR (length(?) >= 6 AND starts_with(run_id, ?)) OR name = ? ORDER BY run_id LIMIT 5",
+                idOrName, idOrName, idOrName, idOrName);
+        if (t.size() == 0) throw new QueryException("unknown run '" + idOrName + "'");
+        if (t.size() > 1) {
+            List<String> ids = t.rows().stream().map(r -> (String) r.get(0)).toList();
+            if (ids.contains(idOrName)) return idOrName;
+            throw new QueryException("run '" + idOrName + "' is ambiguous: " + String.join(", ", ids));
+        }
+        return (String) t.rows().get(0).get(0);
+    }
+
+    /** Runs, optionally of one experiment and matching a filter ({@code params.lr < 0.01 and status = 'FINISHED'}). */
+    public Table runs(String experiment, String filter, int limit) {
+        if (experiment != null) requireExperiment(experiment);
+        String where = Filters.translate(filter, "r.");
+        if (filter != null && filter.contains("metrics.")) materialiseSummary();
+        String sql = "SELECT r.experiment, r.run_id, r.name, r.status, r.start_time, r.duration_s, r.params, r.tags FROM runs r WHERE "
+                + (experiment == null ? "TRUE" : "r.experiment = ?") + " AND (" + where + ") ORDER BY r.start_time DESC NULLS LAST, r.run_id DESC"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        try {
+            return experiment == null ? query(sql) : query(sql, experiment);
+        } catch (QueryException e) {
+            if (filter != null && !filter.isBlank()) throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+            throw e;
+        }
+    }
+
+    /** One run: its row of {@code runs} plus metrics summary, artifacts and inputs, as field/value rows. */
+    public Table show(String run) {
+        String id = resolveRun(run);
+        materialiseSummary();
+        Table r = query("SELECT * FROM runs WHERE run_id = ?", id);
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < r.columns().size(); i++) {
+            String c = r.columns().get(i);
+            Object v = r.rows().get(0).get(i);
+            if (v instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) rows.add(List.of(c + "." + e.getKey(), String.valueOf(e.getValue())));
+            } else {
+                rows.add(java.util.Arrays.asList(c, v));
+            }
+        }
+        for (List<Object> m : query("SELECT key, last_value, min_value, max_value, last_step, points FROM metric_summary WHERE run_id = ? ORDER BY key", id).rows()) {
+            rows.add(List.of("metrics." + m.get(0), "last " + Table.text(m.get(1)) + " (min " + Table.text(m.get(2)) + ", max "
+                    + Table.text(m.get(3)) + ", step " + m.get(4) + ", " + m.get(5) + " points)"));
+        }
+        for (List<Object> a : query("SELECT name, sha256, size, uri FROM artifacts WHERE run_id = ? ORDER BY time", id).rows()) {
+            rows.add(List.of("artifacts." + a.get(0), Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " bytes " + Table.text(a.get(3))));
+        }
+        for (List<Object> a : query("SELECT name, role, uri, coalesce(sha256, etag) FROM inputs WHERE run_id = ? ORDER BY time", id).rows()) {
+            rows.add(List.of("inputs." + a.get(0), Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " " + Table.text(a.get(3))));
+        }
+        return new Table(List.of("field", "value"), rows);
+    }
+
+    // ---- leaderboard, compare, history ---------------------------------------------------------------
+
+    /** Which end of a metric is best. */
+    public enum Direction { MIN, MAX;
+        public static Direction parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "min", "asc", "lower", "minimize", "minimise" -> MIN;
+                case "max", "desc", "higher", "maximize", "maximise" -> MAX;
+                default -> throw new QueryException("unknown direction '" + s + "': use min or max");
+            };
+        }
+    }
+
+    void requireMetric(String experiment, String metric) {
+        materialiseSummary();
+        Table t = query("SELECT count(*) FROM metric_summary WHERE experiment = ? AND key = ?", experiment, metric);
+        if (((Number) t.rows().get(0).get(0)).longValue() == 0) {
+            List<String> keys = query("SELECT DISTINCT key FROM metric_summary WHERE experiment = ? ORDER BY 1 LIMIT 20", experiment)
+                    .rows().stream().map(r -> (String) r.get(0)).toList();
+            throw new QueryException("experiment '" + experiment + "' has no metric '" + metric + "'"
+                    + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
+        }
+    }
+
+    /**
+     * The k best runs of an experiment by the metric's final value (last step), best first; NaN ranks last.
+     * {@code filter} uses the runs filter syntax. Columns: rank, run_id, name, status, value, best, step, params.
+     */
+    public Table leaderboard(String experiment, String metric, Direction direction, int k, String filter) {
+        requireExperiment(experiment);
+        requireMetric(experiment, metric);
+        String where = Filters.translate(filter, "r.");
+        String order = direction == Direction.MIN ? "ASC" : "DESC";
+        String best = direction == Direction.MIN ? "s.min_value" : "s.max_value";
+        if (filter == null || filter.isBlank()) {
+            String fast = "WITH top AS (SELECT run_id, last_value, " + best.replace("s.", "") + " AS best, last_step FROM metric_summary "
+                    + "WHERE experiment = ? AND key = ? ORDER BY isnan(last_value), last_value " + order + ", run_id LIMIT " + Math.max(1, k) + ") "
+                    + "SELECT row_number() OVER (ORDER BY isnan(s.last_value), s.last_value " + order + ", s.run_id) AS rank, s.run_id, r.name, r.status, "
+                    + "s.last_value AS value, s.best, s.last_step AS step, r.params FROM top s JOIN runs r ON r.run_id = s.run_id "
+                    + "ORDER BY isnan(s.last_value), s.last_value " + order + ", s.run_id";
+            return query(fast, experiment, metric);
+        }
+        String sql = "SELECT row_number() OVER (ORDER BY isnan(s.last_value), s.last_value " + order + ", r.run_id) AS rank, "
+                + "r.run_id, r.name, r.status, s.last_value AS value, " + best + " AS best, s.last_step AS step, r.params "
+                + "FROM metric_summary s JOIN runs r ON r.run_id = s.run_id "
+                + "WHERE s.experiment = ? AND s.key = ? AND (" + where + ") "
+                + "ORDER BY isnan(s.last_value), s.last_value " + order + ", r.run_id LIMIT " + Math.max(1, k);
+        try {
+            return query(sql, experiment, metric);
+        } catch (QueryException e) {
+            if (filter != null && !filter.isBlank()) throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs side by side: one column per run; rows name, status, the params whose values differ (all params when
+     * {@code allParams}), then per metric its last, min and max value. Empty {@code metrics}: every metric.
+     */
+    public Table compare(List<String> runs, List<String> metrics) {
+        return compare(runs, metrics, false);
+    }
+
+    public Table compare(List<String> runs, List<String> metrics, boolean allParams) {
+        if (runs == null || runs.isEmpty()) throw new QueryException("compare needs at least one run");
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(runs.stream().map(this::resolveRun).toList()));
+        materialiseSummary();
+        String in = ids.stream().map(Views::lit).reduce((a, b) -> a + ", " + b).orElseThrow();
+        Map<String, List<Object>> head = new LinkedHashMap<>();
+        for (List<Object> r : query("SELECT run_id, name, status, experiment FROM runs WHERE run_id IN (" + in + ")").rows()) {
+            head.put((String) r.get(0), r);
+        }
+        List<String> columns = new ArrayList<>();
+        columns.add("field");
+        columns.addAll(ids);
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(row("experiment", ids, id -> head.get(id).get(3)));
+        rows.add(row("name", ids, id -> head.get(id).get(1)));
+        rows.add(row("status", ids, id -> head.get(id).get(2)));
+        Map<String, Map<String, Object>> params = new java.util.TreeMap<>();
+        for (List<Object> p : query("SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")").rows()) {
+            params.computeIfAbsent((String) p.get(1), k -> new LinkedHashMap<>()).put((String) p.get(0), p.get(2));
+        }
+        for (Map.Entry<String, Map<String, Object>> p : params.entrySet()) {
+            Set<Object> distinct = new java.util.HashSet<>();
+            for (String id : ids) distinct.add(p.getValue().get(id));
+            if (allParams || distinct.size() > 1) rows.add(row("params." + p.getKey(), ids, id -> p.getValue().get(id)));
+        }
+        List<String> keys = metrics == null || metrics.isEmpty()
+                ? query("SELECT DISTINCT key FROM metric_summary WHERE run_id IN (" + in + ") ORDER BY 1").rows().stream().map(r -> (String) r.get(0)).toList()
+                : metrics;
+        Map<String, Map<String, List<Object>>> summary = new LinkedHashMap<>();
+        for (List<Object> s : query("SELECT key, run_id, last_value, min_value, max_value FROM metric_summary WHERE run_id IN (" + in + ")").rows()) {
+            summary.computeIfAbsent((String) s.get(0), k -> new LinkedHashMap<>()).put((String) s.get(1), s);
+        }
+        for (String key : keys) {
+            Map<String, List<Object>> m = summary.get(key);
+            if (m == null) throw new QueryException("none of the runs has metric '" + key + "'");
+            rows.add(row(key + " (last)", ids, id -> m.containsKey(id) ? m.get(id).get(2) : null));
+            rows.add(row(key + " (min)", ids, id -> m.containsKey(id) ? m.get(id).get(3) : null));
+            rows.add(row(key + " (max)", ids, id -> m.containsKey(id) ? m.get(id).get(4) : null));
+        }
+        return new Table(columns, rows);
+    }
+
+    private static List<Object> row(String field, List<String> ids, java.util.function.Function<String, Object> f) {
+        List<Object> r = new ArrayList<>();
+        r.add(field);
+        for (String id : ids) r.add(f.apply(id));
+        return r;
+    }
+
+    /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
+    /**
+     * SQL for the points of one run, reading only the live lake files whose run-id range (from the commit) can
+     * hold it and the run's own uncovered shards; same rows as {@code metrics WHERE run_id = id}.
+     */
+    String runMetrics(String id) {
+        List<Path> lake = new ArrayList<>();
+        for (Map.Entry<Path, String[]> e : catalog.lakeRanges.entrySet()) {
+            String lo = e.getValue()[0], hi = e.getValue()[1];
+            if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
+        }
+        List<Path> shards = catalog.files.shards().stream().filter(p -> p.toString().contains("/run=" + id + "/")).toList();
+        List<String> parts = new ArrayList<>();
+        if (!lake.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(lake) + ") WHERE run_id = " + Views.lit(id));
+        if (!shards.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(shards) + ")");
+        if (parts.isEmpty()) return "(SELECT NULL::VARCHAR AS key, NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker WHERE false)";
+        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE NOT starts_with(key, 'runlake/'))";
+    }
+
+    public History history(String run, String key, int maxPoints) {
+        String id = resolveRun(run);
+        String src = runMetrics(id);
+        Table count = query("SELECT count(*), min(step), max(step) FROM " + src + " WHERE key = ?", key);
+        long n = ((Number) count.rows().get(0).get(0)).longValue();
+        if (n == 0) {
+            List<String> keys = query("SELECT DISTINCT key FROM " + src + " ORDER BY 1 LIMIT 20").rows().stream()
+                    .map(r -> (String) r.get(0)).toList();
+            throw new QueryException("run " + id + " has no metric '" + key + "'" + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
+        }
+        String sql;
+        if (maxPoints <= 0 || n <= maxPoints) {
+            sql = "SELECT step, epoch_ms(timestamp) AS t, value FROM " + src + " WHERE key = ? ORDER BY step, timestamp, worker";
+            return new History(id, key, n, points(query(sql, key)));
+        }
+        long lo = ((Number) count.rows().get(0).get(1)).longValue(), hi = ((Number) count.rows().get(0).get(2)).longValue();
+        long buckets = Math.max(1, maxPoints / 4);
+        double width = Math.max(1.0, (hi - lo + 1) / (double) buckets);
+        sql = "WITH p AS (SELECT step, epoch_ms(timestamp) AS t, value, CAST(floor((step - " + lo + ") / " + width + ") AS BIGINT) AS b "
+                + "FROM " + src + " WHERE key = ?), "
+                + "agg AS (SELECT arg_min({'step': step, 't': t, 'value': value}, (step, t)) AS f, "
+                + "arg_max({'step': step, 't': t, 'value': value}, (step, t)) AS l, "
+                + "arg_min({'step': step, 't': t, 'value': value}, value) AS mn, "
+                + "arg_max({'step': step, 't': t, 'value': value}, value) AS mx FROM p GROUP BY b) "
+                + "SELECT DISTINCT x.step, x.t, x.value FROM (SELECT unnest([f, l, mn, mx]) AS x FROM agg) ORDER BY 1, 2";
+        return new History(id, key, n, points(query(sql, key)));
+    }
+
+    private static List<History.Point> points(Table t) {
+        List<History.Point> out = new ArrayList<>(t.size());
+        for (List<Object> r : t.rows()) {
+            out.add(new History.Point(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue(), ((Number) r.get(2)).doubleValue()));
+        }
+        return out;
+    }
+
+    // ---- lineage -----------------------------------------------------------------------------------
+
+    /**
+     * Where something came from. {@code target} is a run id (or name), a SHA-256, or a local file (hashed):
+     * for an artifact, the runs that produced it with their code version, data inputs, params, environment and
+     * parent; for a data set checksum, every run that used it as an input.
+     */
+    public Lineage lineage(String target) {
+        if (target == null || target.isBlank()) throw new QueryException("lineage needs a file, a SHA-256 or a run id");
+        String sha = null;
+        String described;
+        Path file = Path.of(target);
+        if (target.matches("[0-9a-fA-F]{64}")) {
+            sha = target.toLowerCase(Locale.ROOT);
+            described = "sha256 " + sha;
+        } else if (Files.isRegularFile(file)) {
+            sha = sha256(file);
+            described = "file " + file.toAbsolutePath() + " (sha256 " + sha + ")";
+        } else if (RunIds.isValid(target) || !target.contains("/")) {
+            String id;
+            try {
+                id = resolveRun(target);
+            } catch (QueryException e) {
+                throw new QueryException("'" + target + "' is not a run id, a SHA-256 or an existing file");
+            }
+            return new Lineage("run " + id, null, List.of(runLineage(id, List.of())), List.of());
+        } else {
+            throw new QueryException("'" + target + "' is not a run id, a SHA-256 or an existing file");
+        }
+        List<Lineage.RunInfo> producers = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> byRun = new LinkedHashMap<>();
+        for (List<Object> a : query("SELECT run_id, name, size, uri FROM artifacts WHERE sha256 = ? ORDER BY time", sha).rows()) {
+            Map<String, Object> art = new LinkedHashMap<>();
+            art.put("name", a.get(1));
+            art.put("size", a.get(2));
+            art.put("uri", a.get(3));
+            byRun.computeIfAbsent((String) a.get(0), k -> new ArrayList<>()).add(art);
+        }
+        for (Map.Entry<String, List<Map<String, Object>>> e : byRun.entrySet()) producers.add(runLineage(e.getKey(), e.getValue()));
+        List<Map<String, Object>> users = new ArrayList<>();
+        Table used = query("SELECT i.experiment, i.run_id, r.name, r.status, i.name AS input, i.role, i.uri FROM inputs i "
+                + "LEFT JOIN runs r USING (run_id) WHERE i.sha256 = ? OR i.etag = ? ORDER BY i.time", sha, sha);
+        for (List<Object> u : used.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < used.columns().size(); i++) m.put(used.columns().get(i), u.get(i));
+            users.add(m);
+        }
+        if (producers.isEmpty() && users.isEmpty()) {
+            throw new QueryException("no run produced or used " + described);
+        }
+        return new Lineage(described, sha, producers, users);
+    }
+
+    private Lineage.RunInfo runLineage(String runId, List<Map<String, Object>> artifacts) {
+        Table r = query("SELECT experiment, name, status, start_time, parent_run_id, params FROM runs WHERE run_id = ?", runId);
+        if (r.size() == 0) throw new QueryException("unknown run '" + runId + "'");
+        List<Object> row = r.rows().get(0);
+        String experiment = (String) row.get(0);
+        RunStart start = readStart(experiment, runId);
+        Map<String, Object> parent = null;
+        String parentId = (String) row.get(4);
+        if (parentId != null) {
+            parent = new LinkedHashMap<>();
+            parent.put("run_id", parentId);
+            Table p = query("SELECT name, status FROM runs WHERE run_id = ?", parentId);
+            if (p.size() > 0) {
+                parent.put("name", p.rows().get(0).get(0));
+                parent.put("status", p.rows().get(0).get(1));
+            }
+        }
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        Table in = query("SELECT name, uri, role, sha256, etag, version_id, size, files FROM inputs WHERE run_id = ? ORDER BY time", runId);
+        for (List<Object> i : in.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int c = 0; c < in.columns().size(); c++) if (i.get(c) != null) m.put(in.columns().get(c), i.get(c));
+            inputs.add(m);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = row.get(5) instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
+        if (start != null && start.params() != null) {
+            Map<String, Object> typed = new LinkedHashMap<>(params);
+            typed.putAll(start.params());
+            params = typed;
+        }
+        return new Lineage.RunInfo(experiment, runId, (String) row.get(1), (String) row.get(2), Table.text(row.get(3)),
+                artifacts, start == null || start.code() == null ? Map.of() : start.code(), inputs, params,
+                start == null || start.environment() == null ? Map.of() : start.environment(), parent);
+    }
+
+    private RunStart readStart(String experiment, String runId) {
+        Path p = root.resolve(Layout.startManifest(experiment, runId));
+        try {
+            return Json.read(Files.readAllBytes(p), RunStart.class, p.toString());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new QueryException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(conn);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing to do
+        }
+    }
+}

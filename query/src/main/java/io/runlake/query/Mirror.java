@@ -1,0 +1,225 @@
+package io.runlake.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.Json;
+import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import io.runlake.lake.LakeLogException;
+import io.runlake.lake.LakeSnapshot;
+import io.runlake.store.FileObjectStore;
+import io.runlake.store.ObjectInfo;
+import io.runlake.store.ObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps a local folder laid out exactly like the store, refreshed incrementally: one LIST of {@code runs/}
+ * (first) and one of {@code lake/} (second, so the commit log is as new as the raw listing or newer: the
+ * exactly-once rule of {@link io.runlake.lake.LakeView}), then a GET only for objects that are new or whose
+ * ETag changed, and deletion of local copies whose objects disappeared. Lake files are fetched only while
+ * live; the commit log always. Artifact blobs only on request. {@code manifest.json} beside the folder
+ * records key → ETag.
+ */
+public final class Mirror {
+    /** Progress of a sync, for progress bars: objects done of total to fetch, bytes fetched. */
+    public interface Progress {
+        void update(long done, long total, long bytes);
+
+        Progress NONE = (d, t, b) -> {};
+    }
+
+    /** One cached object. */
+    public record Entry(String etag, long size, long lastModifiedMs) {}
+
+    /** What a sync found and did. {@code rawObjects}: the listing of runs/ (in the order listed). */
+    public record Result(List<ObjectInfo> rawObjects, int listed, int fetched, long bytesFetched, int deleted, int kept) {}
+
+    private final ObjectStore store;
+    private final Path root;
+    private final Path manifestFile;
+    private final int threads;
+
+    public Mirror(ObjectStore store, Path root, Path manifestFile, int threads) {
+        this.store = store;
+        this.root = root.toAbsolutePath().normalize();
+        this.manifestFile = manifestFile;
+        this.threads = Math.max(1, threads);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Result sync(boolean artifacts, Progress progress) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return syncOnce(artifacts, progress);
+            } catch (ShardVanished e) {
+                // A listed shard was deleted before we fetched it: a newer commit covers it. List again.
+                if (attempt >= 5) throw new QueryException("the store keeps changing while it is read (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private static final class ShardVanished extends RuntimeException {
+        ShardVanished(String key) {
+            super("object " + key + " disappeared while syncing");
+        }
+    }
+
+    private Result syncOnce(boolean artifacts, Progress progress) {
+        Map<String, Entry> manifest = readManifest();
+        List<ObjectInfo> raw = store.list(Layout.RUNS);          // FIRST: raw objects
+        List<ObjectInfo> lake = store.list(LakeLayout.LAKE);     // SECOND: the commit log (and lake files)
+        List<ObjectInfo> extra = new ArrayList<>(store.list("_runlake/"));
+        if (artifacts) extra.addAll(store.list(Layout.ARTIFACTS));
+        Map<String, ObjectInfo> wanted = new LinkedHashMap<>();
+        Map<String, ObjectInfo> lakeByKey = new LinkedHashMap<>();
+        for (ObjectInfo o : lake) lakeByKey.put(o.key(), o);
+        // The log first: it decides which lake files are live.
+        List<ObjectInfo> log = lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
+        AtomicLong bytes = new AtomicLong();
+        int fetched = fetch(log, manifest, progress, bytes, 0, 0);
+        for (ObjectInfo o : log) wanted.put(o.key(), o);
+        Set<String> experiments = new HashSet<>();
+        for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
+        if (!experiments.isEmpty()) {
+            FileObjectStore local = new FileObjectStore(root);
+            for (String e : experiments) {
+                LakeSnapshot s;
+                try {
+                    s = LakeSnapshot.load(local, e);
+                } catch (LakeLogException ex) {
+                    continue; // reported when the catalog is built
+                }
+                s.liveFiles().forEach(f -> {
+                    ObjectInfo o = lakeByKey.get(f.path());
+                    if (o != null) wanted.put(o.key(), o);
+                });
+                if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile())) wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
+            }
+        }
+        List<ObjectInfo> rest = new ArrayList<>();
+        for (ObjectInfo o : raw) {
+            if (Layout.parseRunObject(o.key()).isPresent()) rest.add(o);
+        }
+        for (ObjectInfo o : wanted.values()) if (!o.key().startsWith(LakeLayout.LOG)) rest.add(o);
+        rest.addAll(extra);
+        fetched += fetch(rest, manifest, progress, bytes, 0, 0);
+        for (ObjectInfo o : rest) wanted.put(o.key(), o);
+        // Delete what is no longer wanted.
+        int deleted = 0;
+        for (String key : new ArrayList<>(manifest.keySet())) {
+            if (!wanted.containsKey(key)) {
+                try {
+                    Files.deleteIfExists(root.resolve(key));
+                } catch (IOException ignored) {
+                    // retried next time
+                }
+                manifest.remove(key);
+                deleted++;
+            }
+        }
+        writeManifest(manifest);
+        List<ObjectInfo> rawPresent = raw.stream().filter(o -> manifest.containsKey(o.key())).toList();
+        return new Result(rawPresent, raw.size() + lake.size() + extra.size(), fetched, bytes.get(), deleted, manifest.size());
+    }
+
+    /** Fetches objects that are new or changed; returns how many were fetched. */
+    private int fetch(List<ObjectInfo> objects, Map<String, Entry> manifest, Progress progress, AtomicLong bytes, int unused1, int unused2) {
+        List<ObjectInfo> todo = new ArrayList<>();
+        for (ObjectInfo o : objects) {
+            Entry e = manifest.get(o.key());
+            if (e == null || !e.etag().equals(o.etag()) || !Files.exists(root.resolve(o.key()))) todo.add(o);
+        }
+        if (todo.isEmpty()) return 0;
+        long total = todo.size();
+        AtomicLong done = new AtomicLong();
+        progress.update(0, total, bytes.get());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, todo.size()), r -> {
+            Thread t = new Thread(r, "runlake-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Optional<ObjectInfo>>> futures = new ArrayList<>();
+            for (ObjectInfo o : todo) {
+                futures.add(pool.submit(() -> {
+                    Path target = root.resolve(o.key());
+                    Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
+                    Files.createDirectories(target.getParent());
+                    Optional<ObjectInfo> got = store.download(o.key(), tmp);
+                    if (got.isPresent()) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    bytes.addAndGet(o.size());
+                    progress.update(done.incrementAndGet(), total, bytes.get());
+                    return got;
+                }));
+            }
+            int n = 0;
+            for (int i = 0; i < todo.size(); i++) {
+                ObjectInfo o = todo.get(i);
+                Optional<ObjectInfo> got = get(futures.get(i));
+                if (got.isEmpty()) {
+                    if (o.key().startsWith(Layout.RUNS) || o.key().startsWith(LakeLayout.METRICS)) throw new ShardVanished(o.key());
+                    continue;
+                }
+                long lm = o.lastModified() == null ? 0 : o.lastModified().toEpochMilli();
+                synchronized (manifest) {
+                    manifest.put(o.key(), new Entry(o.etag(), o.size(), lm));
+                }
+                n++;
+            }
+            return n;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException("interrupted while syncing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new QueryException("sync failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private Map<String, Entry> readManifest() {
+        if (!Files.exists(manifestFile)) return new TreeMap<>();
+        try {
+            Map<String, Entry> m = Json.MAPPER.readValue(Files.readAllBytes(manifestFile), new TypeReference<TreeMap<String, Entry>>() {});
+            return m == null ? new TreeMap<>() : m;
+        } catch (IOException e) {
+            return new TreeMap<>(); // a broken manifest only costs a full refetch
+        }
+    }
+
+    private void writeManifest(Map<String, Entry> manifest) {
+        try {
+            Files.createDirectories(manifestFile.toAbsolutePath().getParent());
+            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + ".tmp");
+            Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
+            Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new QueryException("cannot write the cache manifest " + manifestFile + ": " + e.getMessage(), e);
+        }
+    }
+}

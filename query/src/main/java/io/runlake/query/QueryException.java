@@ -1,0 +1,23 @@
+package io.runlake.query;
+
+/** A query that cannot be answered: unknown experiment, run or metric, malformed filter or SQL. The message is one line. */
+public class QueryException extends RuntimeException {
+    public QueryException(String message) {
+        super(message);
+    }
+
+    public QueryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The first meaningful line of a DuckDB error message. */
+    static String firstLine(String message) {
+        if (message == null) return "unknown error";
+        String m = message.strip();
+        int real = m.indexOf("\nError: ");
+        if (real >= 0) m = m.substring(real + 8);
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.strip();
+    }
+}

@@ -1,0 +1,201 @@
+package io.runlake.query;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The view definitions: plain DuckDB SQL over local files (read_json, read_parquet with
+ * hive_partitioning), with explicit file lists chosen by the read protocol (READ-PROTOCOL.md). The same
+ * text is what {@link Lake} runs and what {@code runlake sql --print-views} prints, so an analyst's DuckDB
+ * gets the same answers.
+ */
+final class Views {
+    /** The files a set of views reads, as decided by {@link Catalog}. */
+    record Files(List<Path> starts, List<Path> workers, List<Path> events, List<Path> allEvents, List<Path> ends,
+                 List<Path> lakeFiles, List<Path> shards, List<Path> indexFiles, long staleTimeoutMs) {}
+
+    private Views() {}
+
+    static String lit(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    static String list(List<Path> files) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < files.size(); i++) {
+            if (i > 0) b.append(",\n    ");
+            b.append(lit(files.get(i).toString()));
+        }
+        return b.append("]").toString();
+    }
+
+    private static String json(List<Path> files, String columns, String empty, boolean filename) {
+        if (files.isEmpty()) return "SELECT * FROM (SELECT " + empty + ") WHERE false";
+        return "SELECT * FROM read_json(" + list(files) + ",\n  format = 'auto', hive_partitioning = false, maximum_object_size = 67108864"
+                + (filename ? ", filename = true" : "") + ",\n  columns = {" + columns + "})";
+    }
+
+    static final String START_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', name: 'VARCHAR', parent_run_id: 'VARCHAR', "
+            + "start_time_ms: 'BIGINT', writer_id: 'VARCHAR', params: 'JSON', tags: 'JSON', environment: 'JSON', code: 'JSON'";
+    static final String START_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
+            + "NULL::VARCHAR AS parent_run_id, NULL::BIGINT AS start_time_ms, NULL::VARCHAR AS writer_id, NULL::JSON AS params, "
+            + "NULL::JSON AS tags, NULL::JSON AS environment, NULL::JSON AS code";
+    static final String WORKER_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
+            + "start_time_ms: 'BIGINT', environment: 'JSON'";
+    static final String WORKER_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
+            + "NULL::VARCHAR AS writer_id, NULL::BIGINT AS start_time_ms, NULL::JSON AS environment";
+    static final String EVENT_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
+            + "time_ms: 'BIGINT', kind: 'VARCHAR', params: 'JSON', tags: 'JSON', artifact: 'JSON', input: 'JSON'";
+    static final String EVENT_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
+            + "NULL::VARCHAR AS writer_id, NULL::BIGINT AS time_ms, NULL::VARCHAR AS kind, NULL::JSON AS params, NULL::JSON AS tags, "
+            + "NULL::JSON AS artifact, NULL::JSON AS input, NULL::VARCHAR AS filename";
+    static final String END_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
+            + "status: 'VARCHAR', end_time_ms: 'BIGINT', error: 'JSON', points_logged: 'BIGINT', points_dropped: 'BIGINT', shards_written: 'BIGINT'";
+    static final String END_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
+            + "NULL::VARCHAR AS writer_id, NULL::VARCHAR AS status, NULL::BIGINT AS end_time_ms, NULL::JSON AS error, "
+            + "NULL::BIGINT AS points_logged, NULL::BIGINT AS points_dropped, NULL::BIGINT AS shards_written";
+    static final String POINT_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS key, "
+            + "NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker";
+    static final String INDEX_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
+            + "NULL::VARCHAR AS parent_run_id, NULL::VARCHAR AS status, NULL::TIMESTAMPTZ AS start_time, NULL::TIMESTAMPTZ AS end_time, "
+            + "NULL::TIMESTAMPTZ AS last_activity, NULL::VARCHAR AS \"user\", NULL::VARCHAR AS host, NULL::VARCHAR AS code_version, "
+            + "NULL::VARCHAR AS error, NULL::BIGINT AS points, NULL::MAP(VARCHAR, VARCHAR) AS params, NULL::MAP(VARCHAR, VARCHAR) AS tags, "
+            + "NULL::STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[] AS metrics";
+
+    private static String points(List<Path> files, String hiveTypes) {
+        if (files.isEmpty()) return "SELECT * FROM (SELECT " + POINT_EMPTY + ") WHERE false";
+        return "SELECT experiment, CAST(run_id AS VARCHAR) AS run_id, CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, "
+                + "CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker\n"
+                + "FROM read_parquet(" + list(files) + ",\n  hive_partitioning = true, hive_types = {" + hiveTypes + "})";
+    }
+
+    /** Every statement, in order; each is a CREATE OR REPLACE VIEW. */
+    static List<String> statements(Files f) {
+        List<String> s = new ArrayList<>();
+        long now = 0; // placeholder to keep the SQL free of Java-side time: status uses DuckDB's now()
+        s.add(view("_starts", json(f.starts(), START_COLS, START_EMPTY, false)));
+        s.add(view("_workers", json(f.workers(), WORKER_COLS, WORKER_EMPTY, false)));
+        s.add(view("_events", json(f.events(), EVENT_COLS, EVENT_EMPTY, true)));
+        s.add(view("_all_events", json(f.allEvents(), EVENT_COLS, EVENT_EMPTY, true)));
+        s.add(view("_ends", json(f.ends(), END_COLS, END_EMPTY, false)));
+        s.add(view("_index", f.indexFiles().isEmpty() ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
+                : "SELECT * FROM read_parquet(" + list(f.indexFiles()) + ", union_by_name = true)"));
+        s.add(view("_lake_points", points(f.lakeFiles(), "'experiment': VARCHAR")));
+        s.add(view("_raw_points", points(f.shards(), "'experiment': VARCHAR, 'run': VARCHAR")));
+        s.add(view("_shard_activity", f.shards().isEmpty() ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
+                : "SELECT regexp_extract(file_name, 'run=([0-9a-z]{26})/', 1) AS run_id, max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
+                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = 'runlake.last_activity_ms' GROUP BY 1"));
+        s.add(view("points", "SELECT * FROM _lake_points UNION ALL SELECT * FROM _raw_points"));
+        s.add(view("metrics", "SELECT * FROM points WHERE NOT starts_with(key, 'runlake/')"));
+        // ---- runs read from raw JSON (runs not settled in a runs index) ----
+        s.add(view("_raw_procs", "SELECT experiment, run_id, writer_id, start_time_ms FROM _starts\n"
+                + "UNION ALL SELECT experiment, run_id, writer_id, start_time_ms FROM _workers"));
+        s.add(view("_raw_ids", "SELECT run_id, any_value(experiment) AS experiment FROM (\n"
+                + "  SELECT experiment, run_id FROM _raw_procs UNION ALL SELECT experiment, run_id FROM _events\n"
+                + "  UNION ALL SELECT experiment, run_id FROM _ends) GROUP BY run_id"));
+        s.add(view("_raw_param_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object FROM _starts s, json_each(s.params) p\n"
+                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.params) p WHERE e.kind = 'params'"));
+        s.add(view("_raw_params", "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv GROUP BY run_id, key"));
+        s.add(view("_raw_tag_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object FROM _starts s, json_each(s.tags) p\n"
+                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.tags) p WHERE e.kind = 'tags'"));
+        s.add(view("_raw_tags", "SELECT run_id, key, value FROM (SELECT run_id, key, arg_max(value, (src, t, object)) AS value\n"
+                + "  FROM _raw_tag_kv GROUP BY run_id, key) WHERE json_type(value) <> 'NULL'"));
+        s.add(view("_raw_runs", """
+                WITH ends AS (
+                  SELECT run_id, bool_or(status = 'FAILED') AS failed, bool_or(status = 'KILLED') AS killed, max(end_time_ms) AS end_ms,
+                         min(CASE WHEN error IS NULL THEN NULL
+                                  WHEN coalesce(error->>'type', '') = '' THEN error->>'message'
+                                  WHEN coalesce(error->>'message', '') = '' THEN error->>'type'
+                                  ELSE (error->>'type') || ': ' || (error->>'message') END) AS error
+                  FROM _ends GROUP BY run_id),
+                procs AS (
+                  SELECT p.run_id, count(DISTINCT p.writer_id) FILTER (WHERE e.writer_id IS NULL) AS open
+                  FROM _raw_procs p LEFT JOIN (SELECT DISTINCT run_id, writer_id FROM _ends) e
+                    ON e.run_id = p.run_id AND e.writer_id = p.writer_id GROUP BY p.run_id),
+                lake_activity AS (
+                  SELECT run_id, epoch_ms(max(timestamp)) AS t FROM _lake_points
+                  WHERE run_id IN (SELECT run_id FROM _raw_ids) GROUP BY run_id),
+                act AS (
+                  SELECT run_id, max(t) AS t FROM (
+                    SELECT run_id, start_time_ms AS t FROM _raw_procs UNION ALL SELECT run_id, time_ms FROM _events
+                    UNION ALL SELECT run_id, end_time_ms FROM _ends UNION ALL SELECT run_id, t FROM _shard_activity
+                    UNION ALL SELECT run_id, t FROM lake_activity) GROUP BY run_id),
+                params AS (SELECT run_id, map(list(key ORDER BY key), list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$' ELSE value::VARCHAR END ORDER BY key)) AS params
+                           FROM _raw_params GROUP BY run_id),
+                tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags FROM _raw_tags GROUP BY run_id),
+                st AS (SELECT run_id, any_value(name) AS name, any_value(parent_run_id) AS parent_run_id, min(start_time_ms) AS start_ms,
+                              any_value(environment->>'user') AS "user", any_value(environment->>'host') AS host,
+                              any_value(coalesce(code->>'git_commit', code->>'commit', code->>'version', code->>'git_sha', code->>'revision')) AS code_version
+                       FROM _starts GROUP BY run_id),
+                wst AS (SELECT run_id, min(start_time_ms) AS start_ms FROM _workers GROUP BY run_id)
+                SELECT i.experiment, i.run_id, st.name, st.parent_run_id,
+                  CASE WHEN ends.failed THEN 'FAILED' WHEN ends.killed THEN 'KILLED'
+                       WHEN ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0 THEN 'FINISHED'
+                       WHEN act.t < epoch_ms(now()) - %d THEN 'CRASHED' ELSE 'RUNNING' END AS status,
+                  make_timestamptz(coalesce(st.start_ms, wst.start_ms) * 1000) AS start_time,
+                  CASE WHEN ends.failed OR ends.killed OR (ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0)
+                       THEN make_timestamptz(ends.end_ms * 1000) END AS end_time,
+                  make_timestamptz(act.t * 1000) AS last_activity, st."user", st.host, st.code_version, ends.error,
+                  coalesce(params.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params, coalesce(tags.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags
+                FROM _raw_ids i LEFT JOIN ends USING (run_id) LEFT JOIN procs USING (run_id) LEFT JOIN act USING (run_id)
+                LEFT JOIN params USING (run_id) LEFT JOIN tags USING (run_id) LEFT JOIN st USING (run_id) LEFT JOIN wst USING (run_id)"""
+                .formatted(f.staleTimeoutMs())));
+        // ---- runs from the index (settled runs only: every run whose JSON is read above is taken from there) ----
+        s.add(view("_index_runs", "SELECT * FROM _index WHERE run_id NOT IN (SELECT run_id FROM _raw_ids)"));
+        s.add(view("runs", """
+                SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity,
+                       date_diff('millisecond', start_time, coalesce(end_time, last_activity)) / 1000.0 AS duration_s,
+                       "user", host, code_version, error, params, tags, 'raw' AS source FROM _raw_runs
+                UNION ALL
+                SELECT experiment, run_id, name, parent_run_id,
+                       CASE WHEN status = 'RUNNING' AND epoch_ms(last_activity) < epoch_ms(now()) - %d THEN 'CRASHED' ELSE status END,
+                       start_time, end_time, last_activity,
+                       date_diff('millisecond', start_time, coalesce(end_time, last_activity)) / 1000.0,
+                       "user", host, code_version, error, params, tags, 'index' FROM _index_runs""".formatted(f.staleTimeoutMs())));
+        s.add(view("params", """
+                SELECT i.experiment, p.run_id, p.key,
+                       CASE WHEN json_type(p.value) = 'VARCHAR' THEN p.value->>'$' ELSE p.value::VARCHAR END AS value,
+                       CASE WHEN json_type(p.value) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN p.value::DOUBLE END AS value_num,
+                       lower(json_type(p.value)) AS type
+                FROM _raw_params p JOIN _raw_ids i USING (run_id)
+                UNION ALL
+                SELECT r.experiment, r.run_id, e.key, e.value, TRY_CAST(e.value AS DOUBLE),
+                       CASE WHEN TRY_CAST(e.value AS DOUBLE) IS NOT NULL THEN 'double' WHEN e.value IN ('true', 'false') THEN 'boolean' ELSE 'varchar' END
+                FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)"""));
+        s.add(view("tags", """
+                SELECT i.experiment, t.run_id, t.key, t.value->>'$' AS value FROM _raw_tags t JOIN _raw_ids i USING (run_id)
+                UNION ALL
+                SELECT r.experiment, r.run_id, e.key, e.value FROM _index_runs r, unnest(map_entries(r.tags)) AS t(e)"""));
+        s.add(view("artifacts", """
+                SELECT experiment, run_id, artifact->>'name' AS name, artifact->>'sha256' AS sha256, (artifact->>'size')::BIGINT AS size,
+                       artifact->>'uri' AS uri, (artifact->>'reference')::BOOLEAN AS reference, make_timestamptz(time_ms * 1000) AS time, worker
+                FROM _all_events WHERE kind = 'artifact'"""));
+        s.add(view("inputs", """
+                SELECT experiment, run_id, input->>'name' AS name, input->>'uri' AS uri, input->>'role' AS role, input->>'sha256' AS sha256,
+                       input->>'etag' AS etag, input->>'version_id' AS version_id, (input->>'size')::BIGINT AS size,
+                       (input->>'files')::BIGINT AS files, make_timestamptz(time_ms * 1000) AS time, worker
+                FROM _all_events WHERE kind = 'input'"""));
+        s.add(view("metric_summary", """
+                SELECT r.experiment, r.run_id, m.key, m.point_count AS points, m.last_step, m.last_value, m.min_value, m.max_value
+                FROM _index_runs r, unnest(r.metrics) AS t(m) WHERE NOT starts_with(m.key, 'runlake/')
+                UNION ALL
+                SELECT any_value(experiment), run_id, key, count(*) AS points, max(step) AS last_step,
+                       arg_max(value, (step, timestamp, worker)) AS last_value,
+                       min(value) FILTER (WHERE NOT isnan(value)) AS min_value, max(value) FILTER (WHERE NOT isnan(value)) AS max_value
+                FROM metrics WHERE run_id NOT IN (SELECT run_id FROM _index_runs) GROUP BY run_id, key"""));
+        s.add(view("experiments", """
+                SELECT experiment, count(*) AS runs, count(*) FILTER (WHERE status = 'RUNNING') AS running,
+                       count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                       min(start_time) AS first_start, max(start_time) AS last_start
+                FROM runs GROUP BY experiment"""));
+        return s;
+    }
+
+    private static String view(String name, String body) {
+        return "CREATE OR REPLACE VIEW " + name + " AS\n" + body;
+    }
+
+    /** The user-facing views, in the order they are documented. */
+    static final List<String> PUBLIC = List.of("experiments", "runs", "metrics", "metric_summary", "params", "tags", "artifacts", "inputs", "points");
+}
