@@ -35,6 +35,7 @@ final class Duck implements AutoCloseable {
             // Sorted output must stay sorted when written.
             d.exec("SET preserve_insertion_order=true");
             d.exec("SET enable_progress_bar=false");
+            d.exec("SET TimeZone='UTC'");
             return d;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);

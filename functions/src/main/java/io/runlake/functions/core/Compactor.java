@@ -1,0 +1,371 @@
+package io.runlake.functions.core;
+
+import io.runlake.format.FormatVersion;
+import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
+import io.runlake.lake.DataFile;
+import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeView;
+import io.runlake.store.ObjectInfo;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an experiment's raw metric shards into few large Parquet files sorted by (run_id, key, step), and
+ * merges small compacted files as they accumulate (FORMAT.md, "Compaction and the commit protocol").
+ *
+ * <p>Every change is one optimistic commit: build the new file locally with DuckDB (bounded memory,
+ * spilling to disk), upload it under a fresh unique name (invisible until committed), then create the
+ * next log entry with put-if-absent. Losing the race for a version means re-reading the log: if the
+ * inputs are still uncovered (shards) or live (files) the same file is committed at the next version,
+ * otherwise it is dropped and the work is redone from the new snapshot. Any crash leaves at worst an
+ * unreferenced upload, which readers ignore and vacuum deletes.
+ */
+public final class Compactor {
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+    private final ObjectStore store;
+    private final CompactorOptions options;
+    private final String writerId = RunIds.newId();
+
+    public Compactor(ObjectStore store, CompactorOptions options) {
+        this.store = store;
+        this.options = options;
+    }
+
+    /** What one call did. */
+    public record Result(String experiment, int commits, int shardsCompacted, long pointsCompacted, int filesMerged,
+                         int quarantined, int conflicts, int shardsDeleted, int lakeFilesDeleted, int liveFiles,
+                         long version) {
+        public boolean changed() {
+            return commits > 0;
+        }
+    }
+
+    private enum Outcome { COMMITTED, RETRY, QUARANTINED }
+
+    private final class Stats {
+        int commits, shards, merged, quarantined, conflicts, shardsDeleted, lakeDeleted;
+        long points;
+    }
+
+    public Result compact(String experiment) {
+        return compact(experiment, Instant.MAX);
+    }
+
+    /**
+     * Compacts until no uncovered shard is left (or compaction is not due yet), merges small files, then
+     * deletes what commits made obsolete. Stops starting new batches after {@code deadline}.
+     */
+    public Result compact(String experiment, Instant deadline) {
+        Stats stats = new Stats();
+        int retries = 0;
+        LakeView view;
+        while (true) {
+            view = LakeView.load(store, experiment);
+            options.hook().reached("listed");
+            if (view.uncoveredShards().isEmpty() || !due(view) || pastDeadline(deadline)) break;
+            Outcome o = compactShards(view, pickBatch(view.uncoveredShards()), stats);
+            if (o == Outcome.RETRY && ++retries > options.maxAttempts()) {
+                throw new MaintenanceException("gave up compacting experiment '" + experiment + "' after "
+                        + options.maxAttempts() + " lost commit races; another compactor keeps winning");
+            }
+        }
+        LakeSnapshot snapshot = view.snapshot();
+        while (!pastDeadline(deadline)) {
+            List<DataFile> picks = mergePlan(snapshot);
+            if (picks.isEmpty()) break;
+            Outcome o = mergeFiles(snapshot, picks, stats);
+            if (o == Outcome.RETRY && ++retries > options.maxAttempts()) {
+                throw new MaintenanceException("gave up merging files of experiment '" + experiment + "' after "
+                        + options.maxAttempts() + " lost commit races");
+            }
+            snapshot = LakeSnapshot.load(store, experiment);
+        }
+        cleanup(experiment, stats);
+        LakeSnapshot last = LakeSnapshot.load(store, experiment);
+        return new Result(experiment, stats.commits, stats.shards, stats.points, stats.merged, stats.quarantined,
+                stats.conflicts, stats.shardsDeleted, stats.lakeDeleted, last.liveFiles().size(), last.version());
+    }
+
+    private boolean pastDeadline(Instant deadline) {
+        return options.clock().instant().isAfter(deadline);
+    }
+
+    /** Whether waiting shards are worth a commit now (see {@link CompactorOptions#minBatchBytes()}). */
+    private boolean due(LakeView view) {
+        if (options.minBatchBytes() <= 0) return true;
+        long bytes = 0;
+        Instant oldest = Instant.MAX;
+        Set<String> runs = new HashSet<>();
+        for (ObjectInfo o : view.uncoveredShards()) {
+            bytes += o.size();
+            if (o.lastModified() != null && o.lastModified().isBefore(oldest)) oldest = o.lastModified();
+            Layout.parseRunObject(o.key()).ifPresent(r -> runs.add(r.runId()));
+        }
+        if (bytes >= options.minBatchBytes()) return true;
+        if (oldest.isBefore(options.clock().instant().minus(options.maxDelay()))) return true;
+        for (LakeView.RawObject r : view.runObjects()) {
+            if (r.parsed().kind() == Layout.RunObjectKind.END && runs.contains(r.parsed().runId())) return true;
+        }
+        return false;
+    }
+
+    private List<ObjectInfo> pickBatch(List<ObjectInfo> uncovered) {
+        List<ObjectInfo> batch = new ArrayList<>();
+        long bytes = 0;
+        for (ObjectInfo o : uncovered) {
+            if (!batch.isEmpty() && (bytes + o.size() > options.maxBatchBytes() || batch.size() >= options.maxBatchShards())) break;
+            batch.add(o);
+            bytes += o.size();
+        }
+        return batch;
+    }
+
+    // ---- tier 0: raw shards -> one sorted file ------------------------------------------------------
+
+    private Outcome compactShards(LakeView view, List<ObjectInfo> batch, Stats stats) {
+        String experiment = view.experiment();
+        List<String> keys = batch.stream().map(ObjectInfo::key).toList();
+        try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
+            long t0 = System.nanoTime();
+            Map<String, Optional<Path>> got = local.fetchAll(keys);
+            long t1 = System.nanoTime();
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (Map.Entry<String, Optional<Path>> e : got.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    // Listed but gone: a newer commit covered it and its shard was deleted. Start over.
+                    stats.conflicts++;
+                    return Outcome.RETRY;
+                }
+                files.put(e.getKey(), e.getValue().get());
+            }
+            options.hook().reached("downloaded");
+            Path out = local.newDir("out").resolve("tier0.parquet");
+            FileStats fs;
+            try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                try {
+                    writeSorted(duck, List.copyOf(files.values()), out);
+                } catch (SQLException e) {
+                    Map<String, String> bad = Quarantine.unreadableShards(duck, files);
+                    if (bad.isEmpty()) {
+                        throw new MaintenanceException("compacting " + keys.size() + " shards of experiment '" + experiment
+                                + "' (first " + keys.get(0) + ") failed: " + Quarantine.firstLine(e.getMessage()), e);
+                    }
+                    Quarantine.commit(store, view.snapshot(), bad, files, writerId, now());
+                    stats.quarantined += bad.size();
+                    stats.commits++;
+                    return Outcome.QUARANTINED;
+                }
+                fs = fileStats(duck, out);
+            } catch (SQLException e) {
+                throw new MaintenanceException("cannot read back compacted file " + out + ": " + e.getMessage(), e);
+            }
+            options.hook().reached("written");
+            long t2 = System.nanoTime();
+            DataFile file = upload(experiment, out, fs, 0);
+            long t3 = System.nanoTime();
+            options.hook().reached("uploaded");
+            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
+                    List.of(file), List.of(), keys, null, null, null, List.of());
+            LakeSnapshot snap = view.snapshot();
+            while (true) {
+                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
+                if (after != null) {
+                    options.hook().reached("committed");
+                    stats.commits++;
+                    stats.shards += keys.size();
+                    stats.points += fs.rows;
+                    LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} (download {} ms, sort+write {} ms, upload {} ms)",
+                            experiment, after.version(), keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000,
+                            (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+                    if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
+                    return Outcome.COMMITTED;
+                }
+                stats.conflicts++;
+                snap = LakeSnapshot.load(store, experiment);
+                LakeSnapshot s = snap;
+                if (keys.stream().anyMatch(k -> s.isCovered(k) || s.isQuarantined(k))) {
+                    // Someone else compacted some of these shards: committing ours would duplicate points.
+                    deleteQuietly(List.of(file.path()));
+                    return Outcome.RETRY;
+                }
+            }
+        }
+    }
+
+    // ---- tiers: small lake files -> one bigger file ------------------------------------------------
+
+    /** The smallest files, up to the target size together, once more than maxSmallFiles are small. */
+    List<DataFile> mergePlan(LakeSnapshot snapshot) {
+        long small = options.targetFileBytes() / 2;
+        List<DataFile> candidates = new ArrayList<>(snapshot.liveFiles().stream().filter(f -> f.bytes() < small).toList());
+        if (candidates.size() <= options.maxSmallFiles()) return List.of();
+        candidates.sort(Comparator.comparingLong(DataFile::bytes).thenComparing(DataFile::path));
+        List<DataFile> picks = new ArrayList<>();
+        long sum = 0;
+        for (DataFile f : candidates) {
+            if (picks.size() >= 2 && sum + f.bytes() > options.targetFileBytes()) break;
+            picks.add(f);
+            sum += f.bytes();
+        }
+        return picks;
+    }
+
+    private Outcome mergeFiles(LakeSnapshot snapshot, List<DataFile> picks, Stats stats) {
+        String experiment = snapshot.experiment();
+        List<String> paths = picks.stream().map(DataFile::path).toList();
+        try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
+            List<Path> files = new ArrayList<>();
+            for (Map.Entry<String, Optional<Path>> e : local.fetchAll(paths).entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    stats.conflicts++;
+                    return Outcome.RETRY; // removed by a newer commit and vacuumed
+                }
+                files.add(e.getValue().get());
+            }
+            options.hook().reached("downloaded");
+            Path out = local.newDir("out").resolve("merged.parquet");
+            FileStats fs;
+            try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                writeSorted(duck, files, out);
+                fs = fileStats(duck, out);
+            } catch (SQLException e) {
+                throw new MaintenanceException("merging lake files " + paths + " failed: " + Quarantine.firstLine(e.getMessage()), e);
+            }
+            long inputRows = picks.stream().mapToLong(DataFile::rows).sum();
+            if (fs.rows != inputRows) {
+                throw new MaintenanceException("merging " + paths + " produced " + fs.rows + " rows, expected " + inputRows);
+            }
+            options.hook().reached("written");
+            int tier = 1 + picks.stream().mapToInt(DataFile::tier).max().orElse(0);
+            DataFile file = upload(experiment, out, fs, tier);
+            options.hook().reached("uploaded");
+            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
+                    List.of(file), paths, List.of(), null, null, null, List.of());
+            LakeSnapshot snap = snapshot;
+            while (true) {
+                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
+                if (after != null) {
+                    options.hook().reached("committed");
+                    stats.commits++;
+                    stats.merged += picks.size();
+                    LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment, after.version(),
+                            picks.size(), fs.rows, tier, file.path());
+                    if (options.deleteGrace().isZero()) stats.lakeDeleted += deleteQuietly(paths);
+                    return Outcome.COMMITTED;
+                }
+                stats.conflicts++;
+                snap = LakeSnapshot.load(store, experiment);
+                LakeSnapshot s = snap;
+                if (!paths.stream().allMatch(s::isLive)) {
+                    deleteQuietly(List.of(file.path()));
+                    return Outcome.RETRY;
+                }
+            }
+        }
+    }
+
+    // ---- shared steps ------------------------------------------------------------------------------
+
+    private record FileStats(long rows, String minRunId, String maxRunId) {}
+
+    private void writeSorted(Duck duck, List<Path> inputs, Path out) throws SQLException {
+        duck.exec("COPY (" + Duck.points(inputs) + " ORDER BY run_id, key, step, worker, timestamp) TO "
+                + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE "
+                + options.rowGroupSize() + ")");
+    }
+
+    private static FileStats fileStats(Duck duck, Path file) throws SQLException {
+        Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM read_parquet(" + Duck.lit(file.toString()) + ")").get(0);
+        return new FileStats(((Number) r[0]).longValue(), (String) r[1], (String) r[2]);
+    }
+
+    private DataFile upload(String experiment, Path out, FileStats fs, int tier) {
+        String key = LakeLayout.metricsFile(experiment, RunIds.newId());
+        long bytes;
+        try {
+            bytes = Files.size(out);
+        } catch (IOException e) {
+            throw new MaintenanceException("cannot read compacted file " + out + ": " + e, e);
+        }
+        if (!store.putFileIfAbsent(key, out)) {
+            throw new MaintenanceException("lake file " + key + " already exists; file ids must be unique");
+        }
+        return new DataFile(key, fs.rows, bytes, fs.minRunId, fs.maxRunId, tier);
+    }
+
+    /**
+     * Deletes raw shards covered by commits older than the grace period, lake files removed by such
+     * commits, replaced runs-index files, and unreferenced lake files older than the orphan grace. Every
+     * deletion is optional for correctness; failures are logged and retried next time.
+     */
+    private void cleanup(String experiment, Stats stats) {
+        try {
+            LakeView view = LakeView.load(store, experiment);
+            LakeSnapshot snap = view.snapshot();
+            long now = now();
+            long deleteBefore = now - options.deleteGrace().toMillis();
+            List<String> shards = new ArrayList<>();
+            for (ObjectInfo o : view.rawObjects()) {
+                Long covered = snap.coveredShards().get(o.key());
+                if (covered != null && covered <= deleteBefore) shards.add(o.key());
+            }
+            stats.shardsDeleted += deleteQuietly(shards);
+            options.hook().reached("deleted");
+            List<String> lake = new ArrayList<>();
+            long orphanBefore = now - options.orphanGrace().toMillis();
+            for (String prefix : List.of(LakeLayout.metricsPrefix(experiment), LakeLayout.runsIndexPrefix(experiment))) {
+                for (ObjectInfo o : store.list(prefix)) {
+                    String k = o.key();
+                    if (snap.isLive(k) || k.equals(snap.indexFile())) continue;
+                    Long removed = snap.removedFiles().get(k);
+                    if (removed == null) removed = snap.replacedIndexes().get(k);
+                    boolean obsolete = removed != null && removed <= deleteBefore;
+                    boolean orphan = removed == null && !snap.isReferenced(k)
+                            && o.lastModified() != null && o.lastModified().toEpochMilli() <= orphanBefore;
+                    if (obsolete || orphan) lake.add(k);
+                }
+            }
+            stats.lakeDeleted += deleteQuietly(lake);
+        } catch (StoreException e) {
+            LOG.warn("cleanup of experiment '{}' stopped: {}", experiment, e.getMessage());
+        }
+    }
+
+    private int deleteQuietly(List<String> keys) {
+        int n = 0;
+        for (String k : keys) {
+            try {
+                store.delete(k);
+                n++;
+            } catch (StoreException e) {
+                LOG.warn("cannot delete {} (will retry on a later run): {}", k, e.getMessage());
+                return n;
+            }
+        }
+        return n;
+    }
+
+    private long now() {
+        return options.clock().millis();
+    }
+}

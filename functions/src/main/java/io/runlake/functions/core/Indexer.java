@@ -1,0 +1,334 @@
+package io.runlake.functions.core;
+
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import io.runlake.format.RunEnd;
+import io.runlake.format.RunEvent;
+import io.runlake.format.RunIds;
+import io.runlake.format.RunStart;
+import io.runlake.format.RunStatus;
+import io.runlake.format.WorkerStart;
+import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeView;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the runs index of an experiment: one row per run (status, times, user, host, code version,
+ * params, tags, and a summary per metric), as one Parquet file {@code lake/runs/experiment=<esc>/<id>.parquet}
+ * made current by an {@code index} commit. Columns (FORMAT.md, "Runs index"):
+ *
+ * <pre>
+ * experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR,
+ * start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, user VARCHAR, host VARCHAR,
+ * code_version VARCHAR, error VARCHAR, points BIGINT,
+ * params MAP(VARCHAR, VARCHAR), tags MAP(VARCHAR, VARCHAR),
+ * metrics STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[]
+ * </pre>
+ *
+ * Metric points are read through the same exactly-once view as any reader (live lake files plus uncovered
+ * shards), so the summaries count every worker's points once.
+ */
+public final class Indexer {
+    private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final ObjectStore store;
+    private final IndexerOptions options;
+    private final String writerId = RunIds.newId();
+
+    public Indexer(ObjectStore store, IndexerOptions options) {
+        this.store = store;
+        this.options = options;
+    }
+
+    /** What one call did. {@code skipped}: the current index was already up to date. */
+    public record Result(String experiment, boolean committed, boolean skipped, String indexFile, long version, int runs,
+                         int quarantined, Map<String, Long> statusCounts) {}
+
+    public Result index(String experiment) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Result> r = tryIndex(experiment);
+            if (r.isPresent()) return r.get();
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new MaintenanceException("gave up indexing experiment '" + experiment + "' after " + MAX_ATTEMPTS
+                        + " attempts: its raw objects or lake log kept changing under the indexer");
+            }
+        }
+    }
+
+    /** One attempt; empty means "inputs changed underneath, start over". */
+    private Optional<Result> tryIndex(String experiment) {
+        LakeView view = LakeView.load(store, experiment);
+        LakeSnapshot snap = view.snapshot();
+        long now = options.clock().millis();
+        List<LakeView.RawObject> objects = view.runObjects();
+        String fingerprint = fingerprint(view, objects);
+        if (!options.force() && snap.indexFile() != null && fingerprint.equals(snap.indexFingerprint())
+                && (snap.indexValidUntilMs() == null || now < snap.indexValidUntilMs())) {
+            return Optional.of(new Result(experiment, false, true, snap.indexFile(), snap.version(), -1, 0, Map.of()));
+        }
+
+        Map<String, String> bad = new LinkedHashMap<>();
+        Map<String, RunState> runs = readManifests(objects, bad);
+        try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
+            Map<String, Optional<Path>> sources = local.fetchAll(view.pointSources());
+            if (sources.values().stream().anyMatch(Optional::isEmpty)) return Optional.empty(); // compacted meanwhile
+            Map<String, Path> files = new LinkedHashMap<>();
+            sources.forEach((k, v) -> files.put(k, v.get()));
+            Path out = local.newDir("out").resolve("runs.parquet");
+            Map<String, Long> statusCounts = new TreeMap<>();
+            Long validUntil = null;
+            try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                try {
+                    summarise(duck, List.copyOf(files.values()));
+                } catch (SQLException e) {
+                    Map<String, Path> shards = new LinkedHashMap<>();
+                    view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
+                    Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
+                    if (corrupt.isEmpty()) {
+                        throw new MaintenanceException("summarising the metrics of experiment '" + experiment + "' failed: "
+                                + Quarantine.firstLine(e.getMessage()), e);
+                    }
+                    Quarantine.commit(store, snap, corrupt, shards, writerId, now);
+                    return Optional.empty();
+                }
+                for (Object[] row : duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
+                    RunState s = runs.computeIfAbsent((String) row[0], RunState::new);
+                    s.lastPointMs = ((Number) row[1]).longValue();
+                }
+                long timeout = options.crashTimeout().toMillis();
+                try (PreparedStatement runRow = duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
+                    for (RunState s : runs.values()) {
+                        RunStatus status = s.status(now, timeout);
+                        statusCounts.merge(status.name(), 1L, Long::sum);
+                        if (status == RunStatus.RUNNING) {
+                            long until = s.lastActivityMs() + timeout + 1;
+                            validUntil = validUntil == null ? until : Math.min(validUntil, until);
+                        }
+                        int i = 1;
+                        runRow.setString(i++, experiment);
+                        runRow.setString(i++, s.runId);
+                        runRow.setString(i++, s.start == null ? null : s.start.name());
+                        runRow.setString(i++, s.start == null ? null : s.start.parentRunId());
+                        runRow.setString(i++, status.name());
+                        setMillis(runRow, i++, s.startTimeMs() == Long.MIN_VALUE ? null : s.startTimeMs());
+                        setMillis(runRow, i++, s.endTimeMs(status));
+                        setMillis(runRow, i++, s.lastActivityMs() == Long.MIN_VALUE ? null : s.lastActivityMs());
+                        runRow.setString(i++, s.environment("user"));
+                        runRow.setString(i++, s.environment("host"));
+                        runRow.setString(i++, s.codeVersion());
+                        runRow.setString(i, s.error());
+                        runRow.addBatch();
+                        for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId, "param", p);
+                        for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId, "tag", t);
+                    }
+                    runRow.executeBatch();
+                    kv.executeBatch();
+                }
+                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+            } catch (SQLException e) {
+                throw new MaintenanceException("writing the runs index of experiment '" + experiment + "' failed: "
+                        + Quarantine.firstLine(e.getMessage()), e);
+            }
+            String key = LakeLayout.runsIndexFile(experiment, RunIds.newId());
+            if (!store.putFileIfAbsent(key, out)) {
+                throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
+            }
+            List<io.runlake.lake.Quarantined> quarantined = new ArrayList<>();
+            bad.forEach((k, err) -> quarantined.add(new io.runlake.lake.Quarantined(k, err, null, now)));
+            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.INDEX, now, writerId, List.of(),
+                    List.of(), List.of(), key, fingerprint, validUntil, quarantined);
+            while (true) {
+                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
+                if (after != null) {
+                    if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
+                    LOG.info("experiment '{}': v{} runs index {} ({} runs: {})", experiment, after.version(), key, runs.size(), statusCounts);
+                    return Optional.of(new Result(experiment, true, false, key, after.version(), runs.size(), bad.size(), statusCounts));
+                }
+                LakeSnapshot newer = LakeSnapshot.load(store, experiment);
+                if (!onlyCompactionsSince(newer, snap.version())) {
+                    deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
+                    return Optional.empty();
+                }
+                snap = newer; // compactions move points between files but do not change what the index says
+            }
+        }
+    }
+
+    private static final String INDEX_SELECT = """
+            SELECT r.experiment, r.run_id, r.name, r.parent_run_id, r.status, r.start_time, r.end_time, r.last_activity,
+                   r."user", r.host, r.code_version, r.error, COALESCE(m.points, 0)::BIGINT AS points,
+                   COALESCE(p.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params,
+                   COALESCE(t.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags,
+                   COALESCE(m.metrics, []) AS metrics
+            FROM runs r
+            LEFT JOIN (SELECT run_id, map(list(name ORDER BY name), list(value ORDER BY name)) AS params
+                       FROM kv WHERE kind = 'param' GROUP BY run_id) p USING (run_id)
+            LEFT JOIN (SELECT run_id, map(list(name ORDER BY name), list(value ORDER BY name)) AS tags
+                       FROM kv WHERE kind = 'tag' GROUP BY run_id) t USING (run_id)
+            LEFT JOIN (SELECT run_id, sum(point_count) AS points,
+                              list({'key': key, 'last_value': last_value, 'min_value': min_value, 'max_value': max_value,
+                                    'point_count': point_count, 'last_step': last_step} ORDER BY key) AS metrics
+                       FROM summaries GROUP BY run_id) m USING (run_id)
+            ORDER BY r.start_time NULLS LAST, r.run_id""";
+
+    /** Per (run, metric): last value (at the highest step, latest timestamp), min/max ignoring NaN, count, last step. */
+    private static void summarise(Duck duck, List<Path> files) throws SQLException {
+        duck.exec("CREATE TABLE runs (experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR, "
+                + "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, \"user\" VARCHAR, host VARCHAR, "
+                + "code_version VARCHAR, error VARCHAR)");
+        duck.exec("CREATE TABLE kv (run_id VARCHAR, kind VARCHAR, name VARCHAR, value VARCHAR)");
+        String summaryColumns = "run_id, key, arg_max(value, (step, timestamp, worker)) AS last_value, "
+                + "min(value) FILTER (WHERE NOT isnan(value)) AS min_value, max(value) FILTER (WHERE NOT isnan(value)) AS max_value, "
+                + "count(*)::BIGINT AS point_count, max(step) AS last_step, max(timestamp) AS last_time";
+        if (files.isEmpty()) {
+            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (SELECT NULL::VARCHAR AS run_id, 0 AS worker, "
+                    + "NULL::VARCHAR AS key, 0::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, 0.0::DOUBLE AS value) WHERE false GROUP BY run_id, key");
+        } else {
+            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (" + Duck.points(files) + ") GROUP BY run_id, key");
+        }
+    }
+
+    private static void setMillis(PreparedStatement ps, int i, Long ms) throws SQLException {
+        if (ms == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        else ps.setObject(i, java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC));
+    }
+
+    private static void addKv(PreparedStatement kv, String runId, String kind, Map.Entry<String, String> e) throws SQLException {
+        kv.setString(1, runId);
+        kv.setString(2, kind);
+        kv.setString(3, e.getKey());
+        kv.setString(4, e.getValue());
+        kv.addBatch();
+    }
+
+    private boolean onlyCompactionsSince(LakeSnapshot newer, long version) {
+        // Re-reading the entries after our base version tells what came in between.
+        for (long v = version + 1; v <= newer.version(); v++) {
+            String key = LakeLayout.logEntry(newer.experiment(), v);
+            byte[] bytes = store.get(key).orElse(null);
+            if (bytes == null) return false;
+            LakeCommit c = LakeSnapshot.parseEntry(bytes, key, v);
+            if (!LakeCommit.COMPACTION.equals(c.kind()) || !c.quarantined().isEmpty()) return false;
+        }
+        return true;
+    }
+
+    /** Reads every manifest and event (in parallel); malformed ones go to {@code bad} with the reason. */
+    private Map<String, RunState> readManifests(List<LakeView.RawObject> objects, Map<String, String> bad) {
+        Map<String, RunState> runs = new TreeMap<>();
+        List<LakeView.RawObject> json = objects.stream().filter(o -> o.parsed().kind() != Layout.RunObjectKind.SHARD).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.ioThreads(), json.size())), r -> {
+            Thread t = new Thread(r, "runlake-manifests");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Optional<byte[]>>> bodies = new ArrayList<>();
+            for (LakeView.RawObject o : json) bodies.add(pool.submit(() -> store.get(o.info().key())));
+            for (int i = 0; i < json.size(); i++) {
+                LakeView.RawObject o = json.get(i);
+                Optional<byte[]> body = await(bodies.get(i));
+                String key = o.info().key();
+                if (body.isEmpty()) {
+                    throw new StoreException("raw object " + key + " was listed but is gone; raw manifests must never be deleted");
+                }
+                Layout.RunObject ro = o.parsed();
+                RunState run = runs.computeIfAbsent(ro.runId(), RunState::new);
+                try {
+                    switch (ro.kind()) {
+                        case START -> run.start = check(Json.read(body.get(), RunStart.class, key), key,
+                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId());
+                        case WORKER -> run.workers.add(check(Json.read(body.get(), WorkerStart.class, key), key,
+                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
+                        case END -> run.ends.add(check(Json.read(body.get(), RunEnd.class, key), key,
+                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
+                        case EVENT -> run.events.add(new RunState.SequencedEvent(check(Json.read(body.get(), RunEvent.class, key), key,
+                                null, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()), ro.seq()));
+                        default -> { }
+                    }
+                } catch (Json.MalformedObjectException e) {
+                    bad.put(key, e.getMessage());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return runs;
+    }
+
+    /** Rejects an object whose kind or run id does not match its key; refuses (does not quarantine) a newer format. */
+    private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
+                               java.util.function.ToIntFunction<T> formatOf, java.util.function.Function<T, String> runOf, String runId) {
+        if (value == null) throw new Json.MalformedObjectException(key, "empty JSON document");
+        FormatVersion.checkReadable(formatOf.applyAsInt(value), key);
+        if (kind != null && !kind.equals(kindOf.apply(value))) {
+            throw new Json.MalformedObjectException(key, "kind is '" + kindOf.apply(value) + "', expected '" + kind + "'");
+        }
+        if (!runId.equals(runOf.apply(value))) {
+            throw new Json.MalformedObjectException(key, "run_id is '" + runOf.apply(value) + "' but the key says " + runId);
+        }
+        return value;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading manifests", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Digest of everything the index is built from: manifests (key + etag), live files, uncovered shards. */
+    static String fingerprint(LakeView view, List<LakeView.RawObject> objects) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (LakeView.RawObject o : objects) {
+                if (o.parsed().kind() == Layout.RunObjectKind.SHARD) continue;
+                md.update((o.info().key() + "|" + o.info().etag() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            for (String k : view.pointSources()) md.update(("p|" + k + "\n").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            store.delete(key);
+        } catch (StoreException e) {
+            // vacuum deletes unreferenced index files later
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.runlake.functions.core;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Tuning of the runs index.
+ *
+ * @param workDir local folder for downloads and DuckDB's spill [java.io.tmpdir/runlake-work]
+ * @param crashTimeout a run with a writer that has no end object and no activity for this long is CRASHED [15 min]
+ * @param memoryLimit DuckDB memory limit ["512MB"]
+ * @param threads DuckDB threads [available processors]
+ * @param ioThreads parallel reads of manifests and downloads [8]
+ * @param clock time source (tests use a fixed or shifted clock)
+ * @param force rebuild even if nothing changed since the current index
+ */
+public record IndexerOptions(Path workDir, Duration crashTimeout, String memoryLimit, int threads, int ioThreads, Clock clock,
+                             boolean force) {
+    public static final Duration DEFAULT_CRASH_TIMEOUT = Duration.ofMinutes(15);
+
+    public static IndexerOptions defaults() {
+        return new IndexerOptions(Path.of(System.getProperty("java.io.tmpdir"), "runlake-work"), DEFAULT_CRASH_TIMEOUT,
+                "512MB", Runtime.getRuntime().availableProcessors(), 8, Clock.systemUTC(), false);
+    }
+
+    public IndexerOptions withWorkDir(Path p) {
+        return new IndexerOptions(p, crashTimeout, memoryLimit, threads, ioThreads, clock, force);
+    }
+
+    public IndexerOptions withCrashTimeout(Duration d) {
+        return new IndexerOptions(workDir, d, memoryLimit, threads, ioThreads, clock, force);
+    }
+
+    public IndexerOptions withMemory(String limit, int duckThreads) {
+        return new IndexerOptions(workDir, crashTimeout, limit, duckThreads, ioThreads, clock, force);
+    }
+
+    public IndexerOptions withClock(Clock c) {
+        return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, c, force);
+    }
+
+    public IndexerOptions withForce(boolean f) {
+        return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, clock, f);
+    }
+}

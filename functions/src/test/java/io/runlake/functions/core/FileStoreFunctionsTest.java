@@ -1,0 +1,16 @@
+package io.runlake.functions.core;
+
+import java.net.URI;
+import java.nio.file.Files;
+
+/** The maintenance suite on the {@code file:} store. */
+class FileStoreFunctionsTest extends FunctionsSuite {
+    @Override
+    protected URI newStoreUri(String name) {
+        try {
+            return Files.createDirectories(tmp.resolve("stores").resolve(name)).toUri();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

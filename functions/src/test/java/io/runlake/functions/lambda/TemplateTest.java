@@ -1,0 +1,266 @@
+package io.runlake.functions.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** Checks template.yaml against the code: handlers, event filters, IAM prefixes, bucket hardening, Glue tables. */
+class TemplateTest {
+    private static Map<String, Object> template;
+    private static Map<String, Object> resources;
+
+    /** SafeConstructor plus CloudFormation's short-form tags, turned into their long form ({"Fn::Sub": ...}). */
+    static final class CloudFormationConstructor extends SafeConstructor {
+        CloudFormationConstructor() {
+            super(new LoaderOptions());
+            for (String fn : List.of("Ref", "Sub", "GetAtt", "Join", "If", "Equals", "Select", "Split", "FindInMap",
+                    "ImportValue", "Not", "And", "Or", "Base64", "Cidr", "GetAZs", "Condition")) {
+                String longName = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
+                yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        Object value;
+                        if (node instanceof ScalarNode s) value = constructScalar(s);
+                        else if (node instanceof SequenceNode s) value = constructSequence(s);
+                        else value = constructMapping((MappingNode) node);
+                        if (fn.equals("GetAtt") && value instanceof String s) value = List.of(s.split("\\.", 2));
+                        return Map.of(longName, value);
+                    }
+                });
+            }
+        }
+    }
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws Exception {
+        Path file = Path.of("..", "template.yaml");
+        if (!Files.exists(file)) file = Path.of("template.yaml");
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            template = new Yaml(new CloudFormationConstructor()).load(r);
+        }
+        resources = (Map<String, Object>) template.get("Resources");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o, String... path) {
+        Object cur = o;
+        for (String p : path) {
+            assertTrue(cur instanceof Map, "expected a mapping at " + p + " in " + cur);
+            cur = ((Map<String, Object>) cur).get(p);
+            assertNotNull(cur, "missing " + p);
+        }
+        return (Map<String, Object>) cur;
+    }
+
+    static Object at(Object o, String... path) {
+        String[] parent = java.util.Arrays.copyOf(path, path.length - 1);
+        return map(o, parent).get(path[path.length - 1]);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return o instanceof List ? (List<Object>) o : List.of(o);
+    }
+
+    /** A resource ARN with its Fn::Sub variables left as written. */
+    @SuppressWarnings("unchecked")
+    static String text(Object o) {
+        if (o instanceof String s) return s;
+        if (o instanceof Map<?, ?> m && m.containsKey("Fn::Sub")) return text(((Map<String, Object>) m).get("Fn::Sub"));
+        if (o instanceof Map<?, ?> m && m.containsKey("Ref")) return "${" + m.get("Ref") + "}";
+        return String.valueOf(o);
+    }
+
+    static Map<String, Map<String, Object>> resourcesOfType(String type) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        resources.forEach((name, r) -> {
+            if (type.equals(map(r).get("Type"))) out.put(name, map(r));
+        });
+        return out;
+    }
+
+    @Test
+    void everyHandlerExistsWithTheRightEventType() throws Exception {
+        Map<String, Map<String, Object>> functions = resourcesOfType("AWS::Serverless::Function");
+        assertEquals(Set.of("ShardEventFunction", "ScheduledFunction"), functions.keySet());
+        for (Map.Entry<String, Map<String, Object>> f : functions.entrySet()) {
+            Map<String, Object> props = map(f.getValue(), "Properties");
+            String handler = (String) props.get("Handler");
+            String[] parts = handler.split("::");
+            Class<?> cls = Class.forName(parts[0]);
+            assertTrue(RequestHandler.class.isAssignableFrom(cls), handler + " implements RequestHandler");
+            Map<String, Object> events = map(props, "Events");
+            Set<Class<?>> expected = new HashSet<>();
+            for (Object e : events.values()) {
+                String type = (String) map(e).get("Type");
+                expected.add(switch (type) {
+                    case "S3" -> S3Event.class;
+                    case "Schedule", "ScheduleV2" -> ScheduledEvent.class;
+                    default -> throw new AssertionError("unexpected event type " + type);
+                });
+            }
+            assertEquals(1, expected.size(), f.getKey() + " mixes event types");
+            Class<?> input = requestType(cls);
+            assertEquals(expected.iterator().next(), input, handler + " input type");
+            Method m = cls.getMethod(parts[1], input, Context.class);
+            assertNotNull(m);
+            cls.getConstructor(); // the runtime instantiates it with no arguments
+            assertEquals("java21", props.get("Runtime"));
+            Map<String, Object> env = map(props, "Environment", "Variables");
+            assertEquals("--add-opens=java.base/java.nio=ALL-UNNAMED", env.get("JAVA_TOOL_OPTIONS"));
+            assertEquals("s3://${BucketName}", text(env.get("RUNLAKE_URI")));
+            assertTrue(((Number) props.get("MemorySize")).intValue() >= 1536);
+            assertTrue(((Number) props.get("Timeout")).intValue() <= 900);
+            assertTrue(((Number) map(props, "EphemeralStorage").get("Size")).intValue() >= 2048);
+            assertEquals("SQS", at(props, "EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"));
+            assertTrue(String.valueOf(props.get("CodeUri")).matches("functions/target/runlake-functions-.+-lambda\\.jar"));
+        }
+    }
+
+    private static Class<?> requestType(Class<?> cls) {
+        for (Type t : cls.getGenericInterfaces()) {
+            if (t instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
+                return (Class<?>) p.getActualTypeArguments()[0];
+            }
+        }
+        throw new AssertionError(cls + " does not declare RequestHandler<I, O>");
+    }
+
+    @Test
+    void s3NotificationsWatchRawObjectsOnly() {
+        Map<String, Object> events = map(resources, "ShardEventFunction", "Properties", "Events");
+        Set<String> suffixes = new HashSet<>();
+        for (Object e : events.values()) {
+            Map<String, Object> props = map(e, "Properties");
+            assertEquals("RunLakeBucket", map(props, "Bucket").get("Ref"), "S3 events on the bucket of this template");
+            assertEquals("s3:ObjectCreated:*", props.get("Events"));
+            String prefix = null, suffix = null;
+            for (Object rule : list(at(props, "Filter", "S3Key", "Rules"))) {
+                Map<String, Object> r = map(rule);
+                if ("prefix".equals(r.get("Name"))) prefix = (String) r.get("Value");
+                if ("suffix".equals(r.get("Name"))) suffix = (String) r.get("Value");
+            }
+            assertEquals("runs/", prefix, "only raw objects trigger the function (never lake/ or reports/, which it writes)");
+            suffixes.add(suffix);
+        }
+        assertEquals(Set.of(".parquet", ".json"), suffixes);
+        Map<String, Object> schedule = map(resources, "ScheduledFunction", "Properties", "Events", "Sweep");
+        assertEquals("Schedule", schedule.get("Type"));
+    }
+
+    /** (action, resource) pairs of a policy document's Allow statements. */
+    static List<String[]> grants(List<Object> statements) {
+        List<String[]> out = new ArrayList<>();
+        for (Object s : statements) {
+            Map<String, Object> st = map(s);
+            if (!"Allow".equals(st.get("Effect"))) continue;
+            for (Object a : list(st.get("Action"))) {
+                for (Object r : list(st.get("Resource"))) out.add(new String[] {(String) a, text(r)});
+            }
+        }
+        return out;
+    }
+
+    private static final String OBJECTS = "arn:${AWS::Partition}:s3:::${BucketName}/";
+    private static final String BUCKET = "arn:${AWS::Partition}:s3:::${BucketName}";
+
+    @Test
+    void functionPoliciesAreLeastPrivilege() {
+        for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
+            List<Object> policies = list(at(resources, fn, "Properties", "Policies"));
+            assertEquals(1, policies.size());
+            for (String[] g : grants(list(map(policies.get(0)).get("Statement")))) {
+                String action = g[0], resource = g[1];
+                switch (action) {
+                    case "s3:ListBucket" -> assertEquals(BUCKET, resource);
+                    case "s3:GetObject" -> assertTrue(List.of(OBJECTS + "runs/*", OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), resource);
+                    case "s3:PutObject", "s3:AbortMultipartUpload" ->
+                            assertTrue(List.of(OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), action + " " + resource);
+                    case "s3:DeleteObject" -> assertTrue(List.of(OBJECTS + "lake/*", OBJECTS + "runs/*/metrics/*.parquet").contains(resource),
+                            "functions delete only lake files and raw shards, not " + resource);
+                    default -> throw new AssertionError(fn + " has unexpected permission " + action + " on " + resource);
+                }
+            }
+        }
+    }
+
+    @Test
+    void clientPolicyWritesRawObjectsButNeverDeletesOrTouchesTheLake() {
+        Map<String, Object> policy = map(resources, "RunLakeClientPolicy");
+        assertEquals("AWS::IAM::ManagedPolicy", policy.get("Type"));
+        List<String[]> grants = grants(list(at(policy, "Properties", "PolicyDocument", "Statement")));
+        Set<String> putPrefixes = new HashSet<>();
+        for (String[] g : grants) {
+            assertFalse(g[0].toLowerCase().contains("delete"), "client may not " + g[0]);
+            assertFalse(g[0].contains("*"), "no wildcard actions: " + g[0]);
+            assertFalse(g[1].contains("/lake/") || g[1].contains("/reports/"), "client touches " + g[1]);
+            if (g[0].equals("s3:PutObject")) putPrefixes.add(g[1].substring(OBJECTS.length()));
+        }
+        assertEquals(Set.of("runs/*", "run-ids/*", "artifacts/*", "_runlake/*"), putPrefixes);
+    }
+
+    @Test
+    void bucketIsEncryptedPrivateTlsOnlyWithLifecycleRules() {
+        Map<String, Object> props = map(resources, "RunLakeBucket", "Properties");
+        assertNotNull(at(props, "BucketEncryption", "ServerSideEncryptionConfiguration"));
+        for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertEquals(true, at(props, "PublicAccessBlockConfiguration", flag), flag);
+        }
+        List<Object> rules = list(at(props, "LifecycleConfiguration", "Rules"));
+        assertTrue(rules.stream().anyMatch(r -> map(r).containsKey("AbortIncompleteMultipartUpload")));
+        assertTrue(rules.stream().anyMatch(r -> "runs/".equals(map(r).get("Prefix")) && map(r).containsKey("ExpirationInDays")
+                && map(r).containsKey("TagFilters")), "raw shard expiry limited by tag, so manifests are kept");
+        Map<String, Object> deny = map(list(at(resources, "RunLakeBucketPolicy", "Properties", "PolicyDocument", "Statement")).get(0));
+        assertEquals("Deny", deny.get("Effect"));
+        assertEquals("false", at(deny, "Condition", "Bool", "aws:SecureTransport"));
+    }
+
+    @Test
+    void glueTablesProjectExperimentPartitionsOverTheLake() {
+        for (Map.Entry<String, String> t : Map.of("MetricsTable", "lake/metrics/", "RunsTable", "lake/runs/").entrySet()) {
+            Map<String, Object> input = map(resources, t.getKey(), "Properties", "TableInput");
+            Map<String, Object> params = map(input, "Parameters");
+            assertEquals("true", params.get("projection.enabled"));
+            assertEquals("injected", params.get("projection.experiment.type"));
+            assertEquals("s3://${BucketName}/" + t.getValue() + "experiment=${!experiment}/", text(params.get("storage.location.template")));
+            assertEquals("s3://${BucketName}/" + t.getValue(), text(at(input, "StorageDescriptor", "Location")));
+            assertEquals("experiment", map(list(input.get("PartitionKeys")).get(0)).get("Name"));
+        }
+        List<Object> metricColumns = list(at(resources, "MetricsTable", "Properties", "TableInput", "StorageDescriptor", "Columns"));
+        assertEquals(List.of("run_id", "worker", "key", "step", "timestamp", "value"),
+                metricColumns.stream().map(c -> map(c).get("Name")).toList());
+        assertNotNull(map(template, "Outputs").get("ClientPolicyArn"));
+        assertNotNull(map(template, "Outputs").get("RunLakeUri"));
+    }
+}
