@@ -1,6 +1,15 @@
 package io.runlake.cli;
 
 import io.runlake.client.Tracker;
+import io.runlake.functions.core.Maintenance;
+import io.runlake.functions.core.MaintenanceOptions;
+import io.runlake.query.Lake;
+import io.runlake.query.Report;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import io.runlake.samples.SweepDemo;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,8 +28,19 @@ import picocli.CommandLine.ParentCommand;
             "Takes a few seconds."
         })
 final class DemoCommand implements Callable<Integer> {
+    static final String METRIC = "val/accuracy";
+
     @ParentCommand
     Main main;
+
+    /** Beside the local store's folder; in the working directory for s3:// stores. */
+    static Path reportPath(URI uri) {
+        if ("file".equals(uri.getScheme())) {
+            Path root = Path.of(uri);
+            return (root.getParent() == null ? root : root.getParent()).resolve("runlake-report.html");
+        }
+        return Path.of("runlake-report.html").toAbsolutePath();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -33,12 +53,34 @@ final class DemoCommand implements Callable<Integer> {
         String location = summary.experimentLocation();
         String where = "file".equals(uri.getScheme()) ? Path.of(URI.create(location)).toString() : location;
         out.println();
-        out.printf("Data written to %s%n", where);
-        out.printf("  run.json (start), end/ (status), events/ (tags, artifacts) and metrics/*.parquet under each run=<id>/%n");
-        out.printf("Query it, e.g. with DuckDB:%n");
-        out.printf("  duckdb -c \"select run_id, max_by(value, step) as final_val_accuracy from read_parquet('%s*/metrics/*.parquet') "
-                + "where key = 'val/accuracy' and worker = 0 group by run_id order by 2 desc\"%n",
-                where.endsWith("/") ? where : where + "/");
+        out.printf("Raw runs written to %s%n", where);
+        out.printf("  run.json (start), end/ (status), events/ (params, tags, artifacts) and metrics/*.parquet under each run=<id>/%n");
+
+        // What the Lambda functions would do next: compact, index, publish the leaderboard.
+        out.println();
+        Maintenance.ExperimentResult maintained;
+        try (ObjectStore store = StoreUris.open(uri)) {
+            MaintenanceOptions options = CompactCommand.maintenanceOptions(METRIC, "max");
+            maintained = Maintenance.runExperiment(store, SweepDemo.EXPERIMENT, options, Instant.MAX, true);
+        }
+        CompactCommand.print(out, maintained);
+
+        // What an analyst does: rank the sweep and open the report.
+        out.println();
+        out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
+        Path report = reportPath(uri);
+        try (Lake lake = Lake.open(uri)) {
+            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 5, null).format("table"));
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 8), StandardCharsets.UTF_8);
+        }
+        out.println();
+        out.printf("HTML report (leaderboard, comparison, the sweep's curves): %s%n", report);
+        if (maintained.report() != null && maintained.report().written()) {
+            out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
+        }
+        out.printf("Next: ./runlake runs -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"   (add --uri %s)%n",
+                SweepDemo.EXPERIMENT, uri);
         return 0;
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         description = "Serverless ML experiment tracking: runs are written straight to object storage.",
         subcommands = {
             DemoCommand.class,
+            CompactCommand.class,
             ExperimentsCommand.class,
             RunsCommand.class,
             ShowCommand.class,

@@ -1,6 +1,9 @@
 package io.runlake.cli;
 
+import io.runlake.functions.core.Reporter;
 import io.runlake.query.Lake;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
 import io.runlake.query.Report;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +25,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max") String direction;
     @Option(names = {"-k", "--top"}, defaultValue = "10") int k;
     @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE") Path output;
+    @Option(names = "--publish", negatable = true, defaultValue = "true",
+            description = "Also publish the leaderboard (JSON, Markdown, HTML) into the store's reports/ with the "
+                    + "functions' Reporter core (default: ${DEFAULT-VALUE}).")
+    boolean publish = true;
 
     @Override
     public Integer call() throws Exception {
@@ -32,6 +39,13 @@ final class ReportCommand implements Callable<Integer> {
             Files.writeString(output, html, StandardCharsets.UTF_8);
         }
         main.out().println(output.toAbsolutePath());
+        if (publish) {
+            try (ObjectStore store = StoreUris.open(main.storeUri())) {
+                var options = CompactCommand.maintenanceOptions(metric, d.name().toLowerCase()).reporter().withTopK(k).withForce(true);
+                Reporter.Result r = new Reporter(store, options).report(experiment);
+                main.out().println(r.written() ? StoreUris.display(store.uri(), r.htmlKey()) : "not published: " + r.reason());
+            }
+        }
         return 0;
     }
 }

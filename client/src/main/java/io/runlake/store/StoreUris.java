@@ -48,6 +48,13 @@ public final class StoreUris {
         return open(parse(text));
     }
 
+    /** Where an object of a store can be opened by a person: a local path, or the s3:// location. */
+    public static String display(URI storeUri, String key) {
+        if ("file".equals(storeUri.getScheme())) return Path.of(storeUri).resolve(key).toString();
+        String base = "s3://" + storeUri.getHost() + (storeUri.getPath() == null ? "/" : storeUri.getPath());
+        return base + (base.endsWith("/") ? "" : "/") + key;
+    }
+
     static Map<String, String> query(URI uri) {
         Map<String, String> out = new LinkedHashMap<>();
         String q = uri.getRawQuery();
