@@ -28,6 +28,14 @@ public interface ObjectStore extends AutoCloseable {
      */
     boolean putIfAbsent(String key, byte[] data);
 
+    /**
+     * Like {@link #putIfAbsent(String, byte[])}, with a media type for stores that serve objects over HTTP
+     * (so an HTML report opens in a browser straight from the bucket). Stores without media types ignore it.
+     */
+    default boolean putIfAbsent(String key, byte[] data, String contentType) {
+        return putIfAbsent(key, data);
+    }
+
     /** Like {@link #putIfAbsent(String, byte[])} for a file; large files are uploaded in parts. */
     boolean putFileIfAbsent(String key, Path file);
 
@@ -58,7 +66,12 @@ public interface ObjectStore extends AutoCloseable {
      * @throws ObjectConflictException if a different object already exists at {@code key}
      */
     default void putIfAbsentIdempotent(String key, byte[] data) {
-        if (putIfAbsent(key, data)) return;
+        putIfAbsentIdempotent(key, data, null);
+    }
+
+    /** {@link #putIfAbsentIdempotent(String, byte[])} with a media type (null: the store's default). */
+    default void putIfAbsentIdempotent(String key, byte[] data, String contentType) {
+        if (contentType == null ? putIfAbsent(key, data) : putIfAbsent(key, data, contentType)) return;
         byte[] existing = get(key).orElseThrow(() -> new StoreException(
                 "object " + key + " reported as existing but could not be read back"));
         if (!java.util.Arrays.equals(existing, data)) {

@@ -103,8 +103,13 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public boolean putIfAbsent(String key, byte[] data) {
+        return putIfAbsent(key, data, null);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data, String contentType) {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(full(key)).ifNoneMatch("*"), RequestBody.fromBytes(data));
+            s3.putObject(r -> r.bucket(bucket).key(full(key)).ifNoneMatch("*").contentType(contentType), RequestBody.fromBytes(data));
             return true;
         } catch (SdkException e) {
             if (isPreconditionFailed(e)) return false;

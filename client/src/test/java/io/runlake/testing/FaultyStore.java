@@ -28,6 +28,7 @@ public final class FaultyStore implements ObjectStore {
 
     @Override public URI uri() { return real.uri(); }
     @Override public boolean putIfAbsent(String key, byte[] data) { check(); return real.putIfAbsent(key, data); }
+    @Override public boolean putIfAbsent(String key, byte[] data, String contentType) { check(); return real.putIfAbsent(key, data, contentType); }
     @Override public boolean putFileIfAbsent(String key, Path file) { check(); return real.putFileIfAbsent(key, file); }
     @Override public Optional<byte[]> get(String key) { check(); return real.get(key); }
     @Override public Optional<InputStream> open(String key) { check(); return real.open(key); }

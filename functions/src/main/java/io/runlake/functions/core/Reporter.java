@@ -92,9 +92,10 @@ public final class Reporter {
             String html = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_HTML);
             String md = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_MD);
             String json = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_JSON);
-            store.putIfAbsentIdempotent(html, LeaderboardPages.html(board).getBytes(StandardCharsets.UTF_8));
-            store.putIfAbsentIdempotent(md, LeaderboardPages.markdown(board).getBytes(StandardCharsets.UTF_8));
-            store.putIfAbsentIdempotent(json, Json.write(board)); // last: marks the report complete
+            // media types so the pages open in a browser straight from the bucket
+            store.putIfAbsentIdempotent(html, LeaderboardPages.html(board).getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+            store.putIfAbsentIdempotent(md, LeaderboardPages.markdown(board).getBytes(StandardCharsets.UTF_8), "text/markdown; charset=utf-8");
+            store.putIfAbsentIdempotent(json, Json.write(board), "application/json"); // last: marks the report complete
             LOG.info("experiment '{}': leaderboard {} by {} ({}) with {} runs", experiment, version, metric, direction, leaders.size());
             return new Result(experiment, true, null, version, html, md, json, board);
         } catch (SQLException e) {

@@ -35,6 +35,7 @@ final class CountdownStore implements ObjectStore {
 
     @Override public URI uri() { return faulty.uri(); }
     @Override public boolean putIfAbsent(String key, byte[] data) { tick(); return faulty.putIfAbsent(key, data); }
+    @Override public boolean putIfAbsent(String key, byte[] data, String contentType) { tick(); return faulty.putIfAbsent(key, data, contentType); }
     @Override public boolean putFileIfAbsent(String key, Path file) { tick(); return faulty.putFileIfAbsent(key, file); }
     @Override public Optional<byte[]> get(String key) { tick(); return faulty.get(key); }
     @Override public Optional<InputStream> open(String key) { tick(); return faulty.open(key); }
