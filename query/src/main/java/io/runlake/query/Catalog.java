@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Decides which local files the views read (READ-PROTOCOL.md): per experiment, the raw listing (taken
+ * Decides which local files the views read (FORMAT.md §13): per experiment, the raw listing (taken
  * first) and the lake snapshot (read second) give the live lake files and the uncovered shards
  * ({@link LakeView}); runs settled in the runs index are taken from the index, all others from their raw
  * JSON. Corrupt or half-written objects are skipped and reported, never read twice.

@@ -175,7 +175,7 @@ public final class Lake implements AutoCloseable {
         try {
             Catalog catalog = Catalog.build(root, store, raw, null, options, conn);
             StringBuilder b = new StringBuilder();
-            b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow READ-PROTOCOL.md)\n");
+            b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
             for (String p : catalog.problems) b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
             for (String s : Views.statements(catalog.files)) b.append(s).append(";\n\n");
             return b.toString();

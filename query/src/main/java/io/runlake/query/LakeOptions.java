@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * @param ioThreads parallel downloads from an s3:// store [8]
  * @param refresh whether to LIST the store and fetch what changed on open [true]; false reads the cache as it is
  * @param indexMargin a run is taken from the runs index only if none of its raw objects was modified later than
- *     this before the index commit (READ-PROTOCOL.md) [10 min]
+ *     this before the index commit (FORMAT.md §13) [10 min]
  */
 public record LakeOptions(Path cacheDir, Duration staleTimeout, int ioThreads, boolean refresh, Duration indexMargin) {
     public static final String CACHE_ENV = "RUNLAKE_CACHE_DIR";

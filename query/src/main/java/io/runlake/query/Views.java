@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The view definitions: plain DuckDB SQL over local files (read_json, read_parquet with
- * hive_partitioning), with explicit file lists chosen by the read protocol (READ-PROTOCOL.md). The same
+ * hive_partitioning), with explicit file lists chosen by the read protocol (FORMAT.md §13). The same
  * text is what {@link Lake} runs and what {@code runlake sql --print-views} prints, so an analyst's DuckDB
  * gets the same answers.
  */
