@@ -61,6 +61,8 @@ public final class CompactionBenchmark {
             sampler.start();
             CompactorOptions options = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
                     .withGrace(Duration.ZERO, Duration.ofHours(1));
+            String memory = System.getenv("RUNLAKE_DUCKDB_MEMORY");
+            if (memory != null && !memory.isBlank()) options = options.withMemory(memory, options.threads());
             long c0 = System.nanoTime();
             Compactor.Result r = new Compactor(store, options).compact(experiment);
             double seconds = (System.nanoTime() - c0) / 1e9;
