@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max") String direction;
     @Option(names = {"-k", "--top"}, defaultValue = "10") int k;
     @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE") Path output;
-    @Option(names = "--publish", negatable = true, defaultValue = "true",
+    @Option(names = "--publish", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also publish the leaderboard (JSON, Markdown, HTML) into the store's reports/ with the "
                     + "functions' Reporter core (default: ${DEFAULT-VALUE}).")
     boolean publish = true;

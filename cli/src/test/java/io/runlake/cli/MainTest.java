@@ -48,7 +48,7 @@ class MainTest {
         }
         assertEquals(15, runs);
         assertTrue(out().contains("15 runs (1 parent + 14 children): 14 FINISHED, 1 FAILED"), out());
-        assertTrue(out().contains("Data written to " + experiment), out());
+        assertTrue(out().contains("Raw runs written to " + experiment), out());
         assertEquals(List.of(), errLines());
     }
 
