@@ -102,6 +102,7 @@ public final class SweepDemo {
         Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED)
                 .standardized();
         List<Trial> trials = trials();
+        DataFiles files = DataFiles.write(data);
         out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
         out.printf("data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
                 data.train().size(), data.validation().size());
@@ -114,14 +115,15 @@ public final class SweepDemo {
         Run[] parentRun = new Run[1];
         List<RunResult> children = tracker.run(parentSpec, parent -> {
             parentRun[0] = parent;
+            parent.logConfig(files.sweepConfig(trials)); // configuration-as-code: the grid as an artifact + params
             out.printf("parent run %s (sweep of %d trials)%n", parent.id(), trials.size());
             List<RunResult> results = new ArrayList<>();
             double best = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < trials.size(); i++) {
                 Trial trial = trials.get(i);
                 RunResult r = trial.workers() == 1
-                        ? runTrial(tracker, parent.id(), trial, data)
-                        : runDataParallel(tracker, parent.id(), trial, data);
+                        ? runTrial(tracker, parent.id(), trial, data, files)
+                        : runDataParallel(tracker, parent.id(), trial, data, files);
                 results.add(r);
                 out.println(line(i + 1, trials.size(), r));
                 if (r.status() == RunStatus.FINISHED && r.valAccuracy() > best) {
@@ -143,7 +145,8 @@ public final class SweepDemo {
         return summary;
     }
 
-    private static RunResult runTrial(Tracker tracker, String parentId, Trial trial, Dataset.Split data) throws InterruptedException {
+    private static RunResult runTrial(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         RunSpec spec = childSpec(tracker, parentId, trial, data);
         Run[] started = new Run[1];
@@ -151,6 +154,7 @@ public final class SweepDemo {
         try {
             tracker.run(spec, run -> {
                 started[0] = run;
+                files.logInputs(run);
                 Trainer.Result result = Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
                     logEpoch(run, stats);
                     lastVal[0] = stats.valAccuracy();
@@ -173,7 +177,7 @@ public final class SweepDemo {
      * were another process) joins it. Each trains on half of the training data; gradients are averaged
      * every step, so both keep identical weights. Each worker logs its own metrics.
      */
-    private static RunResult runDataParallel(Tracker tracker, String parentId, Trial trial, Dataset.Split data)
+    private static RunResult runDataParallel(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
             throws InterruptedException {
         long t0 = System.nanoTime();
         int workers = trial.workers();
@@ -183,6 +187,7 @@ public final class SweepDemo {
         try {
             tracker.run(spec, run -> {
                 started[0] = run;
+                files.logInputs(run);
                 int paramCount = new Mlp(trial.config().layerSizes(data.train().features()), 0).parameterCount();
                 AllReduce allReduce = new AllReduce(workers, paramCount, ALL_REDUCE_TIMEOUT_MS);
                 List<CompletableFuture<Void>> others = new ArrayList<>();

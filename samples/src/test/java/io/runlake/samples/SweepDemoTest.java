@@ -195,6 +195,21 @@ class SweepDemoTest {
     }
 
     @Test
+    void everyChildRecordsTheSameDataChecksumsAndTheParentTheSweepConfig() throws Exception {
+        String events = experimentDir.resolve("*/events/*.json").toString();
+        List<List<Object>> inputs = query("select input.name, input.role, count(distinct run_id), count(distinct input.sha256)"
+                + " from read_json('" + events + "', union_by_name = true) where kind = 'input' group by all order by 1");
+        assertEquals(List.of(List.of("spirals-train", "train", 14L, 1L), List.of("spirals-validation", "validation", 14L, 1L)), inputs);
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(Path.of(System.getProperty("java.io.tmpdir"), "runlake-demo-data", "spirals-train.csv"))));
+        assertEquals(expected, query("select any_value(input.sha256) from read_json('" + events
+                + "', union_by_name = true) where kind = 'input' and input.name = 'spirals-train'").get(0).get(0));
+        List<List<Object>> config = query("select count(*) from read_json('" + events + "', union_by_name = true)"
+                + " where kind = 'artifact' and artifact.name = 'config/sweep.yaml'");
+        assertEquals(1L, config.get(0).get(0));
+    }
+
+    @Test
     void summaryNamesTheStoreAndWhereTheRunsWent() {
         assertEquals(dir.toUri(), summary.storeUri());
         assertTrue(printed.contains(summary.experimentLocation()), printed);
