@@ -79,8 +79,10 @@ final class DemoCommand implements Callable<Integer> {
         if (maintained.report() != null && maintained.report().written()) {
             out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
         }
-        out.printf("Next: ./runlake runs -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"   (add --uri %s)%n",
-                SweepDemo.EXPERIMENT, uri);
+        String store = uri.equals(io.runlake.store.StoreUris.defaultUri()) ? "" : " --uri " + uri;
+        out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store, SweepDemo.EXPERIMENT);
+        summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n", store,
+                SweepDemo.modelFile(b.name())));
         return 0;
     }
 }

@@ -159,7 +159,7 @@ public final class SweepDemo {
                     logEpoch(run, stats);
                     lastVal[0] = stats.valAccuracy();
                 });
-                logModel(run, result.model());
+                logModel(run, result.model(), trial.name());
                 return result;
             });
             return result(started[0], trial, spec, lastVal[0], null, t0);
@@ -212,7 +212,7 @@ public final class SweepDemo {
                 }
                 Exception other = workerFailure(others, ALL_REDUCE_TIMEOUT_MS);
                 if (other != null) throw other;
-                logModel(run, result.model()); // replicas are identical; worker 0 saves the model
+                logModel(run, result.model(), trial.name()); // replicas are identical; worker 0 saves the model
                 return result;
             });
             return result(started[0], trial, spec, lastVal[0], null, t0);
@@ -294,15 +294,22 @@ public final class SweepDemo {
         run.log("val/accuracy", s.valAccuracy(), s.epoch());
     }
 
-    private static void logModel(Run run, Mlp model) throws IOException {
-        Path file = Files.createTempFile("runlake-model-", ".bin");
-        try {
-            Files.write(file, model.toBytes());
-            run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
-        } finally {
-            Files.deleteIfExists(file);
-        }
+    /**
+     * Saves the model where a training job would keep it and logs it; the stored copy is content-addressed,
+     * so overwriting this file next time cannot change what the run recorded.
+     */
+    private static void logModel(Run run, Mlp model, String trialName) throws IOException {
+        Path file = modelFile(trialName);
+        Files.createDirectories(file.getParent());
+        Files.write(file, model.toBytes());
+        run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
     }
+
+    /** Where the demo keeps the model file of a trial ({@code runlake lineage <file>} traces it back). */
+    public static Path modelFile(String trialName) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "runlake-demo-data", "models", trialName + ".bin");
+    }
+
 
     private static RunResult result(Run run, Trial trial, RunSpec spec, double valAccuracy, String error, long t0) {
         return new RunResult(run.id(), trial.name(), run.status(), trial.workers(), spec.params(), valAccuracy, error,
