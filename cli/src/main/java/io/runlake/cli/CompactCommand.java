@@ -39,11 +39,25 @@ final class CompactCommand implements Callable<Integer> {
                 main.out().println("no experiments in " + store.uri());
                 return 0;
             }
-            for (String experiment : names) {
-                print(main.out(), Maintenance.runExperiment(store, experiment, options, java.time.Instant.MAX, true));
+            boolean terminal = System.console() != null; // a progress line on a terminal, nothing when piped
+            for (int i = 0; i < names.size(); i++) {
+                String experiment = names.get(i);
+                if (terminal) {
+                    main.err().printf("\r[%s] %d/%d compacting %s ", bar(i, names.size()), i + 1, names.size(), experiment);
+                    main.err().flush();
+                }
+                Maintenance.ExperimentResult r = Maintenance.runExperiment(store, experiment, options, java.time.Instant.MAX, true);
+                if (terminal) main.err().print("\r\033[K");
+                print(main.out(), r);
             }
         }
         return 0;
+    }
+
+    private static String bar(int done, int total) {
+        int width = 20;
+        int filled = total == 0 ? width : done * width / total;
+        return "#".repeat(filled) + ".".repeat(width - filled);
     }
 
     static MaintenanceOptions maintenanceOptions(String metric, String direction) {
