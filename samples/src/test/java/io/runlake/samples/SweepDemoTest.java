@@ -239,18 +239,7 @@ class SweepDemoTest {
         return JSON.readValue(json.toFile(), Map.class);
     }
 
-    private static List<List<Object>> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            List<List<Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-                rows.add(row);
-            }
-            return rows;
-        }
+    private static List<List<Object>> query(String sql) {
+        return io.runlake.testing.Lakes.query(sql);
     }
 }
