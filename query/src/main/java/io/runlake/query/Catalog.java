@@ -64,14 +64,19 @@ final class Catalog {
      * @param validationFile where validation results are cached (key|etag → problem or "")
      */
     static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
-                         Connection conn) {
+                         Connection conn, OpenTimer timer) {
         Map<String, String> validated = readValidation(validationFile);
+        timer.lap("read validation (" + validated.size() + ")");
         Map<String, String> newValidation = new ConcurrentHashMap<>();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        Map<String, List<ObjectInfo>> byExperiment = new TreeMap<>();
-        for (ObjectInfo o : raw) {
-            Layout.parseRunObject(o.key()).ifPresent(ro -> byExperiment.computeIfAbsent(ro.experiment(), k -> new ArrayList<>()).add(o));
-        }
+        // Parse every listed key once (the regex is the costly part of a 200k-object listing), in parallel.
+        List<LakeView.RawObject> parsed = raw.parallelStream()
+                .map(o -> Layout.parseRunObject(o.key()).map(ro -> new LakeView.RawObject(o, ro)).orElse(null))
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        Map<String, List<LakeView.RawObject>> byExperiment = new TreeMap<>();
+        for (LakeView.RawObject o : parsed) byExperiment.computeIfAbsent(o.parsed().experiment(), k -> new ArrayList<>()).add(o);
+        timer.lap("parse keys (" + parsed.size() + ")");
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
         experiments.addAll(logExperiments(root));
         Map<Path, String[]> ranges = new LinkedHashMap<>();
@@ -85,7 +90,16 @@ final class Catalog {
                 problems.add("experiment '" + experiment + "': " + e.getMessage() + " (reading raw objects only)");
                 snapshot = LakeSnapshot.empty(experiment);
             }
-            LakeView view = LakeView.of(experiment, byExperiment.getOrDefault(experiment, List.of()), snapshot);
+            List<LakeView.RawObject> listed = byExperiment.getOrDefault(experiment, List.of());
+            // The view's coverage rule only looks at shards: hand it those (the same result as the whole listing).
+            List<ObjectInfo> shardInfos = new ArrayList<>();
+            List<LakeView.RawObject> runObjects = new ArrayList<>(listed.size());
+            for (LakeView.RawObject o : listed) {
+                if (o.parsed().kind() == Layout.RunObjectKind.SHARD) shardInfos.add(o.info());
+                if (!snapshot.isQuarantined(o.info().key())) runObjects.add(o); // = LakeView.runObjects()
+            }
+            LakeView view = LakeView.of(experiment, shardInfos, snapshot);
+            timer.lap("snapshot + view");
             for (var f : view.liveFiles()) {
                 Path p = root.resolve(f.path());
                 if (Files.exists(p)) {
@@ -94,37 +108,40 @@ final class Catalog {
                 }
                 else problems.add("live lake file " + f.path() + " is missing; its points are not shown");
             }
-            Set<String> settled = settledRuns(root, logStore, snapshot, view, options, conn, problems, indexFiles);
-            List<Path> newJson = new ArrayList<>();
-            Map<Path, LakeView.RawObject> jsonObjects = new LinkedHashMap<>();
-            for (LakeView.RawObject o : view.runObjects()) {
+            Set<String> settled = settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles);
+            timer.lap("settled runs (" + settled.size() + ")");
+            List<Path> jsonPaths = new ArrayList<>();
+            List<LakeView.RawObject> jsonObjects = new ArrayList<>();
+            for (LakeView.RawObject o : runObjects) {
                 if (o.parsed().kind() == Layout.RunObjectKind.SHARD) continue;
                 boolean isEvent = o.parsed().kind() == Layout.RunObjectKind.EVENT;
                 if (settled.contains(o.parsed().runId()) && !isEvent) continue;
-                jsonObjects.put(root.resolve(o.info().key()), o);
+                jsonPaths.add(root.resolve(o.info().key()));
+                jsonObjects.add(o);
             }
-            jsonObjects.entrySet().parallelStream().forEach(e -> {
-                String id = e.getValue().info().key() + "|" + e.getValue().info().etag();
+            String[] verdicts = new String[jsonObjects.size()];
+            java.util.stream.IntStream.range(0, jsonObjects.size()).parallel().forEach(i -> {
+                LakeView.RawObject o = jsonObjects.get(i);
+                String id = o.info().key() + "|" + o.info().etag();
                 String problem = validated.get(id);
-                if (problem == null) {
-                    problem = validateJson(e.getKey(), e.getValue());
-                    newValidation.put(id, problem);
-                } else {
-                    newValidation.put(id, problem);
-                }
-                if (!problem.isEmpty()) problems.add("skipped " + e.getValue().info().key() + ": " + problem);
+                if (problem == null) problem = validateJson(jsonPaths.get(i), o);
+                newValidation.put(id, problem);
+                verdicts[i] = problem;
+                if (!problem.isEmpty()) problems.add("skipped " + o.info().key() + ": " + problem);
             });
-            for (Map.Entry<Path, LakeView.RawObject> e : jsonObjects.entrySet()) {
-                String id = e.getValue().info().key() + "|" + e.getValue().info().etag();
-                if (!newValidation.get(id).isEmpty()) continue;
-                boolean isSettled = settled.contains(e.getValue().parsed().runId());
-                switch (e.getValue().parsed().kind()) {
-                    case START -> starts.add(e.getKey());
-                    case WORKER -> workers.add(e.getKey());
-                    case END -> ends.add(e.getKey());
+            timer.lap("validate json (" + jsonObjects.size() + ")");
+            for (int i = 0; i < jsonObjects.size(); i++) {
+                if (!verdicts[i].isEmpty()) continue;
+                LakeView.RawObject o = jsonObjects.get(i);
+                Path path = jsonPaths.get(i);
+                boolean isSettled = settled.contains(o.parsed().runId());
+                switch (o.parsed().kind()) {
+                    case START -> starts.add(path);
+                    case WORKER -> workers.add(path);
+                    case END -> ends.add(path);
                     case EVENT -> {
-                        allEvents.add(e.getKey());
-                        if (!isSettled) events.add(e.getKey());
+                        allEvents.add(path);
+                        if (!isSettled) events.add(path);
                     }
                     default -> { }
                 }
@@ -143,8 +160,10 @@ final class Catalog {
                 if (problem.isEmpty()) shards.add(root.resolve(o.key()));
                 else problems.add("skipped " + o.key() + ": " + problem);
             }
+            timer.lap("validate shards (" + toCheck.size() + ")");
         }
         writeValidation(validationFile, newValidation);
+        timer.lap("write validation");
         List<String> sortedProblems = new ArrayList<>(problems);
         Collections.sort(sortedProblems);
         Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
@@ -172,7 +191,8 @@ final class Catalog {
      * Runs taken from the runs index: present in the current index with a final status (FINISHED, FAILED,
      * KILLED), and none of their raw objects modified later than {@code indexMargin} before the index commit.
      */
-    private static Set<String> settledRuns(Path root, ObjectStore logStore, LakeSnapshot snapshot, LakeView view, LakeOptions options,
+    private static Set<String> settledRuns(Path root, ObjectStore logStore, LakeSnapshot snapshot, LakeView view,
+                                           List<LakeView.RawObject> runObjects, LakeOptions options,
                                            Connection conn, List<String> problems, List<Path> indexFiles) {
         if (snapshot.indexFile() == null) return Set.of();
         Path index = root.resolve(snapshot.indexFile());
@@ -192,7 +212,7 @@ final class Catalog {
         }
         long cutoff = commitMs - options.indexMargin().toMillis();
         Map<String, Long> newest = new HashMap<>();
-        for (LakeView.RawObject o : view.runObjects()) {
+        for (LakeView.RawObject o : runObjects) {
             long lm = o.info().lastModified() == null ? Long.MAX_VALUE : o.info().lastModified().toEpochMilli();
             newest.merge(o.parsed().runId(), lm, Math::max);
         }
@@ -201,11 +221,11 @@ final class Catalog {
         }
         Set<String> settled = new HashSet<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT run_id, status FROM read_parquet(" + Views.lit(index.toString()) + ")")) {
+             ResultSet rs = st.executeQuery("SELECT run_id FROM read_parquet(" + Views.lit(index.toString())
+                     + ") WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
             while (rs.next()) {
                 String runId = rs.getString(1);
-                String status = rs.getString(2);
-                if (!("FINISHED".equals(status) || "FAILED".equals(status) || "KILLED".equals(status))) continue;
+                if (runId == null) continue;
                 Long lm = newest.get(runId);
                 if (lm == null || lm < cutoff) settled.add(runId);
             }

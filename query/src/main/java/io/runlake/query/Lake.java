@@ -49,7 +49,6 @@ public final class Lake implements AutoCloseable {
     private final Connection conn;
     private final Catalog catalog;
     private final Mirror.Result sync;
-    private boolean summaryMaterialised;
 
     private Lake(URI uri, Path root, Connection conn, Catalog catalog, Mirror.Result sync) {
         this.uri = uri;
@@ -73,6 +72,7 @@ public final class Lake implements AutoCloseable {
 
     public static Lake open(URI uri, LakeOptions options, Mirror.Progress progress) {
         Path cache = options.cacheFor(uri.toString());
+        OpenTimer timer = new OpenTimer();
         try (ObjectStore store = StoreUris.open(uri)) {
             Path root;
             List<ObjectInfo> raw;
@@ -85,9 +85,10 @@ public final class Lake implements AutoCloseable {
                         throw new QueryException("no RunLake store at " + root + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
                     }
                 }
-                raw = store.list(Layout.RUNS); // FIRST the raw listing, the log is read by the catalog afterwards
+                raw = LocalListing.list(root, Layout.RUNS); // FIRST the raw listing (= store.list), the log is read by the catalog afterwards
+                timer.lap("list runs/ (" + raw.size() + ")");
                 logStore = store;
-                return build(uri, root, raw, logStore, cache, options, null);
+                return build(uri, root, raw, logStore, cache, options, null, timer);
             }
             root = cache.resolve("store");
             Mirror mirror = new Mirror(store, root, cache.resolve("manifest.json"), options.ioThreads());
@@ -95,20 +96,22 @@ public final class Lake implements AutoCloseable {
                 result = mirror.sync(false, progress);
                 raw = result.rawObjects();
             } else {
-                raw = new FileObjectStore(root).list(Layout.RUNS);
+                raw = LocalListing.list(root, Layout.RUNS);
             }
             logStore = new FileObjectStore(root);
-            return build(uri, root, raw, logStore, cache, options, result);
+            timer.lap("mirror sync");
+            return build(uri, root, raw, logStore, cache, options, result, timer);
         }
     }
 
     private static Lake build(URI uri, Path root, List<ObjectInfo> raw, ObjectStore logStore, Path cache, LakeOptions options,
-                              Mirror.Result sync) {
+                              Mirror.Result sync, OpenTimer timer) {
         Connection conn = connect();
         try {
-            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated.json"), options, conn);
+            timer.lap("connect");
+            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated.json"), options, conn, timer);
             Lake lake = new Lake(uri, root, conn, catalog, sync);
-            lake.createViews();
+            lake.createViews(timer);
             return lake;
         } catch (RuntimeException e) {
             closeQuietly(conn);
@@ -134,29 +137,71 @@ public final class Lake implements AutoCloseable {
         }
     }
 
-    private void createViews() {
+    /**
+     * Views read when the session opens: the raw JSON of unsettled runs, their shards' footers and their ids are
+     * read once into tables (every view above them would otherwise read the files again), then {@code runs} is
+     * materialised. The rest is materialised on first use ({@link #prepare}).
+     */
+    private static final Set<String> EAGER = Set.of("_starts", "_workers", "_events", "_ends", "_shard_activity", "_raw_ids");
+    /** Views materialised the first time a query names them (view → the table that replaces it). */
+    private static final Map<String, java.util.regex.Pattern> LAZY = new LinkedHashMap<>();
+    static {
+        for (String v : List.of("metric_summary", "params", "tags", "_all_events")) {
+            // a view name, not a column (r.params) or a map lookup (params['lr'])
+            LAZY.put(v, java.util.regex.Pattern.compile("(?i)(?<![\\w.])" + v + "(?![\\w\\[])"));
+        }
+    }
+    private final Set<String> materialised = new java.util.HashSet<>();
+
+    private void createViews(OpenTimer timer) {
         try (Statement st = conn.createStatement()) {
-            for (String s : Views.statements(catalog.files)) st.execute(s);
-            // Materialise the small, often-used views once per session.
-            for (String v : List.of("runs", "params", "tags")) {
-                st.execute("CREATE TABLE _m_" + v + " AS SELECT * FROM " + v);
-                st.execute("CREATE OR REPLACE VIEW " + v + " AS SELECT * FROM _m_" + v);
+            for (String s : Views.statements(catalog.files)) {
+                String name = Views.viewName(s);
+                if (EAGER.contains(name)) {
+                    st.execute("CREATE OR REPLACE TABLE " + name + " AS\n" + s.substring(Views.viewPrefix(name).length()));
+                    timer.lap("table " + name);
+                } else {
+                    st.execute(s);
+                }
             }
+            timer.lap("create views");
+            // Materialise the view every query reads once per session.
+            st.execute("CREATE TABLE _m_runs AS SELECT * FROM runs");
+            st.execute("CREATE OR REPLACE VIEW runs AS SELECT * FROM _m_runs");
+            timer.lap("materialise runs");
         } catch (SQLException e) {
             throw new QueryException("cannot build the lake views: " + QueryException.firstLine(e.getMessage()), e);
         }
     }
 
-    /** Computes metric summaries once per session (leaderboards and comparisons read them). */
-    private synchronized void materialiseSummary() {
-        if (summaryMaterialised) return;
-        try (Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE _m_metric_summary AS SELECT * FROM metric_summary");
-            st.execute("CREATE OR REPLACE VIEW metric_summary AS SELECT * FROM _m_metric_summary");
-            summaryMaterialised = true;
-        } catch (SQLException e) {
-            throw new QueryException("cannot summarise metrics: " + QueryException.firstLine(e.getMessage()), e);
+    /** Materialises the lazily materialised views that {@code sql} names (metric summaries, params, tags, events). */
+    private void prepare(String sql) {
+        for (Map.Entry<String, java.util.regex.Pattern> e : LAZY.entrySet()) {
+            String v = e.getKey();
+            boolean named = v.equals("_all_events")
+                    ? LAZY_EVENTS.matcher(sql).find()
+                    : e.getValue().matcher(sql).find();
+            if (named) materialise(v);
         }
+    }
+
+    private static final java.util.regex.Pattern LAZY_EVENTS = java.util.regex.Pattern.compile("(?i)(?<![\\w.])(artifacts|inputs|_all_events)(?!\\w)");
+
+    private synchronized void materialise(String view) {
+        if (materialised.contains(view)) return;
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE _m_" + view + " AS SELECT * FROM " + view);
+            st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM _m_" + view);
+            materialised.add(view);
+        } catch (SQLException e) {
+            throw new QueryException((view.equals("metric_summary") ? "cannot summarise metrics: " : "cannot read " + view + ": ")
+                    + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Computes metric summaries once per session (leaderboards and comparisons read them). */
+    private void materialiseSummary() {
+        materialise("metric_summary");
     }
 
     /**
@@ -170,10 +215,10 @@ public final class Lake implements AutoCloseable {
     public static String viewDefinitions(Path localFolder, LakeOptions options) {
         Path root = localFolder.toAbsolutePath().normalize();
         FileObjectStore store = new FileObjectStore(root);
-        List<ObjectInfo> raw = store.list(Layout.RUNS);
+        List<ObjectInfo> raw = LocalListing.list(root, Layout.RUNS);
         Connection conn = connect();
         try {
-            Catalog catalog = Catalog.build(root, store, raw, null, options, conn);
+            Catalog catalog = Catalog.build(root, store, raw, null, options, conn, new OpenTimer());
             StringBuilder b = new StringBuilder();
             b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
             for (String p : catalog.problems) b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
@@ -225,7 +270,7 @@ public final class Lake implements AutoCloseable {
     /** Runs any SQL over the views. */
     public Table sql(String sql) {
         if (sql == null || sql.isBlank()) throw new QueryException("empty SQL");
-        if (sql.contains("metric_summary")) materialiseSummary();
+        prepare(sql);
         try (Statement st = conn.createStatement()) {
             if (!st.execute(sql)) return new Table(List.of("changed"), List.of(List.of(st.getUpdateCount())));
             try (ResultSet rs = st.getResultSet()) {
@@ -237,6 +282,12 @@ public final class Lake implements AutoCloseable {
     }
 
     Table query(String sql, Object... args) {
+        prepare(sql);
+        return queryAsIs(sql, args);
+    }
+
+    /** {@link #query} without materialising the views it names (for lookups of a few runs). */
+    private Table queryAsIs(String sql, Object... args) {
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
             try (ResultSet rs = ps.executeQuery()) {
@@ -263,7 +314,7 @@ public final class Lake implements AutoCloseable {
     }
 
     private void copy(String sql, Path target, String options) {
-        if (sql.contains("metric_summary")) materialiseSummary();
+        prepare(sql);
         try (Statement st = conn.createStatement()) {
             st.execute("COPY (" + sql + ") TO " + Views.lit(target.toAbsolutePath().toString()) + " (" + options + ")");
         } catch (SQLException e) {
@@ -276,7 +327,7 @@ public final class Lake implements AutoCloseable {
      * allocator). Needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED} on JDK 17.
      */
     public ArrowReader arrow(String sql, BufferAllocator allocator, long batchSize) {
-        if (sql.contains("metric_summary")) materialiseSummary();
+        prepare(sql);
         try {
             Statement st = conn.createStatement();
             ResultSet rs = st.executeQuery(sql);
@@ -449,7 +500,7 @@ public final class Lake implements AutoCloseable {
         rows.add(row("name", ids, id -> head.get(id).get(1)));
         rows.add(row("status", ids, id -> head.get(id).get(2)));
         Map<String, Map<String, Object>> params = new java.util.TreeMap<>();
-        for (List<Object> p : query("SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")").rows()) {
+        for (List<Object> p : queryAsIs("SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")").rows()) {
             params.computeIfAbsent((String) p.get(1), k -> new LinkedHashMap<>()).put((String) p.get(0), p.get(2));
         }
         for (Map.Entry<String, Map<String, Object>> p : params.entrySet()) {

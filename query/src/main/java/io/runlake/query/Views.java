@@ -183,7 +183,14 @@ final class Views {
                 SELECT any_value(experiment), run_id, key, count(*) AS points, max(step) AS last_step,
                        arg_max(value, (step, timestamp, worker)) AS last_value,
                        min(value) FILTER (WHERE NOT isnan(value)) AS min_value, max(value) FILTER (WHERE NOT isnan(value)) AS max_value
-                FROM metrics WHERE run_id NOT IN (SELECT run_id FROM _index_runs) GROUP BY run_id, key"""));
+                FROM (
+                  -- = metrics WHERE run_id NOT IN _index_runs; the runs are looked up first (run_id column only), so the
+                  -- compacted files' other columns are read only for those runs, not for every point of the lake
+                  SELECT * FROM _lake_points WHERE run_id IN (
+                    SELECT DISTINCT run_id FROM _lake_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
+                  UNION ALL
+                  SELECT * FROM _raw_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
+                WHERE NOT starts_with(key, 'runlake/') GROUP BY run_id, key"""));
         s.add(view("experiments", """
                 SELECT experiment, count(*) AS runs, count(*) FILTER (WHERE status = 'RUNNING') AS running,
                        count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,
@@ -193,7 +200,17 @@ final class Views {
     }
 
     private static String view(String name, String body) {
-        return "CREATE OR REPLACE VIEW " + name + " AS\n" + body;
+        return viewPrefix(name) + body;
+    }
+
+    static String viewPrefix(String name) {
+        return "CREATE OR REPLACE VIEW " + name + " AS\n";
+    }
+
+    /** The name of the view a statement of {@link #statements} creates. */
+    static String viewName(String statement) {
+        int from = "CREATE OR REPLACE VIEW ".length();
+        return statement.substring(from, statement.indexOf(' ', from));
     }
 
     /** The user-facing views, in the order they are documented. */

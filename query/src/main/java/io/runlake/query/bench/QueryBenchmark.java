@@ -192,11 +192,12 @@ public final class QueryBenchmark {
             long t0 = System.nanoTime();
             try (Lake lake = Lake.open(lakeDir.toUri(), opts)) {
                 double open = ms(t0);
-                long runs = ((Number) lake.sql("SELECT count(*) AS n FROM runs").rows().get(0).get(0)).longValue();
-                String historyRun = (String) lake.sql("SELECT run_id FROM metric_summary WHERE key = 'long_loss'").rows().get(0).get(0);
+                // What `runlake leaderboard` pays after the open: the first leaderboard, metric summaries included.
                 t0 = System.nanoTime();
                 var lb = lake.leaderboard(EXP, "val_loss", Lake.Direction.MIN, 10, null);
                 double firstLb = ms(t0);
+                long runs = ((Number) lake.sql("SELECT count(*) AS n FROM runs").rows().get(0).get(0)).longValue();
+                String historyRun = (String) lake.sql("SELECT run_id FROM metric_summary WHERE key = 'long_loss'").rows().get(0).get(0);
                 double lbMs = median(() -> lake.leaderboard(EXP, "val_loss", Lake.Direction.MIN, 10, null));
                 List<String> ten = lb.rows().stream().map(r -> (String) r.get(1)).toList();
                 double cmp = median(() -> lake.compare(ten, List.of("val_loss", "accuracy")));

@@ -1,0 +1,20 @@
+package io.runlake.query;
+
+import java.util.Locale;
+
+/**
+ * Phase timings of {@link Lake#open}, printed to stderr when the system property {@code runlake.timing} is
+ * {@code true} (or the environment variable {@code RUNLAKE_TIMING=1}). For profiling only.
+ */
+final class OpenTimer {
+    static final boolean ON = Boolean.getBoolean("runlake.timing") || "1".equals(System.getenv("RUNLAKE_TIMING"));
+    private long last = System.nanoTime();
+    private final long start = last;
+
+    void lap(String phase) {
+        if (!ON) return;
+        long now = System.nanoTime();
+        System.err.printf(Locale.ROOT, "runlake: open %-28s %8.1f ms (total %8.1f ms)%n", phase, (now - last) / 1e6, (now - start) / 1e6);
+        last = now;
+    }
+}
