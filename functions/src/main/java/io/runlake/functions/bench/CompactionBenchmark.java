@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * Compaction throughput and memory: writes N random-valued points as raw shards with the real client into
  * a temporary {@code file:} store, compacts them, and prints points/s, peak heap, file counts and bytes per
- * point. Usage (see functions/BENCHMARK-RESULTS.md):
+ * point. Usage (see BENCHMARKS.md):
  *
  * <pre>
  * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp functions/target/runlake-functions-*-lambda.jar \
