@@ -64,8 +64,9 @@ final class DefaultRun implements Run {
     private final SystemMetricsSampler sampler;
     private volatile RunStatus status;
     private long eventSeq;
-    private long shardSeq;
-    private long shardsWritten;
+    // atomic: after a close timeout the last tasks may run on the closing thread while the writer finishes
+    private final java.util.concurrent.atomic.AtomicLong shardSeq = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong shardsWritten = new java.util.concurrent.atomic.AtomicLong();
     private long lastShardMs = System.currentTimeMillis();
 
     DefaultRun(Tracker tracker, DurableWriter out, TrackerOptions options, String experiment, String runId, String writerId,
@@ -290,8 +291,8 @@ final class DefaultRun implements Run {
         } finally {
             buffer.recycle(pages);
         }
-        out.write(Layout.metricShard(experiment, runId, worker, writerId, shardSeq++), shard);
-        shardsWritten++;
+        out.write(Layout.metricShard(experiment, runId, worker, writerId, shardSeq.getAndIncrement()), shard);
+        shardsWritten.incrementAndGet();
         lastShardMs = System.currentTimeMillis();
     }
 
@@ -430,28 +431,48 @@ final class DefaultRun implements Run {
         }
         RunEnd.ErrorInfo finalInfo = info;
         Future<?> f = writer.submit(() -> {
+            buffer.close();
             writeShard();
             RunEnd end = new RunEnd(FormatVersion.CURRENT, RunEnd.KIND, experiment, runId, worker, writerId, endStatus.name(),
-                    System.currentTimeMillis(), finalInfo, buffer.added(), buffer.dropped(), shardsWritten);
+                    System.currentTimeMillis(), finalInfo, buffer.added(), buffer.dropped(), shardsWritten.get());
             out.write(Layout.endManifest(experiment, runId, worker, writerId), Json.write(end));
         });
         writer.shutdown();
-        await(f, "end");
+        if (!await(f, "end")) {
+            // Storage is too slow to finish in time. Nothing may be lost when the JVM exits next: the
+            // in-flight write is interrupted and every queued one (last shard, end manifest) goes to the
+            // local spill on this thread, to be pushed by this or the next process.
+            out.spillFromNow();
+            for (Runnable queued : writer.shutdownNow()) queued.run();
+            try {
+                // the interrupted in-flight task now finishes into the spill too
+                if (!writer.awaitTermination(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.error("RunLake: writer of run {} did not stop; its last objects may be lost", runId);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (buffer.dropped() > 0) {
             LOG.warn("RunLake: run {} dropped {} points because the buffer was full", runId, buffer.dropped());
         }
         tracker.runEnded(this);
     }
 
-    private void await(Future<?> f, String what) {
+    /** @return false if the task did not finish within the close timeout */
+    private boolean await(Future<?> f, String what) {
         try {
             f.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (TimeoutException e) {
-            LOG.warn("RunLake: {} of run {} is still writing after {}; continuing in the background", what, runId, options.closeTimeout());
+            LOG.warn("RunLake: {} of run {} is still writing after {}; spilling the rest locally", what, runId, options.closeTimeout());
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } catch (ExecutionException e) {
             LOG.error("RunLake: {} of run {} failed", what, runId, e.getCause());
+            return true;
         }
     }
 

@@ -25,6 +25,8 @@ final class DurableWriter implements AutoCloseable {
     private final Spill spill;
     private final ScheduledExecutorService drainer;
     private volatile long skipStoreUntil;
+    /** Objects wait in the spill: later writes queue behind them so that, e.g., an end never overtakes its shards. */
+    private volatile boolean spillPending;
     private volatile String lastError;
 
     DurableWriter(ObjectStore store, Spill spill) {
@@ -48,7 +50,7 @@ final class DurableWriter implements AutoCloseable {
 
     /** Writes now if the store is healthy, else spills; never throws for storage trouble. */
     void write(String key, byte[] data) {
-        if (System.currentTimeMillis() >= skipStoreUntil) {
+        if (!spillPending && System.currentTimeMillis() >= skipStoreUntil) {
             try {
                 store.putIfAbsentIdempotent(key, data);
                 return;
@@ -61,6 +63,7 @@ final class DurableWriter implements AutoCloseable {
         }
         try {
             spill.put(key, data);
+            spillPending = true;
         } catch (IOException e) {
             LOG.error("RunLake: store unreachable ({}) and spill folder {} is not writable: {}; object {} lost",
                     lastError, spill.dir(), e.toString(), key);
@@ -77,9 +80,16 @@ final class DurableWriter implements AutoCloseable {
             java.nio.file.Files.deleteIfExists(staged);
         } catch (StoreException e) {
             storeFailed(e);
+            spillPending = true; // the staged blob now waits in the spill
         } catch (IOException e) {
             LOG.warn("RunLake: cannot remove staged file {}: {}", staged, e.toString());
         }
+    }
+
+    /** From now on (until the spill is pushed) writes go to the spill: used when a close runs out of time. */
+    void spillFromNow() {
+        spillPending = true;
+        skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
     }
 
     private void storeFailed(RuntimeException e) {
@@ -101,10 +111,14 @@ final class DurableWriter implements AutoCloseable {
 
     /** @return objects still waiting in the spill */
     synchronized int drain() {
-        if (spill.isEmpty()) return 0;
+        if (spill.isEmpty()) {
+            spillPending = false;
+            return 0;
+        }
         int left = spill.drain(store);
         if (left == 0) {
             skipStoreUntil = 0;
+            spillPending = false;
             LOG.info("RunLake: spill for {} uploaded", store.uri());
         } else {
             skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;

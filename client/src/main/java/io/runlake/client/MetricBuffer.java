@@ -19,6 +19,7 @@ final class MetricBuffer {
     private long[] nextStep = new long[64];
     private long added;
     private long dropped;
+    private boolean closed;
 
     MetricBuffer(int pageCapacity, int pages, int flushPages, Runnable onFlushNeeded) {
         if (pages < 2) throw new IllegalArgumentException("buffer needs at least 2 pages");
@@ -41,6 +42,10 @@ final class MetricBuffer {
     boolean add(int key, long step, long timestamp, double value) {
         boolean signal = false;
         synchronized (this) {
+            if (closed) {
+                dropped++; // raced with the end of the run: the final shard is already being written
+                return false;
+            }
             long[] steps = nextStep;
             if (step < 0) {
                 step = steps[key];
@@ -70,6 +75,11 @@ final class MetricBuffer {
         }
         if (signal) onFlushNeeded.run();
         return true;
+    }
+
+    /** No point is accepted after this; called right before the final drain of a run. */
+    synchronized void close() {
+        closed = true;
     }
 
     /** Takes every page holding points, including the partly filled current one. */

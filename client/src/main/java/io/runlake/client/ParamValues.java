@@ -27,6 +27,9 @@ final class ParamValues {
 
     static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
+            if (!Double.isFinite(x.doubleValue()) || !Double.isFinite(y.doubleValue())) {
+                return Double.compare(x.doubleValue(), y.doubleValue()) == 0; // NaN/Infinity have no BigDecimal
+            }
             return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0
                     || Double.compare(x.doubleValue(), y.doubleValue()) == 0;
         }

@@ -49,7 +49,13 @@ final class Spill {
         Path target = dir.resolve(key);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
-        Files.write(tmp, data);
+        // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -58,6 +64,9 @@ final class Spill {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
         Files.copy(file, tmp);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -70,6 +79,7 @@ final class Spill {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !dir.relativize(p).startsWith(".conflicts"))
                     // end manifests last: a reader that sees a run's end should already see its shards
                     .sorted(java.util.Comparator.comparing((Path p) -> dir.relativize(p).toString().contains("/end/"))
                             .thenComparing(Path::toString))
@@ -106,7 +116,15 @@ final class Spill {
                 Files.delete(p);
                 left--;
             } catch (ObjectConflictException e) {
-                LOG.error("RunLake: spilled object {} conflicts with what is in {}; kept in {}", key, store.uri(), p);
+                // never retried again: set aside (dot folder, skipped by pending()) for a person to look at
+                Path aside = dir.resolve(".conflicts").resolve(key);
+                try {
+                    Files.createDirectories(aside.getParent());
+                    Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moveFailed) {
+                    LOG.warn("RunLake: cannot move {} aside: {}", p, moveFailed.toString());
+                }
+                LOG.error("RunLake: spilled object {} conflicts with what is in {}; moved to {}", key, store.uri(), aside);
                 left--;
             } catch (StoreException e) {
                 return left;

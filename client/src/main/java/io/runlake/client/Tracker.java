@@ -167,7 +167,10 @@ public final class Tracker implements AutoCloseable {
                 spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
                 code.isEmpty() ? null : code);
         try {
-            if (!store.putIfAbsent(Layout.startManifest(spec.experiment(), runId), Json.write(start))) {
+            try {
+                // idempotent: a retried PUT whose first attempt landed is ours, not a collision
+                store.putIfAbsentIdempotent(Layout.startManifest(spec.experiment(), runId), Json.write(start));
+            } catch (io.runlake.store.ObjectConflictException e) {
                 throw new TrackerException("run id " + runId + " already exists in " + store.uri());
             }
             // written now, not spilled: other workers look the run up by id to join it

@@ -64,7 +64,11 @@ public final class LakeLayout {
     public static Optional<LogKey> parseLogKey(String key) {
         Matcher m = LOG_KEY.matcher(key);
         if (!m.matches()) return Optional.empty();
-        return Optional.of(new LogKey(Names.unescapeSegment(m.group(1)), Long.parseLong(m.group(2)), m.group(3) != null));
+        try {
+            return Optional.of(new LogKey(Names.unescapeSegment(m.group(1)), Long.parseLong(m.group(2)), m.group(3) != null));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a valid escaped name (§5): readers skip the key
+        }
     }
 
     private static String version20(long version) {
@@ -135,6 +139,10 @@ public final class LakeLayout {
     public static Optional<ReportKey> parseReportKey(String key) {
         Matcher m = REPORT_KEY.matcher(key);
         if (!m.matches()) return Optional.empty();
-        return Optional.of(new ReportKey(Names.unescapeSegment(m.group(1)), m.group(2), m.group(3)));
+        try {
+            return Optional.of(new ReportKey(Names.unescapeSegment(m.group(1)), m.group(2), m.group(3)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

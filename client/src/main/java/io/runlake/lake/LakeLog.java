@@ -27,7 +27,13 @@ public final class LakeLog {
         long version = snapshot.version() + 1;
         LakeCommit c = commit.withVersion(version);
         String key = LakeLayout.logEntry(snapshot.experiment(), version);
-        if (!store.putIfAbsent(key, Json.write(c))) return null;
+        byte[] entry = Json.write(c);
+        if (!store.putIfAbsent(key, entry)) {
+            // A 412 can also answer the SDK's retry of our own PUT whose first response was lost: the entry
+            // (writer id, time, fresh file ids) is unique, so identical bytes mean we won.
+            byte[] existing = store.get(key).orElse(null);
+            if (existing == null || !java.util.Arrays.equals(existing, entry)) return null;
+        }
         // The state at our version is the old state plus our entry: no need to re-read the log.
         LakeSnapshot after = snapshot.copy();
         after.apply(c);

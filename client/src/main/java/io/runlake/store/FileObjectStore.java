@@ -100,7 +100,9 @@ public final class FileObjectStore implements ObjectStore {
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
-            } catch (UnsupportedOperationException e) {
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) throw (IOException) e;
+                if (Files.exists(target)) return false;
                 // File systems without hard links: rename without replace (checked, not atomic; see FORMAT.md).
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

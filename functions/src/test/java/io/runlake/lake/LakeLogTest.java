@@ -53,6 +53,28 @@ class LakeLogTest {
         }
     }
 
+    /** The SDK retried our PUT after its first attempt landed: the 412 answers our own commit. */
+    @Test
+    void aCommitWhoseRetryGets412IsStillOurs() {
+        try (ObjectStore real = new FileObjectStore(tmp)) {
+            ObjectStore lostResponse = new io.runlake.testing.ForwardingStore(real) {
+                @Override
+                public boolean putIfAbsent(String key, byte[] data) {
+                    real.putIfAbsent(key, data);
+                    return false; // as if the first attempt's response was lost and the retry saw 412
+                }
+            };
+            LakeSnapshot s0 = LakeSnapshot.load(real, EXP);
+            LakeSnapshot s1 = LakeLog.tryCommit(lostResponse, s0, compaction("lake/f1", List.of(), List.of("runs/s1")));
+            assertNotNull(s1, "our own commit must not be taken for another writer's");
+            assertEquals(0, s1.version());
+            // a genuinely different entry at the next version is still a lost race
+            real.putIfAbsent(LakeLayout.logEntry(EXP, 1), io.runlake.format.Json.write(
+                    compaction("lake/theirs", List.of(), List.of()).withVersion(1)));
+            assertNull(LakeLog.tryCommit(lostResponse, s1, compaction("lake/f2", List.of(), List.of())));
+        }
+    }
+
     @Test
     void checkpointsShortenReplayAndABadCheckpointIsIgnored() throws Exception {
         try (ObjectStore store = new FileObjectStore(tmp)) {

@@ -161,7 +161,8 @@ public final class Mirror {
             for (ObjectInfo o : todo) {
                 futures.add(pool.submit(() -> {
                     Path target = root.resolve(o.key());
-                    Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
+                    // unique per process: two syncs of one cache must not share a temporary file
+                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
                     Files.createDirectories(target.getParent());
                     Optional<ObjectInfo> got = store.download(o.key(), tmp);
                     if (got.isPresent()) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -215,7 +216,7 @@ public final class Mirror {
     private void writeManifest(Map<String, Entry> manifest) {
         try {
             Files.createDirectories(manifestFile.toAbsolutePath().getParent());
-            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + ".tmp");
+            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
             Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

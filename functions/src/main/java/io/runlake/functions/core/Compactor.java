@@ -184,10 +184,11 @@ public final class Compactor {
             DataFile file = upload(experiment, out, fs, 0);
             long t3 = System.nanoTime();
             options.hook().reached("uploaded");
-            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
-                    List.of(file), List.of(), keys, null, null, null, List.of());
             LakeSnapshot snap = view.snapshot();
             while (true) {
+                // timestamped at each attempt: the deletion grace of the covered shards counts from here
+                LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
+                        List.of(file), List.of(), keys, null, null, null, List.of());
                 LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
                 if (after != null) {
                     options.hook().reached("committed");
@@ -259,10 +260,10 @@ public final class Compactor {
             int tier = 1 + picks.stream().mapToInt(DataFile::tier).max().orElse(0);
             DataFile file = upload(experiment, out, fs, tier);
             options.hook().reached("uploaded");
-            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
-                    List.of(file), paths, List.of(), null, null, null, List.of());
             LakeSnapshot snap = snapshot;
             while (true) {
+                LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
+                        List.of(file), paths, List.of(), null, null, null, List.of());
                 LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
                 if (after != null) {
                     options.hook().reached("committed");
@@ -307,7 +308,8 @@ public final class Compactor {
         } catch (IOException e) {
             throw new MaintenanceException("cannot read compacted file " + out + ": " + e, e);
         }
-        if (!store.putFileIfAbsent(key, out)) {
+        // a 412 with our size is the SDK's retry of our own upload (file ids are fresh ULIDs)
+        if (!store.putFileIfAbsent(key, out) && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
             throw new MaintenanceException("lake file " + key + " already exists; file ids must be unique");
         }
         return new DataFile(key, fs.rows, bytes, fs.minRunId, fs.maxRunId, tier);

@@ -157,7 +157,7 @@ public final class Indexer {
                         + Quarantine.firstLine(e.getMessage()), e);
             }
             String key = LakeLayout.runsIndexFile(experiment, RunIds.newId());
-            if (!store.putFileIfAbsent(key, out)) {
+            if (!store.putFileIfAbsent(key, out) && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
                 throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
             }
             List<io.runlake.lake.Quarantined> quarantined = new ArrayList<>();

@@ -126,4 +126,13 @@ final class LocalFiles implements AutoCloseable {
             // same
         }
     }
+
+    /** Size of a local file, for comparing with a stored object. */
+    static long sizeOf(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.size(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
