@@ -79,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
         if (maintained.report() != null && maintained.report().written()) {
             out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
         }
-        String store = uri.equals(io.runlake.store.StoreUris.defaultUri()) ? "" : " --uri " + uri;
+        boolean isDefault = uri.toString().replaceAll("/+$", "")
+                .equals(io.runlake.store.StoreUris.defaultUri().toString().replaceAll("/+$", ""));
+        String store = isDefault ? "" : " --uri " + uri;
         out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store, SweepDemo.EXPERIMENT);
         summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n", store,
                 SweepDemo.modelFile(b.name())));
