@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -482,13 +481,4 @@ final class DefaultRun implements Run {
         }
     }
 
-    Map<String, Object> paramsSnapshot() {
-        synchronized (params) {
-            return new LinkedHashMap<>(params);
-        }
-    }
-
-    List<String> keyNamesSnapshot() {
-        return new ArrayList<>(keyNames);
-    }
 }

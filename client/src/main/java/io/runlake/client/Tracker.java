@@ -42,7 +42,6 @@ public final class Tracker implements AutoCloseable {
     private final DurableWriter out;
     private final Set<DefaultRun> open = ConcurrentHashMap.newKeySet();
     private final Thread shutdownHook;
-    private final List<RunStartHook> startHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Tracker(ObjectStore store, TrackerOptions options) {
         this.store = store;
@@ -108,18 +107,6 @@ public final class Tracker implements AutoCloseable {
         return options;
     }
 
-    /** Adds something that contributes fields to every start manifest (e.g. code version capture). */
-    public Tracker onRunStart(RunStartHook hook) {
-        startHooks.add(hook);
-        return this;
-    }
-
-    /** Contributes sections to a start manifest before it is written. */
-    @FunctionalInterface
-    public interface RunStartHook {
-        void contribute(RunSpec spec, Map<String, Object> environment, Map<String, Object> code);
-    }
-
     public RunSpec newRun(String experiment) {
         return new RunSpec(this, Names.requireExperiment(experiment));
     }
@@ -162,7 +149,6 @@ public final class Tracker implements AutoCloseable {
             diff = captured.diff();
             if (diff != null) code.put("git_diff_sha256", sha256(diff));
         }
-        for (RunStartHook hook : startHooks) hook.contribute(spec, environment, code);
         RunStart start = new RunStart(FormatVersion.CURRENT, RunStart.KIND, spec.experiment(), runId, spec.name(),
                 spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
                 code.isEmpty() ? null : code);
