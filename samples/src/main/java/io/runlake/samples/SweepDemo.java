@@ -147,29 +147,11 @@ public final class SweepDemo {
 
     private static RunResult runTrial(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
             throws InterruptedException {
-        long t0 = System.nanoTime();
-        RunSpec spec = childSpec(tracker, parentId, trial, data);
-        Run[] started = new Run[1];
-        double[] lastVal = {Double.NaN};
-        try {
-            tracker.run(spec, run -> {
-                started[0] = run;
-                files.logInputs(run);
-                Trainer.Result result = Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
+        return track(tracker, trial, childSpec(tracker, parentId, trial, data), files, (run, valAccuracy) ->
+                Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
                     logEpoch(run, stats);
-                    lastVal[0] = stats.valAccuracy();
-                });
-                logModel(run, result.model(), trial.name());
-                return result;
-            });
-            return result(started[0], trial, spec, lastVal[0], null, t0);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            // tracker.run has recorded the run as FAILED; the sweep goes on with the next trial.
-            if (started[0] == null) throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
-            return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
-        }
+                    valAccuracy.accept(stats.valAccuracy());
+                }));
     }
 
     /**
@@ -179,46 +161,60 @@ public final class SweepDemo {
      */
     private static RunResult runDataParallel(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
             throws InterruptedException {
-        long t0 = System.nanoTime();
         int workers = trial.workers();
-        RunSpec spec = childSpec(tracker, parentId, trial, data);
+        return track(tracker, trial, childSpec(tracker, parentId, trial, data), files, (run, valAccuracy) -> {
+            int paramCount = new Mlp(trial.config().layerSizes(data.train().features()), 0).parameterCount();
+            AllReduce allReduce = new AllReduce(workers, paramCount, ALL_REDUCE_TIMEOUT_MS);
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int w = 1; w < workers; w++) {
+                others.add(startWorker(tracker, run.id(), w, workers, trial, data, allReduce));
+            }
+            Trainer.Result result;
+            try {
+                result = Trainer.train(trial.config(), data.train().shard(0, workers), data.validation(), 0,
+                        allReduce.forWorker(0), stats -> {
+                            logEpoch(run, stats);
+                            valAccuracy.accept(stats.valAccuracy());
+                        });
+            } catch (Exception e) {
+                allReduce.abort();
+                // If this worker was only released because another one failed, report the real failure.
+                if (e instanceof AllReduce.AbortedException) {
+                    Exception other = workerFailure(others, 5_000);
+                    if (other != null) throw other;
+                }
+                throw e;
+            }
+            Exception other = workerFailure(others, ALL_REDUCE_TIMEOUT_MS);
+            if (other != null) throw other;
+            return result; // replicas are identical: worker 0's model is the model
+        });
+    }
+
+    /** Trains one trial inside its run: records the data inputs, then the model; FAILED if training throws. */
+    @FunctionalInterface
+    private interface TrialBody {
+        Trainer.Result train(Run run, java.util.function.DoubleConsumer valAccuracy) throws Exception;
+    }
+
+    private static RunResult track(Tracker tracker, Trial trial, RunSpec spec, DataFiles files, TrialBody body)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
         Run[] started = new Run[1];
         double[] lastVal = {Double.NaN};
         try {
             tracker.run(spec, run -> {
                 started[0] = run;
                 files.logInputs(run);
-                int paramCount = new Mlp(trial.config().layerSizes(data.train().features()), 0).parameterCount();
-                AllReduce allReduce = new AllReduce(workers, paramCount, ALL_REDUCE_TIMEOUT_MS);
-                List<CompletableFuture<Void>> others = new ArrayList<>();
-                for (int w = 1; w < workers; w++) {
-                    others.add(startWorker(tracker, run.id(), w, workers, trial, data, allReduce));
-                }
-                Trainer.Result result;
-                try {
-                    result = Trainer.train(trial.config(), data.train().shard(0, workers), data.validation(), 0,
-                            allReduce.forWorker(0), stats -> {
-                                logEpoch(run, stats);
-                                lastVal[0] = stats.valAccuracy();
-                            });
-                } catch (Exception e) {
-                    allReduce.abort();
-                    // If this worker was only released because another one failed, report the real failure.
-                    if (e instanceof AllReduce.AbortedException) {
-                        Exception other = workerFailure(others, 5_000);
-                        if (other != null) throw other;
-                    }
-                    throw e;
-                }
-                Exception other = workerFailure(others, ALL_REDUCE_TIMEOUT_MS);
-                if (other != null) throw other;
-                logModel(run, result.model(), trial.name()); // replicas are identical; worker 0 saves the model
+                Trainer.Result result = body.train(run, v -> lastVal[0] = v);
+                logModel(run, result.model(), trial.name());
                 return result;
             });
             return result(started[0], trial, spec, lastVal[0], null, t0);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            // tracker.run has recorded the run as FAILED; the sweep goes on with the next trial.
             if (started[0] == null) throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
             return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
         }

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +71,8 @@ final class StoreReader {
     }
 
     /** Rows of a DuckDB query; {@code $shards} stands for read_parquet over this experiment's metric shards. */
-    List<List<Object>> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql.replace("$shards", "read_parquet('" + shards() + "')"))) {
-            List<List<Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-                rows.add(row);
-            }
-            return rows;
-        }
+    List<List<Object>> query(String sql) {
+        return io.runlake.testing.Lakes.query(sql.replace("$shards", "read_parquet('" + shards() + "')"));
     }
 
     private static List<Path> files(Path dir) throws IOException {
