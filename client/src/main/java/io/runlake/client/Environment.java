@@ -31,6 +31,10 @@ import oshi.hardware.HardwareAbstractionLayer;
 final class Environment {
     private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
     static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(3);
+    /** The nvidia-smi binary; the system property {@code runlake.nvidia-smi} names another path. */
+    static String nvidiaSmi() {
+        return System.getProperty("runlake.nvidia-smi", "nvidia-smi");
+    }
     private static volatile Map<String, Object> staticPart;
 
     private Environment() {}
@@ -86,12 +90,14 @@ final class Environment {
 
     /** GPUs from nvidia-smi when present: model, driver, memory. Absent or failing nvidia-smi gives an empty list. */
     static List<Map<String, Object>> gpus() {
-        Commands.Result r = Commands.run(null, NVIDIA_SMI_TIMEOUT, "nvidia-smi",
+        Commands.Result r = Commands.run(null, NVIDIA_SMI_TIMEOUT, nvidiaSmi(),
                 "--query-gpu=index,name,driver_version,memory.total,uuid", "--format=csv,noheader,nounits");
         List<Map<String, Object>> out = new ArrayList<>();
         if (!r.ok()) {
-            if (r.problem() != null && !r.problem().endsWith("not found")) {
-                LOG.warn("RunLake: nvidia-smi failed ({}); GPUs not recorded", r.problem());
+            // absent is normal (no GPU); present but failing is worth a warning
+            if (r.problem() == null || !r.problem().endsWith("not found")) {
+                LOG.warn("RunLake: nvidia-smi failed ({}); GPUs not recorded",
+                        r.problem() != null ? r.problem() : "exit code " + r.exitCode());
             }
             return out;
         }

@@ -76,7 +76,7 @@ final class SystemMetricsSampler implements AutoCloseable {
     }
 
     private void sampleGpus() {
-        Commands.Result r = Commands.run(null, Environment.NVIDIA_SMI_TIMEOUT, "nvidia-smi",
+        Commands.Result r = Commands.run(null, Environment.NVIDIA_SMI_TIMEOUT, Environment.nvidiaSmi(),
                 "--query-gpu=index,utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits");
         if (!r.ok()) return;
         for (String line : r.text().lines().toList()) {
