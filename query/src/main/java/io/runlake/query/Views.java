@@ -36,25 +36,29 @@ final class Views {
                 + (filename ? ", filename = true" : "") + ",\n  columns = {" + columns + "})";
     }
 
+    /** A typed all-NULL row for a {@code columns = {...}} list, used where a glob matches no file. */
+    static String emptyRow(String columns) {
+        StringBuilder b = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+): '(\\w+)'").matcher(columns);
+        while (m.find()) {
+            if (b.length() > 0) b.append(", ");
+            b.append("NULL::").append(m.group(2)).append(" AS ").append(m.group(1));
+        }
+        return b.toString();
+    }
+
     static final String START_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', name: 'VARCHAR', parent_run_id: 'VARCHAR', "
             + "start_time_ms: 'BIGINT', writer_id: 'VARCHAR', params: 'JSON', tags: 'JSON', environment: 'JSON', code: 'JSON'";
-    static final String START_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
-            + "NULL::VARCHAR AS parent_run_id, NULL::BIGINT AS start_time_ms, NULL::VARCHAR AS writer_id, NULL::JSON AS params, "
-            + "NULL::JSON AS tags, NULL::JSON AS environment, NULL::JSON AS code";
+    static final String START_EMPTY = emptyRow(START_COLS);
     static final String WORKER_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "start_time_ms: 'BIGINT', environment: 'JSON'";
-    static final String WORKER_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
-            + "NULL::VARCHAR AS writer_id, NULL::BIGINT AS start_time_ms, NULL::JSON AS environment";
+    static final String WORKER_EMPTY = emptyRow(WORKER_COLS);
     static final String EVENT_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "time_ms: 'BIGINT', kind: 'VARCHAR', params: 'JSON', tags: 'JSON', artifact: 'JSON', input: 'JSON'";
-    static final String EVENT_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
-            + "NULL::VARCHAR AS writer_id, NULL::BIGINT AS time_ms, NULL::VARCHAR AS kind, NULL::JSON AS params, NULL::JSON AS tags, "
-            + "NULL::JSON AS artifact, NULL::JSON AS input, NULL::VARCHAR AS filename";
+    static final String EVENT_EMPTY = emptyRow(EVENT_COLS) + ", NULL::VARCHAR AS filename";
     static final String END_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "status: 'VARCHAR', end_time_ms: 'BIGINT', error: 'JSON', points_logged: 'BIGINT', points_dropped: 'BIGINT', shards_written: 'BIGINT'";
-    static final String END_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::INTEGER AS worker, "
-            + "NULL::VARCHAR AS writer_id, NULL::VARCHAR AS status, NULL::BIGINT AS end_time_ms, NULL::JSON AS error, "
-            + "NULL::BIGINT AS points_logged, NULL::BIGINT AS points_dropped, NULL::BIGINT AS shards_written";
+    static final String END_EMPTY = emptyRow(END_COLS);
     static final String POINT_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS key, "
             + "NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker";
     static final String INDEX_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
