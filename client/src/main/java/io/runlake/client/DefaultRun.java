@@ -323,8 +323,9 @@ final class DefaultRun implements Run {
         try {
             Files.createDirectories(staging);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(path), md);
-                 OutputStream os = Files.newOutputStream(tmp)) {
+            // plain file streams: unlike channel-backed ones, an interrupt of the training thread does not abort them
+            try (InputStream in = new DigestInputStream(new java.io.FileInputStream(path.toFile()), md);
+                 OutputStream os = new java.io.FileOutputStream(tmp.toFile())) {
                 size = in.transferTo(os);
             }
             sha = HexFormat.of().formatHex(md.digest());

@@ -152,6 +152,42 @@ class FaultMatrixTest {
     }
 
     /**
+     * The training thread is interrupted (a framework cancelling it) and then logs, stores an artifact and
+     * ends the run while the store hangs: the interrupt aborts no write and is still set afterwards.
+     */
+    @Test
+    void interruptsNeverCostAnObject() throws Exception {
+        proxy.heal();
+        String bucket = "interrupt" + (++buckets);
+        URI direct = s3.newBucketUri(bucket, "lake");
+        URI viaProxy = proxy.storeUri(bucket, "lake");
+        Path spill = tmp.resolve("spill");
+        Path model = Files.writeString(tmp.resolve("model.bin"), "weights interrupted");
+        Path data = Files.writeString(tmp.resolve("train.csv"), "x,y\n1,2\n");
+        String runId;
+        try (Tracker tracker = Tracker.open(viaProxy, options(spill))) {
+            Run run = tracker.newRun("faults").param("lr", 0.1).start();
+            runId = run.id();
+            for (int i = 0; i < POINTS / 2; i++) run.log("loss", i, i);
+            run.flush();
+            Thread.currentThread().interrupt();
+            for (int i = POINTS / 2; i < POINTS; i++) run.log("loss", i, i);
+            run.logParam("late", 7);
+            run.setTag("phase", "two");
+            run.logArtifact(model);
+            run.logInput("train", data.toString(), "train");
+            proxy.set(Fault.HANG);
+            run.finish();
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt was swallowed");
+        } finally {
+            Thread.interrupted();
+            proxy.heal();
+        }
+        pushSpill(viaProxy, spill);
+        assertRunComplete(direct, runId, "FINISHED", POINTS, 4, true);
+    }
+
+    /**
      * The JVM exits (System.exit) while the store hangs: the shutdown hook records the run as KILLED within
      * its bound, and everything it could not store waits in the spill for the next process.
      */
