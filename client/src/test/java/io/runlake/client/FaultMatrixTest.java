@@ -90,6 +90,7 @@ class FaultMatrixTest {
         Path model = Files.writeString(tmp.resolve("model.bin"), "weights " + fault + moment);
         Path data = Files.writeString(tmp.resolve("train.csv"), "x,y\n1,2\n");
         String runId;
+        long spilledMidRun = 0;
         Tracker tracker = Tracker.open(viaProxy, options(spill));
         try {
             if (moment == Moment.START) proxy.set(fault);
@@ -105,7 +106,10 @@ class FaultMatrixTest {
             run.logInput("train", data.toString(), "train");
             run.flush();
             for (int i = 2 * POINTS / 3; i < POINTS; i++) run.log("loss", i, i);
-            if (moment == Moment.MID_RUN) proxy.heal();
+            if (moment == Moment.MID_RUN) {
+                spilledMidRun = spilledObjects(spill);
+                proxy.heal();
+            }
             if (moment == Moment.CLOSE) proxy.set(fault);
             long t0 = System.nanoTime();
             run.finish();
@@ -116,8 +120,28 @@ class FaultMatrixTest {
         } finally {
             proxy.heal();
         }
+        long spilled = Math.max(spilledMidRun, spilledObjects(spill));
         pushSpill(viaProxy, spill);
         assertRunComplete(direct, runId, "FINISHED", POINTS, 4, true);
+        RESULTS.put(fault + " | " + moment, POINTS + " / " + POINTS + " | 4 / 4 | 1 | FINISHED | " + spilled);
+    }
+
+    /** One row per cell, written to target/fault-matrix.md for RELIABILITY.md. */
+    private static final java.util.Map<String, String> RESULTS = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    @AfterAll
+    static void writeMatrix() throws java.io.IOException {
+        StringBuilder md = new StringBuilder("| fault | moment | points stored / logged | events | end manifests | status | objects in the spill when the store healed |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        RESULTS.forEach((cell, row) -> md.append("| ").append(cell).append(" | ").append(row).append(" |\n"));
+        Files.writeString(Path.of("target", "fault-matrix.md"), md);
+    }
+
+    static long spilledObjects(Path spill) throws java.io.IOException {
+        if (!Files.isDirectory(spill)) return 0;
+        try (Stream<Path> files = Files.walk(spill)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.")).count();
+        }
     }
 
     /** The next tracker on the same store and spill folder pushes what the last one left. */
@@ -183,8 +207,10 @@ class FaultMatrixTest {
             Thread.interrupted();
             proxy.heal();
         }
+        long spilled = spilledObjects(spill);
         pushSpill(viaProxy, spill);
         assertRunComplete(direct, runId, "FINISHED", POINTS, 4, true);
+        RESULTS.put("HANG + interrupted caller | CLOSE", POINTS + " / " + POINTS + " | 4 / 4 | 1 | FINISHED | " + spilled);
     }
 
     /**
@@ -227,8 +253,10 @@ class FaultMatrixTest {
             child.destroyForcibly();
             proxy.heal();
         }
+        long spilled = spilledObjects(spill);
         pushSpill(viaProxy, spill);
         assertRunComplete(direct, runId, "KILLED", ExitChild.POINTS, 1, false);
+        RESULTS.put(fault + " | JVM exit (shutdown hook)", ExitChild.POINTS + " / " + ExitChild.POINTS + " | 1 / 1 | 1 | KILLED | " + spilled);
     }
 
     /** A training job that exits the JVM without closing its run when told to. */
