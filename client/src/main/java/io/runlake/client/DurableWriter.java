@@ -50,14 +50,43 @@ final class DurableWriter implements AutoCloseable {
     /** Requests started before this instant are given up on at once (a close ran out of time). */
     private volatile long abandonedBefore = Long.MIN_VALUE;
     private volatile String lastError;
+    /** The store's format marker check, until it has passed: nothing is written to an unchecked store. */
+    private volatile Runnable formatCheck;
 
-    DurableWriter(ObjectStore store, Spill spill, Duration storeWait) {
+    /**
+     * @param formatCheck reads (or creates) the store's format marker and throws if this writer may not write
+     *     there; run now, and if the store does not answer in time, again before anything leaves the spill
+     * @throws FormatVersion.UnsupportedFormatException or {@link StoreException} if the check fails for a
+     *     reason other than an unreachable store
+     */
+    DurableWriter(ObjectStore store, Spill spill, Duration storeWait, Runnable formatCheck) {
         this.store = store;
         this.spill = spill;
         this.storeWait = storeWait;
         this.requests = Executors.newCachedThreadPool(daemon("runlake-store-request"));
+        this.formatCheck = formatCheck;
+        if (!checkFormat()) {
+            LOG.warn("RunLake: {} did not answer ({}); logging to {} until it does", store.uri(), lastError, spill.dir());
+        }
         this.drainer = Executors.newSingleThreadScheduledExecutor(daemon("runlake-spill"));
         drainer.scheduleWithFixedDelay(this::drainQuietly, 0, BACKOFF_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return whether the marker check has passed; false while the store is unreachable
+     * @throws RuntimeException what the check threw, for anything but an unreachable store
+     */
+    private boolean checkFormat() {
+        Runnable check = formatCheck;
+        if (check == null) return true;
+        try {
+            if (!call(check::run, true)) return false;
+        } catch (RuntimeException e) {
+            requests.shutdown();
+            throw e;
+        }
+        formatCheck = null;
+        return true;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -132,7 +161,7 @@ final class DurableWriter implements AutoCloseable {
     }
 
     private boolean storeUsable() {
-        return !spillPending && System.currentTimeMillis() >= skipStoreUntil;
+        return !spillPending && formatCheck == null && System.currentTimeMillis() >= skipStoreUntil;
     }
 
     @FunctionalInterface
@@ -148,6 +177,11 @@ final class DurableWriter implements AutoCloseable {
      * @throws ObjectConflictException if a different object already exists at the key
      */
     private boolean call(StoreCall request) {
+        return call(request, false);
+    }
+
+    /** @param rethrow rethrow what the request threw unless the store was unreachable (not only conflicts) */
+    private boolean call(StoreCall request, boolean rethrow) {
         long started = System.nanoTime();
         Future<?> f;
         try {
@@ -181,6 +215,9 @@ final class DurableWriter implements AutoCloseable {
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof ObjectConflictException conflict) throw conflict;
+                    if (rethrow && !(cause instanceof StoreUnavailableException) && cause instanceof RuntimeException r) {
+                        throw r;
+                    }
                     storeFailed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
                     if (!(cause instanceof StoreException) && !(cause instanceof IOException)) {
                         LOG.debug("unexpected store failure", cause);
@@ -212,6 +249,12 @@ final class DurableWriter implements AutoCloseable {
 
     /** @return objects still waiting in the spill */
     synchronized int drain() {
+        try {
+            if (!checkFormat()) return spill.pending().size();
+        } catch (RuntimeException e) {
+            LOG.error("RunLake: not uploading the spill {} to {}: {}", spill.dir(), store.uri(), e.getMessage());
+            return spill.pending().size();
+        }
         long spilledBefore = spilled.get();
         int left = spill.isEmpty() ? 0 : spill.drain((key, file) -> {
             if (!call(() -> Spill.upload(store, key, file))) {

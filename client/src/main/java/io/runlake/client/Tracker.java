@@ -46,8 +46,10 @@ public final class Tracker implements AutoCloseable {
     private Tracker(ObjectStore store, TrackerOptions options) {
         this.store = store;
         this.options = options;
-        checkFormat(store, options.closeTimeout());
-        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()), options.storeWait());
+        // A store that is down or hangs at open does not stop training: objects spill until the marker
+        // has been checked. A store of a newer format, or one that refuses us, fails the open.
+        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()), options.storeWait(),
+                () -> checkFormat(store));
         if (options.shutdownHook()) {
             shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -80,24 +82,6 @@ public final class Tracker implements AutoCloseable {
         }
     }
 
-    /** Reads (or creates) the format marker; a store that does not answer within {@code timeout} fails the open. */
-    private static void checkFormat(ObjectStore store, java.time.Duration timeout) {
-        java.util.concurrent.CompletableFuture<Void> check =
-                java.util.concurrent.CompletableFuture.runAsync(() -> checkFormat(store));
-        try {
-            check.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            check.cancel(true);
-            throw new TrackerException("cannot open RunLake store " + store.uri() + ": no answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrackerException("interrupted while opening RunLake store " + store.uri());
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new TrackerException("cannot open RunLake store " + store.uri() + ": " + e.getCause(), e.getCause());
-        }
-    }
-
     private static void checkFormat(ObjectStore store) {
         try {
             byte[] marker = store.get(Layout.FORMAT_MARKER).orElse(null);
@@ -108,6 +92,8 @@ public final class Tracker implements AutoCloseable {
             }
             FormatMarker m = Json.read(marker, FormatMarker.class, Layout.FORMAT_MARKER);
             FormatVersion.checkReadable(m.formatVersion(), "store " + store.uri());
+        } catch (io.runlake.store.StoreUnavailableException e) {
+            throw e; // not an answer: the writer spills and checks again later
         } catch (StoreException e) {
             throw new TrackerException("cannot open RunLake store " + store.uri() + ": " + e.getMessage(), e);
         }

@@ -43,8 +43,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on timing: a slower machine only moves more objects through the spill.
  */
 class FaultMatrixTest {
-    /** When the fault starts; it lasts until the moment after (START: the whole run, CLOSE: until after close). */
-    enum Moment { START, MID_RUN, CLOSE }
+    /**
+     * When the fault starts: OPEN (before {@code Tracker.open}) and START (before {@code start()}) last the whole
+     * run, MID_RUN ends before {@code finish()}, CLOSE lasts from {@code finish()} until after {@code close()}.
+     */
+    enum Moment { OPEN, START, MID_RUN, CLOSE }
 
     static final int POINTS = 6_000;
     static final double SUM = (double) POINTS * (POINTS - 1) / 2;
@@ -91,6 +94,7 @@ class FaultMatrixTest {
         Path data = Files.writeString(tmp.resolve("train.csv"), "x,y\n1,2\n");
         String runId;
         long spilledMidRun = 0;
+        if (moment == Moment.OPEN) proxy.set(fault);
         Tracker tracker = Tracker.open(viaProxy, options(spill));
         try {
             if (moment == Moment.START) proxy.set(fault);
