@@ -1,6 +1,7 @@
 package io.runlake.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.DuckSql;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
@@ -82,6 +83,7 @@ final class Catalog {
         Map<Path, String[]> ranges = new LinkedHashMap<>();
         List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(), allEvents = new ArrayList<>(),
                 ends = new ArrayList<>(), lakeFiles = new ArrayList<>(), shards = new ArrayList<>(), indexFiles = new ArrayList<>();
+        Map<Path, String> experimentOf = new HashMap<>();
         for (String experiment : experiments) {
             LakeSnapshot snapshot;
             try {
@@ -104,6 +106,7 @@ final class Catalog {
                 Path p = root.resolve(f.path());
                 if (Files.exists(p)) {
                     lakeFiles.add(p);
+                    experimentOf.put(p, experiment);
                     ranges.put(p, new String[] {f.minRunId(), f.maxRunId()});
                 }
                 else problems.add("live lake file " + f.path() + " is missing; its points are not shown");
@@ -157,7 +160,10 @@ final class Catalog {
             newValidation.putAll(validateShards(root, toCheck, conn));
             for (ObjectInfo o : view.uncoveredShards()) {
                 String problem = newValidation.get(o.key() + "|" + o.etag());
-                if (problem.isEmpty()) shards.add(root.resolve(o.key()));
+                if (problem.isEmpty()) {
+                    shards.add(root.resolve(o.key()));
+                    experimentOf.put(root.resolve(o.key()), experiment);
+                }
                 else problems.add("skipped " + o.key() + ": " + problem);
             }
             timer.lap("validate shards (" + toCheck.size() + ")");
@@ -167,7 +173,7 @@ final class Catalog {
         List<String> sortedProblems = new ArrayList<>(problems);
         Collections.sort(sortedProblems);
         Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
-                options.staleTimeout().toMillis()), sortedProblems, experiments);
+                options.staleTimeout().toMillis(), experimentOf), sortedProblems, experiments);
         c.lakeRanges.putAll(ranges);
         return c;
     }
@@ -221,8 +227,8 @@ final class Catalog {
         }
         Set<String> settled = new HashSet<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT run_id FROM read_parquet(" + Views.lit(index.toString())
-                     + ") WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
+             ResultSet rs = st.executeQuery("SELECT run_id FROM " + DuckSql.readParquet(Views.lit(index.toString()))
+                     + " WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
             while (rs.next()) {
                 String runId = rs.getString(1);
                 if (runId == null) continue;

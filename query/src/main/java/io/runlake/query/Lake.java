@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
@@ -71,8 +72,13 @@ public final class Lake implements AutoCloseable {
     }
 
     public static Lake open(URI uri, LakeOptions options, Mirror.Progress progress) {
+        return open(uri, options, progress, phase -> {});
+    }
+
+    /** As {@link #open(URI, LakeOptions, Mirror.Progress)}, handing each phase of opening to {@code hook} (tests). */
+    static Lake open(URI uri, LakeOptions options, Mirror.Progress progress, java.util.function.Consumer<String> hook) {
         Path cache = options.cacheFor(uri.toString());
-        OpenTimer timer = new OpenTimer();
+        OpenTimer timer = new OpenTimer(hook);
         try (ObjectStore store = StoreUris.open(uri)) {
             Path root;
             List<ObjectInfo> raw;
@@ -258,6 +264,11 @@ public final class Lake implements AutoCloseable {
     /** Objects skipped because they are corrupt, half-written or too new, each naming the object and the problem. */
     public List<String> problems() {
         return catalog.problems;
+    }
+
+    /** How often this session listed the store and read the log again because a file it read had vanished. */
+    int reloads() {
+        return 0;
     }
 
     /** The underlying JDBC connection (for advanced use; do not close it). */
@@ -543,12 +554,17 @@ public final class Lake implements AutoCloseable {
             String lo = e.getValue()[0], hi = e.getValue()[1];
             if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
         }
-        List<Path> shards = catalog.files.shards().stream().filter(p -> p.toString().contains("/run=" + id + "/")).toList();
+        // a shard's run is the folder above metrics/ (runs/experiment=<esc>/run=<id>/metrics/<shard>), not any folder of the path
+        String runFolder = "run=" + id;
+        List<Path> shards = catalog.files.shards().stream()
+                .filter(p -> p.getParent() != null && p.getParent().getParent() != null
+                        && runFolder.equals(String.valueOf(p.getParent().getParent().getFileName())))
+                .toList();
         List<String> parts = new ArrayList<>();
         if (!lake.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(lake) + ") WHERE run_id = " + Views.lit(id));
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(lake)) + " WHERE run_id = " + Views.lit(id));
         if (!shards.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(shards) + ")");
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(shards)));
         if (parts.isEmpty()) return "(SELECT NULL::VARCHAR AS key, NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker WHERE false)";
         return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE NOT starts_with(key, 'runlake/'))";
     }
