@@ -78,8 +78,7 @@ abstract class ReadDuringMaintenanceSuite {
 
     static void assertAllPoints(Lake lake, String what) {
         Table t = lake.sql(TOTALS);
-        assertEquals(List.of(POINTS, SUM), List.of(((Number) t.get(0, "n")).longValue(), ((Number) t.get(0, "s")).doubleValue()),
-                what + " (problems: " + lake.problems() + ")");
+        assertEquals(POINTS + " points, sum " + SUM, t.get(0, "n") + " points, sum " + t.get(0, "s"), what + " (problems: " + lake.problems() + ")");
         assertTrue(lake.problems().isEmpty(), what + ": " + lake.problems());
         assertEquals(POINTS, ((Number) lake.sql("SELECT sum(points) AS p FROM metric_summary").get(0, "p")).longValue(), what);
     }

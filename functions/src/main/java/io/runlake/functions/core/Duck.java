@@ -82,7 +82,7 @@ final class Duck implements AutoCloseable {
         return DuckSql.readParquet(files(paths));
     }
 
-    /** A SQL list of file path literals, for read_parquet([...]). */
+    /** A SQL list of file path literals, for {@link #readParquet}. */
     static String files(List<Path> paths) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < paths.size(); i++) {
