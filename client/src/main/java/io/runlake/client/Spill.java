@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -45,13 +46,38 @@ final class Spill {
         return staging;
     }
 
+    /** A new empty file (0600) in the staging folder (0700), for an artifact copy being hashed. */
+    Path newStagingFile() throws IOException {
+        LocalPaths.privateDirectory(staging);
+        return Files.createTempFile(staging, "", ".part"); // 0600 on POSIX
+    }
+
+    /**
+     * The spill file of {@code key}, its folders created private (0700). Keys that would leave the spill folder
+     * ({@code ..}, absolute, ...) are rejected with {@link io.runlake.store.UnsafeKeyException}.
+     */
+    private Path target(String key) throws IOException {
+        Path target = LocalPaths.resolveKey(dir, key);
+        LocalPaths.privateDirectory(dir);
+        LocalPaths.createPrivateDirectories(target.getParent());
+        return target;
+    }
+
+    /** Moves a staged file into the spill as {@code key} (replacing an identical earlier copy); 0600. */
+    Path adopt(String key, Path file) throws IOException {
+        Path target = target(key);
+        LocalPaths.makePrivate(file);
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
     void put(String key, byte[] data) throws IOException {
-        Path target = dir.resolve(key);
-        Files.createDirectories(target.getParent());
+        Path target = target(key);
         Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
         // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE),
+                LocalPaths.privateFileAttributes(tmp))) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
             while (buf.hasRemaining()) ch.write(buf);
             ch.force(true);
@@ -60,10 +86,10 @@ final class Spill {
     }
 
     void putFile(String key, Path file) throws IOException {
-        Path target = dir.resolve(key);
-        Files.createDirectories(target.getParent());
+        Path target = target(key);
         Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
         Files.copy(file, tmp);
+        LocalPaths.makePrivate(tmp);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             ch.force(true);
         }
@@ -117,9 +143,9 @@ final class Spill {
                 left--;
             } catch (ObjectConflictException e) {
                 // never retried again: set aside (dot folder, skipped by pending()) for a person to look at
-                Path aside = dir.resolve(".conflicts").resolve(key);
+                Path aside = LocalPaths.resolveKey(dir.resolve(".conflicts"), key);
                 try {
-                    Files.createDirectories(aside.getParent());
+                    LocalPaths.createPrivateDirectories(aside.getParent());
                     Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException moveFailed) {
                     LOG.warn("RunLake: cannot move {} aside: {}", p, moveFailed.toString());

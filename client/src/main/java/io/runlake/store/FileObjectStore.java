@@ -52,13 +52,11 @@ public final class FileObjectStore implements ObjectStore {
         return uri;
     }
 
+    /** The file of {@code key}; {@link UnsafeKeyException} for keys that would leave the root (LocalPaths). */
     private Path pathOf(String key) {
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
-            throw new IllegalArgumentException("invalid object key '" + key + "'");
-        }
-        Path p = root.resolve(key).normalize();
-        if (!p.startsWith(root) || p.equals(root) || root.relativize(p).startsWith(TMP_DIR)) {
-            throw new IllegalArgumentException("object key '" + key + "' escapes the store root");
+        Path p = LocalPaths.resolveKey(root, key);
+        if (root.relativize(p).startsWith(TMP_DIR)) {
+            throw new UnsafeKeyException(key, "points into the store's " + TMP_DIR + " folder", root);
         }
         return p;
     }
@@ -182,6 +180,7 @@ public final class FileObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) {
+        LocalPaths.requireSafePrefix(root, prefix);
         // Walk from the deepest existing folder that covers the prefix.
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));

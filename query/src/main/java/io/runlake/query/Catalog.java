@@ -358,9 +358,10 @@ final class Catalog {
     private static void writeValidation(Path file, Map<String, String> m) {
         if (file == null) return;
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            io.runlake.store.LocalPaths.createPrivateDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(new TreeMap<>(m)));
+            io.runlake.store.LocalPaths.makePrivate(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException ignored) {
             // only costs re-validation next time

@@ -5,6 +5,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.store.FileObjectStore;
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
@@ -89,6 +90,11 @@ public final class Lake implements AutoCloseable {
                 timer.lap("list runs/ (" + raw.size() + ")");
                 logStore = store;
                 return build(uri, root, raw, logStore, cache, options, null, timer);
+            }
+            try {
+                LocalPaths.privateDirectory(cache); // 0700: the mirror is this user's alone
+            } catch (IOException e) {
+                throw new QueryException("cannot use the cache folder " + cache + ": " + e.getMessage(), e);
             }
             root = cache.resolve("store");
             Mirror mirror = new Mirror(store, root, cache.resolve("manifest.json"), options.ioThreads());
