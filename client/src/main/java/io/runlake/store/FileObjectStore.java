@@ -32,10 +32,23 @@ public final class FileObjectStore implements ObjectStore {
     private final URI uri;
 
     public FileObjectStore(Path root) {
+        this(root, false);
+    }
+
+    /**
+     * A store over a folder that is this user's alone (a local copy of a bucket, such as the query cache):
+     * folders it creates, its staging folder included, are 0700 where the file system is POSIX.
+     */
+    public static FileObjectStore privateCopy(Path root) {
+        return new FileObjectStore(root, true);
+    }
+
+    private FileObjectStore(Path root, boolean privateFolders) {
         this.root = root.toAbsolutePath().normalize();
         this.uri = this.root.toUri();
         try {
-            Files.createDirectories(this.root.resolve(TMP_DIR));
+            if (privateFolders) LocalPaths.createPrivateDirectories(this.root.resolve(TMP_DIR));
+            else Files.createDirectories(this.root.resolve(TMP_DIR));
         } catch (AccessDeniedException e) {
             throw new StoreException("cannot create RunLake folder " + this.root + ": permission denied", e);
         } catch (IOException e) {

@@ -104,7 +104,7 @@ public final class Lake implements AutoCloseable {
             } else {
                 raw = LocalListing.list(root, Layout.RUNS);
             }
-            logStore = new FileObjectStore(root);
+            logStore = FileObjectStore.privateCopy(root);
             timer.lap("mirror sync");
             return build(uri, root, raw, logStore, cache, options, result, timer);
         }

@@ -110,7 +110,7 @@ public final class Mirror {
         Set<String> experiments = new HashSet<>();
         for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
         if (!experiments.isEmpty()) {
-            FileObjectStore local = new FileObjectStore(root);
+            FileObjectStore local = FileObjectStore.privateCopy(root);
             for (String e : experiments) {
                 LakeSnapshot s;
                 try {
