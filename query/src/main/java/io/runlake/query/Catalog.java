@@ -101,6 +101,10 @@ final class Catalog {
             LakeView view = LakeView.of(experiment, shardInfos, snapshot);
             timer.lap("snapshot + view");
             for (var f : view.liveFiles()) {
+                if (!io.runlake.store.LocalPaths.isSafeKey(f.path())) { // never read a file outside the store
+                    problems.add("live lake file " + f.path() + " has an unsafe key (FORMAT.md §2.2); skipped");
+                    continue;
+                }
                 Path p = root.resolve(f.path());
                 if (Files.exists(p)) {
                     lakeFiles.add(p);
@@ -195,6 +199,10 @@ final class Catalog {
                                            List<LakeView.RawObject> runObjects, LakeOptions options,
                                            Connection conn, List<String> problems, List<Path> indexFiles) {
         if (snapshot.indexFile() == null) return Set.of();
+        if (!io.runlake.store.LocalPaths.isSafeKey(snapshot.indexFile())) {
+            problems.add("runs index " + snapshot.indexFile() + " has an unsafe key (FORMAT.md §2.2); reading raw manifests");
+            return Set.of();
+        }
         Path index = root.resolve(snapshot.indexFile());
         if (!Files.exists(index)) {
             problems.add("runs index " + snapshot.indexFile() + " is missing; reading raw manifests");
