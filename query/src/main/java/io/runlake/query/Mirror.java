@@ -156,7 +156,7 @@ public final class Mirror {
         List<ObjectInfo> out = new ArrayList<>(listed.size());
         for (ObjectInfo o : listed) {
             try {
-                LocalPaths.resolveKey(root, o.key());
+                LocalPaths.resolveKey(root, o.key()); // throws, naming the key and the reason
                 out.add(o);
             } catch (UnsafeKeyException e) {
                 LOG.warn("RunLake: {}; object skipped, the rest of the sync continues", e.getMessage());
