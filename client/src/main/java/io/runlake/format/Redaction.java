@@ -45,7 +45,9 @@ public final class Redaction {
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s\"'<>`]+");
     private static final Pattern FLAG = Pattern.compile("(-D|--|-)?([A-Za-z_][A-Za-z0-9_.\\-]*)=(.*)", Pattern.DOTALL);
     private static final Pattern BARE_FLAG = Pattern.compile("--?([A-Za-z_][A-Za-z0-9_.\\-]*)");
-    private static final Pattern NAME_SEP = Pattern.compile("(?<![A-Za-z0-9_.\\-])([A-Za-z_][A-Za-z0-9_.\\-]*)(\"?\\s*[=:]\\s*\"?)");
+    /** {@code name=}, {@code name: } or {@code "name": }; a colon needs a space or quote after it (not {@code Auth.java:12}). */
+    private static final Pattern NAME_SEP = Pattern.compile(
+            "(?<![A-Za-z0-9_.\\-])([A-Za-z_][A-Za-z0-9_.\\-]*)(\"?\\s*(?:=|:(?=[\\s\"]))\\s*\"?)");
     private static final String VALUE_END = " \t\r\n&;,\"'<>`";
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]+");
     private static final Pattern SIMPLE_USER = Pattern.compile("[A-Za-z0-9._\\-]{1,32}");

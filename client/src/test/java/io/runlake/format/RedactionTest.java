@@ -71,5 +71,7 @@ class RedactionTest {
                 Redaction.redactText("cannot reach https://u:p@w@host/x?sig=S1 (password=hunter2, user=bob) Authorization: Bearer eyJhbGci"));
         assertEquals("{\"token\": \"***\", \"n\": 1}", Redaction.redactText("{\"token\": \"abc\", \"n\": 1}"));
         assertEquals("plain message", Redaction.redactText("plain message"));
+        assertEquals("java.lang.IllegalStateException: token=***\n\tat io.x.TokenCache.get(TokenCache.java:42)",
+                Redaction.redactText("java.lang.IllegalStateException: token=abc\n\tat io.x.TokenCache.get(TokenCache.java:42)"));
     }
 }
