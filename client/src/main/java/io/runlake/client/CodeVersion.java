@@ -1,6 +1,6 @@
 package io.runlake.client;
 
-import java.net.URI;
+import io.runlake.format.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,16 +68,11 @@ final class CodeVersion {
         return Commands.run(dir, COMMAND_TIMEOUT, cmd);
     }
 
-    /** https://user:token@host/repo -> https://host/repo; scp-style and other forms carry no password. */
+    /**
+     * https://user:token@host/repo -> https://host/repo, also when the password contains '@', and secret query
+     * parameters masked: {@link Redaction#redactUri}.
+     */
     static String stripCredentials(String remote) {
-        try {
-            URI u = URI.create(remote);
-            if (u.getScheme() != null && u.getRawUserInfo() != null && u.getHost() != null) {
-                return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), null).toString();
-            }
-        } catch (Exception e) {
-            // not a URL (scp-like git@host:repo): nothing secret in it beyond the user name
-        }
-        return remote.replaceAll("://[^/@]*@", "://");
+        return Redaction.redactUri(remote);
     }
 }

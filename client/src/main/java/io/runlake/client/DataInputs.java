@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.format.Redaction;
 import io.runlake.format.RunEvent;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.S3ObjectStore;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
  * folder: SHA-256 of the {@code sha256sum}-style listing ("&lt;hex&gt;  &lt;relative path&gt;\n" per file,
  * sorted by path), so renaming or changing any file changes it. {@code s3://} data is not downloaded:
  * an object is identified by its ETag and size, a prefix by the SHA-256 of its "key etag size" listing.
+ * The recorded location is redacted ({@link Redaction#redactUri}): no user info, no signed-URL tokens.
  */
 final class DataInputs {
     private DataInputs() {}
@@ -69,7 +71,7 @@ final class DataInputs {
                 var head = store.head(key);
                 if (head.isPresent()) {
                     ObjectInfo o = head.get();
-                    return new RunEvent.Input(name, location, role, null, o.etag(), null, o.size(), 1);
+                    return new RunEvent.Input(name, Redaction.redactUri(location), role, null, o.etag(), null, o.size(), 1);
                 }
             }
             List<ObjectInfo> objects = store.list(key.isEmpty() || key.endsWith("/") ? key : key + "/");
@@ -82,7 +84,7 @@ final class DataInputs {
                 listing.update((o.key() + " " + o.etag() + " " + o.size() + "\n").getBytes(StandardCharsets.UTF_8));
                 size += o.size();
             }
-            return new RunEvent.Input(name, location, role, null, "listing-sha256:" + HexFormat.of().formatHex(listing.digest()),
+            return new RunEvent.Input(name, Redaction.redactUri(location), role, null, "listing-sha256:" + HexFormat.of().formatHex(listing.digest()),
                     null, size, objects.size());
         }
     }

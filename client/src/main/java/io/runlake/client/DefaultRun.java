@@ -15,7 +15,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -317,11 +315,11 @@ final class DefaultRun implements Run {
         }
         // Copy while hashing: what is uploaded is exactly what was hashed, even if the caller rewrites the file next.
         Path staging = out.spill().stagingDir();
-        Path tmp = staging.resolve(UUID.randomUUID() + ".part");
+        Path tmp;
         String sha;
         long size;
         try {
-            Files.createDirectories(staging);
+            tmp = out.spill().newStagingFile(); // private (0600) in a private folder
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // plain file streams: unlike channel-backed ones, an interrupt of the training thread does not abort them
             try (InputStream in = new DigestInputStream(new java.io.FileInputStream(path.toFile()), md);
@@ -335,10 +333,9 @@ final class DefaultRun implements Run {
             throw new IllegalStateException(e);
         }
         String blobKey = Layout.artifactBlob(sha);
-        Path staged = out.spill().dir().resolve(blobKey);
+        Path staged;
         try {
-            Files.createDirectories(staged.getParent());
-            Files.move(tmp, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            staged = out.spill().adopt(blobKey, tmp);
         } catch (IOException e) {
             throw new TrackerException("cannot stage artifact " + path + " in " + staging + ": " + e.getMessage(), e);
         }
@@ -358,9 +355,10 @@ final class DefaultRun implements Run {
             throw new IllegalArgumentException("sha256 '" + sha256 + "' of artifact '" + name + "' is not 64 lower-case hex digits");
         }
         if (size < 0) throw new IllegalArgumentException("size of artifact '" + name + "' is negative: " + size);
-        ArtifactRef ref = new ArtifactRef(name, sha256, size, uri.toString(), true);
+        String recorded = io.runlake.format.Redaction.redactUri(uri.toString()); // no user info or signed-URL tokens
+        ArtifactRef ref = new ArtifactRef(name, sha256, size, recorded, true);
         writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.ARTIFACT, experiment, runId, worker, writerId,
-                System.currentTimeMillis(), null, null, new RunEvent.Artifact(name, sha256, size, uri.toString(), true), null));
+                System.currentTimeMillis(), null, null, new RunEvent.Artifact(name, sha256, size, recorded, true), null));
         return ref;
     }
 
@@ -437,7 +435,9 @@ final class DefaultRun implements Run {
         if (error != null) {
             StringWriter sw = new StringWriter();
             error.printStackTrace(new PrintWriter(sw));
-            info = new RunEnd.ErrorInfo(error.getClass().getName(), error.getMessage(), sw.toString());
+            // messages often carry URLs (signed, or with credentials): FORMAT.md §7.2 "Redaction"
+            info = new RunEnd.ErrorInfo(error.getClass().getName(), io.runlake.format.Redaction.redactText(error.getMessage()),
+                    io.runlake.format.Redaction.redactText(sw.toString()));
         }
         RunEnd.ErrorInfo finalInfo = info;
         Future<?> ending = writer.submit(() -> {

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.format.Redaction;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ final class Environment {
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));
         env.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        env.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        env.put("jvm_args", jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         env.put("arch", System.getProperty("os.arch"));
         env.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -86,6 +87,11 @@ final class Environment {
         if (!hints.isEmpty()) env.put("platform", hints);
         env.put("libraries", libraries());
         return env;
+    }
+
+    /** The JVM's flags as recorded: secret-looking values masked (FORMAT.md §7.2, "Redaction"). */
+    static List<String> jvmArgs(List<String> inputArguments) {
+        return Redaction.redactArgs(inputArguments);
     }
 
     /** GPUs from nvidia-smi when present: model, driver, memory. Absent or failing nvidia-smi gives an empty list. */
@@ -124,7 +130,7 @@ final class Environment {
                 "ECS_CONTAINER_METADATA_URI_V4", "TRAINING_JOB_NAME", "SM_CURRENT_HOST", "SM_CURRENT_INSTANCE_TYPE",
                 "INSTANCE_TYPE", "CLOUD_ML_JOB_ID", "SLURM_JOB_ID", "SLURM_NODELIST")) {
             String v = e.get(k);
-            if (v != null && !v.isBlank()) h.put(k.toLowerCase(), v);
+            if (v != null && !v.isBlank()) h.put(k.toLowerCase(), Redaction.redactText(v));
         }
         return h;
     }

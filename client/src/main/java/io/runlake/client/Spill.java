@@ -1,6 +1,7 @@
 package io.runlake.client;
 
 import io.runlake.format.Layout;
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -48,25 +49,52 @@ final class Spill {
         return staging;
     }
 
+    /** A new empty file (0600) in the staging folder (0700), for an artifact copy being hashed. */
+    Path newStagingFile() throws IOException {
+        LocalPaths.privateDirectory(staging);
+        return Files.createTempFile(staging, "", ".part"); // 0600 on POSIX
+    }
+
+    /**
+     * The spill file of {@code key}, its folders created private (0700). Keys that would leave the spill folder
+     * ({@code ..}, absolute, ...) are rejected with {@link io.runlake.store.UnsafeKeyException}.
+     */
+    private Path target(String key) throws IOException {
+        Path target = LocalPaths.resolveKey(dir, key);
+        LocalPaths.privateDirectory(dir);
+        LocalPaths.createPrivateDirectories(target.getParent());
+        return target;
+    }
+
+    /** Moves a staged file into the spill as {@code key} (replacing an identical earlier copy); 0600. */
+    Path adopt(String key, Path file) throws IOException {
+        Path target = target(key);
+        LocalPaths.makePrivate(file);
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
     /**
      * Writes {@code data} durably (fsync, then an atomic rename) under {@code key}. An interrupt of the calling
      * thread does not abort it: interruptible channels would close mid-write and lose the object.
      */
     void put(String key, byte[] data) throws IOException {
-        writeDurably(dir.resolve(key), out -> out.write(data));
+        writeDurably(target(key), out -> out.write(data));
     }
 
     void putFile(String key, Path file) throws IOException {
-        writeDurably(dir.resolve(key), out -> Files.copy(file, out));
+        writeDurably(target(key), out -> Files.copy(file, out));
     }
 
     /** Keeps an object whose key the store holds with other content (a dot folder the drain skips), for a person to look at. */
     void setAside(String key, byte[] data) {
-        Path aside = dir.resolve(CONFLICTS).resolve(key);
+        Path aside;
         try {
+            aside = LocalPaths.resolveKey(dir.resolve(CONFLICTS), key);
+            LocalPaths.createPrivateDirectories(aside.getParent());
             writeDurably(aside, out -> out.write(data));
-        } catch (IOException e) {
-            LOG.error("RunLake: cannot keep conflicting object {} in {}: {}", key, aside, e.toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("RunLake: cannot keep conflicting object {} in {}: {}", key, dir.resolve(CONFLICTS), e.toString());
             return;
         }
         LOG.error("RunLake: {} already holds a different object at {}; ours is kept in {}", dir, key, aside);
@@ -79,8 +107,8 @@ final class Spill {
     private static void writeDurably(Path target, Content content) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
+            Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp)); // 0600 from the start
             // FileOutputStream, not a FileChannel: its write and sync are not interruptible.
             // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated.
             try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toFile())) {
@@ -153,9 +181,9 @@ final class Spill {
                 left--;
             } catch (ObjectConflictException e) {
                 // never retried again: set aside (dot folder, skipped by pending()) for a person to look at
-                Path aside = dir.resolve(CONFLICTS).resolve(key);
+                Path aside = LocalPaths.resolveKey(dir.resolve(CONFLICTS), key);
                 try {
-                    Files.createDirectories(aside.getParent());
+                    LocalPaths.createPrivateDirectories(aside.getParent());
                     Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException moveFailed) {
                     LOG.warn("RunLake: cannot move {} aside: {}", p, moveFailed.toString());

@@ -32,10 +32,23 @@ public final class FileObjectStore implements ObjectStore {
     private final URI uri;
 
     public FileObjectStore(Path root) {
+        this(root, false);
+    }
+
+    /**
+     * A store over a folder that is this user's alone (a local copy of a bucket, such as the query cache):
+     * folders it creates, its staging folder included, are 0700 where the file system is POSIX.
+     */
+    public static FileObjectStore privateCopy(Path root) {
+        return new FileObjectStore(root, true);
+    }
+
+    private FileObjectStore(Path root, boolean privateFolders) {
         this.root = root.toAbsolutePath().normalize();
         this.uri = this.root.toUri();
         try {
-            Files.createDirectories(this.root.resolve(TMP_DIR));
+            if (privateFolders) LocalPaths.createPrivateDirectories(this.root.resolve(TMP_DIR));
+            else Files.createDirectories(this.root.resolve(TMP_DIR));
         } catch (AccessDeniedException e) {
             throw new StoreException("cannot create RunLake folder " + this.root + ": permission denied", e);
         } catch (IOException e) {
@@ -52,13 +65,11 @@ public final class FileObjectStore implements ObjectStore {
         return uri;
     }
 
+    /** The file of {@code key}; {@link UnsafeKeyException} for keys that would leave the root (LocalPaths). */
     private Path pathOf(String key) {
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
-            throw new IllegalArgumentException("invalid object key '" + key + "'");
-        }
-        Path p = root.resolve(key).normalize();
-        if (!p.startsWith(root) || p.equals(root) || root.relativize(p).startsWith(TMP_DIR)) {
-            throw new IllegalArgumentException("object key '" + key + "' escapes the store root");
+        Path p = LocalPaths.resolveKey(root, key);
+        if (root.relativize(p).startsWith(TMP_DIR)) {
+            throw new UnsafeKeyException(key, "points into the store's " + TMP_DIR + " folder", root);
         }
         return p;
     }
@@ -182,6 +193,7 @@ public final class FileObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) {
+        LocalPaths.requireSafePrefix(root, prefix);
         // Walk from the deepest existing folder that covers the prefix.
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));

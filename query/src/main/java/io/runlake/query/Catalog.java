@@ -109,6 +109,10 @@ final class Catalog {
             LakeView view = LakeView.of(experiment, shardInfos, snapshot);
             timer.lap("snapshot + view");
             for (var f : view.liveFiles()) {
+                if (!io.runlake.store.LocalPaths.isSafeKey(f.path())) { // never read a file outside the store
+                    problems.add("live lake file " + f.path() + " has an unsafe key (FORMAT.md §2.2); skipped");
+                    continue;
+                }
                 Path p = root.resolve(f.path());
                 if (Files.exists(p)) {
                     lakeFiles.add(p);
@@ -208,6 +212,10 @@ final class Catalog {
                                            List<LakeView.RawObject> runObjects, LakeOptions options,
                                            Connection conn, List<String> problems, List<Path> indexFiles, Set<String> gone) {
         if (snapshot.indexFile() == null) return Set.of();
+        if (!io.runlake.store.LocalPaths.isSafeKey(snapshot.indexFile())) {
+            problems.add("runs index " + snapshot.indexFile() + " has an unsafe key (FORMAT.md §2.2); reading raw manifests");
+            return Set.of();
+        }
         Path index = root.resolve(snapshot.indexFile());
         if (!Files.exists(index)) {
             if (!gone.contains(snapshot.indexFile())) throw new Vanished(snapshot.indexFile()); // replaced and deleted
@@ -376,9 +384,10 @@ final class Catalog {
     private static void writeValidation(Path file, Map<String, String> m) {
         if (file == null) return;
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            io.runlake.store.LocalPaths.createPrivateDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(new TreeMap<>(m)));
+            io.runlake.store.LocalPaths.makePrivate(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException ignored) {
             // only costs re-validation next time

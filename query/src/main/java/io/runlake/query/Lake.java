@@ -6,6 +6,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.store.FileObjectStore;
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
@@ -141,6 +142,11 @@ public final class Lake implements AutoCloseable {
                 timer.lap("list runs/ (" + raw.size() + ")");
                 logStore = store;
             } else {
+                try {
+                    LocalPaths.privateDirectory(cache); // 0700: the mirror is this user's alone
+                } catch (IOException e) {
+                    throw new QueryException("cannot use the cache folder " + cache + ": " + e.getMessage(), e);
+                }
                 dir = cache.resolve("store");
                 Mirror mirror = new Mirror(store, dir, cache.resolve("manifest.json"), options.ioThreads());
                 if (options.refresh()) {
@@ -149,7 +155,7 @@ public final class Lake implements AutoCloseable {
                 } else {
                     raw = LocalListing.list(dir, Layout.RUNS);
                 }
-                logStore = new FileObjectStore(dir);
+                logStore = FileObjectStore.privateCopy(dir);
                 timer.lap("mirror sync");
             }
             Catalog built = Catalog.build(dir, logStore, raw, cache.resolve("validated.json"), options, conn, timer, gone);

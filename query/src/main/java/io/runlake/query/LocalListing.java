@@ -36,6 +36,7 @@ final class LocalListing {
     /** Objects under {@code prefix} (a key prefix, usually a folder like {@code runs/}), sorted by key. */
     static List<ObjectInfo> list(Path root, String prefix) {
         Path absRoot = root.toAbsolutePath().normalize();
+        io.runlake.store.LocalPaths.requireSafePrefix(absRoot, prefix); // never list outside the root
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? absRoot : absRoot.resolve(prefix.substring(0, slash));
         if (!Files.isDirectory(start)) return List.of();

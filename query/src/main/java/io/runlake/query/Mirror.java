@@ -7,8 +7,10 @@ import io.runlake.format.Layout;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.store.FileObjectStore;
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
+import io.runlake.store.UnsafeKeyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a local folder laid out exactly like the store, refreshed incrementally: one LIST of {@code runs/}
@@ -33,9 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * exactly-once rule of {@link io.runlake.lake.LakeView}), then a GET only for objects that are new or whose
  * ETag changed, and deletion of local copies whose objects disappeared. Lake files are fetched only while
  * live; the commit log always. Artifact blobs only on request. {@code manifest.json} beside the folder
- * records key → ETag.
+ * records key → ETag. Listed keys that would leave the folder ({@code ..}, absolute, ...) are skipped with a
+ * warning ({@link LocalPaths#resolveKey}); folders are created 0700 and files 0600.
  */
 public final class Mirror {
+    private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
     /** Progress of a sync, for progress bars: objects done of total to fetch, bytes fetched. */
     public interface Progress {
         void update(long done, long total, long bytes);
@@ -84,10 +90,15 @@ public final class Mirror {
 
     private Result syncOnce(boolean artifacts, Progress progress) {
         Map<String, Entry> manifest = readManifest();
-        List<ObjectInfo> raw = store.list(Layout.RUNS);          // FIRST: raw objects
-        List<ObjectInfo> lake = store.list(LakeLayout.LAKE);     // SECOND: the commit log (and lake files)
-        List<ObjectInfo> extra = new ArrayList<>(store.list("_runlake/"));
-        if (artifacts) extra.addAll(store.list(Layout.ARTIFACTS));
+        List<ObjectInfo> listedRaw = store.list(Layout.RUNS);    // FIRST: raw objects
+        List<ObjectInfo> listedLake = store.list(LakeLayout.LAKE); // SECOND: the commit log (and lake files)
+        List<ObjectInfo> listedExtra = new ArrayList<>(store.list("_runlake/"));
+        if (artifacts) listedExtra.addAll(store.list(Layout.ARTIFACTS));
+        int listedCount = listedRaw.size() + listedLake.size() + listedExtra.size();
+        // A key that would leave the local folder ("..", absolute, ...) is skipped, never written; the rest syncs.
+        List<ObjectInfo> raw = safe(listedRaw);
+        List<ObjectInfo> lake = safe(listedLake);
+        List<ObjectInfo> extra = safe(listedExtra);
         Map<String, ObjectInfo> wanted = new LinkedHashMap<>();
         Map<String, ObjectInfo> lakeByKey = new LinkedHashMap<>();
         for (ObjectInfo o : lake) lakeByKey.put(o.key(), o);
@@ -99,7 +110,7 @@ public final class Mirror {
         Set<String> experiments = new HashSet<>();
         for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
         if (!experiments.isEmpty()) {
-            FileObjectStore local = new FileObjectStore(root);
+            FileObjectStore local = FileObjectStore.privateCopy(root);
             for (String e : experiments) {
                 LakeSnapshot s;
                 try {
@@ -127,9 +138,9 @@ public final class Mirror {
         for (String key : new ArrayList<>(manifest.keySet())) {
             if (!wanted.containsKey(key)) {
                 try {
-                    Files.deleteIfExists(root.resolve(key));
-                } catch (IOException ignored) {
-                    // retried next time
+                    if (LocalPaths.isSafeKey(key)) Files.deleteIfExists(LocalPaths.resolveKey(root, key));
+                } catch (IOException | IllegalArgumentException ignored) {
+                    // retried next time; an unsafe key (from an old manifest) names no file of ours
                 }
                 manifest.remove(key);
                 deleted++;
@@ -137,7 +148,21 @@ public final class Mirror {
         }
         writeManifest(manifest);
         List<ObjectInfo> rawPresent = raw.stream().filter(o -> manifest.containsKey(o.key())).toList();
-        return new Result(rawPresent, raw.size() + lake.size() + extra.size(), fetched, bytes.get(), deleted, manifest.size());
+        return new Result(rawPresent, listedCount, fetched, bytes.get(), deleted, manifest.size());
+    }
+
+    /** The listed objects whose keys can be stored under the root; each other key is skipped with a warning. */
+    private List<ObjectInfo> safe(List<ObjectInfo> listed) {
+        List<ObjectInfo> out = new ArrayList<>(listed.size());
+        for (ObjectInfo o : listed) {
+            try {
+                LocalPaths.resolveKey(root, o.key()); // throws, naming the key and the reason
+                out.add(o);
+            } catch (UnsafeKeyException e) {
+                LOG.warn("RunLake: {}; object skipped, the rest of the sync continues", e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** Fetches objects that are new or changed; returns how many were fetched. */
@@ -145,7 +170,7 @@ public final class Mirror {
         List<ObjectInfo> todo = new ArrayList<>();
         for (ObjectInfo o : objects) {
             Entry e = manifest.get(o.key());
-            if (e == null || !e.etag().equals(o.etag()) || !Files.exists(root.resolve(o.key()))) todo.add(o);
+            if (e == null || !e.etag().equals(o.etag()) || !Files.exists(LocalPaths.resolveKey(root, o.key()))) todo.add(o);
         }
         if (todo.isEmpty()) return 0;
         long total = todo.size();
@@ -160,12 +185,15 @@ public final class Mirror {
             List<Future<Optional<ObjectInfo>>> futures = new ArrayList<>();
             for (ObjectInfo o : todo) {
                 futures.add(pool.submit(() -> {
-                    Path target = root.resolve(o.key());
+                    Path target = LocalPaths.resolveKey(root, o.key());
                     // unique per process: two syncs of one cache must not share a temporary file
                     Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
-                    Files.createDirectories(target.getParent());
+                    LocalPaths.createPrivateDirectories(target.getParent()); // 0700 folders, 0600 files
                     Optional<ObjectInfo> got = store.download(o.key(), tmp);
-                    if (got.isPresent()) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    if (got.isPresent()) {
+                        LocalPaths.makePrivate(tmp);
+                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    }
                     bytes.addAndGet(o.size());
                     progress.update(done.incrementAndGet(), total, bytes.get());
                     return got;
@@ -215,9 +243,10 @@ public final class Mirror {
 
     private void writeManifest(Map<String, Entry> manifest) {
         try {
-            Files.createDirectories(manifestFile.toAbsolutePath().getParent());
+            LocalPaths.createPrivateDirectories(manifestFile.toAbsolutePath().getParent());
             Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
+            LocalPaths.makePrivate(tmp);
             Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new QueryException("cannot write the cache manifest " + manifestFile + ": " + e.getMessage(), e);

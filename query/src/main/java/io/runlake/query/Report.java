@@ -39,7 +39,7 @@ public final class Report {
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px}th{background:#f4f4f4}")
                 .append("figure{margin:1em 0}</style></head><body>\n");
         b.append("<h1>Experiment ").append(esc(experiment)).append("</h1>\n");
-        b.append("<p>Generated from ").append(esc(lake.uri().toString())).append(" at ").append(java.time.Instant.now()).append(".</p>\n");
+        b.append("<p>Generated from ").append(esc(io.runlake.format.Redaction.redactUri(lake.uri().toString()))).append(" at ").append(java.time.Instant.now()).append(".</p>\n");
         b.append("<h2>Leaderboard: ").append(esc(metric)).append(direction == Lake.Direction.MIN ? " (lower is better)" : " (higher is better)").append("</h2>\n");
         b.append(table(lb, "leaderboard"));
         b.append("<h2>Comparison of the top runs</h2>\n").append(table(cmp, "comparison"));

@@ -16,9 +16,15 @@ import java.util.Locale;
  */
 record DataFiles(Path dir, Path train, Path validation) {
 
+    /** This user's demo folder: {@code <java.io.tmpdir>/runlake-<user>/demo-data} (never shared with other users). */
+    static Path defaultDir() {
+        return io.runlake.store.LocalPaths.userTempRoot().resolve("demo-data");
+    }
+
     static DataFiles write(Dataset.Split data) {
         try {
-            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "runlake-demo-data"));
+            io.runlake.store.LocalPaths.privateDirectory(io.runlake.store.LocalPaths.userTempRoot());
+            Path dir = io.runlake.store.LocalPaths.createPrivateDirectories(defaultDir());
             return new DataFiles(dir, writeCsv(dir.resolve("spirals-train.csv"), data.train()),
                     writeCsv(dir.resolve("spirals-validation.csv"), data.validation()));
         } catch (IOException e) {

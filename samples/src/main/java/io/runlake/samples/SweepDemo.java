@@ -296,14 +296,14 @@ public final class SweepDemo {
      */
     private static void logModel(Run run, Mlp model, String trialName) throws IOException {
         Path file = modelFile(trialName);
-        Files.createDirectories(file.getParent());
+        io.runlake.store.LocalPaths.createPrivateDirectories(file.getParent());
         Files.write(file, model.toBytes());
         run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
     }
 
     /** Where the demo keeps the model file of a trial ({@code runlake lineage <file>} traces it back). */
     public static Path modelFile(String trialName) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "runlake-demo-data", "models", trialName + ".bin");
+        return DataFiles.defaultDir().resolve("models").resolve(trialName + ".bin");
     }
 
 

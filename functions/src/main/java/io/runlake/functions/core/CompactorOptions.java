@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.store.LocalPaths;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +8,7 @@ import java.time.Duration;
 /**
  * Tuning of compaction (defaults in brackets).
  *
- * @param workDir local folder for downloads, outputs and DuckDB's spill [java.io.tmpdir/runlake-work]
+ * @param workDir local folder for downloads, outputs and DuckDB's spill [java.io.tmpdir/runlake-&lt;user&gt;, private to the user]
  * @param memoryLimit DuckDB memory limit; sorts beyond it spill to workDir ["512MB"]
  * @param threads DuckDB threads [available processors]
  * @param rowGroupSize rows per Parquet row group of compacted files [500,000]
@@ -48,7 +49,7 @@ public record CompactorOptions(
     public static final long MiB = 1024L * 1024;
 
     public static CompactorOptions defaults() {
-        return new CompactorOptions(Path.of(System.getProperty("java.io.tmpdir"), "runlake-work"), "512MB",
+        return new CompactorOptions(LocalPaths.userTempRoot(), "512MB",
                 Runtime.getRuntime().availableProcessors(), 500_000, 128 * MiB, 8, 128 * MiB, 10_000, 0,
                 Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofHours(1), 50, 8, Clock.systemUTC(), StepHook.NONE);
     }

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.store.LocalPaths;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +8,7 @@ import java.time.Duration;
 /**
  * Tuning of the runs index.
  *
- * @param workDir local folder for downloads and DuckDB's spill [java.io.tmpdir/runlake-work]
+ * @param workDir local folder for downloads and DuckDB's spill [java.io.tmpdir/runlake-&lt;user&gt;, private to the user]
  * @param crashTimeout a run with a writer that has no end object and no activity for this long is CRASHED [15 min]
  * @param memoryLimit DuckDB memory limit ["512MB"]
  * @param threads DuckDB threads [available processors]
@@ -20,7 +21,7 @@ public record IndexerOptions(Path workDir, Duration crashTimeout, String memoryL
     public static final Duration DEFAULT_CRASH_TIMEOUT = Duration.ofMinutes(15);
 
     public static IndexerOptions defaults() {
-        return new IndexerOptions(Path.of(System.getProperty("java.io.tmpdir"), "runlake-work"), DEFAULT_CRASH_TIMEOUT,
+        return new IndexerOptions(LocalPaths.userTempRoot(), DEFAULT_CRASH_TIMEOUT,
                 "512MB", Runtime.getRuntime().availableProcessors(), 8, Clock.systemUTC(), false);
     }
 

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Local copies of immutable objects for DuckDB to read, downloaded in parallel through the object store
- * API and deleted on close. Objects never change, so a key downloaded once is reused.
+ * API and deleted on close. Objects never change, so a key downloaded once is reused. Everything lives in a
+ * fresh 0700 folder; copies are 0600 and named by a counter, never by their key ({@link LocalPaths}).
  */
 final class LocalFiles implements AutoCloseable {
     private final ObjectStore store;
@@ -33,8 +35,13 @@ final class LocalFiles implements AutoCloseable {
         this.store = store;
         this.ioThreads = Math.max(1, ioThreads);
         try {
-            Files.createDirectories(parent);
-            this.dir = Files.createTempDirectory(parent, "work-");
+            // the default parent is this user's own temp folder, made private; a configured one is left as it is
+            if (parent.toAbsolutePath().normalize().equals(LocalPaths.userTempRoot().toAbsolutePath().normalize())) {
+                LocalPaths.privateDirectory(parent);
+            } else {
+                LocalPaths.createPrivateDirectories(parent);
+            }
+            this.dir = Files.createTempDirectory(parent, "work-"); // 0700 on POSIX
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a work folder under " + parent + ": " + e, e);
         }
@@ -43,7 +50,7 @@ final class LocalFiles implements AutoCloseable {
     /** A fresh local folder inside this work area (for outputs and DuckDB's spill). */
     Path newDir(String name) {
         try {
-            return Files.createDirectories(dir.resolve(name + "-" + counter.incrementAndGet()));
+            return LocalPaths.createPrivateDirectories(dir.resolve(name + "-" + counter.incrementAndGet()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir.resolve(name) + ": " + e, e);
         }
@@ -84,8 +91,13 @@ final class LocalFiles implements AutoCloseable {
     Optional<Path> fetch(String key) {
         Path cached = cache.get(key);
         if (cached != null) return Optional.of(cached);
-        Path target = dir.resolve("o" + counter.incrementAndGet() + suffix(key));
+        Path target = LocalPaths.resolveKey(dir, "o" + counter.incrementAndGet() + suffix(key));
         if (store.download(key, target).isEmpty()) return Optional.empty();
+        try {
+            LocalPaths.makePrivate(target);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make " + target + " private: " + e, e);
+        }
         cache.put(key, target);
         return Optional.of(target);
     }

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.store.LocalPaths;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -21,7 +22,7 @@ public record ReporterOptions(String metric, String direction, int topK, int cur
                               int threads, int ioThreads, Clock clock, boolean force) {
 
     public static ReporterOptions defaults() {
-        return new ReporterOptions(null, null, 10, 400, Path.of(System.getProperty("java.io.tmpdir"), "runlake-work"),
+        return new ReporterOptions(null, null, 10, 400, LocalPaths.userTempRoot(),
                 "512MB", Runtime.getRuntime().availableProcessors(), 8, Clock.systemUTC(), false);
     }
 

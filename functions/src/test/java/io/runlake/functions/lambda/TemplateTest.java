@@ -207,8 +207,9 @@ class TemplateTest {
                     case "s3:GetObject" -> assertTrue(List.of(OBJECTS + "runs/*", OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), resource);
                     case "s3:PutObject", "s3:AbortMultipartUpload" ->
                             assertTrue(List.of(OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), action + " " + resource);
-                    case "s3:DeleteObject" -> assertTrue(List.of(OBJECTS + "lake/*", OBJECTS + "runs/*/metrics/*.parquet").contains(resource),
-                            "functions delete only lake files and raw shards, not " + resource);
+                    case "s3:DeleteObject" -> assertTrue(List.of(OBJECTS + "lake/metrics/*", OBJECTS + "lake/runs/*",
+                                    OBJECTS + "runs/*/metrics/*.parquet").contains(resource),
+                            "functions delete only replaced lake files and covered raw shards, not " + resource);
                     default -> throw new AssertionError(fn + " has unexpected permission " + action + " on " + resource);
                 }
             }
@@ -244,6 +245,113 @@ class TemplateTest {
         Map<String, Object> deny = map(list(at(resources, "RunLakeBucketPolicy", "Properties", "PolicyDocument", "Statement")).get(0));
         assertEquals("Deny", deny.get("Effect"));
         assertEquals("false", at(deny, "Condition", "Bool", "aws:SecureTransport"));
+    }
+
+    /** The statements of an IAM policy document with the given effect. */
+    static List<Map<String, Object>> statements(Object document, String effect) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object st : list(map(document).get("Statement"))) if (effect.equals(map(st).get("Effect"))) out.add(map(st));
+        return out;
+    }
+
+    /**
+     * A Deny of s3:PutObject on every object unless the request carries If-None-Match (create only), exempting
+     * only the multipart steps that cannot carry it: AWS's documented way to enforce conditional writes.
+     */
+    static void assertCreateOnly(String who, Object document) {
+        boolean found = false;
+        for (Map<String, Object> st : statements(document, "Deny")) {
+            if (!list(st.get("Action")).contains("s3:PutObject")) continue;
+            if (!list(st.get("Resource")).stream().map(TemplateTest::text).toList().contains(OBJECTS + "*")) continue;
+            Object condition = st.get("Condition");
+            if (condition == null) continue;
+            Map<String, Object> c = map(condition);
+            if (!c.containsKey("Null")) continue;
+            assertEquals("true", String.valueOf(map(c.get("Null")).get("s3:if-none-match")), who + ": deny when If-None-Match is absent");
+            assertEquals("true", String.valueOf(map(c.get("Bool")).get("s3:ObjectCreationOperation")),
+                    who + ": only object-creating requests (multipart parts cannot carry If-None-Match)");
+            assertEquals(Set.of("Null", "Bool"), c.keySet(), who);
+            found = true;
+        }
+        assertTrue(found, who + " may overwrite objects: no Deny of s3:PutObject without s3:if-none-match on " + OBJECTS + "*");
+    }
+
+    /** Actions a policy document denies on every object of the bucket. */
+    static Set<String> deniedOnAllObjects(Object document) {
+        Set<String> out = new HashSet<>();
+        for (Map<String, Object> st : statements(document, "Deny")) {
+            if (st.containsKey("Condition")) continue;
+            if (!list(st.get("Resource")).stream().map(TemplateTest::text).toList().contains(OBJECTS + "*")) continue;
+            for (Object a : list(st.get("Action"))) out.add((String) a);
+        }
+        return out;
+    }
+
+    @Test
+    void trainingJobsCanOnlyCreateObjectsNeverOverwriteOrDelete() {
+        Object document = at(resources, "RunLakeClientPolicy", "Properties", "PolicyDocument");
+        assertCreateOnly("RunLakeClientPolicy", document);
+        Set<String> denied = deniedOnAllObjects(document);
+        for (String a : List.of("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging", "s3:PutObjectAcl")) {
+            assertTrue(denied.contains(a), "training jobs must be denied " + a + " on every object, denied: " + denied);
+        }
+        Set<String> deniedPut = new HashSet<>();
+        for (Map<String, Object> st : statements(document, "Deny")) {
+            if (st.containsKey("Condition") || !list(st.get("Action")).contains("s3:PutObject")) continue;
+            for (Object r : list(st.get("Resource"))) deniedPut.add(text(r));
+        }
+        assertEquals(Set.of(OBJECTS + "lake/*", OBJECTS + "reports/*"), deniedPut, "training jobs never write the lake or reports");
+    }
+
+    @Test
+    void functionsCreateOnlyAndNeverDeleteVersions() {
+        for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
+            Object document = list(at(resources, fn, "Properties", "Policies")).get(0);
+            assertCreateOnly(fn, document);
+            assertTrue(deniedOnAllObjects(document).contains("s3:DeleteObjectVersion"), fn + " must not purge versions");
+            for (String[] g : grants(list(map(document).get("Statement")))) {
+                assertFalse(g[0].equals("s3:DeleteObjectVersion") || g[0].contains("*"), fn + " is granted " + g[0]);
+            }
+        }
+    }
+
+    @Test
+    void bucketIsVersionedAndOldVersionsExpire() {
+        Map<String, Object> props = map(resources, "RunLakeBucket", "Properties");
+        assertEquals("Enabled", at(props, "VersioningConfiguration", "Status"));
+        List<Object> rules = list(at(props, "LifecycleConfiguration", "Rules"));
+        Map<String, Object> noncurrent = rules.stream().map(TemplateTest::map)
+                .filter(r -> r.containsKey("NoncurrentVersionExpiration")).findFirst()
+                .orElseThrow(() -> new AssertionError("no rule expires noncurrent versions"));
+        assertEquals("Enabled", noncurrent.get("Status"));
+        assertEquals(Map.of("Ref", "NoncurrentVersionRetentionDays"), map(noncurrent.get("NoncurrentVersionExpiration")).get("NoncurrentDays"));
+        assertEquals(30, ((Number) at(template, "Parameters", "NoncurrentVersionRetentionDays", "Default")).intValue());
+        assertEquals(true, noncurrent.get("ExpiredObjectDeleteMarker"));
+        Map<String, Object> abort = rules.stream().map(TemplateTest::map).filter(r -> r.containsKey("AbortIncompleteMultipartUpload"))
+                .findFirst().orElseThrow();
+        assertEquals("Enabled", abort.get("Status"));
+        assertTrue(((Number) map(abort.get("AbortIncompleteMultipartUpload")).get("DaysAfterInitiation")).intValue() <= 7);
+    }
+
+    @Test
+    void everyDocumentTheTemplateReferencesExists() throws Exception {
+        Path file = Path.of("..", "template.yaml");
+        if (!Files.exists(file)) file = Path.of("template.yaml");
+        Path repo = file.toAbsolutePath().normalize().getParent();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9_./-]+\\.md)(?:\\s*§([0-9.]+[0-9]))?").matcher(text);
+        int refs = 0;
+        while (m.find()) {
+            Path doc = repo.resolve(m.group(1));
+            assertTrue(Files.isRegularFile(doc), "template.yaml refers to " + m.group(1) + ", which does not exist");
+            if (m.group(2) != null) {
+                String section = m.group(2);
+                assertTrue(Files.readAllLines(doc).stream().anyMatch(l -> l.matches("#+ " + java.util.regex.Pattern.quote(section) + " .*")),
+                        m.group(1) + " has no section " + section);
+            }
+            refs++;
+        }
+        assertTrue(refs >= 2, "expected references to FORMAT.md sections, found " + refs);
     }
 
     @Test
