@@ -681,7 +681,10 @@ public final class Lake implements AutoCloseable {
     private RunStart readStart(String experiment, String runId) {
         Path p = root.resolve(Layout.startManifest(experiment, runId));
         try {
-            return Json.read(Files.readAllBytes(p), RunStart.class, p.toString());
+            return io.runlake.format.FormatVersion.readJson(Files.readAllBytes(p), RunStart.class,
+                    Layout.startManifest(experiment, runId));
+        } catch (io.runlake.format.FormatVersion.UnsupportedFormatException e) {
+            throw e; // never read a newer manifest as if it were this version's
         } catch (IOException | RuntimeException e) {
             return null;
         }
