@@ -109,7 +109,9 @@ public final class Lake implements AutoCloseable {
         Connection conn = connect();
         try {
             timer.lap("connect");
-            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated.json"), options, conn, timer);
+            // "-2": verdicts cached by the rules before format versions were refused (newer objects were skipped,
+            // shard footers not checked) are not reused
+            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated-2.json"), options, conn, timer);
             Lake lake = new Lake(uri, root, conn, catalog, sync);
             lake.createViews(timer);
             return lake;
