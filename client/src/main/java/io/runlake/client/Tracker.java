@@ -90,8 +90,7 @@ public final class Tracker implements AutoCloseable {
                         "runlake-client", System.currentTimeMillis())));
                 marker = store.get(Layout.FORMAT_MARKER).orElseThrow();
             }
-            FormatMarker m = Json.read(marker, FormatMarker.class, Layout.FORMAT_MARKER);
-            FormatVersion.checkReadable(m.formatVersion(), "store " + store.uri());
+            FormatVersion.checkMarker(marker, store.uri().toString()); // a newer store is refused before anything is written
         } catch (io.runlake.store.StoreUnavailableException e) {
             throw e; // not an answer: the writer spills and checks again later
         } catch (StoreException e) {
@@ -205,10 +204,10 @@ public final class Tracker implements AutoCloseable {
         } catch (StoreException e) {
             throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
         }
-        RunIdPointer ptr = Json.read(pointer, RunIdPointer.class, Layout.runIdPointer(runId));
-        FormatVersion.checkReadable(ptr.formatVersion(), Layout.runIdPointer(runId));
+        // both are refused when newer: joining must not misread a run created by a newer client
+        RunIdPointer ptr = FormatVersion.readJson(pointer, RunIdPointer.class, Layout.runIdPointer(runId));
         String experiment = ptr.experiment();
-        RunStart start = Json.read(store.get(Layout.startManifest(experiment, runId)).orElseThrow(() ->
+        RunStart start = FormatVersion.readJson(store.get(Layout.startManifest(experiment, runId)).orElseThrow(() ->
                 new TrackerException("run " + runId + " has no start manifest in " + store.uri())), RunStart.class,
                 Layout.startManifest(experiment, runId));
         String writerId = RunIds.newId();

@@ -1,5 +1,6 @@
 package io.runlake.format;
 
+import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /**
@@ -18,7 +19,7 @@ public record RunEvent(
         Map<String, Object> params,
         Map<String, String> tags,
         Artifact artifact,
-        Input input) {
+        Input input) implements FormatVersion.Versioned {
     public static final String PARAMS = "params";
     public static final String TAGS = "tags";
     public static final String ARTIFACT = "artifact";

@@ -1,5 +1,6 @@
 package io.runlake.format;
 
+import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /**
@@ -19,6 +20,6 @@ public record RunStart(
         Map<String, Object> params,
         Map<String, String> tags,
         Map<String, Object> environment,
-        Map<String, Object> code) {
+        Map<String, Object> code) implements FormatVersion.Versioned {
     public static final String KIND = "run_start";
 }

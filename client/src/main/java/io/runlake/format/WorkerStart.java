@@ -1,5 +1,6 @@
 package io.runlake.format;
 
+import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /** Written by each process that joins an existing run (distributed training): {@code workers/...json}. */
@@ -11,6 +12,6 @@ public record WorkerStart(
         int worker,
         String writerId,
         long startTimeMs,
-        Map<String, Object> environment) {
+        Map<String, Object> environment) implements FormatVersion.Versioned {
     public static final String KIND = "worker_start";
 }

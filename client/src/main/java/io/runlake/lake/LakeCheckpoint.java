@@ -1,5 +1,6 @@
 package io.runlake.lake;
 
+import io.runlake.format.FormatVersion;
 import java.util.List;
 import java.util.Map;
 
@@ -21,4 +22,4 @@ public record LakeCheckpoint(
         String indexFingerprint,
         Long indexValidUntilMs,
         Map<String, Long> replacedIndexes,
-        List<Quarantined> quarantined) {}
+        List<Quarantined> quarantined) implements FormatVersion.Versioned {}

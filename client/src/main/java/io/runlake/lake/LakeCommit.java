@@ -1,5 +1,6 @@
 package io.runlake.lake;
 
+import io.runlake.format.FormatVersion;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record LakeCommit(
         String index,
         String indexFingerprint,
         Long indexValidUntilMs,
-        List<Quarantined> quarantined) {
+        List<Quarantined> quarantined) implements FormatVersion.Versioned {
 
     public static final String COMPACTION = "compaction";
     public static final String INDEX = "index";

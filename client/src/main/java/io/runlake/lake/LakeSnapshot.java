@@ -44,7 +44,8 @@ public final class LakeSnapshot {
      * Reads the log of {@code experiment}: lists {@code lake/_log/experiment=<esc>/}, starts from the newest
      * readable checkpoint and applies every later entry in version order.
      *
-     * @throws LakeLogException if an entry is missing in the middle, unreadable, or from a newer format
+     * @throws LakeLogException if an entry is missing in the middle or unreadable
+     * @throws FormatVersion.UnsupportedFormatException if an entry or the checkpoint used is from a newer format
      */
     public static LakeSnapshot load(ObjectStore store, String experiment) {
         TreeMap<Long, String> entries = new TreeMap<>();
@@ -82,11 +83,10 @@ public final class LakeSnapshot {
     public static LakeCommit parseEntry(byte[] bytes, String key, long expectedVersion) {
         LakeCommit c;
         try {
-            c = Json.read(bytes, LakeCommit.class, key);
+            c = FormatVersion.readJson(bytes, LakeCommit.class, key); // a newer entry is refused, never "not valid JSON"
         } catch (Json.MalformedObjectException e) {
             throw new LakeLogException("lake log entry " + key + " is not valid JSON: " + e.getMessage());
         }
-        FormatVersion.checkReadable(c.formatVersion(), "lake log entry " + key);
         if (c.version() != expectedVersion) {
             throw new LakeLogException("lake log entry " + key + " says version " + c.version() + ", expected " + expectedVersion);
         }
@@ -96,15 +96,19 @@ public final class LakeSnapshot {
         return c;
     }
 
+    /**
+     * A checkpoint is derived data: an unreadable one is skipped and the entries replayed instead. One from a newer
+     * format is refused like a newer entry ({@link FormatVersion.UnsupportedFormatException}): a newer RunLake
+     * maintains this log, and its entries cannot be replayed by this one either.
+     */
     private static Optional<LakeSnapshot> readCheckpoint(ObjectStore store, String experiment, String key) {
         try {
             Optional<byte[]> bytes = store.get(key);
             if (bytes.isEmpty()) return Optional.empty();
-            LakeCheckpoint cp = Json.read(bytes.get(), LakeCheckpoint.class, key);
-            FormatVersion.checkReadable(cp.formatVersion(), "lake checkpoint " + key);
+            LakeCheckpoint cp = FormatVersion.readJson(bytes.get(), LakeCheckpoint.class, key);
             if (!experiment.equals(cp.experiment())) return Optional.empty();
             return Optional.of(fromCheckpoint(cp));
-        } catch (Json.MalformedObjectException | FormatVersion.UnsupportedFormatException e) {
+        } catch (Json.MalformedObjectException e) {
             return Optional.empty(); // derived data: replay the entries instead
         }
     }

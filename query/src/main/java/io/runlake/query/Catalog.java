@@ -2,6 +2,7 @@ package io.runlake.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.runlake.format.DuckSql;
+import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
@@ -72,6 +73,7 @@ final class Catalog {
      */
     static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
                          Connection conn, OpenTimer timer, Set<String> gone) {
+        checkMarker(root); // a store of a newer format is refused before anything else is read
         Map<String, String> validated = readValidation(validationFile);
         timer.lap("read validation (" + validated.size() + ")");
         Map<String, String> newValidation = new ConcurrentHashMap<>();
@@ -108,6 +110,7 @@ final class Catalog {
             }
             LakeView view = LakeView.of(experiment, shardInfos, snapshot);
             timer.lap("snapshot + view");
+            requireSupportedLakeFiles(root, snapshot, view, conn);
             for (var f : view.liveFiles()) {
                 if (!io.runlake.store.LocalPaths.isSafeKey(f.path())) { // never read a file outside the store
                     problems.add("live lake file " + f.path() + " has an unsafe key (FORMAT.md §2.2); skipped");
@@ -134,15 +137,23 @@ final class Catalog {
                 jsonObjects.add(o);
             }
             String[] verdicts = new String[jsonObjects.size()];
+            Map<String, FormatVersion.UnsupportedFormatException> newer = new java.util.concurrent.ConcurrentSkipListMap<>();
             java.util.stream.IntStream.range(0, jsonObjects.size()).parallel().forEach(i -> {
                 LakeView.RawObject o = jsonObjects.get(i);
                 String id = o.info().key() + "|" + o.info().etag();
                 String problem = validated.get(id);
-                if (problem == null) problem = validateJson(jsonPaths.get(i), o);
+                try {
+                    if (problem == null) problem = validateJson(jsonPaths.get(i), o);
+                } catch (FormatVersion.UnsupportedFormatException e) {
+                    newer.put(o.info().key(), e);
+                    return;
+                }
                 newValidation.put(id, problem);
                 verdicts[i] = problem;
                 if (!problem.isEmpty()) problems.add("skipped " + o.info().key() + ": " + problem);
             });
+            // A newer object is refused, not skipped: skipping would silently leave its run out of every answer.
+            if (!newer.isEmpty()) throw newer.values().iterator().next();
             timer.lap("validate json (" + jsonObjects.size() + ")");
             for (int i = 0; i < jsonObjects.size(); i++) {
                 if (!verdicts[i].isEmpty()) continue;
@@ -168,6 +179,9 @@ final class Catalog {
                 if (problem == null) toCheck.add(o);
                 else newValidation.put(id, problem);
             }
+            Map<String, Path> unchecked = new LinkedHashMap<>();
+            for (ObjectInfo o : toCheck) unchecked.put(o.key(), root.resolve(o.key()));
+            FooterVersions.check(conn, unchecked); // never cached as valid: refusing throws before the cache is written
             newValidation.putAll(validateShards(root, toCheck, conn));
             for (ObjectInfo o : view.uncoveredShards()) {
                 String problem = newValidation.get(o.key() + "|" + o.etag());
@@ -187,6 +201,27 @@ final class Catalog {
                 options.staleTimeout().toMillis(), experimentOf), sortedProblems, experiments);
         c.lakeRanges.putAll(ranges);
         return c;
+    }
+
+    /** Refuses the store when its marker {@code _runlake/format.json} is from a newer format (FORMAT.md §3, §11). */
+    private static void checkMarker(Path root) {
+        Path marker = root.resolve(Layout.FORMAT_MARKER);
+        byte[] bytes;
+        try {
+            bytes = Files.exists(marker) ? Files.readAllBytes(marker) : null;
+        } catch (IOException e) {
+            throw new QueryException("cannot read " + marker + ": " + e.getMessage(), e);
+        }
+        FormatVersion.checkMarker(bytes, root.toString());
+    }
+
+    /** Refuses the experiment's live lake files and runs index when one's footer says a newer format. */
+    private static void requireSupportedLakeFiles(Path root, LakeSnapshot snapshot, LakeView view, Connection conn) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (var f : view.liveFiles()) files.put(f.path(), root.resolve(f.path()));
+        if (snapshot.indexFile() != null) files.put(snapshot.indexFile(), root.resolve(snapshot.indexFile()));
+        files.values().removeIf(p -> !Files.exists(p)); // missing ones are reported where they are read
+        FooterVersions.check(conn, files);
     }
 
     private static Set<String> logExperiments(Path root) {
@@ -228,6 +263,8 @@ final class Catalog {
             byte[] bytes = logStore.get(entryKey).orElseThrow(() -> new LakeLogException("missing " + entryKey));
             LakeCommit c = LakeSnapshot.parseEntry(bytes, entryKey, snapshot.indexVersion());
             commitMs = c.timeMs();
+        } catch (FormatVersion.UnsupportedFormatException e) {
+            throw e;
         } catch (RuntimeException e) {
             problems.add("cannot read the index commit " + entryKey + ": " + e.getMessage() + "; reading raw manifests");
             return Set.of();
@@ -259,43 +296,42 @@ final class Catalog {
         return settled;
     }
 
-    /** "" when the object is a valid manifest or event for its key, else the problem. */
+    /**
+     * "" when the object is a valid manifest or event for its key, else the problem.
+     *
+     * @throws FormatVersion.UnsupportedFormatException when it is from a newer format (not a problem to skip)
+     */
     static String validateJson(Path file, LakeView.RawObject o) {
         String key = o.info().key();
         try {
             byte[] bytes = Files.readAllBytes(file);
             Layout.RunObject ro = o.parsed();
             String kind, runId, experiment;
-            int version;
             switch (ro.kind()) {
+                // FormatVersion.readJson throws UnsupportedFormatException for a newer object (checked before its shape)
                 case START -> {
-                    RunStart r = Json.read(bytes, RunStart.class, key);
-                    if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    RunStart r = FormatVersion.readJson(bytes, RunStart.class, key);
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
                     if (!RunStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunStart.KIND + "'";
                 }
                 case WORKER -> {
-                    WorkerStart r = Json.read(bytes, WorkerStart.class, key);
-                    if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    WorkerStart r = FormatVersion.readJson(bytes, WorkerStart.class, key);
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
                     if (!WorkerStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + WorkerStart.KIND + "'";
                 }
                 case END -> {
-                    RunEnd r = Json.read(bytes, RunEnd.class, key);
-                    if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    RunEnd r = FormatVersion.readJson(bytes, RunEnd.class, key);
+                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
                     if (!RunEnd.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunEnd.KIND + "'";
                 }
                 case EVENT -> {
-                    RunEvent r = Json.read(bytes, RunEvent.class, key);
-                    if (r == null) return "empty JSON document";
-                    runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    RunEvent r = FormatVersion.readJson(bytes, RunEvent.class, key);
+                    runId = r.runId(); experiment = r.experiment();
                 }
                 default -> {
                     return "";
                 }
             }
-            if (version > FormatVersion.CURRENT) return "format version " + version + " is newer than this reader supports";
             if (!ro.runId().equals(runId)) return "run_id is '" + runId + "' but the key says " + ro.runId();
             if (!ro.experiment().equals(experiment)) return "experiment is '" + experiment + "' but the key says '" + ro.experiment() + "'";
             return "";

@@ -158,7 +158,9 @@ public final class Lake implements AutoCloseable {
                 logStore = FileObjectStore.privateCopy(dir);
                 timer.lap("mirror sync");
             }
-            Catalog built = Catalog.build(dir, logStore, raw, cache.resolve("validated.json"), options, conn, timer, gone);
+            Catalog built = Catalog.build(dir, logStore, raw,
+                    // "-2": verdicts cached by the rules before format versions were refused are not reused
+                    cache.resolve("validated-2.json"), options, conn, timer, gone);
             root = dir;
             catalog = built;
             sync = result;
@@ -817,7 +819,10 @@ public final class Lake implements AutoCloseable {
     private RunStart readStart(String experiment, String runId) {
         Path p = root.resolve(Layout.startManifest(experiment, runId));
         try {
-            return Json.read(Files.readAllBytes(p), RunStart.class, p.toString());
+            return io.runlake.format.FormatVersion.readJson(Files.readAllBytes(p), RunStart.class,
+                    Layout.startManifest(experiment, runId));
+        } catch (io.runlake.format.FormatVersion.UnsupportedFormatException e) {
+            throw e; // never read a newer manifest as if it were this version's
         } catch (IOException | RuntimeException e) {
             return null;
         }

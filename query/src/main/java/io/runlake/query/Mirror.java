@@ -102,10 +102,13 @@ public final class Mirror {
         Map<String, ObjectInfo> wanted = new LinkedHashMap<>();
         Map<String, ObjectInfo> lakeByKey = new LinkedHashMap<>();
         for (ObjectInfo o : lake) lakeByKey.put(o.key(), o);
-        // The log first: it decides which lake files are live.
-        List<ObjectInfo> log = lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
         AtomicLong bytes = new AtomicLong();
-        int fetched = fetch(log, manifest, progress, bytes, 0, 0);
+        // The marker first: a store of a newer format is refused before anything else is fetched.
+        int fetched = fetch(extra.stream().filter(o -> o.key().equals(Layout.FORMAT_MARKER)).toList(), manifest, progress, bytes, 0, 0);
+        checkMarker();
+        // The log next: it decides which lake files are live.
+        List<ObjectInfo> log = lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
+        fetched += fetch(log, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : log) wanted.put(o.key(), o);
         Set<String> experiments = new HashSet<>();
         for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
@@ -163,6 +166,15 @@ public final class Mirror {
             }
         }
         return out;
+    }
+
+    private void checkMarker() {
+        Path marker = root.resolve(Layout.FORMAT_MARKER);
+        try {
+            io.runlake.format.FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
+        } catch (IOException e) {
+            throw new QueryException("cannot read the local copy of " + Layout.FORMAT_MARKER + ": " + e.getMessage(), e);
+        }
     }
 
     /** Fetches objects that are new or changed; returns how many were fetched. */

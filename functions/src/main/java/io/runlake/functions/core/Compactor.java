@@ -76,6 +76,7 @@ public final class Compactor {
      * deletes what commits made obsolete. Stops starting new batches after {@code deadline}.
      */
     public Result compact(String experiment, Instant deadline) {
+        Maintenance.checkStore(store);
         Stats stats = new Stats();
         int retries = 0;
         LakeView view;
@@ -162,8 +163,10 @@ public final class Compactor {
             Path out = local.newDir("out").resolve("tier0.parquet");
             FileStats fs;
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                // A shard of a newer format stops compaction here, before it can be read, quarantined or deleted.
+                duck.requireSupportedFormat(files);
                 try {
-                    writeSorted(duck, List.copyOf(files.values()), out);
+                    writeSorted(duck, List.copyOf(files.values()), out, experiment);
                 } catch (SQLException e) {
                     Map<String, String> bad = Quarantine.unreadableShards(duck, files);
                     if (bad.isEmpty()) {
@@ -236,18 +239,21 @@ public final class Compactor {
         List<String> paths = picks.stream().map(DataFile::path).toList();
         try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
             List<Path> files = new ArrayList<>();
+            Map<String, Path> byKey = new LinkedHashMap<>();
             for (Map.Entry<String, Optional<Path>> e : local.fetchAll(paths).entrySet()) {
                 if (e.getValue().isEmpty()) {
                     stats.conflicts++;
                     return Outcome.RETRY; // removed by a newer commit and vacuumed
                 }
                 files.add(e.getValue().get());
+                byKey.put(e.getKey(), e.getValue().get());
             }
             options.hook().reached("downloaded");
             Path out = local.newDir("out").resolve("merged.parquet");
             FileStats fs;
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
-                writeSorted(duck, files, out);
+                duck.requireSupportedFormat(byKey); // a newer lake file is never merged (nor removed)
+                writeSorted(duck, files, out, experiment);
                 fs = fileStats(duck, out);
             } catch (SQLException e) {
                 throw new MaintenanceException("merging lake files " + paths + " failed: " + Quarantine.firstLine(e.getMessage()), e);
@@ -289,10 +295,10 @@ public final class Compactor {
 
     private record FileStats(long rows, String minRunId, String maxRunId) {}
 
-    private void writeSorted(Duck duck, List<Path> inputs, Path out) throws SQLException {
+    private void writeSorted(Duck duck, List<Path> inputs, Path out, String experiment) throws SQLException {
         duck.exec("COPY (" + Duck.points(inputs) + " ORDER BY run_id, key, step, worker, timestamp) TO "
                 + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE "
-                + options.rowGroupSize() + ")");
+                + options.rowGroupSize() + ", " + Duck.footer(experiment) + ")");
     }
 
     private static FileStats fileStats(Duck duck, Path file) throws SQLException {

@@ -72,6 +72,23 @@ final class Duck implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Refuses (before anything reads their points) the local copies whose footer says a newer format.
+     *
+     * @param files object key → local copy
+     * @throws io.runlake.format.FormatVersion.UnsupportedFormatException naming the first such key
+     */
+    void requireSupportedFormat(java.util.Map<String, Path> files) {
+        io.runlake.format.FooterVersions.check(connection, files);
+    }
+
+    /** The footer options of a COPY that writes a lake file or runs index: the format version and the experiment. */
+    static String footer(String experiment) {
+        return "KV_METADATA {" + lit(io.runlake.format.FormatVersion.FOOTER_KEY) + ": "
+                + lit(Integer.toString(io.runlake.format.FormatVersion.CURRENT)) + ", "
+                + lit(io.runlake.format.MetricSchema.META_EXPERIMENT) + ": " + lit(experiment) + "}";
+    }
+
     /** A SQL string literal. */
     static String lit(String s) {
         return DuckSql.lit(s);

@@ -71,6 +71,7 @@ public final class Indexer {
                          int quarantined, Map<String, Long> statusCounts) {}
 
     public Result index(String experiment) {
+        Maintenance.checkStore(store);
         for (int attempt = 1; ; attempt++) {
             Optional<Result> r = tryIndex(experiment);
             if (r.isPresent()) return r.get();
@@ -104,6 +105,8 @@ public final class Indexer {
             Map<String, Long> statusCounts = new TreeMap<>();
             Long validUntil = null;
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                // A newer lake file or shard stops indexing before its points are read or it could be quarantined.
+                duck.requireSupportedFormat(files);
                 try {
                     summarise(duck, List.copyOf(files.values()));
                 } catch (SQLException e) {
@@ -151,7 +154,8 @@ public final class Indexer {
                     runRow.executeBatch();
                     kv.executeBatch();
                 }
-                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
+                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, "
+                        + Duck.footer(experiment) + ")");
             } catch (SQLException e) {
                 throw new MaintenanceException("writing the runs index of experiment '" + experiment + "' failed: "
                         + Quarantine.firstLine(e.getMessage()), e);
@@ -263,14 +267,16 @@ public final class Indexer {
                 RunState run = runs.computeIfAbsent(ro.runId(), RunState::new);
                 try {
                     switch (ro.kind()) {
-                        case START -> run.start = check(Json.read(body.get(), RunStart.class, key), key,
-                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId());
-                        case WORKER -> run.workers.add(check(Json.read(body.get(), WorkerStart.class, key), key,
-                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
-                        case END -> run.ends.add(check(Json.read(body.get(), RunEnd.class, key), key,
-                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
-                        case EVENT -> run.events.add(new RunState.SequencedEvent(check(Json.read(body.get(), RunEvent.class, key), key,
-                                null, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()), ro.seq()));
+                        // FormatVersion.readJson refuses a newer object (the whole index run stops) before it could
+                        // be judged malformed and quarantined
+                        case START -> run.start = check(FormatVersion.readJson(body.get(), RunStart.class, key), key,
+                                RunStart.KIND, r -> r.kind(), r -> r.runId(), ro.runId());
+                        case WORKER -> run.workers.add(check(FormatVersion.readJson(body.get(), WorkerStart.class, key), key,
+                                WorkerStart.KIND, r -> r.kind(), r -> r.runId(), ro.runId()));
+                        case END -> run.ends.add(check(FormatVersion.readJson(body.get(), RunEnd.class, key), key,
+                                RunEnd.KIND, r -> r.kind(), r -> r.runId(), ro.runId()));
+                        case EVENT -> run.events.add(new RunState.SequencedEvent(check(FormatVersion.readJson(body.get(), RunEvent.class, key), key,
+                                null, r -> r.kind(), r -> r.runId(), ro.runId()), ro.seq()));
                         default -> { }
                     }
                 } catch (Json.MalformedObjectException e) {
@@ -283,11 +289,9 @@ public final class Indexer {
         return runs;
     }
 
-    /** Rejects an object whose kind or run id does not match its key; refuses (does not quarantine) a newer format. */
+    /** Rejects an object whose kind or run id does not match its key (its format version was checked when it was parsed). */
     private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
-                               java.util.function.ToIntFunction<T> formatOf, java.util.function.Function<T, String> runOf, String runId) {
-        if (value == null) throw new Json.MalformedObjectException(key, "empty JSON document");
-        FormatVersion.checkReadable(formatOf.applyAsInt(value), key);
+                               java.util.function.Function<T, String> runOf, String runId) {
         if (kind != null && !kind.equals(kindOf.apply(value))) {
             throw new Json.MalformedObjectException(key, "kind is '" + kindOf.apply(value) + "', expected '" + kind + "'");
         }

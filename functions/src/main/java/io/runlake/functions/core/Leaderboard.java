@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.FormatVersion;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ public record Leaderboard(
         String indexFile,
         int runsRanked,
         int runsTotal,
-        List<Leader> leaders) {
+        List<Leader> leaders) implements FormatVersion.Versioned {
 
     /** One ranked run; {@code curve} is a list of [step, value] pairs. */
     public record Leader(int rank, String runId, String name, String status, double value, long step, long points,

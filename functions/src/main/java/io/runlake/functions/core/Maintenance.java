@@ -32,6 +32,14 @@ public final class Maintenance {
         }
     }
 
+    /**
+     * Refuses a store whose marker {@code _runlake/format.json} is from a newer format (FORMAT.md §3): maintenance
+     * then reads, compacts, quarantines and deletes nothing. A store without a marker is maintained as version 1.
+     */
+    public static void checkStore(ObjectStore store) {
+        io.runlake.format.FormatVersion.checkMarker(store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
+    }
+
     /** Experiments with anything under {@code runs/}, in name order. */
     public static List<String> experiments(ObjectStore store) {
         TreeSet<String> names = new TreeSet<>();
@@ -60,6 +68,7 @@ public final class Maintenance {
      * {@code notReached} for the next sweep.
      */
     public static SweepResult sweep(ObjectStore store, MaintenanceOptions options, Instant deadline) {
+        checkStore(store); // once for the whole store, not one failure per experiment
         List<ExperimentResult> done = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         List<String> notReached = new ArrayList<>();

@@ -53,6 +53,7 @@ public final class Reporter {
                          String jsonKey, Leaderboard leaderboard) {}
 
     public Result report(String experiment) {
+        Maintenance.checkStore(store);
         LakeView view = LakeView.load(store, experiment);
         LakeSnapshot snap = view.snapshot();
         if (snap.indexFile() == null) return skipped(experiment, "no runs index yet");
@@ -60,6 +61,7 @@ public final class Reporter {
              Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
             Path index = local.fetch(snap.indexFile()).orElseThrow(() -> new MaintenanceException(
                     "runs index " + snap.indexFile() + " named by the lake log of '" + experiment + "' is missing"));
+            duck.requireSupportedFormat(Map.of(snap.indexFile(), index));
             String idx = Duck.readParquet(List.of(index));
             long runsTotal = ((Number) duck.query("SELECT count(*) FROM " + idx).get(0)[0]).longValue();
             String metric = options.metric() != null ? options.metric() : chooseMetric(duck, idx);
@@ -136,11 +138,11 @@ public final class Reporter {
         if (latest.isEmpty()) return false;
         String key = LakeLayout.report(experiment, latest.get(), LakeLayout.LEADERBOARD_JSON);
         try {
-            Leaderboard b = Json.read(store.get(key).orElseThrow(), Leaderboard.class, key);
+            Leaderboard b = FormatVersion.readJson(store.get(key).orElseThrow(), Leaderboard.class, key);
             return b.indexVersion() == indexVersion && metric.equals(b.metric()) && direction.equals(b.direction())
                     && b.topK() == options.topK();
         } catch (RuntimeException e) {
-            return false; // unreadable: write a fresh one
+            return false; // unreadable or from a newer format (derived output, never misread): write a fresh one
         }
     }
 
@@ -159,10 +161,13 @@ public final class Reporter {
             if (runIds.stream().anyMatch(id -> o.key().contains("/run=" + id + "/"))) keys.add(o.key());
         }
         List<Path> files = new ArrayList<>();
+        Map<String, Path> byKey = new LinkedHashMap<>();
         for (Map.Entry<String, Optional<Path>> e : local.fetchAll(keys).entrySet()) {
             e.getValue().ifPresent(files::add); // a shard compacted meanwhile: its points are in a file we have or not; curves are indicative
+            e.getValue().ifPresent(p -> byKey.put(e.getKey(), p));
         }
         if (files.isEmpty()) return out;
+        duck.requireSupportedFormat(byKey);
         StringBuilder in = new StringBuilder();
         for (String id : runIds) in.append(in.length() == 0 ? "" : ", ").append(Duck.lit(id));
         int n = Math.max(2, options.curvePoints());
