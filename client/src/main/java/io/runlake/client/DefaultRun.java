@@ -353,6 +353,7 @@ final class DefaultRun implements Run {
         requireOpen("log artifacts");
         Names.requireKey("artifact name", name);
         Objects.requireNonNull(uri, "artifact reference uri");
+        Names.requireUnicode("uri of artifact '" + name + "'", uri.toString());
         if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256 '" + sha256 + "' of artifact '" + name + "' is not 64 lower-case hex digits");
         }
@@ -369,6 +370,8 @@ final class DefaultRun implements Run {
     public RunEvent.Input logInput(String name, String location, String role) {
         requireOpen("log inputs");
         Names.requireKey("input name", name);
+        if (role != null) Names.requireKey("input role", role);
+        if (location != null) Names.requireUnicode("location of input '" + name + "'", location);
         RunEvent.Input input = DataInputs.describe(name, location, role);
         writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.INPUT, experiment, runId, worker, writerId,
                 System.currentTimeMillis(), null, null, null, input));
@@ -426,7 +429,7 @@ final class DefaultRun implements Run {
         if (error != null) {
             StringWriter sw = new StringWriter();
             error.printStackTrace(new PrintWriter(sw));
-            info = new RunEnd.ErrorInfo(error.getClass().getName(), error.getMessage(), sw.toString());
+            info = new RunEnd.ErrorInfo(error.getClass().getName(), Names.wellFormed(error.getMessage()), Names.wellFormed(sw.toString()));
         }
         RunEnd.ErrorInfo finalInfo = info;
         Future<?> f = writer.submit(() -> {

@@ -7,6 +7,7 @@ import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
+import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.WorkerStart;
 import io.runlake.lake.LakeCommit;
@@ -179,7 +180,12 @@ final class Catalog {
         try (Stream<Path> dirs = Files.list(log)) {
             dirs.forEach(d -> {
                 String n = d.getFileName().toString();
-                if (n.startsWith("experiment=")) out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
+                if (!n.startsWith("experiment=")) return;
+                try {
+                    out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
+                } catch (IllegalArgumentException e) {
+                    // not a valid escaped name (§5): like every key under it, the folder is skipped
+                }
             });
         } catch (IOException ignored) {
             // no log
@@ -243,40 +249,39 @@ final class Catalog {
         try {
             byte[] bytes = Files.readAllBytes(file);
             Layout.RunObject ro = o.parsed();
-            String kind, runId, experiment;
+            String kind;
             int version;
+            Object parsed;
             switch (ro.kind()) {
                 case START -> {
                     RunStart r = Json.read(bytes, RunStart.class, key);
                     if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    kind = r.kind(); version = r.formatVersion(); parsed = r;
                     if (!RunStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunStart.KIND + "'";
                 }
                 case WORKER -> {
                     WorkerStart r = Json.read(bytes, WorkerStart.class, key);
                     if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    kind = r.kind(); version = r.formatVersion(); parsed = r;
                     if (!WorkerStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + WorkerStart.KIND + "'";
                 }
                 case END -> {
                     RunEnd r = Json.read(bytes, RunEnd.class, key);
                     if (r == null) return "empty JSON document";
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    kind = r.kind(); version = r.formatVersion(); parsed = r;
                     if (!RunEnd.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunEnd.KIND + "'";
                 }
                 case EVENT -> {
                     RunEvent r = Json.read(bytes, RunEvent.class, key);
                     if (r == null) return "empty JSON document";
-                    runId = r.runId(); experiment = r.experiment(); version = r.formatVersion();
+                    version = r.formatVersion(); parsed = r;
                 }
                 default -> {
                     return "";
                 }
             }
             if (version > FormatVersion.CURRENT) return "format version " + version + " is newer than this reader supports";
-            if (!ro.runId().equals(runId)) return "run_id is '" + runId + "' but the key says " + ro.runId();
-            if (!ro.experiment().equals(experiment)) return "experiment is '" + experiment + "' but the key says '" + ro.experiment() + "'";
-            return "";
+            return RunObjects.disagreement(ro, parsed);
         } catch (Json.MalformedObjectException e) {
             String m = e.getMessage();
             int nl = m.indexOf('\n');
@@ -288,7 +293,12 @@ final class Catalog {
 
     private static final List<String> COLUMNS = List.of("run_id", "worker", "key", "step", "timestamp", "value");
 
-    /** Checks Parquet magic bytes in Java, then the columns with DuckDB (one query for all, one per file on error). */
+    /**
+     * Checks Parquet magic bytes in Java, then with DuckDB (one query for all, one per file on error) the columns, and
+     * then the rows: every page of every column is decoded with the casts the views apply, so a shard whose pages are
+     * corrupt is skipped here instead of failing later queries, and every row's {@code run_id} must be the run of its
+     * key (a shard never adds points to another run; FORMAT.md §11).
+     */
     static Map<String, String> validateShards(Path root, List<ObjectInfo> shards, Connection conn) {
         Map<String, String> out = new LinkedHashMap<>();
         List<ObjectInfo> whole = new ArrayList<>();
@@ -298,21 +308,89 @@ final class Catalog {
             else out.put(o.key() + "|" + o.etag(), problem);
         }
         if (whole.isEmpty()) return out;
+        List<ObjectInfo> withColumns = new ArrayList<>();
         List<Path> paths = whole.stream().map(o -> root.resolve(o.key())).toList();
         try {
             Map<String, Integer> found = schemaColumns(conn, paths);
             for (ObjectInfo o : whole) {
                 Integer n = found.get(root.resolve(o.key()).toString());
-                out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+                if (n != null && n == COLUMNS.size()) withColumns.add(o);
+                else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
             }
         } catch (SQLException batch) {
             for (ObjectInfo o : whole) {
                 Path p = root.resolve(o.key());
                 try {
                     Integer n = schemaColumns(conn, List.of(p)).get(p.toString());
-                    out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+                    if (n != null && n == COLUMNS.size()) withColumns.add(o);
+                    else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
                 } catch (SQLException e) {
                     out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
+                }
+            }
+        }
+        if (withColumns.isEmpty()) return out;
+        try {
+            out.putAll(checkRows(root, withColumns, conn));
+        } catch (SQLException batch) {
+            for (ObjectInfo o : withColumns) {
+                Path p = root.resolve(o.key());
+                try {
+                    out.putAll(checkRows(root, List.of(o), conn));
+                } catch (SQLException e) {
+                    out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads every row of the shards (all columns, cast as the views cast them); "" per shard or the problem. */
+    private static Map<String, String> checkRows(Path root, List<ObjectInfo> shards, Connection conn) throws SQLException {
+        Map<String, ObjectInfo> byPath = new HashMap<>();
+        List<Path> paths = new ArrayList<>();
+        for (ObjectInfo o : shards) {
+            Path p = root.resolve(o.key());
+            byPath.put(p.toString(), o);
+            paths.add(p);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        String sql = "SELECT filename, count(*) FILTER (WHERE run_id IS DISTINCT FROM key_run) AS foreign_rows, "
+                + "min(run_id) FILTER (WHERE run_id IS DISTINCT FROM key_run) AS foreign_run, "
+                + "sum(hash(run_id, worker, key, step, timestamp, value)) AS h FROM (\n"
+                + "  SELECT filename, regexp_extract(filename, '/run=([0-9a-z]{26})/metrics/[^/]*$', 1) AS key_run, "
+                + "CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
+                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value\n"
+                + "  FROM read_parquet(" + Views.list(paths) + ", filename = true)) GROUP BY filename";
+        Map<String, String> activity = new HashMap<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT file_name, decode(value) FROM parquet_kv_metadata(" + Views.list(paths)
+                     + ") WHERE decode(key) = 'runlake.last_activity_ms'")) {
+            while (rs.next()) activity.put(rs.getString(1), rs.getString(2));
+        }
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                ObjectInfo o = byPath.get(rs.getString(1));
+                if (o == null) continue;
+                long foreign = rs.getLong(2);
+                String problem = foreign == 0 ? "" : foreign + " rows have run_id '" + rs.getString(3)
+                        + "', not the run of the key; a shard holds points of its own run only";
+                out.put(o.key() + "|" + o.etag(), problem);
+            }
+        }
+        for (ObjectInfo o : shards) {
+            String id = o.key() + "|" + o.etag();
+            out.putIfAbsent(id, ""); // no rows at all: nothing to read
+            String a = activity.get(root.resolve(o.key()).toString());
+            if (out.get(id).isEmpty() && a != null) {
+                Long ms = null;
+                try {
+                    ms = Long.parseLong(a.strip());
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                if (ms == null || ms < 0 || ms > io.runlake.format.RunObjects.MAX_TIME_MS) {
+                    out.put(id, "footer runlake.last_activity_ms '" + a + "' is not a time between 1970 and 9999");
                 }
             }
         }

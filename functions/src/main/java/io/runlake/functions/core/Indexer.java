@@ -7,6 +7,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunIds;
+import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
@@ -264,13 +265,13 @@ public final class Indexer {
                 try {
                     switch (ro.kind()) {
                         case START -> run.start = check(Json.read(body.get(), RunStart.class, key), key,
-                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId());
+                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro);
                         case WORKER -> run.workers.add(check(Json.read(body.get(), WorkerStart.class, key), key,
-                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
+                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro));
                         case END -> run.ends.add(check(Json.read(body.get(), RunEnd.class, key), key,
-                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()));
+                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro));
                         case EVENT -> run.events.add(new RunState.SequencedEvent(check(Json.read(body.get(), RunEvent.class, key), key,
-                                null, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro.runId()), ro.seq()));
+                                null, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro), ro.seq()));
                         default -> { }
                     }
                 } catch (Json.MalformedObjectException e) {
@@ -283,17 +284,16 @@ public final class Indexer {
         return runs;
     }
 
-    /** Rejects an object whose kind or run id does not match its key; refuses (does not quarantine) a newer format. */
+    /** Rejects an object whose kind, run id, experiment, worker or writer does not match its key (§11); refuses (does not quarantine) a newer format. */
     private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
-                               java.util.function.ToIntFunction<T> formatOf, java.util.function.Function<T, String> runOf, String runId) {
+                               java.util.function.ToIntFunction<T> formatOf, java.util.function.Function<T, String> runOf, Layout.RunObject ro) {
         if (value == null) throw new Json.MalformedObjectException(key, "empty JSON document");
         FormatVersion.checkReadable(formatOf.applyAsInt(value), key);
         if (kind != null && !kind.equals(kindOf.apply(value))) {
             throw new Json.MalformedObjectException(key, "kind is '" + kindOf.apply(value) + "', expected '" + kind + "'");
         }
-        if (!runId.equals(runOf.apply(value))) {
-            throw new Json.MalformedObjectException(key, "run_id is '" + runOf.apply(value) + "' but the key says " + runId);
-        }
+        String problem = RunObjects.disagreement(ro, value);
+        if (!problem.isEmpty()) throw new Json.MalformedObjectException(key, problem);
         return value;
     }
 
