@@ -2,8 +2,8 @@ package io.runlake.format;
 
 /**
  * Checks every reader applies to a parsed run object (FORMAT.md §7, §11): the fields that repeat the key
- * ({@code experiment}, {@code run_id}, {@code worker}, {@code writer_id}) agree with it, and its times are
- * real times. An object that fails is corrupt: readers skip it and name its key, maintenance quarantines it.
+ * ({@code experiment}, {@code run_id}, {@code worker}, {@code writer_id}) agree with it, its time is a real
+ * time, and an end manifest's status is one that writers write. An object that fails is corrupt: readers skip it and name its key, maintenance quarantines it.
  */
 public final class RunObjects {
     /** 9999-12-31T23:59:59.999Z: the last millisecond every reader (Parquet, DuckDB, Athena) can represent. */
@@ -44,6 +44,10 @@ public final class RunObjects {
             if (!key.writerId().equals(writerId)) return "writer_id is '" + writerId + "' but the key says " + key.writerId();
         }
         if (time < 0 || time > MAX_TIME_MS) return timeField + " " + time + " is not a time between 1970 and 9999";
+        if (value instanceof RunEnd r && !(RunStatus.FINISHED.name().equals(r.status()) || RunStatus.FAILED.name().equals(r.status())
+                || RunStatus.KILLED.name().equals(r.status()))) {
+            return "status is '" + r.status() + "', not FINISHED, FAILED or KILLED";
+        }
         return "";
     }
 }

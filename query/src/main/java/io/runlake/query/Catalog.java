@@ -355,45 +355,22 @@ final class Catalog {
             paths.add(p);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        String sql = "SELECT filename, count(*) FILTER (WHERE run_id IS DISTINCT FROM key_run) AS foreign_rows, "
-                + "min(run_id) FILTER (WHERE run_id IS DISTINCT FROM key_run) AS foreign_run, "
-                + "sum(hash(run_id, worker, key, step, timestamp, value)) AS h FROM (\n"
-                + "  SELECT filename, regexp_extract(filename, '/run=([0-9a-z]{26})/metrics/[^/]*$', 1) AS key_run, "
-                + "CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
+        String sql = "SELECT filename, min(run_id), max(run_id), count(*) - count(run_id), sum(hash(run_id, worker, key, step, timestamp, value)) FROM (\n"
+                + "  SELECT filename, CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
                 + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value\n"
                 + "  FROM read_parquet(" + Views.list(paths) + ", filename = true)) GROUP BY filename";
-        Map<String, String> activity = new HashMap<>();
-        try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT file_name, decode(value) FROM parquet_kv_metadata(" + Views.list(paths)
-                     + ") WHERE decode(key) = 'runlake.last_activity_ms'")) {
-            while (rs.next()) activity.put(rs.getString(1), rs.getString(2));
-        }
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 ObjectInfo o = byPath.get(rs.getString(1));
                 if (o == null) continue;
-                long foreign = rs.getLong(2);
-                String problem = foreign == 0 ? "" : foreign + " rows have run_id '" + rs.getString(3)
-                        + "', not the run of the key; a shard holds points of its own run only";
-                out.put(o.key() + "|" + o.etag(), problem);
+                String run = Layout.parseRunObject(o.key()).map(Layout.RunObject::runId).orElse("");
+                String min = rs.getString(2), max = rs.getString(3);
+                String foreign = rs.getLong(4) > 0 ? null : !run.equals(min) ? min : !run.equals(max) ? max : "";
+                out.put(o.key() + "|" + o.etag(), "".equals(foreign) ? "" : "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'")
+                        + ", not of its key's run " + run + " (a shard holds points of its own run only)");
             }
         }
-        for (ObjectInfo o : shards) {
-            String id = o.key() + "|" + o.etag();
-            out.putIfAbsent(id, ""); // no rows at all: nothing to read
-            String a = activity.get(root.resolve(o.key()).toString());
-            if (out.get(id).isEmpty() && a != null) {
-                Long ms = null;
-                try {
-                    ms = Long.parseLong(a.strip());
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                if (ms == null || ms < 0 || ms > io.runlake.format.RunObjects.MAX_TIME_MS) {
-                    out.put(id, "footer runlake.last_activity_ms '" + a + "' is not a time between 1970 and 9999");
-                }
-            }
-        }
+        for (ObjectInfo o : shards) out.putIfAbsent(o.key() + "|" + o.etag(), ""); // no rows: nothing to read
         return out;
     }
 

@@ -163,6 +163,14 @@ public final class Compactor {
             FileStats fs;
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
                 try {
+                    Map<String, String> foreign = Quarantine.foreignRows(duck, files);
+                    if (!foreign.isEmpty()) {
+                        // rows of another run under this run's key: never compacted into the lake (§11, §12.6)
+                        Quarantine.commit(store, view.snapshot(), foreign, files, writerId, now());
+                        stats.quarantined += foreign.size();
+                        stats.commits++;
+                        return Outcome.QUARANTINED;
+                    }
                     writeSorted(duck, List.copyOf(files.values()), out);
                 } catch (SQLException e) {
                     Map<String, String> bad = Quarantine.unreadableShards(duck, files);

@@ -105,11 +105,16 @@ public final class Indexer {
             Map<String, Long> statusCounts = new TreeMap<>();
             Long validUntil = null;
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+                Map<String, Path> shards = new LinkedHashMap<>();
+                view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
                 try {
+                    Map<String, String> foreign = Quarantine.foreignRows(duck, shards);
+                    if (!foreign.isEmpty()) {
+                        Quarantine.commit(store, snap, foreign, shards, writerId, now);
+                        return Optional.empty(); // rebuild without them
+                    }
                     summarise(duck, List.copyOf(files.values()));
                 } catch (SQLException e) {
-                    Map<String, Path> shards = new LinkedHashMap<>();
-                    view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
                     Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
                     if (corrupt.isEmpty()) {
                         throw new MaintenanceException("summarising the metrics of experiment '" + experiment + "' failed: "
