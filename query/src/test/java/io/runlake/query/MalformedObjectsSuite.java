@@ -2,7 +2,6 @@ package io.runlake.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.client.Run;
@@ -239,16 +238,5 @@ abstract class MalformedObjectsSuite {
 
     static double round(double v) {
         return Math.round(v * 1e6) / 1e6;
-    }
-
-    @Test
-    void plainDuckDbFailsOnTheCorruptShardThatTheReaderSkips() throws Exception {
-        // precondition of the test above: the corrupt shard really breaks a naive reader of the experiment
-        Path folder = tmp.resolve("naive");
-        try (ObjectStore store = StoreUris.open(uri)) {
-            Lakes.mirror(store, folder);
-        }
-        String glob = folder.resolve("runs/experiment=bad/run=" + b1 + "/metrics/w00000-" + W + "-00000021.parquet").toString();
-        assertThrows(IllegalStateException.class, () -> Lakes.query("SELECT sum(value) FROM read_parquet(" + Lakes.lit(glob) + ")"));
     }
 }
