@@ -270,13 +270,13 @@ public final class Indexer {
                 try {
                     switch (ro.kind()) {
                         case START -> run.start = check(Json.read(body.get(), RunStart.class, key), key,
-                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro);
+                                RunStart.KIND, r -> r.kind(), r -> r.formatVersion(), ro);
                         case WORKER -> run.workers.add(check(Json.read(body.get(), WorkerStart.class, key), key,
-                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro));
+                                WorkerStart.KIND, r -> r.kind(), r -> r.formatVersion(), ro));
                         case END -> run.ends.add(check(Json.read(body.get(), RunEnd.class, key), key,
-                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro));
+                                RunEnd.KIND, r -> r.kind(), r -> r.formatVersion(), ro));
                         case EVENT -> run.events.add(new RunState.SequencedEvent(check(Json.read(body.get(), RunEvent.class, key), key,
-                                null, r -> r.kind(), r -> r.formatVersion(), r -> r.runId(), ro), ro.seq()));
+                                null, r -> r.kind(), r -> r.formatVersion(), ro), ro.seq()));
                         default -> { }
                     }
                 } catch (Json.MalformedObjectException e) {
@@ -291,7 +291,7 @@ public final class Indexer {
 
     /** Rejects an object whose kind, run id, experiment, worker or writer does not match its key (§11); refuses (does not quarantine) a newer format. */
     private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
-                               java.util.function.ToIntFunction<T> formatOf, java.util.function.Function<T, String> runOf, Layout.RunObject ro) {
+                               java.util.function.ToIntFunction<T> formatOf, Layout.RunObject ro) {
         if (value == null) throw new Json.MalformedObjectException(key, "empty JSON document");
         FormatVersion.checkReadable(formatOf.applyAsInt(value), key);
         if (kind != null && !kind.equals(kindOf.apply(value))) {
