@@ -323,8 +323,9 @@ final class DefaultRun implements Run {
         try {
             Files.createDirectories(staging);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(path), md);
-                 OutputStream os = Files.newOutputStream(tmp)) {
+            // plain file streams: unlike channel-backed ones, an interrupt of the training thread does not abort them
+            try (InputStream in = new DigestInputStream(new java.io.FileInputStream(path.toFile()), md);
+                 OutputStream os = new java.io.FileOutputStream(tmp.toFile())) {
                 size = in.transferTo(os);
             }
             sha = HexFormat.of().formatHex(md.digest());
@@ -420,8 +421,18 @@ final class DefaultRun implements Run {
     }
 
     void end(RunStatus endStatus, Throwable error) {
+        Future<?> ending = beginEnd(endStatus, error);
+        if (ending != null) awaitEnd(ending, System.nanoTime() + options.closeTimeout().toNanos());
+    }
+
+    /**
+     * Marks the run ended and queues its last shard and end manifest behind everything already queued.
+     *
+     * @return the queued end, or null if the run had already ended
+     */
+    Future<?> beginEnd(RunStatus endStatus, Throwable error) {
         synchronized (endLock) {
-            if (status != null) return;
+            if (status != null) return null;
             status = endStatus;
         }
         if (sampler != null) sampler.close();
@@ -432,7 +443,7 @@ final class DefaultRun implements Run {
             info = new RunEnd.ErrorInfo(error.getClass().getName(), Names.wellFormed(error.getMessage()), Names.wellFormed(sw.toString()));
         }
         RunEnd.ErrorInfo finalInfo = info;
-        Future<?> f = writer.submit(() -> {
+        Future<?> ending = writer.submit(() -> {
             buffer.close();
             writeShard();
             RunEnd end = new RunEnd(FormatVersion.CURRENT, RunEnd.KIND, experiment, runId, worker, writerId, endStatus.name(),
@@ -440,20 +451,40 @@ final class DefaultRun implements Run {
             out.write(Layout.endManifest(experiment, runId, worker, writerId), Json.write(end));
         });
         writer.shutdown();
-        if (!await(f, "end")) {
-            // Storage is too slow to finish in time. Nothing may be lost when the JVM exits next: the
-            // in-flight write is interrupted and every queued one (last shard, end manifest) goes to the
-            // local spill on this thread, to be pushed by this or the next process.
-            out.spillFromNow();
-            for (Runnable queued : writer.shutdownNow()) queued.run();
-            try {
-                // the interrupted in-flight task now finishes into the spill too
-                if (!writer.awaitTermination(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.error("RunLake: writer of run {} did not stop; its last objects may be lost", runId);
+        return ending;
+    }
+
+    /**
+     * Waits for the queued end until {@code deadlineNanos}. If the store has not taken everything by then,
+     * the store is abandoned: the writer puts what is left (last shard, end manifest, queued events) into
+     * the local spill, where this or the next process on the store pushes it. The writer is never
+     * interrupted and nothing queued is discarded; an interrupt of the caller is restored on return.
+     */
+    void awaitEnd(Future<?> ending, long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            interrupted = waitUntil(ending, deadlineNanos);
+            if (!ending.isDone()) {
+                LOG.warn("RunLake: run {} is still writing after {}; spilling the rest locally", runId, options.closeTimeout());
+                out.abandonStore();
+                // local disk only from here on: as long again is ample even on a busy machine
+                interrupted |= waitUntil(ending, System.nanoTime() + options.closeTimeout().toNanos());
+                if (!ending.isDone()) {
+                    LOG.error("RunLake: run {} could not write its last objects to the spill folder {} in time",
+                            runId, out.spill().dir());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            if (ending.isDone()) {
+                try {
+                    ending.get();
+                } catch (ExecutionException e) {
+                    LOG.error("RunLake: end of run {} failed", runId, e.getCause());
+                } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+                    LOG.error("RunLake: end of run {} was cancelled", runId);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
         if (buffer.dropped() > 0) {
             LOG.warn("RunLake: run {} dropped {} points because the buffer was full", runId, buffer.dropped());
@@ -461,20 +492,33 @@ final class DefaultRun implements Run {
         tracker.runEnded(this);
     }
 
-    /** @return false if the task did not finish within the close timeout */
-    private boolean await(Future<?> f, String what) {
+    /** Waits for {@code f} until the deadline, through interrupts. @return whether an interrupt arrived */
+    private static boolean waitUntil(Future<?> f, long deadlineNanos) {
+        boolean interrupted = false;
+        while (!f.isDone()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) break;
+            try {
+                f.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+                break;
+            }
+        }
+        return interrupted;
+    }
+
+    /** Waits for a flush at most the close timeout; a store that hangs only delays it (the shard spills). */
+    private void await(Future<?> f, String what) {
         try {
             f.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
         } catch (TimeoutException e) {
-            LOG.warn("RunLake: {} of run {} is still writing after {}; spilling the rest locally", what, runId, options.closeTimeout());
-            return false;
+            LOG.warn("RunLake: {} of run {} is still writing after {}", what, runId, options.closeTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         } catch (ExecutionException e) {
             LOG.error("RunLake: {} of run {} failed", what, runId, e.getCause());
-            return true;
         }
     }
 

@@ -3,41 +3,98 @@ package io.runlake.client;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
+import io.runlake.store.StoreUnavailableException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes immutable objects to the store, or to the local spill when the store cannot take them, and
- * pushes the spill in the background. After a failure the store is skipped for a short back-off, so a
- * dead endpoint costs one timeout, not one per object.
+ * Writes immutable objects to the store, or to the local spill when the store cannot take them in time,
+ * and pushes the spill in the background.
+ *
+ * <p>The one rule of this class: when {@link #write} returns, the object is either acknowledged by the
+ * store or fsynced in the spill. Store requests run on threads of their own and are waited for at most
+ * {@code storeWait}: a store that hangs with the connection open, crawls or resets costs the caller that
+ * wait once, never an object, and interrupts of the calling thread never abort a write. After a failure
+ * every write goes to the spill until the spill has been pushed, so objects reach the store in the order
+ * they were written (an end manifest never overtakes its run's shards).
  */
 final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
     private static final long BACKOFF_MS = 5_000;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ObjectStore store;
     private final Spill spill;
+    private final Duration storeWait;
+    /** Store requests run here so a hung request holds one of these threads, never a caller. */
+    private final ExecutorService requests;
     private final ScheduledExecutorService drainer;
     private volatile long skipStoreUntil;
-    /** Objects wait in the spill: later writes queue behind them so that, e.g., an end never overtakes its shards. */
+    /** Objects wait in the spill: later writes queue behind them. */
     private volatile boolean spillPending;
+    /** Counts objects put into the spill, so a drain knows whether one arrived while it was pushing. */
+    private final AtomicLong spilled = new AtomicLong();
+    /** Requests started before this instant are given up on at once (a close ran out of time). */
+    private volatile long abandonedBefore = Long.MIN_VALUE;
     private volatile String lastError;
+    /** The store's format marker check, until it has passed: nothing is written to an unchecked store. */
+    private volatile Runnable formatCheck;
 
-    DurableWriter(ObjectStore store, Spill spill) {
+    /**
+     * @param formatCheck reads (or creates) the store's format marker and throws if this writer may not write
+     *     there; run now, and if the store does not answer in time, again before anything leaves the spill
+     * @throws FormatVersion.UnsupportedFormatException or {@link StoreException} if the check fails for a
+     *     reason other than an unreachable store
+     */
+    DurableWriter(ObjectStore store, Spill spill, Duration storeWait, Runnable formatCheck) {
         this.store = store;
         this.spill = spill;
-        this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "runlake-spill");
+        this.storeWait = storeWait;
+        this.requests = Executors.newCachedThreadPool(daemon("runlake-store-request"));
+        this.formatCheck = formatCheck;
+        if (!checkFormat()) {
+            LOG.warn("RunLake: {} did not answer ({}); logging to {} until it does", store.uri(), lastError, spill.dir());
+        }
+        this.drainer = Executors.newSingleThreadScheduledExecutor(daemon("runlake-spill"));
+        drainer.scheduleWithFixedDelay(this::drainQuietly, 0, BACKOFF_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return whether the marker check has passed; false while the store is unreachable
+     * @throws RuntimeException what the check threw, for anything but an unreachable store
+     */
+    private boolean checkFormat() {
+        Runnable check = formatCheck;
+        if (check == null) return true;
+        try {
+            if (!call(check::run, true)) return false;
+        } catch (RuntimeException e) {
+            requests.shutdown();
+            throw e;
+        }
+        formatCheck = null;
+        return true;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
-        drainer.scheduleWithFixedDelay(this::drainQuietly, 0, BACKOFF_MS, TimeUnit.MILLISECONDS);
+        };
     }
 
     ObjectStore store() {
@@ -48,21 +105,20 @@ final class DurableWriter implements AutoCloseable {
         return spill;
     }
 
-    /** Writes now if the store is healthy, else spills; never throws for storage trouble. */
+    /** Stores the object now if the store answers within {@code storeWait}, else spills it; never throws for storage trouble. */
     void write(String key, byte[] data) {
-        if (!spillPending && System.currentTimeMillis() >= skipStoreUntil) {
+        if (storeUsable()) {
             try {
-                store.putIfAbsentIdempotent(key, data);
-                return;
+                if (call(() -> store.putIfAbsentIdempotent(key, data))) return;
             } catch (ObjectConflictException e) {
-                LOG.error("RunLake: {}", e.getMessage());
+                // another object already holds this key: ours is kept aside for a person, never dropped
+                spill.setAside(key, data);
                 return;
-            } catch (StoreException | IllegalStateException e) {
-                storeFailed(e);
             }
         }
         try {
             spill.put(key, data);
+            spilled.incrementAndGet();
             spillPending = true;
         } catch (IOException e) {
             LOG.error("RunLake: store unreachable ({}) and spill folder {} is not writable: {}; object {} lost",
@@ -70,33 +126,115 @@ final class DurableWriter implements AutoCloseable {
         }
     }
 
-    /** Uploads a staged (spilled) file now if possible; otherwise it stays in the spill for the drainer. */
+    /**
+     * Uploads a file already in the spill (a staged artifact blob) if the store takes it now; otherwise
+     * it stays there for the drainer. Either way it is durable already.
+     */
     void pushStaged(String key, Path staged) {
-        if (System.currentTimeMillis() < skipStoreUntil) return;
+        spilled.incrementAndGet();
+        if (!storeUsable()) {
+            spillPending = true;
+            return;
+        }
         try {
-            if (store.head(key).isEmpty()) {
-                store.putFileIfAbsent(key, staged);
+            if (call(() -> Spill.upload(store, key, staged))) {
+                Files.deleteIfExists(staged);
+                return;
             }
-            java.nio.file.Files.deleteIfExists(staged);
-        } catch (StoreException e) {
-            storeFailed(e);
-            spillPending = true; // the staged blob now waits in the spill
+        } catch (ObjectConflictException e) {
+            LOG.error("RunLake: {}", e.getMessage());
         } catch (IOException e) {
             LOG.warn("RunLake: cannot remove staged file {}: {}", staged, e.toString());
+            return;
+        }
+        spillPending = true;
+    }
+
+    /**
+     * Gives up on store requests in flight and skips the store for a while: used when a close runs out of
+     * time, so that what is still being written goes to the spill now.
+     */
+    void abandonStore() {
+        spillPending = true;
+        skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
+        abandonedBefore = System.nanoTime();
+    }
+
+    private boolean storeUsable() {
+        return !spillPending && formatCheck == null && System.currentTimeMillis() >= skipStoreUntil;
+    }
+
+    @FunctionalInterface
+    interface StoreCall {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs one store request on a request thread and waits for it at most {@code storeWait}, ignoring
+     * interrupts (they are restored on return).
+     *
+     * @return true if the store acknowledged; false if it failed or did not answer in time
+     * @throws ObjectConflictException if a different object already exists at the key
+     */
+    private boolean call(StoreCall request) {
+        return call(request, false);
+    }
+
+    /** @param rethrow rethrow what the request threw unless the store was unreachable (not only conflicts) */
+    private boolean call(StoreCall request, boolean rethrow) {
+        long started = System.nanoTime();
+        Future<?> f;
+        try {
+            f = requests.submit(() -> {
+                request.run();
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+        long deadline = started + storeWait.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (started < abandonedBefore) {
+                    storeFailed("request abandoned: the close timeout ran out");
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    storeFailed("no answer within " + storeWait.toMillis() + " ms");
+                    return false;
+                }
+                try {
+                    f.get(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (TimeoutException e) {
+                    // poll again: the close may abandon the store meanwhile
+                } catch (InterruptedException e) {
+                    interrupted = true; // an interrupt never costs an object: finish waiting, then restore it
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof ObjectConflictException conflict) throw conflict;
+                    if (rethrow && !(cause instanceof StoreUnavailableException) && cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    storeFailed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+                    if (!(cause instanceof StoreException) && !(cause instanceof IOException)) {
+                        LOG.debug("unexpected store failure", cause);
+                    }
+                    return false;
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
-    /** From now on (until the spill is pushed) writes go to the spill: used when a close runs out of time. */
-    void spillFromNow() {
-        spillPending = true;
-        skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
-    }
-
-    private void storeFailed(RuntimeException e) {
-        lastError = e.getMessage();
+    private void storeFailed(String why) {
+        lastError = why;
         if (skipStoreUntil < System.currentTimeMillis()) {
             LOG.warn("RunLake: cannot write to {} ({}); spilling to {} and retrying in the background",
-                    store.uri(), e.getMessage(), spill.dir());
+                    store.uri(), why, spill.dir());
         }
         skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
     }
@@ -111,34 +249,44 @@ final class DurableWriter implements AutoCloseable {
 
     /** @return objects still waiting in the spill */
     synchronized int drain() {
-        if (spill.isEmpty()) {
-            spillPending = false;
-            return 0;
+        try {
+            if (!checkFormat()) return spill.pending().size();
+        } catch (RuntimeException e) {
+            LOG.error("RunLake: not uploading the spill {} to {}: {}", spill.dir(), store.uri(), e.getMessage());
+            return spill.pending().size();
         }
-        int left = spill.drain(store);
+        long spilledBefore = spilled.get();
+        int left = spill.isEmpty() ? 0 : spill.drain((key, file) -> {
+            if (!call(() -> Spill.upload(store, key, file))) {
+                throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
+            }
+        });
         if (left == 0) {
-            skipStoreUntil = 0;
-            spillPending = false;
-            LOG.info("RunLake: spill for {} uploaded", store.uri());
+            // an object spilled while this drain ran may not have been seen: it keeps later writes queued
+            if (spilled.get() == spilledBefore) {
+                if (spillPending) LOG.info("RunLake: spill for {} uploaded", store.uri());
+                skipStoreUntil = 0;
+                spillPending = false;
+            }
         } else {
             skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
         }
         return left;
     }
 
-    /** Pushes the spill for up to {@code timeout}; what is left waits for the next process on this store. */
-    int drainFor(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int left = drain();
-        while (left > 0 && System.nanoTime() < deadline) {
+    /** Pushes the spill until {@code deadlineNanos}; what is left waits for the next process on this store. */
+    int drainUntil(long deadlineNanos) {
+        int left = System.nanoTime() < deadlineNanos ? drain() : spill.pending().size();
+        boolean interrupted = false;
+        while (left > 0 && System.nanoTime() < deadlineNanos) {
             try {
-                Thread.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.min(1000, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                interrupted = true;
             }
             left = drain();
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (left > 0) {
             LOG.warn("RunLake: {} objects for {} are still in {}; they are uploaded the next time a tracker opens this store",
                     left, store.uri(), spill.dir());
@@ -148,6 +296,7 @@ final class DurableWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        drainer.shutdownNow();
+        drainer.shutdown();
+        requests.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.format.Layout;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +30,7 @@ final class Spill {
     private final Path dir;
 
     private final Path staging;
+    private static final String CONFLICTS = ".conflicts";
 
     Spill(Path spillRoot, String storeUri) {
         // file:///x and file:///x/ are the same store
@@ -45,87 +48,122 @@ final class Spill {
         return staging;
     }
 
+    /**
+     * Writes {@code data} durably (fsync, then an atomic rename) under {@code key}. An interrupt of the calling
+     * thread does not abort it: interruptible channels would close mid-write and lose the object.
+     */
     void put(String key, byte[] data) throws IOException {
-        Path target = dir.resolve(key);
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
-        // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        writeDurably(dir.resolve(key), out -> out.write(data));
     }
 
     void putFile(String key, Path file) throws IOException {
-        Path target = dir.resolve(key);
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
-        Files.copy(file, tmp);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.force(true);
+        writeDurably(dir.resolve(key), out -> Files.copy(file, out));
+    }
+
+    /** Keeps an object whose key the store holds with other content (a dot folder the drain skips), for a person to look at. */
+    void setAside(String key, byte[] data) {
+        Path aside = dir.resolve(CONFLICTS).resolve(key);
+        try {
+            writeDurably(aside, out -> out.write(data));
+        } catch (IOException e) {
+            LOG.error("RunLake: cannot keep conflicting object {} in {}: {}", key, aside, e.toString());
+            return;
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        LOG.error("RunLake: {} already holds a different object at {}; ours is kept in {}", dir, key, aside);
+    }
+
+    private interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    private static void writeDurably(Path target, Content content) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
+            // FileOutputStream, not a FileChannel: its write and sync are not interruptible.
+            // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated.
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toFile())) {
+                content.writeTo(out);
+                out.getFD().sync();
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     boolean isEmpty() {
         return pending().isEmpty();
     }
 
+    /**
+     * Spilled objects in upload order: start manifests and run-id pointers first, end manifests last, so a
+     * reader that sees a run's end already sees its shards and events; otherwise key order.
+     */
     List<Path> pending() {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> !dir.relativize(p).startsWith(".conflicts"))
-                    // end manifests last: a reader that sees a run's end should already see its shards
-                    .sorted(java.util.Comparator.comparing((Path p) -> dir.relativize(p).toString().contains("/end/"))
-                            .thenComparing(Path::toString))
+                    .filter(p -> !dir.relativize(p).startsWith(CONFLICTS))
+                    .sorted(Comparator.comparingInt((Path p) -> uploadRank(keyOf(p))).thenComparing(Path::toString))
                     .toList();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return List.of();
         }
     }
 
+    private String keyOf(Path spilled) {
+        return dir.relativize(spilled).toString().replace('\\', '/');
+    }
+
+    private static int uploadRank(String key) {
+        if (key.startsWith(Layout.RUN_IDS)) return 0;
+        return Layout.parseRunObject(key).map(o -> switch (o.kind()) {
+            case START -> 0;
+            case WORKER -> 1;
+            case EVENT, SHARD -> 2;
+            case END -> 3;
+        }).orElse(2);
+    }
+
+    /** Uploads one spilled object with {@code upload}. */
+    @FunctionalInterface
+    interface Upload {
+        void upload(String key, Path file) throws IOException;
+    }
+
     /**
-     * Uploads every spilled object; stops at the first store failure.
+     * Uploads every spilled object in {@link #pending()} order; stops at the first store failure.
      *
      * @return the number of objects still waiting
      */
-    int drain(ObjectStore store) {
+    int drain(Upload upload) {
         List<Path> pending = pending();
         int left = pending.size();
         for (Path p : pending) {
-            String key = dir.relativize(p).toString().replace('\\', '/');
+            String key = keyOf(p);
             try {
-                if (Files.size(p) > 8L * 1024 * 1024) {
-                    if (!store.putFileIfAbsent(key, p) && store.head(key).map(i -> {
-                        try {
-                            return i.size() != Files.size(p);
-                        } catch (IOException e) {
-                            return true;
-                        }
-                    }).orElse(true)) {
-                        throw new ObjectConflictException(key);
-                    }
-                } else {
-                    store.putIfAbsentIdempotent(key, Files.readAllBytes(p));
-                }
-                Files.delete(p);
+                upload.upload(key, p);
+                Files.deleteIfExists(p);
                 left--;
             } catch (ObjectConflictException e) {
                 // never retried again: set aside (dot folder, skipped by pending()) for a person to look at
-                Path aside = dir.resolve(".conflicts").resolve(key);
+                Path aside = dir.resolve(CONFLICTS).resolve(key);
                 try {
                     Files.createDirectories(aside.getParent());
                     Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException moveFailed) {
                     LOG.warn("RunLake: cannot move {} aside: {}", p, moveFailed.toString());
                 }
-                LOG.error("RunLake: spilled object {} conflicts with what is in {}; moved to {}", key, store.uri(), aside);
+                LOG.error("RunLake: spilled object {} conflicts with what is in the store; moved to {}", key, aside);
                 left--;
+            } catch (java.nio.file.NoSuchFileException e) {
+                left--; // another process on this store pushed it meanwhile
             } catch (StoreException e) {
                 return left;
             } catch (IOException e) {
@@ -134,6 +172,24 @@ final class Spill {
             }
         }
         return left;
+    }
+
+    /**
+     * Put-if-absent of one spilled file, idempotent: an identical object already in the store (an earlier
+     * upload whose answer was lost) counts as uploaded.
+     *
+     * @throws ObjectConflictException if the store holds a different object at {@code key}
+     */
+    static void upload(ObjectStore store, String key, Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > 8L * 1024 * 1024) {
+            if (!store.putFileIfAbsent(key, file)
+                    && store.head(key).map(i -> i.size() != size).orElse(true)) {
+                throw new ObjectConflictException(key);
+            }
+        } else {
+            store.putIfAbsentIdempotent(key, Files.readAllBytes(file));
+        }
     }
 
     private static String hash(String uri) {

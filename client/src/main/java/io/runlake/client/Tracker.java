@@ -46,8 +46,10 @@ public final class Tracker implements AutoCloseable {
     private Tracker(ObjectStore store, TrackerOptions options) {
         this.store = store;
         this.options = options;
-        checkFormat(store);
-        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()));
+        // A store that is down or hangs at open does not stop training: objects spill until the marker
+        // has been checked. A store of a newer format, or one that refuses us, fails the open.
+        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()), options.storeWait(),
+                () -> checkFormat(store));
         if (options.shutdownHook()) {
             shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -90,6 +92,8 @@ public final class Tracker implements AutoCloseable {
             }
             FormatMarker m = Json.read(marker, FormatMarker.class, Layout.FORMAT_MARKER);
             FormatVersion.checkReadable(m.formatVersion(), "store " + store.uri());
+        } catch (io.runlake.store.StoreUnavailableException e) {
+            throw e; // not an answer: the writer spills and checks again later
         } catch (StoreException e) {
             throw new TrackerException("cannot open RunLake store " + store.uri() + ": " + e.getMessage(), e);
         }
@@ -152,20 +156,10 @@ public final class Tracker implements AutoCloseable {
         RunStart start = new RunStart(FormatVersion.CURRENT, RunStart.KIND, spec.experiment(), runId, spec.name(),
                 spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
                 code.isEmpty() ? null : code);
-        try {
-            try {
-                // idempotent: a retried PUT whose first attempt landed is ours, not a collision
-                store.putIfAbsentIdempotent(Layout.startManifest(spec.experiment(), runId), Json.write(start));
-            } catch (io.runlake.store.ObjectConflictException e) {
-                throw new TrackerException("run id " + runId + " already exists in " + store.uri());
-            }
-            // written now, not spilled: other workers look the run up by id to join it
-            store.putIfAbsentIdempotent(Layout.runIdPointer(runId),
-                    Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
-        } catch (StoreException e) {
-            throw new TrackerException("cannot start a run of experiment '" + spec.experiment() + "' in " + store.uri()
-                    + ": " + e.getMessage(), e);
-        }
+        // start manifest first, then the pointer other workers use to find the run by id; a store that is
+        // down or hangs gets them in this order from the spill, so the run never waits for storage
+        out.write(Layout.startManifest(spec.experiment(), runId), Json.write(start));
+        out.write(Layout.runIdPointer(runId), Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
         DefaultRun run = new DefaultRun(this, out, options, spec.experiment(), runId, writerId, 0, spec.params());
         open.add(run);
         if (diff != null) logDiff(run, diff);
@@ -220,11 +214,7 @@ public final class Tracker implements AutoCloseable {
         String writerId = RunIds.newId();
         WorkerStart ws = new WorkerStart(FormatVersion.CURRENT, WorkerStart.KIND, experiment, runId, worker, writerId,
                 System.currentTimeMillis(), Environment.capture());
-        try {
-            store.putIfAbsent(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
-        } catch (StoreException e) {
-            throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
-        }
+        out.write(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
         Map<String, Object> params = start.params() == null ? Map.of() : start.params();
         DefaultRun run = new DefaultRun(this, out, options, experiment, runId, writerId, worker, params);
         open.add(run);
@@ -241,19 +231,34 @@ public final class Tracker implements AutoCloseable {
     }
 
     private void killOpenRuns() {
-        for (DefaultRun run : List.copyOf(open)) {
-            run.end(RunStatus.KILLED, null);
-        }
-        out.drainFor(options.closeTimeout());
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        endOpenRuns(RunStatus.KILLED, deadline);
+        out.drainUntil(deadline);
     }
 
-    /** Ends runs still open as FINISHED, pushes the spill (bounded by the close timeout) and closes the store. */
+    /**
+     * Ends every open run at once and waits for all of them until one shared deadline, so N open runs
+     * cost one close timeout, not N.
+     */
+    private void endOpenRuns(RunStatus status, long deadlineNanos) {
+        Map<DefaultRun, java.util.concurrent.Future<?>> ending = new LinkedHashMap<>();
+        for (DefaultRun run : List.copyOf(open)) {
+            java.util.concurrent.Future<?> f = run.beginEnd(status, null);
+            if (f != null) ending.put(run, f);
+        }
+        ending.forEach((run, f) -> run.awaitEnd(f, deadlineNanos));
+    }
+
+    /**
+     * Ends runs still open as FINISHED and pushes the spill, within the close timeout: whatever the store
+     * has not taken by then is in the local spill, uploaded by the next tracker that opens this store.
+     * Then closes the store.
+     */
     @Override
     public void close() {
-        for (DefaultRun run : List.copyOf(open)) {
-            run.close();
-        }
-        out.drainFor(options.closeTimeout());
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        endOpenRuns(RunStatus.FINISHED, deadline);
+        out.drainUntil(deadline);
         out.close();
         if (shutdownHook != null) {
             try {

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param pageCapacity points per buffer page
  * @param heartbeatInterval a quiet run logs {@code runlake/heartbeat} this often so readers can tell it is alive
  * @param spillRoot where objects wait while the store is unreachable
- * @param closeTimeout how long close/finish waits for the last writes before leaving them to the spill
+ * @param closeTimeout how long close/finish (and the shutdown hook) wait for the store to take the last writes;
+ *     what it has not taken by then is written to the local spill and pushed by the next tracker on this store
  * @param shutdownHook record runs still open at JVM exit as KILLED
  * @param systemMetricsInterval how often CPU/memory/GPU use is logged as {@code system/...} metrics; zero turns it off
  * @param captureCode record the git commit, branch, remote and dirty diff of the working directory at run start
@@ -77,6 +78,16 @@ public record TrackerOptions(
     public TrackerOptions withCaptureCode(boolean on) {
         return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook,
                 systemMetricsInterval, on);
+    }
+
+    /**
+     * How long one write waits for the store before the object goes to the local spill instead: half the
+     * close timeout, at most 10 s. A hung or crawling store costs the writer this once per outage.
+     */
+    Duration storeWait() {
+        Duration half = closeTimeout.dividedBy(2);
+        Duration max = Duration.ofSeconds(10);
+        return half.compareTo(max) > 0 ? max : half.isZero() ? Duration.ofMillis(1) : half;
     }
 
     int pages() {

@@ -37,7 +37,8 @@ public final class Names {
             throw new IllegalArgumentException("experiment name '" + name + "' is not allowed (a path segment of its own)");
         }
         if (name.equalsIgnoreCase("null") || name.equalsIgnoreCase("__HIVE_DEFAULT_PARTITION__")) {
-            // DuckDB, Hive, Spark and Athena read the partition value experiment=NULL (any case) or this marker as SQL NULL
+            // key segments are Hive-style partitions (FORMAT.md §6): DuckDB's hive_partitioning, Hive, Spark and
+            // Trino/Athena read the value NULL (any case) or this marker as SQL NULL, so such a name would not round-trip
             throw new IllegalArgumentException("experiment name '" + name + "' is not allowed (query engines read the Hive partition "
                     + "value experiment=" + name + " as NULL)");
         }

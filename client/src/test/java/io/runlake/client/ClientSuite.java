@@ -428,13 +428,33 @@ abstract class ClientSuite {
         }
     }
 
+    /** An outage at open does not stop training: everything waits in the spill until the store answers. */
     @Test
-    void unreachableStoreAtStartIsAClearError() {
+    void unreachableStoreAtOpenSpillsUntilItAnswers() throws Exception {
         URI uri = freshUri();
         FaultyStore store = new FaultyStore(StoreUris.open(uri));
         store.down.set(true);
-        TrackerException e = assertThrows(TrackerException.class, () -> Tracker.open(store, options()));
-        assertTrue(e.getMessage().contains("cannot open RunLake store"), e.getMessage());
+        String runId;
+        try (Tracker tracker = Tracker.open(store, options())) {
+            Run run = tracker.newRun("outage").param("lr", 0.1).start();
+            runId = run.id();
+            for (int i = 0; i < 1_000; i++) run.log("loss", i, i);
+            run.finish();
+            assertTrue(tracker.pushSpill() > 0, "nothing waited in the spill");
+            try (ObjectStore plain = StoreUris.open(uri)) {
+                assertTrue(plain.list("").isEmpty(), "wrote to a store whose format marker was never read");
+            }
+            store.down.set(false);
+            assertEquals(0, tracker.pushSpill());
+        }
+        try (ObjectStore plain = StoreUris.open(uri)) {
+            assertTrue(plain.head(Layout.FORMAT_MARKER).isPresent(), "format marker");
+            assertTrue(plain.head(Layout.startManifest("outage", runId)).isPresent(), "start manifest");
+            Path lake = mirror(plain);
+            assertEquals(List.of(List.of(1_000L, 499_500.0)), query("select count(*), sum(value) from read_parquet("
+                    + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
+            assertEquals(1, plain.list(Layout.runPrefix("outage", runId) + "end/").size());
+        }
     }
 
     // ---- shards are compact ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.runlake.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.DuckSql;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
@@ -19,6 +20,7 @@ import io.runlake.store.ObjectStore;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
@@ -43,7 +45,9 @@ import java.util.stream.Stream;
  * Decides which local files the views read (FORMAT.md §13): per experiment, the raw listing (taken
  * first) and the lake snapshot (read second) give the live lake files and the uncovered shards
  * ({@link LakeView}); runs settled in the runs index are taken from the index, all others from their raw
- * JSON. Corrupt or half-written objects are skipped and reported, never read twice.
+ * JSON. Corrupt or half-written objects are skipped and reported, never read twice. A file that is gone when
+ * read is not corrupt: maintenance deleted it after a newer commit, so building stops with {@link Vanished}
+ * and the caller lists and reads the log again (FORMAT.md §12.3).
  */
 final class Catalog {
     final Views.Files files;
@@ -63,9 +67,12 @@ final class Catalog {
      * @param logStore store to read the lake log from (the local mirror, or the file store itself)
      * @param raw the listing of runs/ (taken BEFORE the log is read)
      * @param validationFile where validation results are cached (key|etag → problem or "")
+     * @param gone keys that vanished in earlier attempts: a live lake file or runs index of the new snapshot that is
+     *     still missing was not deleted by maintenance, and is reported instead (the store is damaged)
+     * @throws Vanished if a file to read is gone
      */
     static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
-                         Connection conn, OpenTimer timer) {
+                         Connection conn, OpenTimer timer, Set<String> gone) {
         Map<String, String> validated = readValidation(validationFile);
         timer.lap("read validation (" + validated.size() + ")");
         Map<String, String> newValidation = new ConcurrentHashMap<>();
@@ -83,6 +90,7 @@ final class Catalog {
         Map<Path, String[]> ranges = new LinkedHashMap<>();
         List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(), allEvents = new ArrayList<>(),
                 ends = new ArrayList<>(), lakeFiles = new ArrayList<>(), shards = new ArrayList<>(), indexFiles = new ArrayList<>();
+        Map<Path, String> experimentOf = new HashMap<>();
         for (String experiment : experiments) {
             LakeSnapshot snapshot;
             try {
@@ -105,11 +113,13 @@ final class Catalog {
                 Path p = root.resolve(f.path());
                 if (Files.exists(p)) {
                     lakeFiles.add(p);
+                    experimentOf.put(p, experiment);
                     ranges.put(p, new String[] {f.minRunId(), f.maxRunId()});
                 }
-                else problems.add("live lake file " + f.path() + " is missing; its points are not shown");
+                else if (gone.contains(f.path())) problems.add("live lake file " + f.path() + " is missing; its points are not shown");
+                else throw new Vanished(f.path()); // removed by a newer commit and deleted
             }
-            Set<String> settled = settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles);
+            Set<String> settled = settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
             timer.lap("settled runs (" + settled.size() + ")");
             List<Path> jsonPaths = new ArrayList<>();
             List<LakeView.RawObject> jsonObjects = new ArrayList<>();
@@ -158,7 +168,10 @@ final class Catalog {
             newValidation.putAll(validateShards(root, toCheck, conn));
             for (ObjectInfo o : view.uncoveredShards()) {
                 String problem = newValidation.get(o.key() + "|" + o.etag());
-                if (problem.isEmpty()) shards.add(root.resolve(o.key()));
+                if (problem.isEmpty()) {
+                    shards.add(root.resolve(o.key()));
+                    experimentOf.put(root.resolve(o.key()), experiment);
+                }
                 else problems.add("skipped " + o.key() + ": " + problem);
             }
             timer.lap("validate shards (" + toCheck.size() + ")");
@@ -168,7 +181,7 @@ final class Catalog {
         List<String> sortedProblems = new ArrayList<>(problems);
         Collections.sort(sortedProblems);
         Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
-                options.staleTimeout().toMillis()), sortedProblems, experiments);
+                options.staleTimeout().toMillis(), experimentOf), sortedProblems, experiments);
         c.lakeRanges.putAll(ranges);
         return c;
     }
@@ -199,10 +212,11 @@ final class Catalog {
      */
     private static Set<String> settledRuns(Path root, ObjectStore logStore, LakeSnapshot snapshot, LakeView view,
                                            List<LakeView.RawObject> runObjects, LakeOptions options,
-                                           Connection conn, List<String> problems, List<Path> indexFiles) {
+                                           Connection conn, List<String> problems, List<Path> indexFiles, Set<String> gone) {
         if (snapshot.indexFile() == null) return Set.of();
         Path index = root.resolve(snapshot.indexFile());
         if (!Files.exists(index)) {
+            if (!gone.contains(snapshot.indexFile())) throw new Vanished(snapshot.indexFile()); // replaced and deleted
             problems.add("runs index " + snapshot.indexFile() + " is missing; reading raw manifests");
             return Set.of();
         }
@@ -227,8 +241,8 @@ final class Catalog {
         }
         Set<String> settled = new HashSet<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT run_id FROM read_parquet(" + Views.lit(index.toString())
-                     + ") WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
+             ResultSet rs = st.executeQuery("SELECT run_id FROM " + DuckSql.readParquet(Views.lit(index.toString()))
+                     + " WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
             while (rs.next()) {
                 String runId = rs.getString(1);
                 if (runId == null) continue;
@@ -286,6 +300,8 @@ final class Catalog {
             String m = e.getMessage();
             int nl = m.indexOf('\n');
             return "not valid JSON for its kind (" + (nl < 0 ? m : m.substring(0, nl)).replace("malformed object " + key + ": ", "") + ")";
+        } catch (NoSuchFileException e) {
+            throw new Vanished(key);
         } catch (IOException e) {
             return "cannot read the local copy: " + e.getMessage();
         }
@@ -303,7 +319,7 @@ final class Catalog {
         Map<String, String> out = new LinkedHashMap<>();
         List<ObjectInfo> whole = new ArrayList<>();
         for (ObjectInfo o : shards) {
-            String problem = magic(root.resolve(o.key()));
+            String problem = magic(root.resolve(o.key()), o.key());
             if (problem.isEmpty()) whole.add(o);
             else out.put(o.key() + "|" + o.etag(), problem);
         }
@@ -320,6 +336,7 @@ final class Catalog {
         } catch (SQLException batch) {
             for (ObjectInfo o : whole) {
                 Path p = root.resolve(o.key());
+                if (!Files.exists(p)) throw new Vanished(o.key());
                 try {
                     Integer n = schemaColumns(conn, List.of(p)).get(p.toString());
                     if (n != null && n == COLUMNS.size()) withColumns.add(o);
@@ -358,7 +375,7 @@ final class Catalog {
         String sql = "SELECT filename, min(run_id), max(run_id), count(*) - count(run_id), sum(hash(run_id, worker, key, step, timestamp, value)) FROM (\n"
                 + "  SELECT filename, CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
                 + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value\n"
-                + "  FROM read_parquet(" + Views.list(paths) + ", filename = true)) GROUP BY filename";
+                + "  FROM " + DuckSql.readParquet(Views.list(paths), "filename = true") + ") GROUP BY filename";
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 ObjectInfo o = byPath.get(rs.getString(1));
@@ -384,7 +401,7 @@ final class Catalog {
         return out;
     }
 
-    private static String magic(Path p) {
+    private static String magic(Path p, String key) {
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
             long n = f.length();
             if (n < 12) return "truncated Parquet file (" + n + " bytes)";
@@ -396,6 +413,7 @@ final class Catalog {
             if (!"PAR1".equals(h) || !"PAR1".equals(t)) return "not a whole Parquet file (missing PAR1 magic; half-written or corrupt)";
             return "";
         } catch (IOException e) {
+            if (!Files.exists(p)) throw new Vanished(key);
             return "cannot read the local copy: " + e.getMessage();
         }
     }
@@ -420,6 +438,15 @@ final class Catalog {
         } catch (IOException ignored) {
             // only costs re-validation next time
         }
+    }
+
+    /** The first file the views read that no longer exists, or null. */
+    Path missingFile() {
+        for (List<Path> l : List.of(files.starts(), files.workers(), files.events(), files.allEvents(), files.ends(),
+                files.lakeFiles(), files.shards(), files.indexFiles())) {
+            for (Path p : l) if (!Files.exists(p)) return p;
+        }
+        return null;
     }
 
     static Optional<String> unused() {

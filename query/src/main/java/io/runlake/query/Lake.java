@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
@@ -21,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBResultSet;
@@ -44,18 +48,25 @@ import org.duckdb.DuckDBResultSet;
  * Corrupt or half-written objects are skipped and listed in {@link #problems()}.
  */
 public final class Lake implements AutoCloseable {
-    private final URI uri;
-    private final Path root;
-    private final Connection conn;
-    private final Catalog catalog;
-    private final Mirror.Result sync;
+    /** Times a reader lists and reads the log before it gives up on a store that changes under every attempt. */
+    static final int MAX_ATTEMPTS = 10;
 
-    private Lake(URI uri, Path root, Connection conn, Catalog catalog, Mirror.Result sync) {
+    private final URI uri;
+    private final LakeOptions options;
+    private final Mirror.Progress progress;
+    private final Consumer<String> hook;
+    private final Connection conn;
+    private Path root;
+    private Catalog catalog;
+    private Mirror.Result sync;
+    private int reloads;
+
+    private Lake(URI uri, LakeOptions options, Mirror.Progress progress, Consumer<String> hook, Connection conn) {
         this.uri = uri;
-        this.root = root;
+        this.options = options;
+        this.progress = progress;
+        this.hook = hook;
         this.conn = conn;
-        this.catalog = catalog;
-        this.sync = sync;
     }
 
     public static Lake open(String uri) {
@@ -71,52 +82,114 @@ public final class Lake implements AutoCloseable {
     }
 
     public static Lake open(URI uri, LakeOptions options, Mirror.Progress progress) {
-        Path cache = options.cacheFor(uri.toString());
-        OpenTimer timer = new OpenTimer();
-        try (ObjectStore store = StoreUris.open(uri)) {
-            Path root;
-            List<ObjectInfo> raw;
-            ObjectStore logStore;
-            Mirror.Result result = null;
-            if (store instanceof FileObjectStore fs) {
-                root = fs.root();
-                if (!Files.isDirectory(root.resolve(Layout.RUNS)) && !Files.isDirectory(root.resolve(Layout.LAKE))) {
-                    if (!Files.exists(root.resolve(Layout.FORMAT_MARKER))) {
-                        throw new QueryException("no RunLake store at " + root + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
-                    }
-                }
-                raw = LocalListing.list(root, Layout.RUNS); // FIRST the raw listing (= store.list), the log is read by the catalog afterwards
-                timer.lap("list runs/ (" + raw.size() + ")");
-                logStore = store;
-                return build(uri, root, raw, logStore, cache, options, null, timer);
-            }
-            root = cache.resolve("store");
-            Mirror mirror = new Mirror(store, root, cache.resolve("manifest.json"), options.ioThreads());
-            if (options.refresh()) {
-                result = mirror.sync(false, progress);
-                raw = result.rawObjects();
-            } else {
-                raw = LocalListing.list(root, Layout.RUNS);
-            }
-            logStore = new FileObjectStore(root);
-            timer.lap("mirror sync");
-            return build(uri, root, raw, logStore, cache, options, result, timer);
-        }
+        return open(uri, options, progress, phase -> {});
     }
 
-    private static Lake build(URI uri, Path root, List<ObjectInfo> raw, ObjectStore logStore, Path cache, LakeOptions options,
-                              Mirror.Result sync, OpenTimer timer) {
+    /** As {@link #open(URI, LakeOptions, Mirror.Progress)}, handing each phase of opening to {@code hook} (tests). */
+    static Lake open(URI uri, LakeOptions options, Mirror.Progress progress, Consumer<String> hook) {
         Connection conn = connect();
         try {
-            timer.lap("connect");
-            Catalog catalog = Catalog.build(root, logStore, raw, cache.resolve("validated.json"), options, conn, timer);
-            Lake lake = new Lake(uri, root, conn, catalog, sync);
-            lake.createViews(timer);
+            Lake lake = new Lake(uri, options, progress, hook, conn);
+            lake.load();
             return lake;
         } catch (RuntimeException e) {
             closeQuietly(conn);
             throw e;
         }
+    }
+
+    /**
+     * Lists the store (or refreshes the cache), reads the log, decides the files and (re)creates the views. A file
+     * that is gone when read was replaced and deleted by maintenance after the listing (FORMAT.md §12.3): list and
+     * read the log again, at most {@link #MAX_ATTEMPTS} times, then fail with one clear error. Never skipped.
+     */
+    private void load() {
+        Set<String> gone = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                loadOnce(new OpenTimer(hook), gone);
+                return;
+            } catch (RuntimeException e) {
+                Vanished v = Vanished.in(e);
+                if (v == null) throw e;
+                if (attempt >= MAX_ATTEMPTS) throw keepsChanging(v.getMessage(), attempt, e);
+                gone.add(v.key);
+                reloads++;
+            }
+        }
+    }
+
+    static QueryException keepsChanging(String what, int attempts, Throwable cause) {
+        return new QueryException("the store keeps changing while it is read: " + what + " (gave up after " + attempts + " attempts)", cause);
+    }
+
+    private void loadOnce(OpenTimer timer, Set<String> gone) {
+        Path cache = options.cacheFor(uri.toString());
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path dir;
+            List<ObjectInfo> raw;
+            ObjectStore logStore;
+            Mirror.Result result = null;
+            if (store instanceof FileObjectStore fs) {
+                dir = fs.root();
+                if (!Files.isDirectory(dir.resolve(Layout.RUNS)) && !Files.isDirectory(dir.resolve(Layout.LAKE))) {
+                    if (!Files.exists(dir.resolve(Layout.FORMAT_MARKER))) {
+                        throw new QueryException("no RunLake store at " + dir + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
+                    }
+                }
+                raw = LocalListing.list(dir, Layout.RUNS); // FIRST the raw listing (= store.list), the log is read by the catalog afterwards
+                timer.lap("list runs/ (" + raw.size() + ")");
+                logStore = store;
+            } else {
+                dir = cache.resolve("store");
+                Mirror mirror = new Mirror(store, dir, cache.resolve("manifest.json"), options.ioThreads());
+                if (options.refresh()) {
+                    result = mirror.sync(false, progress);
+                    raw = result.rawObjects();
+                } else {
+                    raw = LocalListing.list(dir, Layout.RUNS);
+                }
+                logStore = new FileObjectStore(dir);
+                timer.lap("mirror sync");
+            }
+            Catalog built = Catalog.build(dir, logStore, raw, cache.resolve("validated.json"), options, conn, timer, gone);
+            root = dir;
+            catalog = built;
+            sync = result;
+            materialised.clear();
+            experimentsCache = null;
+            createViews(timer);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs a read of the views. If it fails because a file the views read is gone (maintenance replaced and
+     * deleted it after this session listed the store: FORMAT.md §12.3), lists and reads the log again and repeats
+     * the read, at most {@link #MAX_ATTEMPTS} times.
+     */
+    private <T> T reading(SqlCall<T> call) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                Path missing = mayBeMissingFile(e) ? catalog.missingFile() : null;
+                if (missing == null) throw e;
+                if (attempt >= MAX_ATTEMPTS) throw keepsChanging(missing + " disappeared while it was read", attempt, e);
+                reloads++;
+                load();
+            }
+        }
+    }
+
+    /** DuckDB reports a file it cannot open as an I/O error ("No files found that match the pattern ..."). */
+    private static boolean mayBeMissingFile(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("IO Error") || m.contains("No files found") || m.contains("No such file");
     }
 
     private static Connection connect() {
@@ -166,10 +239,12 @@ public final class Lake implements AutoCloseable {
             }
             timer.lap("create views");
             // Materialise the view every query reads once per session.
-            st.execute("CREATE TABLE _m_runs AS SELECT * FROM runs");
+            st.execute("CREATE OR REPLACE TABLE _m_runs AS SELECT * FROM runs");
             st.execute("CREATE OR REPLACE VIEW runs AS SELECT * FROM _m_runs");
             timer.lap("materialise runs");
         } catch (SQLException e) {
+            Path missing = mayBeMissingFile(e) ? catalog.missingFile() : null;
+            if (missing != null) throw new Vanished(missing.toString());
             throw new QueryException("cannot build the lake views: " + QueryException.firstLine(e.getMessage()), e);
         }
     }
@@ -189,9 +264,14 @@ public final class Lake implements AutoCloseable {
 
     private synchronized void materialise(String view) {
         if (materialised.contains(view)) return;
-        try (Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE _m_" + view + " AS SELECT * FROM " + view);
-            st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM _m_" + view);
+        try {
+            reading(() -> {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("CREATE OR REPLACE TABLE _m_" + view + " AS SELECT * FROM " + view);
+                    st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM _m_" + view);
+                }
+                return null;
+            });
             materialised.add(view);
         } catch (SQLException e) {
             throw new QueryException((view.equals("metric_summary") ? "cannot summarise metrics: " : "cannot read " + view + ": ")
@@ -218,7 +298,19 @@ public final class Lake implements AutoCloseable {
         List<ObjectInfo> raw = LocalListing.list(root, Layout.RUNS);
         Connection conn = connect();
         try {
-            Catalog catalog = Catalog.build(root, store, raw, null, options, conn, new OpenTimer());
+            Catalog catalog = null;
+            Set<String> gone = new HashSet<>();
+            for (int attempt = 1; catalog == null; attempt++) {
+                try {
+                    catalog = Catalog.build(root, store, attempt == 1 ? raw : LocalListing.list(root, Layout.RUNS), null, options, conn,
+                            new OpenTimer(), gone);
+                } catch (RuntimeException e) {
+                    Vanished v = Vanished.in(e);
+                    if (v == null) throw e;
+                    if (attempt >= MAX_ATTEMPTS) throw keepsChanging(v.getMessage(), attempt, e);
+                    gone.add(v.key);
+                }
+            }
             StringBuilder b = new StringBuilder();
             b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
             for (String p : catalog.problems) b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
@@ -260,6 +352,11 @@ public final class Lake implements AutoCloseable {
         return catalog.problems;
     }
 
+    /** How often this session listed the store and read the log again because a file it read had vanished. */
+    int reloads() {
+        return reloads;
+    }
+
     /** The underlying JDBC connection (for advanced use; do not close it). */
     public Connection connection() {
         return conn;
@@ -271,11 +368,15 @@ public final class Lake implements AutoCloseable {
     public Table sql(String sql) {
         if (sql == null || sql.isBlank()) throw new QueryException("empty SQL");
         prepare(sql);
-        try (Statement st = conn.createStatement()) {
-            if (!st.execute(sql)) return new Table(List.of("changed"), List.of(List.of(st.getUpdateCount())));
-            try (ResultSet rs = st.getResultSet()) {
-                return Table.of(rs);
-            }
+        try {
+            return reading(() -> {
+                try (Statement st = conn.createStatement()) {
+                    if (!st.execute(sql)) return new Table(List.of("changed"), List.of(List.of(st.getUpdateCount())));
+                    try (ResultSet rs = st.getResultSet()) {
+                        return Table.of(rs);
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
         }
@@ -288,11 +389,20 @@ public final class Lake implements AutoCloseable {
 
     /** {@link #query} without materialising the views it names (for lookups of a few runs). */
     private Table queryAsIs(String sql, Object... args) {
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-            try (ResultSet rs = ps.executeQuery()) {
-                return Table.of(rs);
-            }
+        return queryAsIs(() -> sql, args);
+    }
+
+    /** {@link #queryAsIs(String, Object...)} with SQL built again after a reload (SQL that names files). */
+    private Table queryAsIs(Supplier<String> sql, Object... args) {
+        try {
+            return reading(() -> {
+                try (PreparedStatement ps = conn.prepareStatement(sql.get())) {
+                    for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return Table.of(rs);
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
         }
@@ -315,8 +425,13 @@ public final class Lake implements AutoCloseable {
 
     private void copy(String sql, Path target, String options) {
         prepare(sql);
-        try (Statement st = conn.createStatement()) {
-            st.execute("COPY (" + sql + ") TO " + Views.lit(target.toAbsolutePath().toString()) + " (" + options + ")");
+        try {
+            reading(() -> {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("COPY (" + sql + ") TO " + Views.lit(target.toAbsolutePath().toString()) + " (" + options + ")");
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new QueryException("export failed: " + QueryException.firstLine(e.getMessage()), e);
         }
@@ -330,7 +445,13 @@ public final class Lake implements AutoCloseable {
         prepare(sql);
         try {
             Statement st = conn.createStatement();
-            ResultSet rs = st.executeQuery(sql);
+            ResultSet rs;
+            try {
+                rs = reading(() -> st.executeQuery(sql));
+            } catch (SQLException | RuntimeException e) {
+                st.close();
+                throw e;
+            }
             ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, batchSize);
             return new ClosingArrowReader(reader, allocator, rs, st);
         } catch (SQLException e) {
@@ -543,43 +664,52 @@ public final class Lake implements AutoCloseable {
             String lo = e.getValue()[0], hi = e.getValue()[1];
             if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
         }
-        List<Path> shards = catalog.files.shards().stream().filter(p -> p.toString().contains("/run=" + id + "/")).toList();
+        // a shard's run is the folder above metrics/ (runs/experiment=<esc>/run=<id>/metrics/<shard>), not any folder of the path
+        String runFolder = "run=" + id;
+        List<Path> shards = catalog.files.shards().stream()
+                .filter(p -> p.getParent() != null && p.getParent().getParent() != null
+                        && runFolder.equals(String.valueOf(p.getParent().getParent().getFileName())))
+                .toList();
         List<String> parts = new ArrayList<>();
         if (!lake.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(lake) + ") WHERE run_id = " + Views.lit(id));
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(lake)) + " WHERE run_id = " + Views.lit(id));
         if (!shards.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM read_parquet(" + Views.list(shards) + ")");
+                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(shards)));
         if (parts.isEmpty()) return "(SELECT NULL::VARCHAR AS key, NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker WHERE false)";
         return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE NOT starts_with(key, 'runlake/'))";
     }
 
     public History history(String run, String key, int maxPoints) {
         String id = resolveRun(run);
-        String src = runMetrics(id);
-        Table count = query("SELECT count(*), min(step), max(step) FROM " + src + " WHERE key = ?", key);
+        // the run's files are named in the SQL: built again if a reload changed them
+        java.util.function.Function<String, Supplier<String>> over = sql -> () -> sql.replace(SRC, runMetrics(id));
+        Table count = queryAsIs(over.apply("SELECT count(*), min(step), max(step) FROM " + SRC + " WHERE key = ?"), key);
         long n = ((Number) count.rows().get(0).get(0)).longValue();
         if (n == 0) {
-            List<String> keys = query("SELECT DISTINCT key FROM " + src + " ORDER BY 1 LIMIT 20").rows().stream()
+            List<String> keys = queryAsIs(over.apply("SELECT DISTINCT key FROM " + SRC + " ORDER BY 1 LIMIT 20")).rows().stream()
                     .map(r -> (String) r.get(0)).toList();
             throw new QueryException("run " + id + " has no metric '" + key + "'" + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
         }
         String sql;
         if (maxPoints <= 0 || n <= maxPoints) {
-            sql = "SELECT step, epoch_ms(timestamp) AS t, value FROM " + src + " WHERE key = ? ORDER BY step, timestamp, worker";
-            return new History(id, key, n, points(query(sql, key)));
+            sql = "SELECT step, epoch_ms(timestamp) AS t, value FROM " + SRC + " WHERE key = ? ORDER BY step, timestamp, worker";
+            return new History(id, key, n, points(queryAsIs(over.apply(sql), key)));
         }
         long lo = ((Number) count.rows().get(0).get(1)).longValue(), hi = ((Number) count.rows().get(0).get(2)).longValue();
         long buckets = Math.max(1, maxPoints / 4);
         double width = Math.max(1.0, (hi - lo + 1) / (double) buckets);
         sql = "WITH p AS (SELECT step, epoch_ms(timestamp) AS t, value, CAST(floor((step - " + lo + ") / " + width + ") AS BIGINT) AS b "
-                + "FROM " + src + " WHERE key = ?), "
+                + "FROM " + SRC + " WHERE key = ?), "
                 + "agg AS (SELECT arg_min({'step': step, 't': t, 'value': value}, (step, t)) AS f, "
                 + "arg_max({'step': step, 't': t, 'value': value}, (step, t)) AS l, "
                 + "arg_min({'step': step, 't': t, 'value': value}, value) AS mn, "
                 + "arg_max({'step': step, 't': t, 'value': value}, value) AS mx FROM p GROUP BY b) "
                 + "SELECT DISTINCT x.step, x.t, x.value FROM (SELECT unnest([f, l, mn, mx]) AS x FROM agg) ORDER BY 1, 2";
-        return new History(id, key, n, points(query(sql, key)));
+        return new History(id, key, n, points(queryAsIs(over.apply(sql), key)));
     }
+
+    /** Stands for {@link #runMetrics} in the history queries. */
+    private static final String SRC = "$run_points";
 
     private static List<History.Point> points(Table t) {
         List<History.Point> out = new ArrayList<>(t.size());

@@ -1,39 +1,41 @@
 package io.runlake.query;
 
+import io.runlake.format.DuckSql;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The view definitions: plain DuckDB SQL over local files (read_json, read_parquet with
- * hive_partitioning), with explicit file lists chosen by the read protocol (FORMAT.md §13). The same
+ * The view definitions: plain DuckDB SQL over local files (read_json, read_parquet, never inferring Hive
+ * partitions: {@link DuckSql}), with explicit file lists chosen by the read protocol (FORMAT.md §13). The same
  * text is what {@link Lake} runs and what {@code runlake sql --print-views} prints, so an analyst's DuckDB
  * gets the same answers.
  */
 final class Views {
-    /** The files a set of views reads, as decided by {@link Catalog}. */
+    /**
+     * The files a set of views reads, as decided by {@link Catalog}; {@code experimentOf}: the experiment of each
+     * lake file and shard, from its key (the {@code experiment} column of the points).
+     */
     record Files(List<Path> starts, List<Path> workers, List<Path> events, List<Path> allEvents, List<Path> ends,
-                 List<Path> lakeFiles, List<Path> shards, List<Path> indexFiles, long staleTimeoutMs) {}
+                 List<Path> lakeFiles, List<Path> shards, List<Path> indexFiles, long staleTimeoutMs,
+                 Map<Path, String> experimentOf) {}
 
     private Views() {}
 
     static String lit(String s) {
-        return "'" + s.replace("'", "''") + "'";
+        return DuckSql.lit(s);
     }
 
     static String list(List<Path> files) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < files.size(); i++) {
-            if (i > 0) b.append(",\n    ");
-            b.append(lit(files.get(i).toString()));
-        }
-        return b.append("]").toString();
+        return DuckSql.list(files);
     }
 
     private static String json(List<Path> files, String columns, String empty, boolean filename) {
         if (files.isEmpty()) return "SELECT * FROM (SELECT " + empty + ") WHERE false";
-        return "SELECT * FROM read_json(" + list(files) + ",\n  format = 'auto', hive_partitioning = false, maximum_object_size = 67108864"
-                + (filename ? ", filename = true" : "") + ",\n  columns = {" + columns + "})";
+        return "SELECT * FROM " + DuckSql.readJson(list(files), "format = 'auto'", "maximum_object_size = 67108864"
+                + (filename ? ", filename = true" : ""), "\n  columns = {" + columns + "}");
     }
 
     /** A typed all-NULL row for a {@code columns = {...}} list, used where a glob matches no file. */
@@ -67,11 +69,18 @@ final class Views {
             + "NULL::VARCHAR AS error, NULL::BIGINT AS points, NULL::MAP(VARCHAR, VARCHAR) AS params, NULL::MAP(VARCHAR, VARCHAR) AS tags, "
             + "NULL::STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[] AS metrics";
 
-    private static String points(List<Path> files, String hiveTypes) {
+    /** Typed points of the files, one scan per experiment, the experiment a literal taken from the keys. */
+    private static String points(List<Path> files, Map<Path, String> experimentOf) {
         if (files.isEmpty()) return "SELECT * FROM (SELECT " + POINT_EMPTY + ") WHERE false";
-        return "SELECT experiment, CAST(run_id AS VARCHAR) AS run_id, CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, "
-                + "CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker\n"
-                + "FROM read_parquet(" + list(files) + ",\n  hive_partitioning = true, hive_types = {" + hiveTypes + "})";
+        Map<String, List<Path>> byExperiment = new LinkedHashMap<>();
+        for (Path p : files) byExperiment.computeIfAbsent(experimentOf.get(p), e -> new ArrayList<>()).add(p);
+        List<String> scans = new ArrayList<>();
+        for (Map.Entry<String, List<Path>> e : byExperiment.entrySet()) {
+            scans.add("SELECT " + lit(e.getKey()) + " AS experiment, CAST(run_id AS VARCHAR) AS run_id, CAST(key AS VARCHAR) AS key, "
+                    + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value, "
+                    + "CAST(worker AS INTEGER) AS worker\nFROM " + DuckSql.readParquet(list(e.getValue())));
+        }
+        return String.join("\nUNION ALL\n", scans);
     }
 
     /** Every statement, in order; each is a CREATE OR REPLACE VIEW. */
@@ -84,11 +93,12 @@ final class Views {
         s.add(view("_all_events", json(f.allEvents(), EVENT_COLS, EVENT_EMPTY, true)));
         s.add(view("_ends", json(f.ends(), END_COLS, END_EMPTY, false)));
         s.add(view("_index", f.indexFiles().isEmpty() ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
-                : "SELECT * FROM read_parquet(" + list(f.indexFiles()) + ", union_by_name = true)"));
-        s.add(view("_lake_points", points(f.lakeFiles(), "'experiment': VARCHAR")));
-        s.add(view("_raw_points", points(f.shards(), "'experiment': VARCHAR, 'run': VARCHAR")));
+                : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
+        s.add(view("_lake_points", points(f.lakeFiles(), f.experimentOf())));
+        s.add(view("_raw_points", points(f.shards(), f.experimentOf())));
+        // the run folder is the one just above metrics/<shard>: folders above the store root cannot match
         s.add(view("_shard_activity", f.shards().isEmpty() ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
-                : "SELECT regexp_extract(file_name, 'run=([0-9a-z]{26})/', 1) AS run_id, max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
+                : "SELECT regexp_extract(file_name, '/run=([0-9a-z]{26})/metrics/[^/]*$', 1) AS run_id, max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
                 + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = 'runlake.last_activity_ms'\n"
                 + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + io.runlake.format.RunObjects.MAX_TIME_MS + " GROUP BY 1"));
         s.add(view("points", "SELECT * FROM _lake_points UNION ALL SELECT * FROM _raw_points"));

@@ -313,7 +313,9 @@ abstract class LakeSuite {
         Path folder = tmp.resolve("synced");
         Lake.sync(uri, folder, false, Mirror.Progress.NONE);
         String views = Lake.viewDefinitions(folder);
-        assertTrue(views.contains("read_parquet(") && views.contains("hive_partitioning = true") && views.contains("read_json("));
+        assertTrue(views.contains("read_parquet(") && views.contains("read_json(") && !views.contains("hive_partitioning = true"), views);
+        assertEquals(views.split("read_parquet\\(|read_json\\(", -1).length - 1, views.split("hive_partitioning = false", -1).length - 1,
+                "every read states its partitioning");
         List<String> queries = List.of(
                 "SELECT run_id, name, status, params, tags FROM runs ORDER BY run_id",
                 "SELECT experiment, run_id, key, count(*), sum(value) FILTER (WHERE NOT isnan(value)) FROM metrics GROUP BY ALL ORDER BY ALL",

@@ -13,7 +13,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * select time_bucket(interval '1 second', timestamp) as window, avg(value) as accuracy, count(*) as events
- * from read_parquet('<lake>/runs/experiment=online/run=<id>/metrics/*.parquet')
+ * from read_parquet('<lake>/runs/experiment=online/run=<id>/metrics/*.parquet', hive_partitioning = false)
  * where key = 'online/correct' group by window order by window;
  * }</pre>
  */

@@ -304,7 +304,7 @@ public final class Compactor {
     }
 
     private static FileStats fileStats(Duck duck, Path file) throws SQLException {
-        Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM read_parquet(" + Duck.lit(file.toString()) + ")").get(0);
+        Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM " + Duck.readParquet(List.of(file))).get(0);
         return new FileStats(((Number) r[0]).longValue(), (String) r[1], (String) r[2]);
     }
 

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.DuckSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +74,15 @@ final class Duck implements AutoCloseable {
 
     /** A SQL string literal. */
     static String lit(String s) {
-        return "'" + s.replace("'", "''") + "'";
+        return DuckSql.lit(s);
     }
 
-    /** A SQL list of file path literals, for read_parquet([...]). */
+    /** {@code read_parquet} of local files, never inferring Hive partitions from their paths ({@link DuckSql}). */
+    static String readParquet(List<Path> paths) {
+        return DuckSql.readParquet(files(paths));
+    }
+
+    /** A SQL list of file path literals, for {@link #readParquet}. */
     static String files(List<Path> paths) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < paths.size(); i++) {
@@ -90,7 +96,7 @@ final class Duck implements AutoCloseable {
     static String points(List<Path> paths) {
         return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
                 + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value "
-                + "FROM read_parquet(" + files(paths) + ")";
+                + "FROM " + readParquet(paths);
     }
 
     @Override

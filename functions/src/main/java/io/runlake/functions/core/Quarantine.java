@@ -61,8 +61,8 @@ final class Quarantine {
         Map<String, String> keyOf = new java.util.HashMap<>();
         shards.forEach((k, p) -> keyOf.put(p.toString(), k));
         for (Object[] r : duck.query("SELECT filename, min(run_id), max(run_id), count(*) - count(run_id) FROM (SELECT filename, "
-                + "CAST(run_id AS VARCHAR) AS run_id FROM read_parquet(" + Duck.files(List.copyOf(shards.values()))
-                + ", filename = true)) GROUP BY filename")) {
+                + "CAST(run_id AS VARCHAR) AS run_id FROM " + io.runlake.format.DuckSql.readParquet(Duck.files(List.copyOf(shards.values())),
+                "filename = true") + ") GROUP BY filename")) {
             String key = keyOf.get((String) r[0]);
             if (key == null) continue;
             String run = io.runlake.format.Layout.parseRunObject(key).map(io.runlake.format.Layout.RunObject::runId).orElse("");

@@ -60,7 +60,7 @@ public final class Reporter {
              Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
             Path index = local.fetch(snap.indexFile()).orElseThrow(() -> new MaintenanceException(
                     "runs index " + snap.indexFile() + " named by the lake log of '" + experiment + "' is missing"));
-            String idx = "read_parquet(" + Duck.lit(index.toString()) + ")";
+            String idx = Duck.readParquet(List.of(index));
             long runsTotal = ((Number) duck.query("SELECT count(*) FROM " + idx).get(0)[0]).longValue();
             String metric = options.metric() != null ? options.metric() : chooseMetric(duck, idx);
             if (metric == null) return skipped(experiment, "no metric logged yet");

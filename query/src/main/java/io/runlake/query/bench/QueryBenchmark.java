@@ -1,5 +1,6 @@
 package io.runlake.query.bench;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
@@ -89,7 +90,8 @@ public final class QueryBenchmark {
         String historyRun = ids[0];
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("SET preserve_insertion_order = true");
-            st.execute("CREATE TABLE ids AS SELECT * FROM read_csv('" + idsCsv + "', header = true, columns = {'idx': 'INTEGER', 'run_id': 'VARCHAR', 'start_ms': 'BIGINT'})");
+            st.execute("CREATE TABLE ids AS SELECT * FROM " + DuckSql.readCsv(DuckSql.lit(idsCsv.toString()), "header = true",
+                    "columns = {'idx': 'INTEGER', 'run_id': 'VARCHAR', 'start_ms': 'BIGINT'}"));
             // Realistic params: lr log-uniform, batch size, optimizer, layers, dropout.
             st.execute("CREATE TABLE params AS SELECT idx, run_id, start_ms, round(pow(10, -4 + 3 * random()), 6) AS lr, "
                     + "[16, 32, 64, 128][1 + (idx % 4)] AS batch_size, ['adam', 'sgd', 'adamw'][1 + (idx % 3)] AS optimizer, "
@@ -112,7 +114,7 @@ public final class QueryBenchmark {
                 Files.createDirectories(p.getParent());
                 st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx >= " + lo + " AND idx < " + hi
                         + " ORDER BY run_id, key, step) TO '" + p + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
-                long rows = ((Number) scalar(st, "SELECT count(*) FROM read_parquet('" + p + "')")).longValue();
+                long rows = ((Number) scalar(st, "SELECT count(*) FROM " + DuckSql.readParquet(DuckSql.lit(p.toString())))).longValue();
                 files.add(new DataFile(key, rows, Files.size(p), ids[lo], ids[hi - 1], 0));
             }
             // Runs index (the functions' schema) for the indexed runs.
