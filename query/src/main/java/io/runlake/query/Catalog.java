@@ -352,6 +352,7 @@ final class Catalog {
         } catch (SQLException batch) {
             for (ObjectInfo o : withColumns) {
                 Path p = root.resolve(o.key());
+                if (!Files.exists(p)) throw new Vanished(o.key()); // deleted by maintenance: not corrupt, rebuild
                 try {
                     out.putAll(checkRows(root, List.of(o), conn));
                 } catch (SQLException e) {
