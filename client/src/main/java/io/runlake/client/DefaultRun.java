@@ -351,6 +351,7 @@ final class DefaultRun implements Run {
         requireOpen("log artifacts");
         Names.requireKey("artifact name", name);
         Objects.requireNonNull(uri, "artifact reference uri");
+        Names.requireUnicode("uri of artifact '" + name + "'", uri.toString());
         if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256 '" + sha256 + "' of artifact '" + name + "' is not 64 lower-case hex digits");
         }
@@ -368,6 +369,8 @@ final class DefaultRun implements Run {
     public RunEvent.Input logInput(String name, String location, String role) {
         requireOpen("log inputs");
         Names.requireKey("input name", name);
+        if (role != null) Names.requireKey("input role", role);
+        if (location != null) Names.requireUnicode("location of input '" + name + "'", location);
         RunEvent.Input input = DataInputs.describe(name, location, role);
         writeEvent(new RunEvent(FormatVersion.CURRENT, RunEvent.INPUT, experiment, runId, worker, writerId,
                 System.currentTimeMillis(), null, null, null, input));
@@ -435,9 +438,11 @@ final class DefaultRun implements Run {
         if (error != null) {
             StringWriter sw = new StringWriter();
             error.printStackTrace(new PrintWriter(sw));
-            // messages often carry URLs (signed, or with credentials): FORMAT.md §7.2 "Redaction"
-            info = new RunEnd.ErrorInfo(error.getClass().getName(), io.runlake.format.Redaction.redactText(error.getMessage()),
-                    io.runlake.format.Redaction.redactText(sw.toString()));
+            // messages often carry URLs (signed, or with credentials): FORMAT.md §7.2 "Redaction"; lone surrogates
+            // cannot be stored as UTF-8 and become U+FFFD (§5)
+            info = new RunEnd.ErrorInfo(error.getClass().getName(),
+                    io.runlake.format.Redaction.redactText(Names.wellFormed(error.getMessage())),
+                    io.runlake.format.Redaction.redactText(Names.wellFormed(sw.toString())));
         }
         RunEnd.ErrorInfo finalInfo = info;
         Future<?> ending = writer.submit(() -> {

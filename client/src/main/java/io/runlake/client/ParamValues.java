@@ -8,11 +8,8 @@ final class ParamValues {
     private ParamValues() {}
 
     static Object normalise(String name, Object value) {
-        if (value == null) throw new IllegalArgumentException("param '" + name + "' has a null value");
-        if (value instanceof String s) {
-            if (s.length() > 5000) throw new IllegalArgumentException("param '" + name + "' is longer than 5000 characters");
-            return s;
-        }
+        if (value == null) throw new IllegalArgumentException("param '" + io.runlake.format.Names.printable(name) + "' has a null value");
+        if (value instanceof String s) return io.runlake.format.Names.requireParamValue(name, s);
         if (value instanceof Boolean) return value;
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
@@ -20,7 +17,7 @@ final class ParamValues {
         if (value instanceof Float || value instanceof Double) return ((Number) value).doubleValue();
         if (value instanceof BigInteger || value instanceof BigDecimal) return value;
         if (value instanceof Enum<?> e) return e.name();
-        if (value instanceof CharSequence cs) return cs.toString();
+        if (value instanceof CharSequence cs) return io.runlake.format.Names.requireParamValue(name, cs.toString());
         throw new IllegalArgumentException("param '" + name + "' has type " + value.getClass().getName()
                 + "; params must be strings, numbers or booleans");
     }

@@ -47,10 +47,10 @@ public final class FormatVersion {
     public static <T extends Versioned> T readJson(byte[] bytes, Class<T> type, String key) {
         T value;
         try {
-            value = Json.MAPPER.readValue(bytes, type);
-        } catch (IOException e) {
+            value = Json.read(bytes, type, key);
+        } catch (Json.MalformedObjectException e) {
             checkTree(bytes, key); // a newer object that no longer maps onto this version's record
-            throw new Json.MalformedObjectException(key, e.getMessage());
+            throw e;
         }
         if (value == null) throw new Json.MalformedObjectException(key, "empty JSON document");
         int v = value.formatVersion();

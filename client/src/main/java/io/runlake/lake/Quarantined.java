@@ -9,4 +9,9 @@ package io.runlake.lake;
  * @param copy where a copy was kept under {@code lake/quarantine/} (null if the copy failed)
  * @param timeMs when it was quarantined
  */
-public record Quarantined(String key, String error, String copy, long timeMs) {}
+public record Quarantined(String key, String error, String copy, long timeMs) {
+    public Quarantined {
+        // error texts quote what was read (a DuckDB message can quote the bad bytes): keep the commit valid JSON text
+        error = io.runlake.format.Names.wellFormed(error);
+    }
+}

@@ -9,6 +9,7 @@ import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
+import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.WorkerStart;
 import io.runlake.lake.LakeCommit;
@@ -231,7 +232,12 @@ final class Catalog {
         try (Stream<Path> dirs = Files.list(log)) {
             dirs.forEach(d -> {
                 String n = d.getFileName().toString();
-                if (n.startsWith("experiment=")) out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
+                if (!n.startsWith("experiment=")) return;
+                try {
+                    out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
+                } catch (IllegalArgumentException e) {
+                    // not a valid escaped name (§5): like every key under it, the folder is skipped
+                }
             });
         } catch (IOException ignored) {
             // no log
@@ -306,35 +312,33 @@ final class Catalog {
         try {
             byte[] bytes = Files.readAllBytes(file);
             Layout.RunObject ro = o.parsed();
-            String kind, runId, experiment;
+            String kind;
+            Object parsed;
             switch (ro.kind()) {
                 // FormatVersion.readJson throws UnsupportedFormatException for a newer object (checked before its shape)
                 case START -> {
                     RunStart r = FormatVersion.readJson(bytes, RunStart.class, key);
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
+                    kind = r.kind(); parsed = r;
                     if (!RunStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunStart.KIND + "'";
                 }
                 case WORKER -> {
                     WorkerStart r = FormatVersion.readJson(bytes, WorkerStart.class, key);
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
+                    kind = r.kind(); parsed = r;
                     if (!WorkerStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + WorkerStart.KIND + "'";
                 }
                 case END -> {
                     RunEnd r = FormatVersion.readJson(bytes, RunEnd.class, key);
-                    kind = r.kind(); runId = r.runId(); experiment = r.experiment();
+                    kind = r.kind(); parsed = r;
                     if (!RunEnd.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunEnd.KIND + "'";
                 }
                 case EVENT -> {
-                    RunEvent r = FormatVersion.readJson(bytes, RunEvent.class, key);
-                    runId = r.runId(); experiment = r.experiment();
+                    parsed = FormatVersion.readJson(bytes, RunEvent.class, key);
                 }
                 default -> {
                     return "";
                 }
             }
-            if (!ro.runId().equals(runId)) return "run_id is '" + runId + "' but the key says " + ro.runId();
-            if (!ro.experiment().equals(experiment)) return "experiment is '" + experiment + "' but the key says '" + ro.experiment() + "'";
-            return "";
+            return RunObjects.disagreement(ro, parsed);
         } catch (Json.MalformedObjectException e) {
             String m = e.getMessage();
             int nl = m.indexOf('\n');
@@ -348,7 +352,12 @@ final class Catalog {
 
     private static final List<String> COLUMNS = List.of("run_id", "worker", "key", "step", "timestamp", "value");
 
-    /** Checks Parquet magic bytes in Java, then the columns with DuckDB (one query for all, one per file on error). */
+    /**
+     * Checks Parquet magic bytes in Java, then with DuckDB (one query for all, one per file on error) the columns, and
+     * then the rows: every page of every column is decoded with the casts the views apply, so a shard whose pages are
+     * corrupt is skipped here instead of failing later queries, and every row's {@code run_id} must be the run of its
+     * key (a shard never adds points to another run; FORMAT.md §11).
+     */
     static Map<String, String> validateShards(Path root, List<ObjectInfo> shards, Connection conn) {
         Map<String, String> out = new LinkedHashMap<>();
         List<ObjectInfo> whole = new ArrayList<>();
@@ -358,12 +367,14 @@ final class Catalog {
             else out.put(o.key() + "|" + o.etag(), problem);
         }
         if (whole.isEmpty()) return out;
+        List<ObjectInfo> withColumns = new ArrayList<>();
         List<Path> paths = whole.stream().map(o -> root.resolve(o.key())).toList();
         try {
             Map<String, Integer> found = schemaColumns(conn, paths);
             for (ObjectInfo o : whole) {
                 Integer n = found.get(root.resolve(o.key()).toString());
-                out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+                if (n != null && n == COLUMNS.size()) withColumns.add(o);
+                else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
             }
         } catch (SQLException batch) {
             for (ObjectInfo o : whole) {
@@ -371,12 +382,56 @@ final class Catalog {
                 if (!Files.exists(p)) throw new Vanished(o.key());
                 try {
                     Integer n = schemaColumns(conn, List.of(p)).get(p.toString());
-                    out.put(o.key() + "|" + o.etag(), n != null && n == COLUMNS.size() ? "" : "not a RunLake metric shard (missing columns)");
+                    if (n != null && n == COLUMNS.size()) withColumns.add(o);
+                    else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
                 } catch (SQLException e) {
                     out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
                 }
             }
         }
+        if (withColumns.isEmpty()) return out;
+        try {
+            out.putAll(checkRows(root, withColumns, conn));
+        } catch (SQLException batch) {
+            for (ObjectInfo o : withColumns) {
+                Path p = root.resolve(o.key());
+                if (!Files.exists(p)) throw new Vanished(o.key()); // deleted by maintenance: not corrupt, rebuild
+                try {
+                    out.putAll(checkRows(root, List.of(o), conn));
+                } catch (SQLException e) {
+                    out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads every row of the shards (all columns, cast as the views cast them); "" per shard or the problem. */
+    private static Map<String, String> checkRows(Path root, List<ObjectInfo> shards, Connection conn) throws SQLException {
+        Map<String, ObjectInfo> byPath = new HashMap<>();
+        List<Path> paths = new ArrayList<>();
+        for (ObjectInfo o : shards) {
+            Path p = root.resolve(o.key());
+            byPath.put(p.toString(), o);
+            paths.add(p);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        String sql = "SELECT filename, min(run_id), max(run_id), count(*) - count(run_id), sum(hash(run_id, worker, key, step, timestamp, value)) FROM (\n"
+                + "  SELECT filename, CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
+                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value\n"
+                + "  FROM " + DuckSql.readParquet(Views.list(paths), "filename = true") + ") GROUP BY filename";
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                ObjectInfo o = byPath.get(rs.getString(1));
+                if (o == null) continue;
+                String run = Layout.parseRunObject(o.key()).map(Layout.RunObject::runId).orElse("");
+                String min = rs.getString(2), max = rs.getString(3);
+                String foreign = rs.getLong(4) > 0 ? null : !run.equals(min) ? min : !run.equals(max) ? max : "";
+                out.put(o.key() + "|" + o.etag(), "".equals(foreign) ? "" : "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'")
+                        + ", not of its key's run " + run + " (a shard holds points of its own run only)");
+            }
+        }
+        for (ObjectInfo o : shards) out.putIfAbsent(o.key() + "|" + o.etag(), ""); // no rows: nothing to read
         return out;
     }
 

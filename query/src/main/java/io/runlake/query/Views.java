@@ -99,7 +99,8 @@ final class Views {
         // the run folder is the one just above metrics/<shard>: folders above the store root cannot match
         s.add(view("_shard_activity", f.shards().isEmpty() ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
                 : "SELECT regexp_extract(file_name, '/run=([0-9a-z]{26})/metrics/[^/]*$', 1) AS run_id, max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
-                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = 'runlake.last_activity_ms' GROUP BY 1"));
+                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = 'runlake.last_activity_ms'\n"
+                + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + io.runlake.format.RunObjects.MAX_TIME_MS + " GROUP BY 1"));
         s.add(view("points", "SELECT * FROM _lake_points UNION ALL SELECT * FROM _raw_points"));
         s.add(view("metrics", "SELECT * FROM points WHERE NOT starts_with(key, 'runlake/')"));
         // ---- runs read from raw JSON (runs not settled in a runs index) ----

@@ -166,6 +166,14 @@ public final class Compactor {
                 // A shard of a newer format stops compaction here, before it can be read, quarantined or deleted.
                 duck.requireSupportedFormat(files);
                 try {
+                    Map<String, String> foreign = Quarantine.foreignRows(duck, files);
+                    if (!foreign.isEmpty()) {
+                        // rows of another run under this run's key: never compacted into the lake (§11, §12.6)
+                        Quarantine.commit(store, view.snapshot(), foreign, files, writerId, now());
+                        stats.quarantined += foreign.size();
+                        stats.commits++;
+                        return Outcome.QUARANTINED;
+                    }
                     writeSorted(duck, List.copyOf(files.values()), out, experiment);
                 } catch (SQLException e) {
                     Map<String, String> bad = Quarantine.unreadableShards(duck, files);

@@ -7,6 +7,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunIds;
+import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
@@ -107,11 +108,16 @@ public final class Indexer {
             try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
                 // A newer lake file or shard stops indexing before its points are read or it could be quarantined.
                 duck.requireSupportedFormat(files);
+                Map<String, Path> shards = new LinkedHashMap<>();
+                view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
                 try {
+                    Map<String, String> foreign = Quarantine.foreignRows(duck, shards);
+                    if (!foreign.isEmpty()) {
+                        Quarantine.commit(store, snap, foreign, shards, writerId, now);
+                        return Optional.empty(); // rebuild without them
+                    }
                     summarise(duck, List.copyOf(files.values()));
                 } catch (SQLException e) {
-                    Map<String, Path> shards = new LinkedHashMap<>();
-                    view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
                     Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
                     if (corrupt.isEmpty()) {
                         throw new MaintenanceException("summarising the metrics of experiment '" + experiment + "' failed: "
@@ -270,13 +276,13 @@ public final class Indexer {
                         // FormatVersion.readJson refuses a newer object (the whole index run stops) before it could
                         // be judged malformed and quarantined
                         case START -> run.start = check(FormatVersion.readJson(body.get(), RunStart.class, key), key,
-                                RunStart.KIND, r -> r.kind(), r -> r.runId(), ro.runId());
+                                RunStart.KIND, r -> r.kind(), ro);
                         case WORKER -> run.workers.add(check(FormatVersion.readJson(body.get(), WorkerStart.class, key), key,
-                                WorkerStart.KIND, r -> r.kind(), r -> r.runId(), ro.runId()));
+                                WorkerStart.KIND, r -> r.kind(), ro));
                         case END -> run.ends.add(check(FormatVersion.readJson(body.get(), RunEnd.class, key), key,
-                                RunEnd.KIND, r -> r.kind(), r -> r.runId(), ro.runId()));
+                                RunEnd.KIND, r -> r.kind(), ro));
                         case EVENT -> run.events.add(new RunState.SequencedEvent(check(FormatVersion.readJson(body.get(), RunEvent.class, key), key,
-                                null, r -> r.kind(), r -> r.runId(), ro.runId()), ro.seq()));
+                                null, r -> r.kind(), ro), ro.seq()));
                         default -> { }
                     }
                 } catch (Json.MalformedObjectException e) {
@@ -289,15 +295,17 @@ public final class Indexer {
         return runs;
     }
 
-    /** Rejects an object whose kind or run id does not match its key (its format version was checked when it was parsed). */
+    /**
+     * Rejects an object whose kind, run id, experiment, worker or writer does not match its key (§11); its format
+     * version was checked when it was parsed.
+     */
     private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
-                               java.util.function.Function<T, String> runOf, String runId) {
+                               Layout.RunObject ro) {
         if (kind != null && !kind.equals(kindOf.apply(value))) {
             throw new Json.MalformedObjectException(key, "kind is '" + kindOf.apply(value) + "', expected '" + kind + "'");
         }
-        if (!runId.equals(runOf.apply(value))) {
-            throw new Json.MalformedObjectException(key, "run_id is '" + runOf.apply(value) + "' but the key says " + runId);
-        }
+        String problem = RunObjects.disagreement(ro, value);
+        if (!problem.isEmpty()) throw new Json.MalformedObjectException(key, problem);
         return value;
     }
 

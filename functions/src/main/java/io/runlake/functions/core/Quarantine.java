@@ -29,9 +29,9 @@ final class Quarantine {
     private Quarantine() {}
 
     /**
-     * Reads every point column of each file on its own.
+     * Reads every point column of each file on its own, and checks that its rows belong to its key's run.
      *
-     * @return key to error message for each file DuckDB cannot read as metric points
+     * @return key to error message for each file DuckDB cannot read as metric points of its own run
      */
     static Map<String, String> unreadableShards(Duck duck, Map<String, Path> files) {
         Map<String, String> bad = new LinkedHashMap<>();
@@ -39,9 +39,37 @@ final class Quarantine {
             try {
                 duck.query("SELECT count(*), sum(hash(run_id, worker, key, step, timestamp, value)) FROM ("
                         + Duck.points(List.of(e.getValue())) + ")");
+                bad.putAll(foreignRows(duck, Map.of(e.getKey(), e.getValue())));
             } catch (SQLException ex) {
-                bad.put(e.getKey(), "not a readable RunLake metric shard: " + firstLine(ex.getMessage())
-                        .replace(e.getValue().toString(), e.getKey()));
+                String m = firstLine(ex.getMessage()).replace(e.getValue().toString(), e.getKey());
+                bad.put(e.getKey(), (m.contains(e.getKey()) ? "" : e.getKey() + ": ") + "not a readable RunLake metric shard: " + m);
+            }
+        }
+        return bad;
+    }
+
+    /**
+     * Raw shards whose rows are not all of the run their key names (FORMAT.md §11: a shard holds points of its
+     * own run only, so one shard can never add points to another run). Reads only the {@code run_id} column.
+     *
+     * @return key to error message for each such shard
+     * @throws SQLException when a file cannot be read at all (probe with {@link #unreadableShards})
+     */
+    static Map<String, String> foreignRows(Duck duck, Map<String, Path> shards) throws SQLException {
+        Map<String, String> bad = new LinkedHashMap<>();
+        if (shards.isEmpty()) return bad;
+        Map<String, String> keyOf = new java.util.HashMap<>();
+        shards.forEach((k, p) -> keyOf.put(p.toString(), k));
+        for (Object[] r : duck.query("SELECT filename, min(run_id), max(run_id), count(*) - count(run_id) FROM (SELECT filename, "
+                + "CAST(run_id AS VARCHAR) AS run_id FROM " + io.runlake.format.DuckSql.readParquet(Duck.files(List.copyOf(shards.values())),
+                "filename = true") + ") GROUP BY filename")) {
+            String key = keyOf.get((String) r[0]);
+            if (key == null) continue;
+            String run = io.runlake.format.Layout.parseRunObject(key).map(io.runlake.format.Layout.RunObject::runId).orElse("");
+            String foreign = ((Number) r[3]).longValue() > 0 ? null : !run.equals(r[1]) ? (String) r[1] : !run.equals(r[2]) ? (String) r[2] : "";
+            if (!"".equals(foreign)) {
+                bad.put(key, key + ": not a metric shard of run " + run + ": it has rows of run_id "
+                        + (foreign == null ? "NULL" : "'" + foreign + "'"));
             }
         }
         return bad;

@@ -111,10 +111,6 @@ class PrivateWorkFolderTest {
     void aConfiguredWorkFolderIsLeftAsItIsButWhatRunLakeCreatesInItIsPrivate() throws Exception {
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        java.util.Set<Path> others;
-        try (Stream<Path> s = Files.list(expected)) {
-            others = s.collect(java.util.stream.Collectors.toSet());
-        }
         URI uri = storeWithShards();
         List<String> atDownload = new ArrayList<>();
         CompactorOptions o = CompactorOptions.defaults().withWorkDir(shared.resolve("runlake/work")).withMemory("256MB", 2)
