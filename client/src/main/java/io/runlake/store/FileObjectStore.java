@@ -3,14 +3,15 @@ package io.runlake.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A local folder laid out exactly like the bucket. Put-if-absent writes the bytes to a temporary file in
@@ -199,20 +199,38 @@ public final class FileObjectStore implements ObjectStore {
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
         if (!Files.isDirectory(start)) return List.of();
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(start)) {
-            walk.forEach(p -> {
-                String key = root.relativize(p).toString().replace('\\', '/');
-                if (key.startsWith(TMP_DIR) || !key.startsWith(prefix)) return;
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    if (a.isRegularFile()) out.add(info(key, a));
-                } catch (NoSuchFileException e) {
-                    // deleted while listing
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        // walkFileTree, not Files.walk: a file or folder deleted between reading its folder and stat-ing it (compaction
+        // and maintenance delete concurrently) is skipped, as an S3 LIST would simply not return it.
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                    String key = root.relativize(d).toString().replace('\\', '/');
+                    return key.startsWith(TMP_DIR) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+                    String key = root.relativize(p).toString().replace('\\', '/');
+                    if (a.isRegularFile() && key.startsWith(prefix)) out.add(info(key, a));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) throw e;
+                    return FileVisitResult.CONTINUE;
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
+        } catch (NoSuchFileException e) {
+            // the start folder itself was deleted while listing: nothing under it
+        } catch (IOException e) {
             throw new StoreUnavailableException("cannot list " + prefix + " under " + root + ": " + e, e);
         }
         out.sort((a, b) -> a.key().compareTo(b.key()));
