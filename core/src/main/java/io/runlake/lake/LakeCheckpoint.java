@@ -8,6 +8,9 @@ import java.util.Map;
  * The replayed state of log entries 0..version, written (put-if-absent, best effort) every
  * {@link LakeLog#CHECKPOINT_INTERVAL} commits so readers replay at most that many entries. A checkpoint
  * is derived data: a reader that cannot read one replays the entries instead.
+ *
+ * <p>{@code indexTimeMs} (the time of the entry that made {@code index} current) is absent from checkpoints
+ * written before it was added; a reader then takes it from that entry.
  */
 public record LakeCheckpoint(
         int formatVersion,
@@ -22,4 +25,5 @@ public record LakeCheckpoint(
         String indexFingerprint,
         Long indexValidUntilMs,
         Map<String, Long> replacedIndexes,
-        List<Quarantined> quarantined) implements FormatVersion.Versioned {}
+        List<Quarantined> quarantined,
+        Long indexTimeMs) implements FormatVersion.Versioned {}

@@ -5,11 +5,14 @@ import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
+import java.util.Arrays;
 
 /**
- * Writes commits: a commit is visible once its entry {@code lake/_log/experiment=<esc>/<version>.json} is
- * created with put-if-absent ({@code If-None-Match: *}). Two writers racing for the same version: one
- * wins, the other gets {@code false} and must re-read the log and re-validate its commit.
+ * One commit attempt: a commit is visible once its entry {@code lake/_log/experiment=<esc>/<version>.json} is
+ * created with put-if-absent ({@code If-None-Match: *}), and a checkpoint follows every
+ * {@link #CHECKPOINT_INTERVAL} versions. Two writers racing for the same version: one wins, the other gets
+ * {@code null} and must re-read the log and re-validate its commit — {@link LakeCommitter} does that; use it
+ * rather than calling {@link #tryCommit} in a loop of your own.
  */
 public final class LakeLog {
     /** A checkpoint is written after every commit whose version is a multiple of this. */
@@ -32,7 +35,7 @@ public final class LakeLog {
             // A 412 can also answer the SDK's retry of our own PUT whose first response was lost: the entry
             // (writer id, time, fresh file ids) is unique, so identical bytes mean we won.
             byte[] existing = store.get(key).orElse(null);
-            if (existing == null || !java.util.Arrays.equals(existing, entry)) return null;
+            if (existing == null || !Arrays.equals(existing, entry)) return null;
         }
         // The state at our version is the old state plus our entry: no need to re-read the log.
         LakeSnapshot after = snapshot.copy();

@@ -30,6 +30,7 @@ public final class LakeSnapshot {
     private long indexVersion = -1;
     private String indexFingerprint;
     private Long indexValidUntilMs;
+    private Long indexTimeMs;
 
     private LakeSnapshot(String experiment) {
         this.experiment = experiment;
@@ -76,6 +77,7 @@ public final class LakeSnapshot {
                     "lake log entry " + key + " was listed but cannot be read; log entries must never be deleted"));
             s.apply(parseEntry(bytes, key, v));
         }
+        if (s.indexVersion >= 0 && s.indexTimeMs == null) s.indexTimeMs = indexTimeFromEntry(store, s);
         return s;
     }
 
@@ -90,7 +92,7 @@ public final class LakeSnapshot {
         if (c.version() != expectedVersion) {
             throw new LakeLogException("lake log entry " + key + " says version " + c.version() + ", expected " + expectedVersion);
         }
-        if (!List.of(LakeCommit.COMPACTION, LakeCommit.INDEX, LakeCommit.QUARANTINE).contains(c.kind())) {
+        if (!LakeCommit.KINDS.contains(c.kind())) {
             throw new LakeLogException("lake log entry " + key + " has unknown kind '" + c.kind() + "'");
         }
         return c;
@@ -113,6 +115,20 @@ public final class LakeSnapshot {
         }
     }
 
+    /**
+     * A checkpoint written before checkpoints carried the index commit's time: read it from that entry. Left
+     * unknown (null) if the entry cannot be read; readers then do not trust the index's statuses.
+     */
+    private static Long indexTimeFromEntry(ObjectStore store, LakeSnapshot s) {
+        String key = LakeLayout.logEntry(s.experiment, s.indexVersion);
+        try {
+            Optional<byte[]> bytes = store.get(key);
+            return bytes.isEmpty() ? null : parseEntry(bytes.get(), key, s.indexVersion).timeMs();
+        } catch (LakeLogException e) {
+            return null;
+        }
+    }
+
     private static LakeSnapshot fromCheckpoint(LakeCheckpoint cp) {
         LakeSnapshot s = new LakeSnapshot(cp.experiment());
         s.version = cp.version();
@@ -126,6 +142,7 @@ public final class LakeSnapshot {
         s.indexVersion = cp.indexVersion();
         s.indexFingerprint = cp.indexFingerprint();
         s.indexValidUntilMs = cp.indexValidUntilMs();
+        s.indexTimeMs = cp.indexTimeMs();
         return s;
     }
 
@@ -151,6 +168,7 @@ public final class LakeSnapshot {
             indexVersion = c.version();
             indexFingerprint = c.indexFingerprint();
             indexValidUntilMs = c.indexValidUntilMs();
+            indexTimeMs = c.timeMs();
         }
         version = c.version();
         lastCommitTimeMs = c.timeMs();
@@ -159,7 +177,7 @@ public final class LakeSnapshot {
     public LakeCheckpoint toCheckpoint(int formatVersion) {
         return new LakeCheckpoint(formatVersion, experiment, version, lastCommitTimeMs, List.copyOf(files.values()),
                 new LinkedHashMap<>(covered), new LinkedHashMap<>(removed), index, indexVersion, indexFingerprint,
-                indexValidUntilMs, new LinkedHashMap<>(replacedIndexes), List.copyOf(quarantined.values()));
+                indexValidUntilMs, new LinkedHashMap<>(replacedIndexes), List.copyOf(quarantined.values()), indexTimeMs);
     }
 
     public String experiment() {
@@ -227,6 +245,14 @@ public final class LakeSnapshot {
 
     public Long indexValidUntilMs() {
         return indexValidUntilMs;
+    }
+
+    /**
+     * The time of the commit that made {@link #indexFile()} current (readers compare raw objects' times with
+     * it); null if no index was committed, or if an old checkpoint lacks it and its entry cannot be read.
+     */
+    public Long indexTimeMs() {
+        return indexTimeMs;
     }
 
     /** Any lake object referenced by the log, live or not (vacuum keeps unreferenced ones only until they are old). */

@@ -12,7 +12,6 @@ import io.runlake.format.RunEvent;
 import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.WorkerStart;
-import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
@@ -126,7 +125,7 @@ final class Catalog {
                 else if (gone.contains(f.path())) problems.add("live lake file " + f.path() + " is missing; its points are not shown");
                 else throw new Vanished(f.path()); // removed by a newer commit and deleted
             }
-            Set<String> settled = settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
+            Set<String> settled = settledRuns(root, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
             timer.lap("settled runs (" + settled.size() + ")");
             List<Path> jsonPaths = new ArrayList<>();
             List<LakeView.RawObject> jsonObjects = new ArrayList<>();
@@ -249,7 +248,7 @@ final class Catalog {
      * Runs taken from the runs index: present in the current index with a final status (FINISHED, FAILED,
      * KILLED), and none of their raw objects modified later than {@code indexMargin} before the index commit.
      */
-    private static Set<String> settledRuns(Path root, ObjectStore logStore, LakeSnapshot snapshot, LakeView view,
+    private static Set<String> settledRuns(Path root, LakeSnapshot snapshot, LakeView view,
                                            List<LakeView.RawObject> runObjects, LakeOptions options,
                                            Connection conn, List<String> problems, List<Path> indexFiles, Set<String> gone) {
         if (snapshot.indexFile() == null) return Set.of();
@@ -263,16 +262,10 @@ final class Catalog {
             problems.add("runs index " + snapshot.indexFile() + " is missing; reading raw manifests");
             return Set.of();
         }
-        long commitMs;
-        String entryKey = LakeLayout.logEntry(snapshot.experiment(), snapshot.indexVersion());
-        try {
-            byte[] bytes = logStore.get(entryKey).orElseThrow(() -> new LakeLogException("missing " + entryKey));
-            LakeCommit c = LakeSnapshot.parseEntry(bytes, entryKey, snapshot.indexVersion());
-            commitMs = c.timeMs();
-        } catch (FormatVersion.UnsupportedFormatException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            problems.add("cannot read the index commit " + entryKey + ": " + e.getMessage() + "; reading raw manifests");
+        Long commitMs = snapshot.indexTimeMs();
+        if (commitMs == null) {
+            problems.add("the time of the index commit (log version " + snapshot.indexVersion()
+                    + ") cannot be read; reading raw manifests");
             return Set.of();
         }
         long cutoff = commitMs - options.indexMargin().toMillis();

@@ -1,12 +1,12 @@
 package io.runlake.functions.core;
 
-import io.runlake.format.FormatVersion;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
+import io.runlake.lake.CommitRetryPolicy;
 import io.runlake.lake.DataFile;
-import io.runlake.lake.LakeCommit;
-import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeCommitter;
+import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.store.ObjectInfo;
@@ -45,10 +45,12 @@ public final class Compactor {
     private final ObjectStore store;
     private final CompactorOptions options;
     private final String writerId = RunIds.newId();
+    private final LakeCommitter committer;
 
     public Compactor(ObjectStore store, CompactorOptions options) {
         this.store = store;
         this.options = options;
+        this.committer = new LakeCommitter(store, CommitRetryPolicy.defaults().withMaxAttempts(options.maxAttempts()));
     }
 
     /** What one call did. */
@@ -169,7 +171,7 @@ public final class Compactor {
                     Map<String, String> foreign = Quarantine.foreignRows(duck, files);
                     if (!foreign.isEmpty()) {
                         // rows of another run under this run's key: never compacted into the lake (§11, §12.6)
-                        Quarantine.commit(store, view.snapshot(), foreign, files, writerId, now());
+                        Quarantine.commit(committer, view.snapshot(), foreign, files, writerId, now());
                         stats.quarantined += foreign.size();
                         stats.commits++;
                         return Outcome.QUARANTINED;
@@ -181,7 +183,7 @@ public final class Compactor {
                         throw new MaintenanceException("compacting " + keys.size() + " shards of experiment '" + experiment
                                 + "' (first " + keys.get(0) + ") failed: " + Quarantine.firstLine(e.getMessage()), e);
                     }
-                    Quarantine.commit(store, view.snapshot(), bad, files, writerId, now());
+                    Quarantine.commit(committer, view.snapshot(), bad, files, writerId, now());
                     stats.quarantined += bad.size();
                     stats.commits++;
                     return Outcome.QUARANTINED;
@@ -195,32 +197,23 @@ public final class Compactor {
             DataFile file = upload(experiment, out, fs, 0);
             long t3 = System.nanoTime();
             options.hook().reached("uploaded");
-            LakeSnapshot snap = view.snapshot();
-            while (true) {
-                // timestamped at each attempt: the deletion grace of the covered shards counts from here
-                LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
-                        List.of(file), List.of(), keys, null, null, null, List.of());
-                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
-                if (after != null) {
-                    options.hook().reached("committed");
-                    stats.commits++;
-                    stats.shards += keys.size();
-                    stats.points += fs.rows;
-                    LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} (download {} ms, sort+write {} ms, upload {} ms)",
-                            experiment, after.version(), keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000,
-                            (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
-                    if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
-                    return Outcome.COMMITTED;
-                }
-                stats.conflicts++;
-                snap = LakeSnapshot.load(store, experiment);
-                LakeSnapshot s = snap;
-                if (keys.stream().anyMatch(k -> s.isCovered(k) || s.isQuarantined(k))) {
-                    // Someone else compacted some of these shards: committing ours would duplicate points.
-                    deleteQuietly(List.of(file.path()));
-                    return Outcome.RETRY;
-                }
+            LakeCommitter.Outcome commit = committer.commit(view.snapshot(),
+                    LakeOperations.compactShards(file, keys, writerId, this::now));
+            stats.conflicts += commit.lostRaces();
+            if (!commit.committed()) {
+                // Someone else compacted some of these shards: committing ours would duplicate points.
+                deleteQuietly(List.of(file.path()));
+                return Outcome.RETRY;
             }
+            options.hook().reached("committed");
+            stats.commits++;
+            stats.shards += keys.size();
+            stats.points += fs.rows;
+            LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} (download {} ms, sort+write {} ms, upload {} ms)",
+                    experiment, commit.snapshot().version(), keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
+            return Outcome.COMMITTED;
         }
     }
 
@@ -274,28 +267,20 @@ public final class Compactor {
             int tier = 1 + picks.stream().mapToInt(DataFile::tier).max().orElse(0);
             DataFile file = upload(experiment, out, fs, tier);
             options.hook().reached("uploaded");
-            LakeSnapshot snap = snapshot;
-            while (true) {
-                LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, now(), writerId,
-                        List.of(file), paths, List.of(), null, null, null, List.of());
-                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
-                if (after != null) {
-                    options.hook().reached("committed");
-                    stats.commits++;
-                    stats.merged += picks.size();
-                    LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment, after.version(),
-                            picks.size(), fs.rows, tier, file.path());
-                    if (options.deleteGrace().isZero()) stats.lakeDeleted += deleteQuietly(paths);
-                    return Outcome.COMMITTED;
-                }
-                stats.conflicts++;
-                snap = LakeSnapshot.load(store, experiment);
-                LakeSnapshot s = snap;
-                if (!paths.stream().allMatch(s::isLive)) {
-                    deleteQuietly(List.of(file.path()));
-                    return Outcome.RETRY;
-                }
+            LakeCommitter.Outcome commit = committer.commit(snapshot,
+                    LakeOperations.mergeFiles(file, paths, writerId, this::now));
+            stats.conflicts += commit.lostRaces();
+            if (!commit.committed()) {
+                deleteQuietly(List.of(file.path()));
+                return Outcome.RETRY;
             }
+            options.hook().reached("committed");
+            stats.commits++;
+            stats.merged += picks.size();
+            LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment, commit.snapshot().version(),
+                    picks.size(), fs.rows, tier, file.path());
+            if (options.deleteGrace().isZero()) stats.lakeDeleted += deleteQuietly(paths);
+            return Outcome.COMMITTED;
         }
     }
 

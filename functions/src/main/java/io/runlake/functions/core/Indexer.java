@@ -11,10 +11,11 @@ import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
-import io.runlake.lake.LakeCommit;
-import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeCommitter;
+import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
+import io.runlake.lake.Quarantined;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -61,10 +62,12 @@ public final class Indexer {
     private final ObjectStore store;
     private final IndexerOptions options;
     private final String writerId = RunIds.newId();
+    private final LakeCommitter committer;
 
     public Indexer(ObjectStore store, IndexerOptions options) {
         this.store = store;
         this.options = options;
+        this.committer = new LakeCommitter(store);
     }
 
     /** What one call did. {@code skipped}: the current index was already up to date. */
@@ -113,7 +116,7 @@ public final class Indexer {
                 try {
                     Map<String, String> foreign = Quarantine.foreignRows(duck, shards);
                     if (!foreign.isEmpty()) {
-                        Quarantine.commit(store, snap, foreign, shards, writerId, now);
+                        Quarantine.commit(committer, snap, foreign, shards, writerId, now);
                         return Optional.empty(); // rebuild without them
                     }
                     summarise(duck, List.copyOf(files.values()));
@@ -123,7 +126,7 @@ public final class Indexer {
                         throw new MaintenanceException("summarising the metrics of experiment '" + experiment + "' failed: "
                                 + Quarantine.firstLine(e.getMessage()), e);
                     }
-                    Quarantine.commit(store, snap, corrupt, shards, writerId, now);
+                    Quarantine.commit(committer, snap, corrupt, shards, writerId, now);
                     return Optional.empty();
                 }
                 for (Object[] row : duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
@@ -170,24 +173,19 @@ public final class Indexer {
             if (!store.putFileIfAbsent(key, out) && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
                 throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
             }
-            List<io.runlake.lake.Quarantined> quarantined = new ArrayList<>();
-            bad.forEach((k, err) -> quarantined.add(new io.runlake.lake.Quarantined(k, err, null, now)));
-            LakeCommit commit = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.INDEX, now, writerId, List.of(),
-                    List.of(), List.of(), key, fingerprint, validUntil, quarantined);
-            while (true) {
-                LakeSnapshot after = LakeLog.tryCommit(store, snap, commit);
-                if (after != null) {
-                    if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
-                    LOG.info("experiment '{}': v{} runs index {} ({} runs: {})", experiment, after.version(), key, runs.size(), statusCounts);
-                    return Optional.of(new Result(experiment, true, false, key, after.version(), runs.size(), bad.size(), statusCounts));
-                }
-                LakeSnapshot newer = LakeSnapshot.load(store, experiment);
-                if (!onlyCompactionsSince(newer, snap.version())) {
-                    deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
-                    return Optional.empty();
-                }
-                snap = newer; // compactions move points between files but do not change what the index says
+            List<Quarantined> malformed = new ArrayList<>();
+            bad.forEach((k, err) -> malformed.add(new Quarantined(k, err, null, now)));
+            LakeCommitter.Outcome commit = committer.commit(snap,
+                    LakeOperations.replaceIndex(snap, key, fingerprint, validUntil, malformed, writerId, now));
+            if (!commit.committed()) {
+                deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
+                return Optional.empty();
             }
+            if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
+            LOG.info("experiment '{}': v{} runs index {} ({} runs: {})", experiment, commit.snapshot().version(), key,
+                    runs.size(), statusCounts);
+            return Optional.of(new Result(experiment, true, false, key, commit.snapshot().version(), runs.size(),
+                    bad.size(), statusCounts));
         }
     }
 
@@ -236,18 +234,6 @@ public final class Indexer {
         kv.setString(3, e.getKey());
         kv.setString(4, e.getValue());
         kv.addBatch();
-    }
-
-    private boolean onlyCompactionsSince(LakeSnapshot newer, long version) {
-        // Re-reading the entries after our base version tells what came in between.
-        for (long v = version + 1; v <= newer.version(); v++) {
-            String key = LakeLayout.logEntry(newer.experiment(), v);
-            byte[] bytes = store.get(key).orElse(null);
-            if (bytes == null) return false;
-            LakeCommit c = LakeSnapshot.parseEntry(bytes, key, v);
-            if (!LakeCommit.COMPACTION.equals(c.kind()) || !c.quarantined().isEmpty()) return false;
-        }
-        return true;
     }
 
     /** Reads every manifest and event (in parallel); malformed ones go to {@code bad} with the reason. */

@@ -1,9 +1,8 @@
 package io.runlake.functions.core;
 
-import io.runlake.format.FormatVersion;
 import io.runlake.format.LakeLayout;
-import io.runlake.lake.LakeCommit;
-import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeCommitter;
+import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.Quarantined;
 import io.runlake.store.ObjectStore;
@@ -91,9 +90,10 @@ final class Quarantine {
      * @param local local copies to preserve, by key (may lack some keys)
      * @return the snapshot after the commit, or the latest snapshot if nothing was left to commit
      */
-    static LakeSnapshot commit(ObjectStore store, LakeSnapshot snapshot, Map<String, String> errors,
+    static LakeSnapshot commit(LakeCommitter committer, LakeSnapshot snapshot, Map<String, String> errors,
                                Map<String, Path> local, String writerId, long nowMs) {
         String experiment = snapshot.experiment();
+        ObjectStore store = committer.store();
         List<Quarantined> items = new ArrayList<>();
         for (Map.Entry<String, String> e : errors.entrySet()) {
             String copy = null;
@@ -112,18 +112,6 @@ final class Quarantine {
             items.add(new Quarantined(e.getKey(), e.getValue(), copy, nowMs));
             LOG.warn("quarantining {} of experiment '{}': {}", e.getKey(), experiment, e.getValue());
         }
-        LakeSnapshot snap = snapshot;
-        for (int attempt = 0; attempt < 100; attempt++) {
-            LakeSnapshot current = snap;
-            List<Quarantined> fresh = items.stream().filter(q -> !current.isQuarantined(q.key())).toList();
-            if (fresh.isEmpty()) return snap;
-            LakeCommit c = new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.QUARANTINE, nowMs, writerId,
-                    List.of(), List.of(), List.of(), null, null, null, fresh);
-            LakeSnapshot after = LakeLog.tryCommit(store, snap, c);
-            if (after != null) return after;
-            snap = LakeSnapshot.load(store, experiment);
-        }
-        throw new MaintenanceException("could not commit the quarantine of " + errors.keySet() + " in experiment '"
-                + experiment + "': the lake log kept changing (100 attempts)");
+        return committer.commit(snapshot, LakeOperations.quarantine(items, writerId, nowMs)).snapshot();
     }
 }
