@@ -177,7 +177,8 @@ public final class LakeSnapshot {
     public LakeCheckpoint toCheckpoint(int formatVersion) {
         return new LakeCheckpoint(formatVersion, experiment, version, lastCommitTimeMs, List.copyOf(files.values()),
                 new LinkedHashMap<>(covered), new LinkedHashMap<>(removed), index, indexVersion, indexFingerprint,
-                indexValidUntilMs, new LinkedHashMap<>(replacedIndexes), List.copyOf(quarantined.values()), indexTimeMs);
+                indexValidUntilMs, new LinkedHashMap<>(replacedIndexes), List.copyOf(quarantined.values()),
+                indexTimeMs);
     }
 
     public String experiment() {

@@ -186,7 +186,8 @@ class LakeCommitterTest {
             assertEquals(50L, index.snapshot().indexTimeMs());
 
             LakeSnapshot indexed = index.snapshot();
-            committer.commit(EXP, LakeOperations.quarantine(List.of(new Quarantined(shard(2), "bad", null, 60)), "q", 60));
+            Quarantined bad = new Quarantined(shard(2), "bad", null, 60);
+            committer.commit(EXP, LakeOperations.quarantine(List.of(bad), "q", 60));
             LakeCommitter.Outcome stale = committer.commit(indexed,
                     LakeOperations.replaceIndex(indexed, "lake/runs/i2", "fp2", null, List.of(), "i", 70));
             assertEquals(LakeCommitter.Status.NOTHING_TO_DO, stale.status(), stale.toString());
@@ -199,7 +200,8 @@ class LakeCommitterTest {
     void runningOutOfAttemptsNamesTheExperimentAndTheAttempts(String kind) {
         try (ObjectStore store = open(kind)) {
             LakeSnapshot stale = LakeSnapshot.load(store, EXP);
-            new LakeCommitter(store).commit(stale, LakeOperations.compactShards(file("a"), List.of(shard(1)), "w", () -> 1));
+            new LakeCommitter(store).commit(stale,
+                    LakeOperations.compactShards(file("a"), List.of(shard(1)), "w", () -> 1));
             LakeCommitter oneShot = new LakeCommitter(store, CommitRetryPolicy.defaults().withMaxAttempts(1));
             CommitConflictException e = assertThrows(CommitConflictException.class, () -> oneShot.commit(stale,
                     LakeOperations.compactShards(file("b"), List.of(shard(2)), "w", () -> 2)));

@@ -209,9 +209,10 @@ public final class Compactor {
             stats.commits++;
             stats.shards += keys.size();
             stats.points += fs.rows;
-            LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} (download {} ms, sort+write {} ms, upload {} ms)",
-                    experiment, commit.snapshot().version(), keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} "
+                    + "(download {} ms, sort+write {} ms, upload {} ms)", experiment, commit.snapshot().version(),
+                    keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000);
             if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
             return Outcome.COMMITTED;
         }
@@ -277,8 +278,8 @@ public final class Compactor {
             options.hook().reached("committed");
             stats.commits++;
             stats.merged += picks.size();
-            LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment, commit.snapshot().version(),
-                    picks.size(), fs.rows, tier, file.path());
+            LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment,
+                    commit.snapshot().version(), picks.size(), fs.rows, tier, file.path());
             if (options.deleteGrace().isZero()) stats.lakeDeleted += deleteQuietly(paths);
             return Outcome.COMMITTED;
         }

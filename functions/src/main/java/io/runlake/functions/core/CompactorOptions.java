@@ -23,7 +23,8 @@ import java.time.Duration;
  *     (readers that listed before the commit can finish) [5 min]
  * @param orphanGrace unreferenced lake files (uploads whose commit lost or crashed) older than this are
  *     deleted; must exceed the longest compaction [1 h]
- * @param maxAttempts lost commit races tolerated per call before giving up [50]
+ * @param maxAttempts attempts per commit (lost races of the log), and batches redone because another compactor
+ *     took their inputs, before giving up [50]
  * @param ioThreads parallel downloads [8]
  * @param clock time source (tests)
  * @param hook crash injection between steps (tests)
