@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
-import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.functions.core.Compactor;
@@ -48,9 +47,9 @@ class LakeFilePathSafetyTest {
             Files.copy(root.resolve(compacted), tmp.resolve("outside.parquet"));
             String escaping = LakeLayout.metricsPrefix("e") + "../../../../outside.parquet";
             assertEquals(tmp.resolve("outside.parquet"), root.resolve(escaping).normalize());
-            store.putIfAbsent(LakeLayout.logEntry("e", version + 1), Json.write(new LakeCommit(FormatVersion.CURRENT, version + 1,
-                    LakeCommit.COMPACTION, System.currentTimeMillis(), "test", List.of(new DataFile(escaping, 10, Files.size(
-                    tmp.resolve("outside.parquet")), null, null, 0)), List.of(), List.of(), null, null, null, List.of())));
+            DataFile outside = new DataFile(escaping, 10, Files.size(tmp.resolve("outside.parquet")), null, null, 0);
+            store.putIfAbsent(LakeLayout.logEntry("e", version + 1), Json.write(
+                    LakeCommit.compaction(System.currentTimeMillis(), "test", outside, List.of()).withVersion(version + 1)));
         }
         try (Lake lake = Lake.open(uri, LakeOptions.defaults().withCacheDir(tmp.resolve("cache")))) {
             assertEquals(10L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue(),

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
-import io.runlake.format.FormatVersion;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
@@ -169,8 +168,8 @@ class NewerFormatReaderTest {
         refused(uri, key, () -> {
             try (ObjectStore store = StoreUris.open(uri)) {
                 assertTrue(store.putFileIfAbsent(key, file));
-                commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, System.currentTimeMillis(), "test",
-                        List.of(new DataFile(key, 10, size, other, other, 0)), List.of(), List.of(), null, null, null, List.of()));
+                commit(store, LakeCommit.compaction(System.currentTimeMillis(), "test",
+                        new DataFile(key, 10, size, other, other, 0), List.of()));
             }
         });
     }
@@ -188,8 +187,7 @@ class NewerFormatReaderTest {
                 store.download(LakeSnapshot.load(store, EXP).indexFile(), v1);
                 Path v2 = NewerFormat.parquet(tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
                 assertTrue(store.putFileIfAbsent(key, v2));
-                commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.INDEX, System.currentTimeMillis(), "test",
-                        List.of(), List.of(), List.of(), key, "planted", null, List.of()));
+                commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
             }
         });
     }
@@ -215,8 +213,7 @@ class NewerFormatReaderTest {
         refused(uri, key, () -> {
             try (ObjectStore store = StoreUris.open(uri)) {
                 for (int v = 0; v < 2; v++) { // entry 0 (its committer writes checkpoint 0) and entry 1
-                    commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.QUARANTINE, System.currentTimeMillis(), "test",
-                            List.of(), List.of(), List.of(), null, null, null, List.of()));
+                    commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
                 }
                 assertTrue(store.putIfAbsent(key, utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP
                         + "\",\"version\":1,\"state\":{\"files\":\"lake/_state/1.parquet\"}}")));

@@ -179,8 +179,8 @@ class NewerFormatMaintenanceTest {
             Path file = NewerFormat.parquet(tmp.resolve("lake-v2.parquet"), NewerFormat.points(other, 0), NEWER, EXP);
             String key = LakeLayout.metricsFile(EXP, RunIds.newId());
             assertTrue(store.putFileIfAbsent(key, file));
-            commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, System.currentTimeMillis(), "test",
-                    List.of(new DataFile(key, 10, Files.size(file), other, other, 0)), List.of(), List.of(), null, null, null, List.of()));
+            commit(store, LakeCommit.compaction(System.currentTimeMillis(), "test",
+                    new DataFile(key, 10, Files.size(file), other, other, 0), List.of()));
             CompactorOptions c = options().compactor();
             CompactorOptions merging = c.withFiles(c.targetFileBytes(), 1, c.rowGroupSize()); // two small files: merge them
             refusedAndUntouched(store, key, () -> new Compactor(store, merging).compact(EXP));
@@ -201,8 +201,7 @@ class NewerFormatMaintenanceTest {
             Path v2 = NewerFormat.parquet(tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
             String key = LakeLayout.runsIndexFile(EXP, RunIds.newId());
             assertTrue(store.putFileIfAbsent(key, v2));
-            commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.INDEX, System.currentTimeMillis(), "test",
-                    List.of(), List.of(), List.of(), key, "planted", null, List.of()));
+            commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
             refusedAndUntouched(store, key, () -> new Reporter(store, options().reporter()).report(EXP));
         }
     }
@@ -228,8 +227,7 @@ class NewerFormatMaintenanceTest {
         produce(uri);
         try (ObjectStore store = StoreUris.open(uri)) {
             for (int v = 0; v < 2; v++) { // entry 0 (its committer writes checkpoint 0) and entry 1
-                commit(store, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.QUARANTINE, System.currentTimeMillis(), "test",
-                        List.of(), List.of(), List.of(), null, null, null, List.of()));
+                commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
             }
             String key = LakeLayout.checkpoint(EXP, 1);
             assertTrue(store.putIfAbsent(key, utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP + "\",\"version\":1,"

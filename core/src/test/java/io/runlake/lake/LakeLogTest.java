@@ -18,13 +18,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The log on its own: put-if-absent races, replay, checkpoints, gaps and bad entries. */
+/** The log on its own: one commit attempt (put-if-absent races), replay, checkpoints, gaps and bad entries. */
 class LakeLogTest {
     private static final String EXP = "exp 1";
 
     @TempDir
     Path tmp;
 
+    /** Any shape a reader must replay, not only the ones maintenance writes: the canonical constructor. */
     private static LakeCommit compaction(String file, List<String> remove, List<String> shards) {
         return new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, 1000, "w",
                 file == null ? List.of() : List.of(new DataFile(file, 10, 100, "a", "b", 0)), remove, shards, null, null, null, List.of());
@@ -39,8 +40,8 @@ class LakeLogTest {
             assertNotNull(s1);
             assertNull(LakeLog.tryCommit(store, s0, compaction("lake/other", List.of(), List.of())), "version 0 is taken");
             LakeSnapshot s2 = LakeLog.tryCommit(store, s1, compaction("lake/f2", List.of("lake/f1"), List.of("runs/s3")));
-            LakeLog.tryCommit(store, s2, new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.INDEX, 2000, "w", List.of(), List.of(),
-                    List.of(), "lake/runs/i1", "fp", null, List.of(new Quarantined("runs/bad", "broken", null, 2000))));
+            LakeLog.tryCommit(store, s2, LakeCommit.index(2000, "w", "lake/runs/i1", "fp", null,
+                    List.of(new Quarantined("runs/bad", "broken", null, 2000))));
             LakeSnapshot s = LakeSnapshot.load(store, EXP);
             assertEquals(2, s.version());
             assertEquals(List.of("lake/f2"), s.liveFiles().stream().map(DataFile::path).toList());
