@@ -49,8 +49,15 @@ public final class DefaultRun implements Run {
      * @param initialParams the params the run already has (logging them again with the same value is allowed)
      * @param onEnded called once this writer has ended and waited for its last objects
      */
-    public DefaultRun(DurableWriter out, TrackerOptions options, String experiment, String runId, String writerId,
-            int worker, Map<String, Object> initialParams, Consumer<DefaultRun> onEnded) {
+    public DefaultRun(
+            DurableWriter out,
+            TrackerOptions options,
+            String experiment,
+            String runId,
+            String writerId,
+            int worker,
+            Map<String, Object> initialParams,
+            Consumer<DefaultRun> onEnded) {
         this.id = new RunIdentity(experiment, runId, worker, writerId);
         this.onEnded = onEnded;
         this.out = out;

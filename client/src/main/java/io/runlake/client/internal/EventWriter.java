@@ -35,10 +35,24 @@ final class EventWriter {
         write(RunEvent.INPUT, null, null, null, input);
     }
 
-    private void write(String kind, Map<String, Object> params, Map<String, String> tags,
-            RunEvent.Artifact artifact, RunEvent.Input input) {
-        RunEvent event = new RunEvent(FormatVersion.CURRENT, kind, id.experiment(), id.runId(), id.worker(),
-                id.writerId(), System.currentTimeMillis(), params, tags, artifact, input);
+    private void write(
+            String kind,
+            Map<String, Object> params,
+            Map<String, String> tags,
+            RunEvent.Artifact artifact,
+            RunEvent.Input input) {
+        RunEvent event = new RunEvent(
+                FormatVersion.CURRENT,
+                kind,
+                id.experiment(),
+                id.runId(),
+                id.worker(),
+                id.writerId(),
+                System.currentTimeMillis(),
+                params,
+                tags,
+                artifact,
+                input);
         byte[] json = Json.write(event);
         thread.execute(() -> out.write(id.eventKey(nextEventSeq()), json));
     }

@@ -31,7 +31,12 @@ final class RunCloser {
     private final ShardWriter shards;
     private final Duration closeTimeout;
 
-    RunCloser(RunIdentity id, DurableWriter out, WriterThread thread, MetricBuffer buffer, ShardWriter shards,
+    RunCloser(
+            RunIdentity id,
+            DurableWriter out,
+            WriterThread thread,
+            MetricBuffer buffer,
+            ShardWriter shards,
             Duration closeTimeout) {
         this.id = id;
         this.out = out;
@@ -47,9 +52,19 @@ final class RunCloser {
         Future<?> ending = thread.submit(() -> {
             buffer.close();
             shards.writeShard();
-            RunEnd end = new RunEnd(FormatVersion.CURRENT, RunEnd.KIND, id.experiment(), id.runId(), id.worker(),
-                    id.writerId(), endStatus.name(), System.currentTimeMillis(), info, buffer.added(),
-                    buffer.dropped(), shards.shardsWritten());
+            RunEnd end = new RunEnd(
+                    FormatVersion.CURRENT,
+                    RunEnd.KIND,
+                    id.experiment(),
+                    id.runId(),
+                    id.worker(),
+                    id.writerId(),
+                    endStatus.name(),
+                    System.currentTimeMillis(),
+                    info,
+                    buffer.added(),
+                    buffer.dropped(),
+                    shards.shardsWritten());
             out.write(id.endManifestKey(), Json.write(end));
         });
         thread.shutdown();
@@ -61,7 +76,8 @@ final class RunCloser {
         error.printStackTrace(new PrintWriter(sw));
         // messages often carry URLs (signed, or with credentials): FORMAT.md §7.2 "Redaction"; lone surrogates
         // cannot be stored as UTF-8 and become U+FFFD (§5)
-        return new RunEnd.ErrorInfo(error.getClass().getName(),
+        return new RunEnd.ErrorInfo(
+                error.getClass().getName(),
                 Redaction.redactText(Names.wellFormed(error.getMessage())),
                 Redaction.redactText(Names.wellFormed(sw.toString())));
     }
@@ -77,14 +93,18 @@ final class RunCloser {
         try {
             interrupted = waitUntil(ending, deadlineNanos);
             if (!ending.isDone()) {
-                LOG.warn("RunLake: run {} is still writing after {}; spilling the rest locally", id.runId(),
+                LOG.warn(
+                        "RunLake: run {} is still writing after {}; spilling the rest locally",
+                        id.runId(),
                         closeTimeout);
                 out.abandonStore();
                 // local disk only from here on: as long again is ample even on a busy machine
                 interrupted |= waitUntil(ending, System.nanoTime() + closeTimeout.toNanos());
                 if (!ending.isDone()) {
-                    LOG.error("RunLake: run {} could not write its last objects to the spill folder {} in time",
-                            id.runId(), out.spill().dir());
+                    LOG.error(
+                            "RunLake: run {} could not write its last objects to the spill folder {} in time",
+                            id.runId(),
+                            out.spill().dir());
                 }
             }
             if (ending.isDone()) reportFailure(ending);

@@ -38,14 +38,18 @@ final class WriterThread {
     /** Runs {@code flush} every {@code every}; a failure is logged and the schedule goes on. */
     void schedule(Duration every, Runnable flush) {
         long millis = every.toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                flush.run();
-            } catch (Throwable t) {
-                // keep the scheduled flush alive whatever happens
-                LOG.error("RunLake: background flush of run {} failed", runId, t);
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        flush.run();
+                    } catch (Throwable t) {
+                        // keep the scheduled flush alive whatever happens
+                        LOG.error("RunLake: background flush of run {} failed", runId, t);
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
     }
 
     void execute(Runnable task) {
