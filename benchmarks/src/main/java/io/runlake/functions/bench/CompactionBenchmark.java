@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * point. Usage (see BENCHMARKS.md):
  *
  * <pre>
- * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp functions/target/runlake-functions-*-lambda.jar \
+ * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp benchmarks/target/runlake-benchmarks.jar \
  *     io.runlake.functions.bench.CompactionBenchmark [points=10000000] [pointsPerShard=20000] [runs=100] [keys=10] [dir]
  * </pre>
  */

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * aged by a day) and times the query library on it, cold (empty cache) and warm.
  *
  * <pre>
- * java --add-opens=java.base/java.nio=ALL-UNNAMED -cp query/target/classes:$(cat /tmp/query.cp) \
+ * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx8g -cp benchmarks/target/runlake-benchmarks.jar \
  *     io.runlake.query.bench.QueryBenchmark --runs 100000 --raw 2000 --steps 20 --dir /tmp/bench-100k
  * </pre>
  */
