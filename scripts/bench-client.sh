@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Client benchmarks. Usage:
-#   scripts/bench-client.sh jmh [JMH args...]        # Run.log hot path, ns/call (JMH)
-#   scripts/bench-client.sh throughput [points] [uri] # points/s from log to durable shards
+# Client benchmarks (BENCHMARKS.md), run from the benchmarks module's shaded jar. Usage:
+#   scripts/bench-client.sh jmh [JMH args...]        # Run.log hot path, ns/call (JMH LogBenchmark)
+#   scripts/bench-client.sh throughput [points] [uri] # points/s from log to durable shards (ThroughputBenchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl client -am test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/client-test.cp -Dmdep.includeScope=test >/dev/null
-CP="client/target/test-classes:client/target/classes:$(cat target/client-test.cp)"
+mvn -B -q -pl benchmarks -am package -DskipTests
+JAR=benchmarks/target/runlake-benchmarks.jar
 what="${1:-jmh}"; shift || true
 case "$what" in
-  jmh) exec java -cp "$CP" org.openjdk.jmh.Main LogBenchmark "$@" ;;
-  throughput) exec java -Xmx1g -cp "$CP" io.runlake.client.ThroughputBenchmark "$@" ;;
+  jmh) exec java -cp "$JAR" org.openjdk.jmh.Main io.runlake.client.bench.LogBenchmark "$@" ;;
+  throughput) exec java -Xmx1g -cp "$JAR" io.runlake.client.bench.ThroughputBenchmark "$@" ;;
   *) echo "usage: $0 jmh|throughput" >&2; exit 2 ;;
 esac

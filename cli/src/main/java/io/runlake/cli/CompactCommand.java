@@ -5,6 +5,7 @@ import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ final class CompactCommand implements Callable<Integer> {
                     main.err().printf("\r[%s] %d/%d compacting %s ", bar(i, names.size()), i + 1, names.size(), experiment);
                     main.err().flush();
                 }
-                Maintenance.ExperimentResult r = Maintenance.runExperiment(store, experiment, options, java.time.Instant.MAX, true);
+                Maintenance.ExperimentResult r = Maintenance.runExperiment(store, experiment, options, Instant.MAX, true);
                 if (terminal) main.err().print("\r\033[K");
                 print(main.out(), r);
             }

@@ -5,15 +5,15 @@ import io.runlake.functions.core.Maintenance;
 import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.query.Lake;
 import io.runlake.query.Report;
+import io.runlake.samples.SweepDemo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Instant;
-import io.runlake.samples.SweepDemo;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
         }
         boolean isDefault = uri.toString().replaceAll("/+$", "")
-                .equals(io.runlake.store.StoreUris.defaultUri().toString().replaceAll("/+$", ""));
+                .equals(StoreUris.defaultUri().toString().replaceAll("/+$", ""));
         String store = isDefault ? "" : " --uri " + uri;
         out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store, SweepDemo.EXPERIMENT);
         summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n", store,

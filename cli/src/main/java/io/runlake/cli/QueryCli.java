@@ -6,6 +6,7 @@ import io.runlake.query.Mirror;
 import io.runlake.query.Table;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Shared options and helpers of the query commands. */
@@ -35,7 +36,7 @@ final class QueryCli {
 
     static Lake open(Main main, Options o) {
         o.check();
-        LakeOptions opts = LakeOptions.defaults().withStaleTimeout(java.time.Duration.ofMinutes(o.staleMinutes));
+        LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
         if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
         Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
         for (String p : lake.problems()) main.err().println("runlake: warning: " + p);

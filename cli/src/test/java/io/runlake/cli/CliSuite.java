@@ -14,8 +14,10 @@ import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -456,10 +458,10 @@ abstract class CliSuite {
                 + "select 1 +\n  1 as two;\n"
                 + "selec oops;\n"
                 + "select 'last' as x";
-        java.io.InputStream stdin = System.in;
+        InputStream stdin = System.in;
         Result r;
         try {
-            System.setIn(new java.io.ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
             r = query("sql", "--format", "csv");
         } finally {
             System.setIn(stdin);

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.client.internal.ParamValues;
 import io.runlake.format.Names;
 import io.runlake.format.RunIds;
 import java.util.LinkedHashMap;

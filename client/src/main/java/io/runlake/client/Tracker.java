@@ -1,5 +1,10 @@
 package io.runlake.client;
 
+import io.runlake.client.internal.CodeVersion;
+import io.runlake.client.internal.DefaultRun;
+import io.runlake.client.internal.DurableWriter;
+import io.runlake.client.internal.Environment;
+import io.runlake.client.internal.Spill;
 import io.runlake.format.FormatMarker;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
@@ -12,13 +17,22 @@ import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
+import io.runlake.store.StoreUnavailableException;
 import io.runlake.store.StoreUris;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of the client: opens a store and starts or joins runs.
@@ -91,7 +105,7 @@ public final class Tracker implements AutoCloseable {
                 marker = store.get(Layout.FORMAT_MARKER).orElseThrow();
             }
             FormatVersion.checkMarker(marker, store.uri().toString()); // a newer store is refused before anything is written
-        } catch (io.runlake.store.StoreUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             throw e; // not an answer: the writer spills and checks again later
         } catch (StoreException e) {
             throw new TrackerException("cannot open RunLake store " + store.uri() + ": " + e.getMessage(), e);
@@ -146,7 +160,7 @@ public final class Tracker implements AutoCloseable {
         Map<String, Object> code = new LinkedHashMap<>();
         byte[] diff = null;
         if (options.captureCode()) {
-            CodeVersion.Capture captured = CodeVersion.capture(java.nio.file.Path.of(
+            CodeVersion.Capture captured = CodeVersion.capture(Path.of(
                     System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir"))));
             code.putAll(captured.fields());
             diff = captured.diff();
@@ -159,7 +173,7 @@ public final class Tracker implements AutoCloseable {
         // down or hangs gets them in this order from the spill, so the run never waits for storage
         out.write(Layout.startManifest(spec.experiment(), runId), Json.write(start));
         out.write(Layout.runIdPointer(runId), Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
-        DefaultRun run = new DefaultRun(this, out, options, spec.experiment(), runId, writerId, 0, spec.params());
+        DefaultRun run = new DefaultRun(out, options, spec.experiment(), runId, writerId, 0, spec.params(), open::remove);
         open.add(run);
         if (diff != null) logDiff(run, diff);
         return run;
@@ -168,22 +182,22 @@ public final class Tracker implements AutoCloseable {
     /** The uncommitted changes, stored content-addressed like any artifact so the exact code can be rebuilt. */
     private static void logDiff(DefaultRun run, byte[] diff) {
         try {
-            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("runlake-code", ".diff");
+            Path tmp = Files.createTempFile("runlake-code", ".diff");
             try {
-                java.nio.file.Files.write(tmp, diff);
+                Files.write(tmp, diff);
                 run.logArtifact(tmp, "code.diff");
             } finally {
-                java.nio.file.Files.deleteIfExists(tmp);
+                Files.deleteIfExists(tmp);
             }
-        } catch (java.io.IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Tracker.class).warn("RunLake: could not store the code diff: {}", e.toString());
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger(Tracker.class).warn("RunLake: could not store the code diff: {}", e.toString());
         }
     }
 
     private static String sha256(byte[] data) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -215,13 +229,9 @@ public final class Tracker implements AutoCloseable {
                 System.currentTimeMillis(), Environment.capture());
         out.write(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
         Map<String, Object> params = start.params() == null ? Map.of() : start.params();
-        DefaultRun run = new DefaultRun(this, out, options, experiment, runId, writerId, worker, params);
+        DefaultRun run = new DefaultRun(out, options, experiment, runId, writerId, worker, params, open::remove);
         open.add(run);
         return run;
-    }
-
-    void runEnded(DefaultRun run) {
-        open.remove(run);
     }
 
     /** Pushes objects left in the local spill (by this or an earlier process); returns how many are still waiting. */
@@ -240,9 +250,9 @@ public final class Tracker implements AutoCloseable {
      * cost one close timeout, not N.
      */
     private void endOpenRuns(RunStatus status, long deadlineNanos) {
-        Map<DefaultRun, java.util.concurrent.Future<?>> ending = new LinkedHashMap<>();
+        Map<DefaultRun, Future<?>> ending = new LinkedHashMap<>();
         for (DefaultRun run : List.copyOf(open)) {
-            java.util.concurrent.Future<?> f = run.beginEnd(status, null);
+            Future<?> f = run.beginEnd(status, null);
             if (f != null) ending.put(run, f);
         }
         ending.forEach((run, f) -> run.awaitEnd(f, deadlineNanos));

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import io.runlake.client.internal.MetricPage;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -88,9 +89,5 @@ public record TrackerOptions(
         Duration half = closeTimeout.dividedBy(2);
         Duration max = Duration.ofSeconds(10);
         return half.compareTo(max) > 0 ? max : half.isZero() ? Duration.ofMillis(1) : half;
-    }
-
-    int pages() {
-        return (int) Math.max(2, bufferBytes / MetricPage.bytesFor(pageCapacity));
     }
 }

@@ -14,6 +14,7 @@ import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunStart;
+import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
@@ -80,7 +81,7 @@ abstract class ClientSuite {
             assertFalse(store.putIfAbsent("a/b/one.json", "second".getBytes(StandardCharsets.UTF_8)));
             assertEquals("first", new String(store.get("a/b/one.json").orElseThrow(), StandardCharsets.UTF_8));
             store.putIfAbsentIdempotent("a/b/one.json", "first".getBytes(StandardCharsets.UTF_8));
-            assertThrows(io.runlake.store.ObjectConflictException.class,
+            assertThrows(ObjectConflictException.class,
                     () -> store.putIfAbsentIdempotent("a/b/one.json", "other".getBytes(StandardCharsets.UTF_8)));
             assertTrue(store.get("a/b/missing").isEmpty());
             assertTrue(store.head("a/b/missing").isEmpty());

@@ -11,11 +11,12 @@ import io.runlake.format.Layout;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
-import io.runlake.testing.FaultProxy;
 import io.runlake.testing.FaultProxy.Fault;
+import io.runlake.testing.FaultProxy;
 import io.runlake.testing.Lakes;
 import io.runlake.testing.S3ProxyServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -25,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -131,17 +134,17 @@ class FaultMatrixTest {
     }
 
     /** One row per cell, written to target/fault-matrix.md for RELIABILITY.md. */
-    private static final java.util.Map<String, String> RESULTS = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final Map<String, String> RESULTS = new ConcurrentSkipListMap<>();
 
     @AfterAll
-    static void writeMatrix() throws java.io.IOException {
+    static void writeMatrix() throws IOException {
         StringBuilder md = new StringBuilder("| fault | moment | points stored / logged | events | end manifests | status | objects in the spill when the store healed |\n"
                 + "|---|---|---|---|---|---|---|\n");
         RESULTS.forEach((cell, row) -> md.append("| ").append(cell).append(" | ").append(row).append(" |\n"));
         Files.writeString(Path.of("target", "fault-matrix.md"), md);
     }
 
-    static long spilledObjects(Path spill) throws java.io.IOException {
+    static long spilledObjects(Path spill) throws IOException {
         if (!Files.isDirectory(spill)) return 0;
         try (Stream<Path> files = Files.walk(spill)) {
             return files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.")).count();

@@ -1,5 +1,6 @@
 package io.runlake.client;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ class FileStoreClientTest extends ClientSuite {
     protected URI newStoreUri(String name) {
         try {
             return Files.createDirectories(tmp.resolve("stores").resolve(name)).toUri();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

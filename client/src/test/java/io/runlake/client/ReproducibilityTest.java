@@ -15,6 +15,8 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunStart;
 import io.runlake.store.FileObjectStore;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
 import io.runlake.testing.S3ProxyServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +141,7 @@ class ReproducibilityTest {
         assertEquals(2, folder.files());
         List<List<Object>> rows = query("select input.name, input.role, input.sha256 from read_json("
                 + lit(lake.resolve(Layout.runPrefix("data", runId) + "events/*.json")) + ", union_by_name=true) where kind = 'input' order by 1");
-        assertEquals(List.of(java.util.Arrays.asList("all", null, folder.sha256()).toString(), List.of("train", "train", file.sha256()).toString()),
+        assertEquals(List.of(Arrays.asList("all", null, folder.sha256()).toString(), List.of("train", "train", file.sha256()).toString()),
                 rows.stream().map(Object::toString).toList());
     }
 
@@ -166,10 +169,10 @@ class ReproducibilityTest {
 
     /** Opens the S3 store for a bucket URI (test helper). */
     private static final class S3ObjectStoreAccess implements AutoCloseable {
-        final io.runlake.store.ObjectStore store;
+        final ObjectStore store;
 
         S3ObjectStoreAccess(URI uri) {
-            store = io.runlake.store.StoreUris.open(uri);
+            store = StoreUris.open(uri);
         }
 
         @Override

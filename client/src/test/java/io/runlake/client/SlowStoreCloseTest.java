@@ -10,11 +10,14 @@ import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUnavailableException;
 import io.runlake.testing.ForwardingStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,7 @@ class SlowStoreCloseTest {
     void aHangingStoreAtCloseSpillsTheTail() throws Exception {
         Path lake = tmp.resolve("lake");
         CountDownLatch storeHangs = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean hang = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean hang = new AtomicBoolean();
         ObjectStore hanging = new ForwardingStore(new FileObjectStore(lake)) {
             @Override
             public boolean putIfAbsent(String key, byte[] data) {
@@ -59,8 +62,8 @@ class SlowStoreCloseTest {
             assertTrue(ms < 10_000, "finish() stalled for " + ms + " ms on a hanging store");
             // before the store answers (a JVM exiting now would lose anything still in memory), the tail
             // is already durable on local disk
-            try (java.util.stream.Stream<Path> spilled = java.nio.file.Files.walk(tmp.resolve("spill"))) {
-                List<String> files = spilled.filter(java.nio.file.Files::isRegularFile).map(Path::toString).toList();
+            try (Stream<Path> spilled = Files.walk(tmp.resolve("spill"))) {
+                List<String> files = spilled.filter(Files::isRegularFile).map(Path::toString).toList();
                 assertTrue(files.stream().anyMatch(f -> f.contains("/end/")), "end manifest not spilled: " + files);
                 assertTrue(files.stream().anyMatch(f -> f.contains("/metrics/")), "last shard not spilled: " + files);
             }

@@ -1,5 +1,6 @@
 package io.runlake.samples;
 
+import java.util.Arrays;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,7 +27,7 @@ final class AllReduce {
             @Override
             protected boolean onAdvance(int phase, int registeredParties) {
                 // Runs in the last arriving worker before any worker is released.
-                java.util.Arrays.fill(mean, 0);
+                Arrays.fill(mean, 0);
                 for (double[] c : contributions) {
                     for (int i = 0; i < mean.length; i++) mean[i] += c[i];
                 }

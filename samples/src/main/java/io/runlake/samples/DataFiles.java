@@ -1,11 +1,13 @@
 package io.runlake.samples;
 
 import io.runlake.client.Run;
+import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,13 +20,13 @@ record DataFiles(Path dir, Path train, Path validation) {
 
     /** This user's demo folder: {@code <java.io.tmpdir>/runlake-<user>/demo-data} (never shared with other users). */
     static Path defaultDir() {
-        return io.runlake.store.LocalPaths.userTempRoot().resolve("demo-data");
+        return LocalPaths.userTempRoot().resolve("demo-data");
     }
 
     static DataFiles write(Dataset.Split data) {
         try {
-            io.runlake.store.LocalPaths.privateDirectory(io.runlake.store.LocalPaths.userTempRoot());
-            Path dir = io.runlake.store.LocalPaths.createPrivateDirectories(defaultDir());
+            LocalPaths.privateDirectory(LocalPaths.userTempRoot());
+            Path dir = LocalPaths.createPrivateDirectories(defaultDir());
             return new DataFiles(dir, writeCsv(dir.resolve("spirals-train.csv"), data.train()),
                     writeCsv(dir.resolve("spirals-validation.csv"), data.validation()));
         } catch (IOException e) {
@@ -39,7 +41,7 @@ record DataFiles(Path dir, Path train, Path validation) {
         }
         Path tmp = Files.createTempFile(file.getParent(), ".data", ".tmp");
         Files.writeString(tmp, b, StandardCharsets.UTF_8);
-        return Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Records the train and validation files (SHA-256 of their content) as the run's inputs. */

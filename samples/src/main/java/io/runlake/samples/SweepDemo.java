@@ -5,6 +5,7 @@ import io.runlake.client.RunSpec;
 import io.runlake.client.Tracker;
 import io.runlake.format.Layout;
 import io.runlake.format.RunStatus;
+import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
 
 /**
  * A hyperparameter sweep of a small MLP on two interleaved spirals, tracked with RunLake: one parent
@@ -194,7 +196,7 @@ public final class SweepDemo {
     /** Trains one trial inside its run: records the data inputs, then the model; FAILED if training throws. */
     @FunctionalInterface
     private interface TrialBody {
-        Trainer.Result train(Run run, java.util.function.DoubleConsumer valAccuracy) throws Exception;
+        Trainer.Result train(Run run, DoubleConsumer valAccuracy) throws Exception;
     }
 
     private static RunResult track(Tracker tracker, Trial trial, RunSpec spec, DataFiles files, TrialBody body)
@@ -296,7 +298,7 @@ public final class SweepDemo {
      */
     private static void logModel(Run run, Mlp model, String trialName) throws IOException {
         Path file = modelFile(trialName);
-        io.runlake.store.LocalPaths.createPrivateDirectories(file.getParent());
+        LocalPaths.createPrivateDirectories(file.getParent());
         Files.write(file, model.toBytes());
         run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
     }

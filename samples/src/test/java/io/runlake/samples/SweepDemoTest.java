@@ -8,16 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.format.RunStatus;
+import io.runlake.testing.Lakes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,8 +200,8 @@ class SweepDemoTest {
         List<List<Object>> inputs = query("select input.name, input.role, count(distinct run_id), count(distinct input.sha256)"
                 + " from read_json('" + events + "', union_by_name = true) where kind = 'input' group by all order by 1");
         assertEquals(List.of(List.of("spirals-train", "train", 14L, 1L), List.of("spirals-validation", "validation", 14L, 1L)), inputs);
-        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(java.nio.file.Files.readAllBytes(DataFiles.defaultDir().resolve("spirals-train.csv"))));
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(DataFiles.defaultDir().resolve("spirals-train.csv"))));
         assertEquals(expected, query("select any_value(input.sha256) from read_json('" + events
                 + "', union_by_name = true) where kind = 'input' and input.name = 'spirals-train'").get(0).get(0));
         List<List<Object>> config = query("select count(*) from read_json('" + events + "', union_by_name = true)"
@@ -208,7 +213,7 @@ class SweepDemoTest {
     void summaryNamesTheStoreAndWhereTheRunsWent() {
         assertEquals(dir.toUri(), summary.storeUri());
         assertTrue(printed.contains(summary.experimentLocation()), printed);
-        assertTrue(Files.isDirectory(Path.of(java.net.URI.create(summary.experimentLocation()))), summary.experimentLocation());
+        assertTrue(Files.isDirectory(Path.of(URI.create(summary.experimentLocation()))), summary.experimentLocation());
         assertTrue(printed.contains(summary.totalRuns() + " runs"), printed);
     }
 
@@ -223,7 +228,7 @@ class SweepDemoTest {
         return experimentDir.toString().replace("'", "''") + "/*/metrics/*.parquet";
     }
 
-    private static List<Path> find(Path root, int depth, java.util.function.Predicate<Path> filter) throws IOException {
+    private static List<Path> find(Path root, int depth, Predicate<Path> filter) throws IOException {
         try (Stream<Path> s = Files.find(root, depth, (p, a) -> a.isRegularFile() && filter.test(p))) {
             return s.sorted().collect(Collectors.toList());
         }
@@ -235,6 +240,6 @@ class SweepDemoTest {
     }
 
     private static List<List<Object>> query(String sql) {
-        return io.runlake.testing.Lakes.query(sql);
+        return Lakes.query(sql);
     }
 }

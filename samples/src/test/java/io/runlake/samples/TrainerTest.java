@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,8 +24,8 @@ class TrainerTest {
         Dataset b = Spirals.generate(100, 1.25, 0.05, 1);
         Dataset c = Spirals.generate(100, 1.25, 0.05, 2);
         assertArrayEquals(a.x(), b.x());
-        assertTrue(!java.util.Arrays.deepEquals(a.x(), c.x()));
-        assertEquals(100, java.util.Arrays.stream(a.y()).sum());
+        assertTrue(!Arrays.deepEquals(a.x(), c.x()));
+        assertEquals(100, Arrays.stream(a.y()).sum());
         Dataset.Split s = a.split(0.25, 3);
         assertEquals(150, s.train().size());
         assertEquals(50, s.validation().size());
@@ -33,8 +34,8 @@ class TrainerTest {
         Dataset.Split z = s.standardized();
         for (int j = 0; j < 2; j++) {
             int f = j;
-            double mean = java.util.Arrays.stream(z.train().x()).mapToDouble(p -> p[f]).average().orElseThrow();
-            double var = java.util.Arrays.stream(z.train().x()).mapToDouble(p -> (p[f] - mean) * (p[f] - mean)).average().orElseThrow();
+            double mean = Arrays.stream(z.train().x()).mapToDouble(p -> p[f]).average().orElseThrow();
+            double var = Arrays.stream(z.train().x()).mapToDouble(p -> (p[f] - mean) * (p[f] - mean)).average().orElseThrow();
             assertEquals(0, mean, 1e-9);
             assertEquals(1, var, 1e-9);
         }

@@ -3,7 +3,9 @@ package io.runlake.autolog.dl4j;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +81,7 @@ public final class Dl4jParams {
         JsonNode root;
         try {
             root = JSON.readTree(configurationJson);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a DL4J configuration JSON: " + e.getMessage(), e);
         }
         Map<String, Object> global = new LinkedHashMap<>();
@@ -192,7 +194,7 @@ public final class Dl4jParams {
     }
 
     /** The entries present with the same value in every map (restricted to {@code keys} when given). */
-    private static Map<String, Object> agreeing(java.util.Collection<Map<String, Object>> maps, Set<String> keys) {
+    private static Map<String, Object> agreeing(Collection<Map<String, Object>> maps, Set<String> keys) {
         Map<String, Object> result = new LinkedHashMap<>();
         if (maps.isEmpty()) return result;
         Map<String, Object> first = maps.iterator().next();

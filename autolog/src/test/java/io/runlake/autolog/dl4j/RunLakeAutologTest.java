@@ -11,6 +11,7 @@ import io.runlake.autolog.samples.Spirals2d;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -157,7 +159,7 @@ class RunLakeAutologTest {
         assertEquals(iterations, restored.getIterationCount());
         String config = Files.readString(store.blob(artifacts.get("model-config.json")));
         // the configuration as it was at the start (its epoch/iteration counters have moved on since)
-        assertEquals(0, org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(config).getEpochCount());
+        assertEquals(0, MultiLayerConfiguration.fromJson(config).getEpochCount());
         assertEquals(Dl4jParams.ofJson(net.getLayerWiseConfigurations().toJson()), Dl4jParams.ofJson(config));
         // the helper takes its listener off the network again
         assertTrue(net.getListeners().isEmpty(), String.valueOf(net.getListeners()));
@@ -260,7 +262,7 @@ class RunLakeAutologTest {
         assertEquals(graph.params(), restored.params());
     }
 
-    private String onlyRun() throws java.io.IOException {
+    private String onlyRun() throws IOException {
         try (var s = Files.list(dir.resolve("runs").resolve("experiment=" + EXPERIMENT))) {
             List<Path> runs = s.toList();
             assertEquals(1, runs.size(), String.valueOf(runs));

@@ -1,10 +1,12 @@
 package io.runlake.autolog.dl4j;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.runlake.testing.Lakes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -54,7 +56,7 @@ final class StoreReader {
     /** The artifact events by name: name -> artifact object. */
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> artifacts(String runId) throws IOException {
-        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Map<String, Object> e : events(runId, "artifact")) {
             Map<String, Object> a = (Map<String, Object>) e.get("artifact");
             if (out.put((String) a.get("name"), a) != null) throw new AssertionError("artifact " + a.get("name") + " logged twice");
@@ -72,7 +74,7 @@ final class StoreReader {
 
     /** Rows of a DuckDB query; {@code $shards} stands for read_parquet over this experiment's metric shards. */
     List<List<Object>> query(String sql) {
-        return io.runlake.testing.Lakes.query(sql.replace("$shards", "read_parquet('" + shards() + "')"));
+        return Lakes.query(sql.replace("$shards", "read_parquet('" + shards() + "')"));
     }
 
     private static List<Path> files(Path dir) throws IOException {

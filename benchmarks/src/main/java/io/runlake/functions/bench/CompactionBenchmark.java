@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * point. Usage (see BENCHMARKS.md):
  *
  * <pre>
- * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp functions/target/runlake-functions-*-lambda.jar \
+ * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp benchmarks/target/runlake-benchmarks.jar \
  *     io.runlake.functions.bench.CompactionBenchmark [points=10000000] [pointsPerShard=20000] [runs=100] [keys=10] [dir]
  * </pre>
  */
@@ -86,7 +87,7 @@ public final class CompactionBenchmark {
     }
 
     /** Writes the points through the real client: one flush (= one shard) per {@code perShard} points per run. */
-    static void generate(java.net.URI uri, Path spill, String experiment, long points, int perShard, int runs, int keys) {
+    static void generate(URI uri, Path spill, String experiment, long points, int perShard, int runs, int keys) {
         TrackerOptions o = TrackerOptions.defaults().withFlushInterval(Duration.ofHours(1)).withHeartbeatInterval(Duration.ofHours(24))
                 .withSpillRoot(spill).withShutdownHook(false).withCloseTimeout(Duration.ofMinutes(10));
         SplittableRandom random = new SplittableRandom(42);

@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * aged by a day) and times the query library on it, cold (empty cache) and warm.
  *
  * <pre>
- * java --add-opens=java.base/java.nio=ALL-UNNAMED -cp query/target/classes:$(cat /tmp/query.cp) \
+ * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx8g -cp benchmarks/target/runlake-benchmarks.jar \
  *     io.runlake.query.bench.QueryBenchmark --runs 100000 --raw 2000 --steps 20 --dir /tmp/bench-100k
  * </pre>
  */
@@ -244,7 +245,7 @@ public final class QueryBenchmark {
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> w = Files.walk(root)) {
-            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 

@@ -1,10 +1,11 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.format.Redaction;
 import io.runlake.format.RunEvent;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.S3ObjectStore;
 import io.runlake.store.StoreUris;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -92,7 +93,7 @@ final class DataInputs {
     static String hashFile(Path f) throws IOException {
         MessageDigest md = sha256();
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = new java.io.FileInputStream(f.toFile())) { // not interruptible, unlike Files.newInputStream
+        try (InputStream in = new FileInputStream(f.toFile())) { // not interruptible, unlike Files.newInputStream
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());

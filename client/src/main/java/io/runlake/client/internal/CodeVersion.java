@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.format.Redaction;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import java.util.Map;
  * (worktrees, submodules, sparse checkouts) exactly as they do, and adds no dependency. Outside a
  * checkout, or without git, the code version is recorded as unknown; capture is bounded in time.
  */
-final class CodeVersion {
+public final class CodeVersion {
     /** Each git invocation gets this long; at most five run, so start is delayed by at most ~5 s. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     static final int MAX_DIFF_BYTES = 50 * 1024 * 1024;
@@ -22,9 +22,9 @@ final class CodeVersion {
     private CodeVersion() {}
 
     /** The captured fields (FORMAT.md "code") and the diff bytes when the tree is dirty. */
-    record Capture(Map<String, Object> fields, byte[] diff) {}
+    public record Capture(Map<String, Object> fields, byte[] diff) {}
 
-    static Capture capture(Path dir) {
+    public static Capture capture(Path dir) {
         Map<String, Object> code = new LinkedHashMap<>();
         Commands.Result top = git(dir, "rev-parse", "--show-toplevel");
         if (!top.ok()) {

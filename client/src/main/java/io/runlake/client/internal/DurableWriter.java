@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * every write goes to the spill until the spill has been pushed, so objects reach the store in the order
  * they were written (an end manifest never overtakes its run's shards).
  */
-final class DurableWriter implements AutoCloseable {
+public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
     private static final long BACKOFF_MS = 5_000;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -59,7 +60,7 @@ final class DurableWriter implements AutoCloseable {
      * @throws FormatVersion.UnsupportedFormatException or {@link StoreException} if the check fails for a
      *     reason other than an unreachable store
      */
-    DurableWriter(ObjectStore store, Spill spill, Duration storeWait, Runnable formatCheck) {
+    public DurableWriter(ObjectStore store, Spill spill, Duration storeWait, Runnable formatCheck) {
         this.store = store;
         this.spill = spill;
         this.storeWait = storeWait;
@@ -89,7 +90,7 @@ final class DurableWriter implements AutoCloseable {
         return true;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -106,7 +107,7 @@ final class DurableWriter implements AutoCloseable {
     }
 
     /** Stores the object now if the store answers within {@code storeWait}, else spills it; never throws for storage trouble. */
-    void write(String key, byte[] data) {
+    public void write(String key, byte[] data) {
         if (storeUsable()) {
             try {
                 if (call(() -> store.putIfAbsentIdempotent(key, data))) return;
@@ -248,7 +249,7 @@ final class DurableWriter implements AutoCloseable {
     }
 
     /** @return objects still waiting in the spill */
-    synchronized int drain() {
+    public synchronized int drain() {
         try {
             if (!checkFormat()) return spill.pending().size();
         } catch (RuntimeException e) {
@@ -275,7 +276,7 @@ final class DurableWriter implements AutoCloseable {
     }
 
     /** Pushes the spill until {@code deadlineNanos}; what is left waits for the next process on this store. */
-    int drainUntil(long deadlineNanos) {
+    public int drainUntil(long deadlineNanos) {
         int left = System.nanoTime() < deadlineNanos ? drain() : spill.pending().size();
         boolean interrupted = false;
         while (left > 0 && System.nanoTime() < deadlineNanos) {

@@ -1,13 +1,17 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.format.Layout;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * store is reachable again. One folder per store URI, so a later process (or {@code runlake}) pushes what
  * a crashed one left behind. Upload is put-if-absent and idempotent, so pushing twice is harmless.
  */
-final class Spill {
+public final class Spill {
     private static final Logger LOG = LoggerFactory.getLogger(Spill.class);
 
     private final Path dir;
@@ -33,7 +37,7 @@ final class Spill {
     private final Path staging;
     private static final String CONFLICTS = ".conflicts";
 
-    Spill(Path spillRoot, String storeUri) {
+    public Spill(Path spillRoot, String storeUri) {
         // file:///x and file:///x/ are the same store
         String id = hash(storeUri.replaceAll("/+$", ""));
         this.dir = spillRoot.resolve(id);
@@ -101,7 +105,7 @@ final class Spill {
     }
 
     private interface Content {
-        void writeTo(java.io.OutputStream out) throws IOException;
+        void writeTo(OutputStream out) throws IOException;
     }
 
     private static void writeDurably(Path target, Content content) throws IOException {
@@ -111,7 +115,7 @@ final class Spill {
             Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp)); // 0600 from the start
             // FileOutputStream, not a FileChannel: its write and sync are not interruptible.
             // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated.
-            try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toFile())) {
+            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
                 content.writeTo(out);
                 out.getFD().sync();
             } catch (IOException e) {
@@ -140,7 +144,7 @@ final class Spill {
                     .filter(p -> !dir.relativize(p).startsWith(CONFLICTS))
                     .sorted(Comparator.comparingInt((Path p) -> uploadRank(keyOf(p))).thenComparing(Path::toString))
                     .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return List.of();
         }
     }
@@ -190,7 +194,7 @@ final class Spill {
                 }
                 LOG.error("RunLake: spilled object {} conflicts with what is in the store; moved to {}", key, aside);
                 left--;
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 left--; // another process on this store pushed it meanwhile
             } catch (StoreException e) {
                 return left;

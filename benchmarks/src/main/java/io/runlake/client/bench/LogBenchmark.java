@@ -1,5 +1,8 @@
-package io.runlake.client;
+package io.runlake.client.bench;
 
+import io.runlake.client.Run;
+import io.runlake.client.Tracker;
+import io.runlake.client.TrackerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

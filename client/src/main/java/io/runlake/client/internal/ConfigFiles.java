@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

@@ -1,17 +1,17 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 /**
  * A fixed-size columnar page of metric points. Pages are allocated once and recycled, so logging does
  * not allocate in steady state.
  */
-final class MetricPage {
-    final int[] keys;
-    final long[] steps;
-    final long[] timestamps;
-    final double[] values;
-    int size;
+public final class MetricPage {
+    public final int[] keys;
+    public final long[] steps;
+    public final long[] timestamps;
+    public final double[] values;
+    public int size;
 
-    MetricPage(int capacity) {
+    public MetricPage(int capacity) {
         keys = new int[capacity];
         steps = new long[capacity];
         timestamps = new long[capacity];
@@ -27,7 +27,12 @@ final class MetricPage {
     }
 
     /** Bytes held by one page of {@code capacity} points. */
-    static long bytesFor(int capacity) {
+    public static long bytesFor(int capacity) {
         return (long) capacity * (4 + 8 + 8 + 8);
+    }
+
+    /** How many pages of {@code capacity} points fit in {@code bufferBytes}; at least 2. */
+    static int pagesIn(long bufferBytes, int capacity) {
+        return (int) Math.max(2, bufferBytes / bytesFor(capacity));
     }
 }

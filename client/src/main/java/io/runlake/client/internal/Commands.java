@@ -1,8 +1,9 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class Commands {
         }
 
         String text() {
-            return new String(stdout, java.nio.charset.StandardCharsets.UTF_8).strip();
+            return new String(stdout, StandardCharsets.UTF_8).strip();
         }
     }
 

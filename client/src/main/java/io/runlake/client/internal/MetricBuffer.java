@@ -1,7 +1,8 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +31,7 @@ final class MetricBuffer {
 
     /** Makes room for step counters of keys 0..keys-1. */
     synchronized void ensureKeys(int keys) {
-        if (keys > nextStep.length) nextStep = java.util.Arrays.copyOf(nextStep, Math.max(keys, nextStep.length * 2));
+        if (keys > nextStep.length) nextStep = Arrays.copyOf(nextStep, Math.max(keys, nextStep.length * 2));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.format.Redaction;
 import java.io.File;
@@ -29,7 +29,7 @@ import oshi.hardware.HardwareAbstractionLayer;
  * hardware (CPU model, cores, memory, GPUs), container and cloud hints, and the version of every library
  * on the classpath. Hardware and libraries are captured once per JVM; nothing here can fail a run.
  */
-final class Environment {
+public final class Environment {
     private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
     static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(3);
     /** The nvidia-smi binary; the system property {@code runlake.nvidia-smi} names another path. */
@@ -40,7 +40,7 @@ final class Environment {
 
     private Environment() {}
 
-    static Map<String, Object> capture() {
+    public static Map<String, Object> capture() {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", hostName());
         env.put("user", System.getProperty("user.name"));

@@ -1,5 +1,6 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
+import io.runlake.client.Run;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;

@@ -1,10 +1,13 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runlake.client.Run;
+import io.runlake.client.Tracker;
+import io.runlake.client.TrackerOptions;
 import io.runlake.store.UnsafeKeyException;
 import io.runlake.testing.S3ProxyServer;
 import java.net.URI;

@@ -1,6 +1,12 @@
-package io.runlake.client;
+package io.runlake.client.bench;
 
+import io.runlake.client.Run;
+import io.runlake.client.Tracker;
+import io.runlake.client.TrackerOptions;
+import io.runlake.client.internal.MetricPage;
+import io.runlake.client.internal.ShardEncoder;
 import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -23,8 +29,8 @@ import java.util.Random;
  * <p>Usage: {@code scripts/bench-client.sh throughput [points] [store-uri]}
  */
 public final class ThroughputBenchmark {
-    private static final String BENCH_RUN = io.runlake.format.RunIds.newId();
-    private static final String BENCH_WRITER = io.runlake.format.RunIds.newId();
+    private static final String BENCH_RUN = RunIds.newId();
+    private static final String BENCH_WRITER = RunIds.newId();
 
     public static void main(String[] args) throws Exception {
         long points = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;

@@ -1,4 +1,4 @@
-package io.runlake.client;
+package io.runlake.client.internal;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.MetricSchema;
@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -23,13 +24,13 @@ import org.apache.parquet.io.api.RecordConsumer;
  * Encodes pages of points into one Parquet shard (zstd, Parquet v2 pages: delta-encoded step and
  * timestamp, dictionary-encoded strings, byte-stream-split doubles) held in memory.
  */
-final class ShardEncoder {
+public final class ShardEncoder {
     private static final ZstdCodecFactory CODECS = new ZstdCodecFactory(3);
 
     private ShardEncoder() {}
 
     /** Points to encode: whole pages, with the key names their key ids refer to. */
-    record Batch(String experiment, String runId, int worker, List<MetricPage> pages, List<String> keyNames) {
+    public record Batch(String experiment, String runId, int worker, List<MetricPage> pages, List<String> keyNames) {
         long points() {
             long n = 0;
             for (MetricPage p : pages) n += p.size;
@@ -37,7 +38,7 @@ final class ShardEncoder {
         }
     }
 
-    static byte[] encode(Batch batch) {
+    public static byte[] encode(Batch batch) {
         long lastActivity = Long.MIN_VALUE;
         for (MetricPage p : batch.pages) {
             for (int i = 0; i < p.size; i++) lastActivity = Math.max(lastActivity, p.timestamps[i]);
@@ -99,7 +100,7 @@ final class ShardEncoder {
         }
 
         @Override
-        public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
+        public WriteContext init(Configuration configuration) {
             return new WriteContext(MetricSchema.SHARD, meta);
         }
 
@@ -154,7 +155,7 @@ final class ShardEncoder {
         }
 
         @Override
-        protected WriteSupport<Cursor> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+        protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
             return new PointWriteSupport(meta);
         }
 

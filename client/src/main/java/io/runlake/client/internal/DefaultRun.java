@@ -1,0 +1,295 @@
+package io.runlake.client.internal;
+
+import io.runlake.client.ArtifactRef;
+import io.runlake.client.Run;
+import io.runlake.client.TrackerOptions;
+import io.runlake.format.Names;
+import io.runlake.format.Redaction;
+import io.runlake.format.RunEvent;
+import io.runlake.format.RunStatus;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path of one process's part of a run. The training thread only validates and buffers (see
+ * {@link #log(String, double)}, the hot path); the pieces it wires together do the rest on the run's
+ * {@link WriterThread}: {@link EventWriter} for params, tags, artifacts and inputs, {@link ShardWriter} and
+ * {@link Heartbeat} for metrics, {@link ArtifactStager} for artifact files and {@link RunCloser} for the end.
+ */
+public final class DefaultRun implements Run {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRun.class);
+
+    private final RunIdentity id;
+    private final Consumer<DefaultRun> onEnded;
+    private final DurableWriter out;
+    private final RunParams params;
+    private final MetricBuffer buffer;
+    private final MetricKeys keys;
+    private final WriterThread thread;
+    private final EventWriter events;
+    private final ShardWriter shards;
+    private final Heartbeat heartbeat;
+    private final ArtifactStager artifacts;
+    private final RunCloser closer;
+    private final SystemMetricsSampler sampler;
+    private final Duration closeTimeout;
+    private final Object endLock = new Object();
+    private volatile RunStatus status;
+
+    /**
+     * Starts writing as {@code writerId}, worker {@code worker} of run {@code runId}.
+     *
+     * @param initialParams the params the run already has (logging them again with the same value is allowed)
+     * @param onEnded called once this writer has ended and waited for its last objects
+     */
+    public DefaultRun(
+            DurableWriter out,
+            TrackerOptions options,
+            String experiment,
+            String runId,
+            String writerId,
+            int worker,
+            Map<String, Object> initialParams,
+            Consumer<DefaultRun> onEnded) {
+        this.id = new RunIdentity(experiment, runId, worker, writerId);
+        this.onEnded = onEnded;
+        this.out = out;
+        this.closeTimeout = options.closeTimeout();
+        this.params = new RunParams(runId, initialParams);
+        int pages = MetricPage.pagesIn(options.bufferBytes(), options.pageCapacity());
+        this.buffer = new MetricBuffer(options.pageCapacity(), pages, pages / 2, this::requestFlush);
+        this.keys = new MetricKeys(runId, buffer);
+        this.thread = new WriterThread(id, closeTimeout);
+        this.events = new EventWriter(id, out, thread);
+        this.shards = new ShardWriter(id, buffer, keys, out);
+        this.heartbeat = new Heartbeat(buffer, keys, shards, options.heartbeatInterval());
+        this.artifacts = new ArtifactStager(out.spill());
+        this.closer = new RunCloser(id, out, thread, buffer, shards, closeTimeout);
+        thread.schedule(options.flushInterval(), this::periodicFlush);
+        this.sampler = startSampler(options.systemMetricsInterval());
+    }
+
+    private SystemMetricsSampler startSampler(Duration interval) {
+        if (interval == null || interval.isZero() || interval.isNegative()) return null;
+        try {
+            return new SystemMetricsSampler(this, interval);
+        } catch (Throwable t) {
+            LOG.warn("RunLake: system metrics unavailable on this machine ({}); continuing without them", t.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public String id() {
+        return id.runId();
+    }
+
+    @Override
+    public String experiment() {
+        return id.experiment();
+    }
+
+    @Override
+    public int worker() {
+        return id.worker();
+    }
+
+    // ---- params and tags -------------------------------------------------------------------------
+
+    @Override
+    public Run logParam(String name, Object value) {
+        return logParams(Map.of(Names.requireKey("param name", name), RunArguments.requireParamValue(name, value)));
+    }
+
+    @Override
+    public Run logParams(Map<String, ?> newParams) {
+        requireOpen("log params");
+        Map<String, Object> fresh = params.addNew(newParams);
+        if (!fresh.isEmpty()) events.params(fresh);
+        return this;
+    }
+
+    @Override
+    public Run setTag(String name, String value) {
+        requireOpen("set tags");
+        RunArguments.requireTag(name, value);
+        events.tags(tag(name, value));
+        return this;
+    }
+
+    @Override
+    public Run deleteTag(String name) {
+        requireOpen("delete tags");
+        Names.requireKey("tag name", name);
+        events.tags(tag(name, null));
+        return this;
+    }
+
+    private static Map<String, String> tag(String name, String value) {
+        Map<String, String> t = new LinkedHashMap<>(); // Map.of takes no null (a deletion)
+        t.put(name, value);
+        return t;
+    }
+
+    // ---- metrics: the hot path -----------------------------------------------------------------
+
+    @Override
+    public void log(String key, double value) {
+        add(keys.idOf(key), -1, value);
+    }
+
+    @Override
+    public void log(String key, double value, long step) {
+        add(keys.idOf(key), RunArguments.requireStep(key, step), value);
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> values, long step) {
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            log(e.getKey(), RunArguments.metricValue(e), step);
+        }
+    }
+
+    @Override
+    public void log(Map<String, ? extends Number> values) {
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            log(e.getKey(), RunArguments.metricValue(e));
+        }
+    }
+
+    private void add(int key, long step, double value) {
+        if (status != null) {
+            throw new IllegalStateException(
+                    "run " + id.runId() + " has ended (" + status + "); cannot log '" + keys.name(key) + "'");
+        }
+        buffer.add(key, step, System.currentTimeMillis(), value);
+    }
+
+    private void requestFlush() {
+        thread.requestFlush(shards::writeShard);
+    }
+
+    private void periodicFlush() {
+        if (status == null) heartbeat.beatIfQuiet();
+        shards.writeShard();
+    }
+
+    @Override
+    public void flush() {
+        thread.flushAndWait(shards::writeShard);
+    }
+
+    // ---- artifacts, data inputs and config files -----------------------------------------------
+
+    @Override
+    public ArtifactRef logArtifact(Path path) {
+        return logArtifact(path, path.getFileName().toString());
+    }
+
+    @Override
+    public ArtifactRef logArtifact(Path path, String name) {
+        requireOpen("log artifacts");
+        RunArguments.requireArtifactFile(path, name);
+        ArtifactStager.Staged staged = artifacts.stage(path);
+        thread.execute(() -> out.pushStaged(staged.blobKey(), staged.file()));
+        events.artifact(new RunEvent.Artifact(name, staged.sha256(), staged.size(), staged.blobKey(), false));
+        return new ArtifactRef(name, staged.sha256(), staged.size(), staged.blobKey(), false);
+    }
+
+    @Override
+    public ArtifactRef logArtifactReference(String name, URI uri, String sha256, long size) {
+        requireOpen("log artifacts");
+        RunArguments.requireArtifactReference(name, uri, sha256, size);
+        String recorded = Redaction.redactUri(uri.toString()); // no user info or signed-URL tokens
+        events.artifact(new RunEvent.Artifact(name, sha256, size, recorded, true));
+        return new ArtifactRef(name, sha256, size, recorded, true);
+    }
+
+    @Override
+    public RunEvent.Input logInput(String name, String location, String role) {
+        requireOpen("log inputs");
+        RunArguments.requireInput(name, location, role);
+        RunEvent.Input input = DataInputs.describe(name, location, role);
+        events.input(input);
+        return input;
+    }
+
+    @Override
+    public Map<String, Object> logConfig(Path configFile) {
+        requireOpen("log config");
+        Map<String, Object> flat = ConfigFiles.flatten(configFile);
+        logArtifact(configFile, "config/" + configFile.getFileName());
+        logParams(flat);
+        return flat;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    @Override
+    public void finish() {
+        end(RunStatus.FINISHED, null);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        end(RunStatus.FAILED, error);
+    }
+
+    @Override
+    public void kill() {
+        end(RunStatus.KILLED, null);
+    }
+
+    @Override
+    public void close() {
+        end(RunStatus.FINISHED, null);
+    }
+
+    @Override
+    public RunStatus status() {
+        return status;
+    }
+
+    @Override
+    public long droppedPoints() {
+        return buffer.dropped();
+    }
+
+    private void end(RunStatus endStatus, Throwable error) {
+        Future<?> ending = beginEnd(endStatus, error);
+        if (ending != null) awaitEnd(ending, System.nanoTime() + closeTimeout.toNanos());
+    }
+
+    /**
+     * Marks the run ended and queues its last shard and end manifest behind everything already queued.
+     *
+     * @return the queued end, or null if the run had already ended
+     */
+    public Future<?> beginEnd(RunStatus endStatus, Throwable error) {
+        synchronized (endLock) {
+            if (status != null) return null;
+            status = endStatus;
+        }
+        if (sampler != null) sampler.close();
+        return closer.queueEnd(endStatus, error);
+    }
+
+    /** Waits for the end queued by {@link #beginEnd} until {@code deadlineNanos} (see {@link RunCloser}). */
+    public void awaitEnd(Future<?> ending, long deadlineNanos) {
+        closer.awaitEnd(ending, deadlineNanos);
+        onEnded.accept(this);
+    }
+
+    private void requireOpen(String action) {
+        if (status != null) {
+            throw new IllegalStateException("run " + id.runId() + " has ended (" + status + "); cannot " + action);
+        }
+    }
+}

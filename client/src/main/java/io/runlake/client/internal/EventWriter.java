@@ -1,0 +1,63 @@
+package io.runlake.client.internal;
+
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.RunEvent;
+import java.util.Map;
+
+/** Queues one writer's run events (params, tags, artifacts, inputs), numbered in the order they reach the writer. */
+final class EventWriter {
+    private final RunIdentity id;
+    private final DurableWriter out;
+    private final WriterThread thread;
+    private long eventSeq;
+
+    EventWriter(RunIdentity id, DurableWriter out, WriterThread thread) {
+        this.id = id;
+        this.out = out;
+        this.thread = thread;
+    }
+
+    void params(Map<String, Object> params) {
+        write(RunEvent.PARAMS, params, null, null, null);
+    }
+
+    /** A null value deletes the tag. */
+    void tags(Map<String, String> tags) {
+        write(RunEvent.TAGS, null, tags, null, null);
+    }
+
+    void artifact(RunEvent.Artifact artifact) {
+        write(RunEvent.ARTIFACT, null, null, artifact, null);
+    }
+
+    void input(RunEvent.Input input) {
+        write(RunEvent.INPUT, null, null, null, input);
+    }
+
+    private void write(
+            String kind,
+            Map<String, Object> params,
+            Map<String, String> tags,
+            RunEvent.Artifact artifact,
+            RunEvent.Input input) {
+        RunEvent event = new RunEvent(
+                FormatVersion.CURRENT,
+                kind,
+                id.experiment(),
+                id.runId(),
+                id.worker(),
+                id.writerId(),
+                System.currentTimeMillis(),
+                params,
+                tags,
+                artifact,
+                input);
+        byte[] json = Json.write(event);
+        thread.execute(() -> out.write(id.eventKey(nextEventSeq()), json));
+    }
+
+    private synchronized long nextEventSeq() {
+        return eventSeq++;
+    }
+}

@@ -1,0 +1,58 @@
+package io.runlake.client.internal;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns the buffered points of one writer into a Parquet shard and writes it; runs on the writer thread only. */
+final class ShardWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
+
+    private final RunIdentity id;
+    private final MetricBuffer buffer;
+    private final MetricKeys keys;
+    private final DurableWriter out;
+    // atomic: after a close timeout the last tasks may run on the closing thread while the writer finishes
+    private final AtomicLong shardSeq = new AtomicLong();
+    private final AtomicLong shardsWritten = new AtomicLong();
+    private long lastShardMillis = System.currentTimeMillis();
+
+    ShardWriter(RunIdentity id, MetricBuffer buffer, MetricKeys keys, DurableWriter out) {
+        this.id = id;
+        this.buffer = buffer;
+        this.keys = keys;
+        this.out = out;
+    }
+
+    /** Writes what the buffer holds as one shard; does nothing when it is empty. */
+    void writeShard() {
+        List<MetricPage> pages = buffer.drain();
+        if (pages.isEmpty()) return;
+        byte[] shard;
+        try {
+            shard = ShardEncoder.encode(
+                    new ShardEncoder.Batch(id.experiment(), id.runId(), id.worker(), pages, keys.snapshot()));
+        } catch (Throwable t) {
+            // Never expected; but a broken encoder must be loud and counted, not silently stop the writer.
+            long lost = 0;
+            for (MetricPage p : pages) lost += p.size;
+            buffer.countDropped(lost);
+            LOG.error("RunLake: cannot encode a shard of run {}; {} points lost", id.runId(), lost, t);
+            return;
+        } finally {
+            buffer.recycle(pages);
+        }
+        out.write(id.metricShardKey(shardSeq.getAndIncrement()), shard);
+        shardsWritten.incrementAndGet();
+        lastShardMillis = System.currentTimeMillis();
+    }
+
+    long shardsWritten() {
+        return shardsWritten.get();
+    }
+
+    long lastShardMillis() {
+        return lastShardMillis;
+    }
+}
