@@ -3,6 +3,7 @@ package io.runlake.client;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
+import io.runlake.format.MetricSchema;
 import io.runlake.format.Names;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultRun implements Run {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRun.class);
     /** Metric keys starting with this are written by RunLake itself. */
-    static final String RESERVED_PREFIX = "runlake/";
-    static final String HEARTBEAT_KEY = "runlake/heartbeat";
+    static final String RESERVED_PREFIX = MetricSchema.RESERVED_KEY_PREFIX;
+    static final String HEARTBEAT_KEY = RESERVED_PREFIX + "heartbeat";
     private static final int MAX_KEYS = 100_000;
 
     private final Tracker tracker;

@@ -11,6 +11,48 @@ public final class RunObjects {
 
     private RunObjects() {}
 
+    /**
+     * Reads a JSON object under {@code runs/} and applies every check of §11 to it: its version (a newer one is
+     * refused), its shape for its kind, its {@code kind} field, and {@link #disagreement} with its key. The one
+     * validation of run objects: every reader and maintenance job judges an object by this.
+     *
+     * @return a {@link RunStart}, {@link WorkerStart}, {@link RunEvent} or {@link RunEnd}, as the key says
+     * @throws Json.MalformedObjectException when the object is corrupt ({@link Json.MalformedObjectException#problem})
+     * @throws FormatVersion.UnsupportedFormatException when it is from a newer format (refused, not corrupt)
+     * @throws IllegalArgumentException for a shard key (not a JSON object)
+     */
+    public static Object read(byte[] bytes, String key, Layout.RunObject parsedKey) {
+        Object value;
+        try {
+            value = readShape(bytes, key, parsedKey.kind());
+        } catch (Json.MalformedObjectException e) {
+            String p = e.problem() == null ? "" : e.problem();
+            int nl = p.indexOf('\n');
+            throw new Json.MalformedObjectException(key, "not valid JSON for its kind (" + (nl < 0 ? p : p.substring(0, nl)) + ")");
+        }
+        String kind = value instanceof RunStart r ? r.kind() : value instanceof WorkerStart w ? w.kind()
+                : value instanceof RunEnd e ? e.kind() : null; // an event's kind says what it carries: any is read
+        String expected = value instanceof RunStart ? RunStart.KIND : value instanceof WorkerStart ? WorkerStart.KIND
+                : value instanceof RunEnd ? RunEnd.KIND : null;
+        if (expected != null && !expected.equals(kind)) {
+            throw new Json.MalformedObjectException(key, "kind is '" + kind + "', expected '" + expected + "'");
+        }
+        String problem = disagreement(parsedKey, value);
+        if (!problem.isEmpty()) throw new Json.MalformedObjectException(key, problem);
+        return value;
+    }
+
+    /** The object parsed into its kind's record; its format version is checked before its shape. */
+    private static Object readShape(byte[] bytes, String key, Layout.RunObjectKind kind) {
+        return switch (kind) {
+            case START -> FormatVersion.readJson(bytes, RunStart.class, key);
+            case WORKER -> FormatVersion.readJson(bytes, WorkerStart.class, key);
+            case END -> FormatVersion.readJson(bytes, RunEnd.class, key);
+            case EVENT -> FormatVersion.readJson(bytes, RunEvent.class, key);
+            case SHARD -> throw new IllegalArgumentException(key + " is a metric shard, not a JSON object");
+        };
+    }
+
     /** "" when {@code value} (a {@link RunStart}, {@link WorkerStart}, {@link RunEvent} or {@link RunEnd}) agrees with its key, else the problem. */
     public static String disagreement(Layout.RunObject key, Object value) {
         String experiment, runId, writerId;

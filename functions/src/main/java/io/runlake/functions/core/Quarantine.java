@@ -2,6 +2,7 @@ package io.runlake.functions.core;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.LakeLayout;
+import io.runlake.format.MetricSchema;
 import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLog;
 import io.runlake.lake.LakeSnapshot;
@@ -61,7 +62,7 @@ final class Quarantine {
         Map<String, String> keyOf = new java.util.HashMap<>();
         shards.forEach((k, p) -> keyOf.put(p.toString(), k));
         for (Object[] r : duck.query("SELECT filename, min(run_id), max(run_id), count(*) - count(run_id) FROM (SELECT filename, "
-                + "CAST(run_id AS VARCHAR) AS run_id FROM " + io.runlake.format.DuckSql.readParquet(Duck.files(List.copyOf(shards.values())),
+                + MetricSchema.column(MetricSchema.RUN_ID).cast() + " FROM " + io.runlake.format.DuckSql.readParquet(Duck.files(List.copyOf(shards.values())),
                 "filename = true") + ") GROUP BY filename")) {
             String key = keyOf.get((String) r[0]);
             if (key == null) continue;
