@@ -22,11 +22,12 @@ public final class Layout {
     public static final String SHARD_SUFFIX = ".parquet";
     public static final String JSON_SUFFIX = ".json";
 
-    private static final String EXPERIMENT_KEY = "experiment=";
+    /** The folder name prefix of an experiment, in every tree of the store (runs/, lake/..., reports/). */
+    static final String EXPERIMENT_KEY = "experiment=";
     private static final String RUN_KEY = "run=";
     /** A run id or writer id as it appears in keys: a lower-case ULID (§4). */
     private static final String ID = "[0-7][0-9a-hjkmnp-tv-z]{25}";
-    private static final Pattern RUN_OBJECT = Pattern.compile("runs/" + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
+    private static final Pattern RUN_OBJECT = Pattern.compile(RUNS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
             + ")/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-(" + ID + ")(?:-(\\d{8}))?\\.(json|parquet))");
 
     private Layout() {}

@@ -1,5 +1,6 @@
 package io.runlake.format;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,15 +42,14 @@ public final class MetricSchema {
     public static final String VALUE = "value";
 
     public static final List<Column> COLUMNS = List.of(
-            new Column(RUN_ID, Types.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(RUN_ID),
-                    "VARCHAR", true, "Run id; every row of a shard is the run of its key."),
-            new Column(WORKER, Types.required(PrimitiveTypeName.INT32).named(WORKER), "INTEGER", true, "Writer's rank."),
-            new Column(KEY, Types.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(KEY),
-                    "VARCHAR", true, "Metric key."),
+            new Column(RUN_ID, string(RUN_ID), "VARCHAR", true, "Run id; every row of a shard is the run of its key."),
+            new Column(WORKER, Types.required(PrimitiveTypeName.INT32).named(WORKER), "INTEGER", true,
+                    "Writer's rank."),
+            new Column(KEY, string(KEY), "VARCHAR", true, "Metric key."),
             new Column(STEP, Types.required(PrimitiveTypeName.INT64).named(STEP), "BIGINT", true, "Step, >= 0."),
             new Column(TIMESTAMP, Types.required(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named(TIMESTAMP),
-                    "TIMESTAMPTZ", true, "When the point was logged (ms, UTC)."),
+                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+                    .named(TIMESTAMP), "TIMESTAMPTZ", true, "When the point was logged (ms, UTC)."),
             new Column(VALUE, Types.required(PrimitiveTypeName.DOUBLE).named(VALUE), "DOUBLE", true,
                     "IEEE 754 binary64; NaN, +-Infinity and -0.0 allowed."));
 
@@ -70,13 +70,17 @@ public final class MetricSchema {
 
     private MetricSchema() {}
 
+    private static Type string(String name) {
+        return Types.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+    }
+
     public static Column column(String name) {
         Column c = BY_NAME.get(name);
         if (c == null) throw new IllegalArgumentException("no metric column '" + name + "'");
         return c;
     }
 
-    /** The names of the columns a file must have to be a metric file. */
+    /** The names of the columns a file must have to be a metric file; files may lack optional ones. */
     public static List<String> requiredNames() {
         return COLUMNS.stream().filter(Column::required).map(Column::name).toList();
     }
@@ -98,6 +102,24 @@ public final class MetricSchema {
     public static String castProjection(List<String> names, Set<String> present) {
         return names.stream().map(n -> present.contains(n) ? column(n).cast() : column(n).nullValue())
                 .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The FROM item that reads metric points from Parquet files ({@code files}: SQL, a literal or a list). While
+     * every column is required it is a plain {@code read_parquet}; once an optional column exists, files written
+     * before it (which lack it) are read with that column NULL, never refused or skipped (FORMAT.md §7.5).
+     */
+    public static String readPoints(String files, String... options) {
+        return readPoints(COLUMNS, files, options);
+    }
+
+    static String readPoints(List<Column> columns, String files, String... options) {
+        if (columns.stream().allMatch(Column::required)) return DuckSql.readParquet(files, options);
+        String[] byName = Arrays.copyOf(options, options.length + 1);
+        byName[options.length] = "union_by_name = true";
+        String typedEmpty = columns.stream().map(Column::nullValue).collect(Collectors.joining(", "));
+        return "(SELECT * FROM (SELECT " + typedEmpty + ") WHERE false\n  UNION ALL BY NAME SELECT * FROM "
+                + DuckSql.readParquet(files, byName) + ")";
     }
 
     /** A typed all-NULL row of the named columns, for a scan over no files. */

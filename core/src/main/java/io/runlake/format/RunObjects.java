@@ -3,7 +3,8 @@ package io.runlake.format;
 /**
  * Checks every reader applies to a parsed run object (FORMAT.md §7, §11): the fields that repeat the key
  * ({@code experiment}, {@code run_id}, {@code worker}, {@code writer_id}) agree with it, its time is a real
- * time, and an end manifest's status is one that writers write. An object that fails is corrupt: readers skip it and name its key, maintenance quarantines it.
+ * time, and an end manifest's status is one that writers write. An object that fails is corrupt: readers skip it
+ * and name its key, maintenance quarantines it.
  */
 public final class RunObjects {
     /** 9999-12-31T23:59:59.999Z: the last millisecond every reader (Parquet, DuckDB, Athena) can represent. */
@@ -28,7 +29,8 @@ public final class RunObjects {
         } catch (Json.MalformedObjectException e) {
             String p = e.problem() == null ? "" : e.problem();
             int nl = p.indexOf('\n');
-            throw new Json.MalformedObjectException(key, "not valid JSON for its kind (" + (nl < 0 ? p : p.substring(0, nl)) + ")");
+            String firstLine = nl < 0 ? p : p.substring(0, nl);
+            throw new Json.MalformedObjectException(key, "not valid JSON for its kind (" + firstLine + ")");
         }
         String kind = value instanceof RunStart r ? r.kind() : value instanceof WorkerStart w ? w.kind()
                 : value instanceof RunEnd e ? e.kind() : null; // an event's kind says what it carries: any is read
@@ -51,6 +53,21 @@ public final class RunObjects {
             case EVENT -> FormatVersion.readJson(bytes, RunEvent.class, key);
             case SHARD -> throw new IllegalArgumentException(key + " is a metric shard, not a JSON object");
         };
+    }
+
+    /** SQL aggregates over a shard's rows (run_id cast to VARCHAR) that {@link #foreignRows} judges. */
+    public static final String RUN_ID_RANGE_SQL = "min(run_id), max(run_id), count(*) - count(run_id)";
+
+    /**
+     * "" when every row of a shard is of its key's run (§11: rows belong to the run of their key), else the problem;
+     * from {@link #RUN_ID_RANGE_SQL} over its rows.
+     */
+    public static String foreignRows(String keyRunId, String minRunId, String maxRunId, long nullRunIds) {
+        String foreign = nullRunIds > 0 ? null : !keyRunId.equals(minRunId) ? minRunId
+                : !keyRunId.equals(maxRunId) ? maxRunId : "";
+        if ("".equals(foreign)) return "";
+        return "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'") + ", not of its key's run "
+                + keyRunId + " (a shard holds points of its own run only)";
     }
 
     /** "" when {@code value} (a {@link RunStart}, {@link WorkerStart}, {@link RunEvent} or {@link RunEnd}) agrees with its key, else the problem. */

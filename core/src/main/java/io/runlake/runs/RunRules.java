@@ -12,14 +12,15 @@ import java.util.stream.Collectors;
  */
 public final class RunRules {
     /** Keys of the start manifest's {@code code} section that name the code version, first present wins. */
-    public static final List<String> CODE_VERSION_KEYS = List.of("git_commit", "commit", "version", "git_sha", "revision");
+    public static final List<String> CODE_VERSION_KEYS =
+            List.of("git_commit", "commit", "version", "git_sha", "revision");
 
     private RunRules() {}
 
     /**
-     * The run's status (§8.2): FAILED if any end says FAILED; else KILLED if any says KILLED; else FINISHED if there is
-     * at least one end and every writer that started has one; else CRASHED when the last activity is older than the
-     * stale timeout; else RUNNING.
+     * The run's status (§8.2): FAILED if any end says FAILED; else KILLED if any says KILLED; else FINISHED if there
+     * is at least one end and every writer that started has one; else CRASHED when the last activity is older than
+     * the stale timeout; else RUNNING.
      */
     public static RunStatus status(boolean anyFailed, boolean anyKilled, boolean everyWriterEnded, long lastActivityMs,
                                    long nowMs, long staleTimeoutMs) {
@@ -79,18 +80,20 @@ public final class RunRules {
     /** {@link #errorText} of a JSON {@code error} column in SQL. */
     public static String errorTextSql(String error) {
         String type = "nullif(" + error + "->>'type', '')", message = "nullif(" + error + "->>'message', '')";
-        return "CASE WHEN " + type + " IS NOT NULL AND " + message + " IS NOT NULL THEN " + type + " || ': ' || " + message
-                + " ELSE coalesce(" + type + ", " + message + ") END";
+        return "CASE WHEN " + type + " IS NOT NULL AND " + message + " IS NOT NULL THEN " + type + " || ': ' || "
+                + message + " ELSE coalesce(" + type + ", " + message + ") END";
     }
 
     /** The run's error over an end manifests' table: {@link #errorText} of the first end with one (see there). */
     public static String runErrorSql(String error, String endTimeMs, String worker, String writerId) {
         String text = errorTextSql(error);
-        return "arg_min(" + text + ", (" + endTimeMs + ", " + worker + ", " + writerId + ")) FILTER (WHERE " + text + " IS NOT NULL)";
+        return "arg_min(" + text + ", (" + endTimeMs + ", " + worker + ", " + writerId + "))"
+                + " FILTER (WHERE " + text + " IS NOT NULL)";
     }
 
     /** The code version of a JSON {@code code} column in SQL: the first of {@link #CODE_VERSION_KEYS} present. */
     public static String codeVersionSql(String code) {
-        return "coalesce(" + CODE_VERSION_KEYS.stream().map(k -> code + "->>" + DuckSql.lit(k)).collect(Collectors.joining(", ")) + ")";
+        return CODE_VERSION_KEYS.stream().map(k -> code + "->>" + DuckSql.lit(k))
+                .collect(Collectors.joining(", ", "coalesce(", ")"));
     }
 }

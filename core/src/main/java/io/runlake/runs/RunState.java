@@ -164,7 +164,7 @@ public final class RunState {
         return null;
     }
 
-    /** Param and tag values as text: strings as they are, numbers and booleans in their usual form, the rest as JSON. */
+    /** Param and tag values as text: strings as they are, numbers and booleans as usual, the rest as JSON. */
     static String text(Object v) {
         if (v == null) return null;
         if (v instanceof String s) return s;

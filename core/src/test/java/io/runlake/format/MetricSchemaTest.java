@@ -37,18 +37,35 @@ class MetricSchemaTest {
         exec("COPY (SELECT 'r' AS run_id, 1 AS worker, 'loss' AS key, 3 AS step, TIMESTAMPTZ '2026-01-01 00:00:00+00'"
                 + " AS timestamp, 0.5 AS value) TO " + DuckSql.lit(file.toString()) + " (FORMAT parquet)");
         List<String> names = List.of("key", "step", "value", "worker");
-        List<Object> row = Lakes.query("SELECT " + MetricSchema.castProjection(names) + " FROM "
-                + DuckSql.readParquet(DuckSql.lit(file.toString()))).get(0);
+        String from = " FROM " + DuckSql.readParquet(DuckSql.lit(file.toString()));
+        List<Object> row = Lakes.query("SELECT " + MetricSchema.castProjection(names) + from).get(0);
         assertEquals(List.of("loss", 3L, 0.5, 1), row);
         Object types = Lakes.query("SELECT typeof(step), typeof(value), typeof(worker) FROM (SELECT "
-                + MetricSchema.castProjection(names) + " FROM " + DuckSql.readParquet(DuckSql.lit(file.toString())) + ")").get(0);
+                + MetricSchema.castProjection(names) + from + ")").get(0);
         assertEquals(List.of("BIGINT", "DOUBLE", "INTEGER"), types);
-        List<Object> withoutWorker = Lakes.query("SELECT " + MetricSchema.castProjection(names, Set.of("key", "step", "value"))
-                + " FROM " + DuckSql.readParquet(DuckSql.lit(file.toString()))).get(0);
-        assertEquals(Arrays.asList("loss", 3L, 0.5, null), withoutWorker);
-        assertEquals(0L, ((Number) Lakes.query("SELECT count(*) FROM (SELECT " + MetricSchema.nullRow(names) + ") WHERE false")
-                .get(0).get(0)).longValue());
+        String withoutWorker = MetricSchema.castProjection(names, Set.of("key", "step", "value"));
+        assertEquals(Arrays.asList("loss", 3L, 0.5, null), Lakes.query("SELECT " + withoutWorker + from).get(0));
+        String none = "SELECT count(*) FROM (SELECT " + MetricSchema.nullRow(names) + ") WHERE false";
+        assertEquals(0L, ((Number) Lakes.scalar(none)).longValue());
         Files.delete(file);
+    }
+
+    @Test
+    void aFileWrittenBeforeAnOptionalColumnReadsItAsNull(@TempDir Path tmp) throws Exception {
+        Path old = tmp.resolve("old.parquet"), newer = tmp.resolve("new.parquet");
+        exec("COPY (SELECT 'r' AS run_id, 1.5 AS value) TO " + DuckSql.lit(old.toString()) + " (FORMAT parquet)");
+        exec("COPY (SELECT 'r' AS run_id, 2.5 AS value, 'h' AS host) TO " + DuckSql.lit(newer.toString())
+                + " (FORMAT parquet)");
+        List<MetricSchema.Column> columns = List.of(MetricSchema.column("run_id"), MetricSchema.column("value"),
+                new MetricSchema.Column("host", null, "VARCHAR", false, "a column added in a later version"));
+        for (List<Path> files : List.of(List.of(old), List.of(old, newer))) {
+            String from = MetricSchema.readPoints(columns, DuckSql.list(files));
+            List<List<Object>> rows = Lakes.query("SELECT CAST(value AS DOUBLE), CAST(host AS VARCHAR) FROM " + from
+                    + " ORDER BY 1");
+            assertEquals(Arrays.asList(1.5, null), rows.get(0), "the old file's missing column is NULL: " + files);
+            if (files.size() == 2) assertEquals(List.of(2.5, "h"), rows.get(1));
+        }
+        assertEquals(DuckSql.readParquet("x"), MetricSchema.readPoints("x"), "all columns required: a plain scan");
     }
 
     private static void exec(String sql) throws Exception {

@@ -12,8 +12,9 @@ class RunObjectsTest {
     private static final String RUN = "01aaaaaaaaaaaaaaaaaaaaaaaa", W = "01bbbbbbbbbbbbbbbbbbbbbbbb";
 
     private static String end(String experiment, String kind) {
-        return "{\"format_version\":1,\"kind\":\"" + kind + "\",\"experiment\":\"" + experiment + "\",\"run_id\":\"" + RUN
-                + "\",\"worker\":0,\"writer_id\":\"" + W + "\",\"status\":\"FINISHED\",\"end_time_ms\":1795687487395,"
+        return "{\"format_version\":1,\"kind\":\"" + kind + "\",\"experiment\":\"" + experiment
+                + "\",\"run_id\":\"" + RUN + "\",\"worker\":0,\"writer_id\":\"" + W
+                + "\",\"status\":\"FINISHED\",\"end_time_ms\":1795687487395,"
                 + "\"points_logged\":0,\"points_dropped\":0,\"shards_written\":0}";
     }
 
@@ -26,7 +27,8 @@ class RunObjectsTest {
     @Test
     void aValidObjectIsReadAsItsKind() {
         String key = Layout.endManifest("e/x", RUN, 0, W);
-        Object v = RunObjects.read(end("e/x", RunEnd.KIND).getBytes(StandardCharsets.UTF_8), key, Layout.parseRunObject(key).get());
+        byte[] bytes = end("e/x", RunEnd.KIND).getBytes(StandardCharsets.UTF_8);
+        Object v = RunObjects.read(bytes, key, Layout.parseRunObject(key).get());
         assertInstanceOf(RunEnd.class, v);
     }
 

@@ -30,8 +30,8 @@ class RunRulesTest {
                 expected.add(RunRules.status(failed, killed, ended, activity, now, TIMEOUT));
             }
         }
-        String sql = "SELECT " + RunRules.statusSql("f", "k", "e", "t", TIMEOUT) + " FROM (VALUES " + String.join(", ", rows)
-                + ") v(f, k, e, t)";
+        String sql = "SELECT " + RunRules.statusSql("f", "k", "e", "t", TIMEOUT)
+                + " FROM (VALUES " + String.join(", ", rows) + ") v(f, k, e, t)";
         List<String> actual = Lakes.query(sql).stream().map(r -> (String) r.get(0)).toList();
         assertEquals(expected.stream().map(Enum::name).toList(), actual);
         assertEquals(List.of(RunStatus.CRASHED, RunStatus.RUNNING), expected.subList(0, 2), "no end: stale or live");
@@ -39,9 +39,12 @@ class RunRulesTest {
 
     @Test
     void errorTextInSqlIsTheJavaText() {
-        String[][] cases = {{"E", "boom"}, {"E", ""}, {"", "boom"}, {"", ""}, {null, "boom"}, {"E", null}, {null, null}};
+        String[][] cases = {
+            {"E", "boom"}, {"E", ""}, {"", "boom"}, {"", ""}, {null, "boom"}, {"E", null}, {null, null}
+        };
         for (String[] c : cases) {
-            String json = "{" + field("type", c[0]) + (c[0] != null && c[1] != null ? ", " : "") + field("message", c[1]) + "}";
+            String comma = c[0] != null && c[1] != null ? ", " : "";
+            String json = "{" + field("type", c[0]) + comma + field("message", c[1]) + "}";
             Object sql = Lakes.query("SELECT " + RunRules.errorTextSql(DuckSql.lit(json) + "::JSON")).get(0).get(0);
             assertEquals(RunRules.errorText(c[0], c[1]), sql, json);
         }
@@ -52,8 +55,8 @@ class RunRulesTest {
     @Test
     void endTimeOnlyOnceTheRunHasEnded() {
         for (RunStatus s : RunStatus.values()) {
-            Object sql = Lakes.query("SELECT " + RunRules.endTimeSql(Boolean.toString(RunRules.hasEnded(s)), "42::BIGINT"))
-                    .get(0).get(0);
+            String ended = Boolean.toString(RunRules.hasEnded(s));
+            Object sql = Lakes.scalar("SELECT " + RunRules.endTimeSql(ended, "42::BIGINT"));
             Long java = RunRules.endTimeMs(s, 42L);
             assertEquals(java, sql == null ? null : ((Number) sql).longValue(), s.name());
         }

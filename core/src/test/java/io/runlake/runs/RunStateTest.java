@@ -12,13 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /** The fold of one run's objects follows FORMAT.md §8.2: every writer that started must end before FINISHED. */
 class RunStateTest {
-    private static final String RUN = "01aaaaaaaaaaaaaaaaaaaaaaaa", W0 = "01bbbbbbbbbbbbbbbbbbbbbbbb", W1 = "01cccccccccccccccccccccccc";
+    private static final String RUN = "01aaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String W0 = "01bbbbbbbbbbbbbbbbbbbbbbbb", W1 = "01cccccccccccccccccccccccc";
     private static final long T = 1_795_687_487_000L, TIMEOUT = 60_000L;
 
     @Test
     void finishedOnlyWhenEveryWriterHasEndedAndFailureWins() {
         RunState s = new RunState(RUN);
-        s.addStart(new RunStart(1, RunStart.KIND, "e", RUN, "n", null, T, 0, W0, Map.of(), Map.of(), Map.of(), Map.of()));
+        s.addStart(new RunStart(1, RunStart.KIND, "e", RUN, "n", null, T, 0, W0, Map.of(), Map.of(), Map.of(),
+                Map.of()));
         s.addWorker(new WorkerStart(1, WorkerStart.KIND, "e", RUN, 1, W1, T + 1, Map.of()));
         assertNull(s.endTimeMs(s.status(T + 2, TIMEOUT)));
         assertEquals(RunStatus.RUNNING, s.status(T + 2, TIMEOUT));

@@ -82,13 +82,15 @@ final class Catalog {
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
         experiments.addAll(logExperiments(root));
         FileLists lists = new FileLists(root, logStore, validated, options, conn, timer, gone);
-        for (String experiment : experiments) lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
+        for (String experiment : experiments) {
+            lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
+        }
         writeValidation(validationFile, lists.newValidation);
         timer.lap("write validation");
         return lists.catalog(experiments);
     }
 
-    /** Every listed key parsed once (the regex is the costly part of a 200k-object listing), in parallel; by experiment. */
+    /** Every listed key parsed once (the costly part of a 200k-object listing), in parallel; by experiment. */
     private static Map<String, List<LakeView.RawObject>> parseKeys(List<ObjectInfo> raw) {
         List<LakeView.RawObject> parsed = raw.parallelStream()
                 .map(o -> Layout.parseRunObject(o.key()).map(ro -> new LakeView.RawObject(o, ro)).orElse(null))
@@ -147,7 +149,8 @@ final class Catalog {
             timer.lap("snapshot + view");
             requireSupportedLakeFiles(root, snapshot, view, conn);
             addLiveFiles(experiment, view);
-            Set<String> settled = settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
+            Set<String> settled =
+                    settledRuns(root, logStore, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
             timer.lap("settled runs (" + settled.size() + ")");
             addJson(runObjects, settled);
             addShards(experiment, view);
@@ -253,8 +256,9 @@ final class Catalog {
         Catalog catalog(Set<String> experiments) {
             List<String> sortedProblems = new ArrayList<>(problems);
             Collections.sort(sortedProblems);
-            Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
-                    options.staleTimeout().toMillis(), experimentOf), sortedProblems, experiments);
+            Views.Files files = new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards,
+                    indexFiles, options.staleTimeout().toMillis(), experimentOf);
+            Catalog c = new Catalog(files, sortedProblems, experiments);
             c.lakeRanges.putAll(ranges);
             c.shardRuns.putAll(shardRuns);
             return c;

@@ -1,6 +1,5 @@
 package io.runlake.query;
 
-import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
@@ -677,16 +676,18 @@ public final class Lake implements AutoCloseable {
         String columns = MetricSchema.castProjection(RUN_METRIC_COLUMNS);
         List<String> parts = new ArrayList<>();
         if (!lake.isEmpty()) {
-            parts.add("SELECT " + columns + " FROM " + DuckSql.readParquet(Views.list(lake)) + " WHERE run_id = " + Views.lit(id));
+            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(lake))
+                    + " WHERE run_id = " + Views.lit(id));
         }
-        if (!shards.isEmpty()) parts.add("SELECT " + columns + " FROM " + DuckSql.readParquet(Views.list(shards)));
+        if (!shards.isEmpty()) parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(shards)));
         if (parts.isEmpty()) return "(SELECT " + MetricSchema.nullRow(RUN_METRIC_COLUMNS) + " WHERE false)";
-        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE " + MetricSummaries.isUserMetric("key") + ")";
+        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE "
+                + MetricSummaries.isUserMetric("key") + ")";
     }
 
     /** The columns of {@link #runMetrics}, in their order. */
-    private static final List<String> RUN_METRIC_COLUMNS = List.of(MetricSchema.KEY, MetricSchema.STEP, MetricSchema.TIMESTAMP,
-            MetricSchema.VALUE, MetricSchema.WORKER);
+    private static final List<String> RUN_METRIC_COLUMNS = List.of(
+            MetricSchema.KEY, MetricSchema.STEP, MetricSchema.TIMESTAMP, MetricSchema.VALUE, MetricSchema.WORKER);
 
     /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
     public History history(String run, String key, int maxPoints) {

@@ -3,6 +3,7 @@ package io.runlake.query;
 import io.runlake.format.DuckSql;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
+import io.runlake.format.RunObjects;
 import io.runlake.store.ObjectInfo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -65,8 +66,8 @@ final class ShardChecks {
     }
 
     /** Runs {@code check} on all shards at once, and on each alone when that fails, to name the unreadable ones. */
-    private static List<ObjectInfo> perFile(Path root, List<ObjectInfo> shards, Connection conn, Map<String, String> out,
-                                            Check check) {
+    private static List<ObjectInfo> perFile(Path root, List<ObjectInfo> shards, Connection conn,
+                                            Map<String, String> out, Check check) {
         if (shards.isEmpty()) return shards;
         try {
             return check.run(shards);
@@ -91,7 +92,8 @@ final class ShardChecks {
     }
 
     /** Reads every row of the shards (all columns, cast as the views cast them); "" per shard or the problem. */
-    private static Map<String, String> checkRows(Path root, List<ObjectInfo> shards, Connection conn) throws SQLException {
+    private static Map<String, String> checkRows(Path root, List<ObjectInfo> shards, Connection conn)
+            throws SQLException {
         Map<String, ObjectInfo> byPath = new HashMap<>();
         List<Path> paths = new ArrayList<>();
         for (ObjectInfo o : shards) {
@@ -101,18 +103,15 @@ final class ShardChecks {
         }
         Map<String, String> out = new LinkedHashMap<>();
         List<String> columns = MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList();
-        String sql = "SELECT filename, min(run_id), max(run_id), count(*) - count(run_id), sum(hash("
+        String sql = "SELECT filename, " + RunObjects.RUN_ID_RANGE_SQL + ", sum(hash("
                 + String.join(", ", columns) + ")) FROM (\n  SELECT filename, " + MetricSchema.castProjection(columns)
-                + "\n  FROM " + DuckSql.readParquet(DuckSql.list(paths), "filename = true") + ") GROUP BY filename";
+                + "\n  FROM " + MetricSchema.readPoints(DuckSql.list(paths), "filename = true") + ") GROUP BY filename";
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 ObjectInfo o = byPath.get(rs.getString(1));
                 if (o == null) continue;
                 String run = Layout.parseRunObject(o.key()).map(Layout.RunObject::runId).orElse("");
-                String min = rs.getString(2), max = rs.getString(3);
-                String foreign = rs.getLong(4) > 0 ? null : !run.equals(min) ? min : !run.equals(max) ? max : "";
-                out.put(id(o), "".equals(foreign) ? "" : "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'")
-                        + ", not of its key's run " + run + " (a shard holds points of its own run only)");
+                out.put(id(o), RunObjects.foreignRows(run, rs.getString(2), rs.getString(3), rs.getLong(4)));
             }
         }
         for (ObjectInfo o : shards) out.putIfAbsent(id(o), ""); // no rows: nothing to read
@@ -140,7 +139,9 @@ final class ShardChecks {
             f.seek(n - 4);
             f.readFully(tail);
             String h = new String(head, StandardCharsets.US_ASCII), t = new String(tail, StandardCharsets.US_ASCII);
-            if (!"PAR1".equals(h) || !"PAR1".equals(t)) return "not a whole Parquet file (missing PAR1 magic; half-written or corrupt)";
+            if (!"PAR1".equals(h) || !"PAR1".equals(t)) {
+                return "not a whole Parquet file (missing PAR1 magic; half-written or corrupt)";
+            }
             return "";
         } catch (IOException e) {
             if (!Files.exists(p)) throw new Vanished(key);

@@ -86,7 +86,7 @@ final class Views {
         List<String> scans = new ArrayList<>();
         for (Map.Entry<String, List<Path>> e : byExperiment.entrySet()) {
             scans.add("SELECT " + lit(e.getKey()) + " AS experiment, " + MetricSchema.castProjection(POINT_COLUMNS)
-                    + "\nFROM " + DuckSql.readParquet(list(e.getValue())));
+                    + "\nFROM " + MetricSchema.readPoints(list(e.getValue())));
         }
         return String.join("\nUNION ALL\n", scans);
     }
@@ -128,16 +128,10 @@ final class Views {
         s.add(view("_raw_ids", "SELECT run_id, any_value(experiment) AS experiment FROM (\n"
                 + "  SELECT experiment, run_id FROM _raw_procs UNION ALL SELECT experiment, run_id FROM _events\n"
                 + "  UNION ALL SELECT experiment, run_id FROM _ends) GROUP BY run_id"));
-        s.add(view("_raw_param_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object "
-                + "FROM _starts s, json_each(s.params) p\n"
-                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.params) p "
-                + "WHERE e.kind = 'params'"));
+        s.add(view("_raw_param_kv", keyValues("params")));
         s.add(view("_raw_params", "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv "
                 + "GROUP BY run_id, key"));
-        s.add(view("_raw_tag_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object "
-                + "FROM _starts s, json_each(s.tags) p\n"
-                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.tags) p "
-                + "WHERE e.kind = 'tags'"));
+        s.add(view("_raw_tag_kv", keyValues("tags")));
         s.add(view("_raw_tags", "SELECT run_id, key, value FROM (SELECT run_id, key, arg_max(value, (src, t, object)) AS value\n"
                 + "  FROM _raw_tag_kv GROUP BY run_id, key) WHERE json_type(value) <> 'NULL'"));
         s.add(view("_raw_runs", RAW_RUNS.formatted(
@@ -147,13 +141,24 @@ final class Views {
                 RunRules.endTimeSql("ends.failed OR ends.killed OR " + EVERY_WRITER_ENDED, "ends.end_ms"))));
     }
 
+    /**
+     * Every entry of the start manifests' and the {@code kind} events' JSON map {@code kind} (params or tags), with
+     * its precedence: start manifest first (src 0), then events by (time_ms, key).
+     */
+    private static String keyValues(String kind) {
+        return ("SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object\n"
+                + "  FROM _starts s, json_each(s.%1$s) p\n"
+                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename\n"
+                + "  FROM _events e, json_each(e.%1$s) p WHERE e.kind = '%1$s'").formatted(kind);
+    }
+
     private static final String EVERY_WRITER_ENDED = "(ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0)";
 
-    /** One row per raw run: the status, times and error by {@link RunRules}, with params, tags and the start manifest. */
+    /** One row per raw run: status, times and error by {@link RunRules}, params, tags, the start manifest. */
     private static final String RAW_RUNS = """
             WITH ends AS (
-              SELECT run_id, bool_or(status = 'FAILED') AS failed, bool_or(status = 'KILLED') AS killed, max(end_time_ms) AS end_ms,
-                     %s AS error
+              SELECT run_id, bool_or(status = 'FAILED') AS failed, bool_or(status = 'KILLED') AS killed,
+                     max(end_time_ms) AS end_ms, %s AS error
               FROM _ends GROUP BY run_id),
             procs AS (
               SELECT p.run_id, count(DISTINCT p.writer_id) FILTER (WHERE e.writer_id IS NULL) AS open
@@ -167,11 +172,14 @@ final class Views {
                 SELECT run_id, start_time_ms AS t FROM _raw_procs UNION ALL SELECT run_id, time_ms FROM _events
                 UNION ALL SELECT run_id, end_time_ms FROM _ends UNION ALL SELECT run_id, t FROM _shard_activity
                 UNION ALL SELECT run_id, t FROM lake_activity) GROUP BY run_id),
-            params AS (SELECT run_id, map(list(key ORDER BY key), list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$'
-                                                                       ELSE value::VARCHAR END ORDER BY key)) AS params
+            params AS (SELECT run_id, map(list(key ORDER BY key),
+                                          list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$'
+                                                    ELSE value::VARCHAR END ORDER BY key)) AS params
                        FROM _raw_params GROUP BY run_id),
-            tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags FROM _raw_tags GROUP BY run_id),
-            st AS (SELECT run_id, any_value(name) AS name, any_value(parent_run_id) AS parent_run_id, min(start_time_ms) AS start_ms,
+            tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags
+                     FROM _raw_tags GROUP BY run_id),
+            st AS (SELECT run_id, any_value(name) AS name, any_value(parent_run_id) AS parent_run_id,
+                          min(start_time_ms) AS start_ms,
                           any_value(environment->>'user') AS "user", any_value(environment->>'host') AS host,
                           any_value(%s) AS code_version
                    FROM _starts GROUP BY run_id),
@@ -181,9 +189,11 @@ final class Views {
               make_timestamptz(coalesce(st.start_ms, wst.start_ms) * 1000) AS start_time,
               make_timestamptz((%s) * 1000) AS end_time,
               make_timestamptz(act.t * 1000) AS last_activity, st."user", st.host, st.code_version, ends.error,
-              coalesce(params.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params, coalesce(tags.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags
+              coalesce(params.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params,
+              coalesce(tags.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags
             FROM _raw_ids i LEFT JOIN ends USING (run_id) LEFT JOIN procs USING (run_id) LEFT JOIN act USING (run_id)
-            LEFT JOIN params USING (run_id) LEFT JOIN tags USING (run_id) LEFT JOIN st USING (run_id) LEFT JOIN wst USING (run_id)""";
+            LEFT JOIN params USING (run_id) LEFT JOIN tags USING (run_id) LEFT JOIN st USING (run_id)
+            LEFT JOIN wst USING (run_id)""";
 
     /** The documented views (FORMAT.md §14): runs from the index or raw JSON, params, tags, events, summaries. */
     private static void publicViews(long staleTimeoutMs, List<String> s) {
@@ -191,7 +201,8 @@ final class Views {
         s.add(view("_index_runs", "SELECT * FROM _index WHERE run_id NOT IN (SELECT run_id FROM _raw_ids)"));
         String duration = RunRules.durationSecondsSql("start_time", "end_time", "last_activity");
         s.add(view("runs", """
-                SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity, %s AS duration_s,
+                SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity,
+                       %s AS duration_s,
                        "user", host, code_version, error, params, tags, 'raw' AS source FROM _raw_runs
                 UNION ALL
                 SELECT experiment, run_id, name, parent_run_id,
@@ -235,9 +246,9 @@ final class Views {
                     SELECT DISTINCT run_id FROM _lake_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
                   UNION ALL
                   SELECT * FROM _raw_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
-                WHERE %s GROUP BY run_id, key""".formatted(MetricSummaries.isUserMetric("m.key"), MetricSummaries.POINT_COUNT,
-                MetricSummaries.LAST_STEP, MetricSummaries.LAST_VALUE, MetricSummaries.MIN_VALUE, MetricSummaries.MAX_VALUE,
-                MetricSummaries.isUserMetric("key"))));
+                WHERE %s GROUP BY run_id, key""".formatted(MetricSummaries.isUserMetric("m.key"),
+                MetricSummaries.POINT_COUNT, MetricSummaries.LAST_STEP, MetricSummaries.LAST_VALUE,
+                MetricSummaries.MIN_VALUE, MetricSummaries.MAX_VALUE, MetricSummaries.isUserMetric("key"))));
         s.add(view("experiments", """
                 SELECT experiment, count(*) AS runs, count(*) FILTER (WHERE status = 'RUNNING') AS running,
                        count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,

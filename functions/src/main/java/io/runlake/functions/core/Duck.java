@@ -112,7 +112,7 @@ final class Duck implements AutoCloseable {
 
     /** The points of the given local Parquet files, with the metric schema's column types enforced. */
     static String points(List<Path> paths) {
-        return "SELECT " + MetricSchema.castProjection() + " FROM " + readParquet(paths);
+        return "SELECT " + MetricSchema.castProjection() + " FROM " + MetricSchema.readPoints(files(paths));
     }
 
     @Override

@@ -114,7 +114,8 @@ public final class Reporter {
 
     private static String chooseMetric(Duck duck, String idx) throws SQLException {
         List<Object[]> rows = duck.query("SELECT m.key, count(DISTINCT run_id) AS runs FROM (SELECT run_id, unnest(metrics) AS m FROM "
-                + idx + ") WHERE " + MetricSummaries.isUserMetric("m.key") + " GROUP BY m.key ORDER BY runs DESC, m.key");
+                + idx + ") WHERE " + MetricSummaries.isUserMetric("m.key")
+                + " GROUP BY m.key ORDER BY runs DESC, m.key");
         if (rows.isEmpty()) return null;
         long most = ((Number) rows.get(0)[1]).longValue();
         List<String> keys = rows.stream().filter(r -> ((Number) r[1]).longValue() == most).map(r -> (String) r[0]).toList();
