@@ -1,6 +1,5 @@
 package io.runlake.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.runlake.format.DuckSql;
 import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,7 +73,7 @@ final class Catalog {
     static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
                          Connection conn, OpenTimer timer, Set<String> gone) {
         checkMarker(root); // a store of a newer format is refused before anything else is read
-        Map<String, String> validated = readValidation(validationFile);
+        Map<String, String> validated = ValidationCache.read(validationFile);
         timer.lap("read validation (" + validated.size() + ")");
         Map<String, List<LakeView.RawObject>> byExperiment = parseKeys(raw);
         timer.lap("parse keys (" + raw.size() + ")");
@@ -85,7 +83,7 @@ final class Catalog {
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
         }
-        writeValidation(validationFile, lists.newValidation);
+        ValidationCache.write(validationFile, lists.newValidation);
         timer.lap("write validation");
         return lists.catalog(experiments);
     }
@@ -372,29 +370,6 @@ final class Catalog {
             throw new Vanished(key);
         } catch (IOException e) {
             return "cannot read the local copy: " + e.getMessage();
-        }
-    }
-
-    private static Map<String, String> readValidation(Path file) {
-        if (file == null || !Files.exists(file)) return new HashMap<>();
-        try {
-            Map<String, String> m = Json.MAPPER.readValue(Files.readAllBytes(file), new TypeReference<HashMap<String, String>>() {});
-            return m == null ? new HashMap<>() : m;
-        } catch (IOException e) {
-            return new HashMap<>();
-        }
-    }
-
-    private static void writeValidation(Path file, Map<String, String> m) {
-        if (file == null) return;
-        try {
-            LocalPaths.createPrivateDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, Json.MAPPER.writeValueAsBytes(new TreeMap<>(m)));
-            LocalPaths.makePrivate(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ignored) {
-            // only costs re-validation next time
         }
     }
 
