@@ -70,10 +70,17 @@ public final class Json {
     /** An object in the store that is not valid for its kind (corrupt, truncated, wrong schema). */
     public static final class MalformedObjectException extends RuntimeException {
         private final String key;
+        private final String problem;
 
         public MalformedObjectException(String key, String problem) {
             super("malformed object " + key + ": " + problem);
             this.key = key;
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the key. */
+        public String problem() {
+            return problem;
         }
 
         public String key() {

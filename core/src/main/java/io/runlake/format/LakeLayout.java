@@ -34,8 +34,9 @@ public final class LakeLayout {
     public static final String LEADERBOARD_MD = "leaderboard.md";
     public static final String LEADERBOARD_HTML = "leaderboard.html";
 
-    private static final Pattern LOG_KEY = Pattern.compile("lake/_log/experiment=([^/]+)/(\\d{20})(\\.checkpoint)?\\.json");
-    private static final Pattern REPORT_KEY = Pattern.compile("reports/experiment=([^/]+)/([^/]+)/([^/]+)");
+    private static final Pattern LOG_KEY =
+            Pattern.compile(LOG + Layout.EXPERIMENT_KEY + "([^/]+)/(\\d{20})(\\.checkpoint)?\\.json");
+    private static final Pattern REPORT_KEY = Pattern.compile(REPORTS + Layout.EXPERIMENT_KEY + "([^/]+)/([^/]+)/([^/]+)");
     private static final Pattern FILE_ID = Pattern.compile("[0-9a-z][0-9a-z-]{0,99}");
     private static final DateTimeFormatter REPORT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * store root (bucket prefix or folder). Nothing else in RunLake concatenates key strings.
  */
 public final class Layout {
-    public static final String FORMAT_MARKER = "_runlake/format.json";
+    /** The store's own folder (the format marker). */
+    public static final String STORE_META = "_runlake/";
+    public static final String FORMAT_MARKER = STORE_META + "format.json";
     public static final String RUNS = "runs/";
     public static final String RUN_IDS = "run-ids/";
     public static final String ARTIFACTS = "artifacts/sha256/";
@@ -20,13 +22,44 @@ public final class Layout {
     public static final String SHARD_SUFFIX = ".parquet";
     public static final String JSON_SUFFIX = ".json";
 
-    private static final Pattern RUN_OBJECT = Pattern.compile(
-            "runs/experiment=([^/]+)/run=([0-7][0-9a-hjkmnp-tv-z]{25})/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-([0-7][0-9a-hjkmnp-tv-z]{25})(?:-(\\d{8}))?\\.(json|parquet))");
+    /** The folder name prefix of an experiment, in every tree of the store (runs/, lake/..., reports/). */
+    static final String EXPERIMENT_KEY = "experiment=";
+    private static final String RUN_KEY = "run=";
+    /** A run id or writer id as it appears in keys: a lower-case ULID (§4). */
+    private static final String ID = "[0-7][0-9a-hjkmnp-tv-z]{25}";
+    private static final Pattern RUN_OBJECT = Pattern.compile(RUNS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
+            + ")/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-(" + ID + ")(?:-(\\d{8}))?\\.(json|parquet))");
 
     private Layout() {}
 
     public static String experimentSegment(String experiment) {
-        return "experiment=" + Names.escapeSegment(experiment);
+        return EXPERIMENT_KEY + Names.escapeSegment(experiment);
+    }
+
+    /**
+     * The experiment a folder name {@code experiment=<esc>} names; empty for any other name or one that is not a
+     * valid escaped name (§5: like every key under it, such a folder is skipped).
+     */
+    public static Optional<String> parseExperimentSegment(String segment) {
+        if (!segment.startsWith(EXPERIMENT_KEY)) return Optional.empty();
+        try {
+            return Optional.of(Names.unescapeSegment(segment.substring(EXPERIMENT_KEY.length())));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The longest escaped experiment name that keeps its folder name within 255 bytes. */
+    public static int maxEscapedExperimentLength() {
+        return 255 - EXPERIMENT_KEY.length();
+    }
+
+    /**
+     * A DuckDB regular expression whose group 1 is the run id of a shard's path or key (the folder just above
+     * {@code metrics/}: folders above the store root cannot match), for SQL that only has file names.
+     */
+    public static String shardRunIdSqlRegex() {
+        return "/" + RUN_KEY + "(" + ID + ")/metrics/[^/]*$";
     }
 
     public static String experimentPrefix(String experiment) {
@@ -34,7 +67,7 @@ public final class Layout {
     }
 
     public static String runPrefix(String experiment, String runId) {
-        return experimentPrefix(experiment) + "run=" + runId + "/";
+        return experimentPrefix(experiment) + RUN_KEY + runId + "/";
     }
 
     /** The start manifest, written once by the process that created the run. */

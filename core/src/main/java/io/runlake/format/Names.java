@@ -24,7 +24,7 @@ public final class Names {
      * file systems (a file store, the spill folder, the query mirror); it also keeps every key, quarantine
      * copies included, under S3's 1024-byte limit for a store prefix of up to 400 bytes.
      */
-    public static final int MAX_ESCAPED_EXPERIMENT_LENGTH = 255 - "experiment=".length();
+    public static final int MAX_ESCAPED_EXPERIMENT_LENGTH = Layout.maxEscapedExperimentLength();
     public static final int MAX_RUN_NAME_LENGTH = 250;
     public static final int MAX_TAG_VALUE_LENGTH = 5000;
     public static final int MAX_PARAM_VALUE_LENGTH = 5000;

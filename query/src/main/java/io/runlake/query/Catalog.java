@@ -1,28 +1,25 @@
 package io.runlake.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.runlake.format.DuckSql;
 import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
-import io.runlake.format.RunEnd;
-import io.runlake.format.RunEvent;
 import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.WorkerStart;
+import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.store.ObjectInfo;
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectStore;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,11 +31,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -55,6 +54,8 @@ final class Catalog {
     final Set<String> experiments;
     /** Live lake file → [min run id, max run id] (from the commit), to read only the files that can hold a run. */
     final Map<Path, String[]> lakeRanges = new LinkedHashMap<>();
+    /** Uncovered shard read by the views → the run of its key. */
+    final Map<Path, String> shardRuns = new HashMap<>();
 
     private Catalog(Views.Files files, List<String> problems, Set<String> experiments) {
         this.files = files;
@@ -74,25 +75,62 @@ final class Catalog {
     static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
                          Connection conn, OpenTimer timer, Set<String> gone) {
         checkMarker(root); // a store of a newer format is refused before anything else is read
-        Map<String, String> validated = readValidation(validationFile);
+        Map<String, String> validated = ValidationCache.read(validationFile);
         timer.lap("read validation (" + validated.size() + ")");
-        Map<String, String> newValidation = new ConcurrentHashMap<>();
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        // Parse every listed key once (the regex is the costly part of a 200k-object listing), in parallel.
+        Map<String, List<LakeView.RawObject>> byExperiment = parseKeys(raw);
+        timer.lap("parse keys (" + raw.size() + ")");
+        Set<String> experiments = new TreeSet<>(byExperiment.keySet());
+        experiments.addAll(logExperiments(root));
+        FileLists lists = new FileLists(root, logStore, validated, options, conn, timer, gone);
+        for (String experiment : experiments) {
+            lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
+        }
+        ValidationCache.write(validationFile, lists.newValidation);
+        timer.lap("write validation");
+        return lists.catalog(experiments);
+    }
+
+    /** Every listed key parsed once (the costly part of a 200k-object listing), in parallel; by experiment. */
+    private static Map<String, List<LakeView.RawObject>> parseKeys(List<ObjectInfo> raw) {
         List<LakeView.RawObject> parsed = raw.parallelStream()
                 .map(o -> Layout.parseRunObject(o.key()).map(ro -> new LakeView.RawObject(o, ro)).orElse(null))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
         Map<String, List<LakeView.RawObject>> byExperiment = new TreeMap<>();
         for (LakeView.RawObject o : parsed) byExperiment.computeIfAbsent(o.parsed().experiment(), k -> new ArrayList<>()).add(o);
-        timer.lap("parse keys (" + parsed.size() + ")");
-        Set<String> experiments = new TreeSet<>(byExperiment.keySet());
-        experiments.addAll(logExperiments(root));
-        Map<Path, String[]> ranges = new LinkedHashMap<>();
-        List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(), allEvents = new ArrayList<>(),
-                ends = new ArrayList<>(), lakeFiles = new ArrayList<>(), shards = new ArrayList<>(), indexFiles = new ArrayList<>();
-        Map<Path, String> experimentOf = new HashMap<>();
-        for (String experiment : experiments) {
+        return byExperiment;
+    }
+
+    /** The file lists of the views, filled one experiment at a time (FORMAT.md §13.2, §13.3). */
+    private static final class FileLists {
+        private final Path root;
+        private final ObjectStore logStore;
+        private final Map<String, String> validated;
+        private final LakeOptions options;
+        private final Connection conn;
+        private final OpenTimer timer;
+        private final Set<String> gone;
+        final Map<String, String> newValidation = new ConcurrentHashMap<>();
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        final Map<Path, String[]> ranges = new LinkedHashMap<>();
+        final List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(),
+                allEvents = new ArrayList<>(), ends = new ArrayList<>(), lakeFiles = new ArrayList<>(),
+                shards = new ArrayList<>(), indexFiles = new ArrayList<>();
+        final Map<Path, String> experimentOf = new HashMap<>();
+        final Map<Path, String> shardRuns = new HashMap<>();
+
+        FileLists(Path root, ObjectStore logStore, Map<String, String> validated, LakeOptions options, Connection conn,
+                  OpenTimer timer, Set<String> gone) {
+            this.root = root;
+            this.logStore = logStore;
+            this.validated = validated;
+            this.options = options;
+            this.conn = conn;
+            this.timer = timer;
+            this.gone = gone;
+        }
+
+        void addExperiment(String experiment, List<LakeView.RawObject> listed) {
             LakeSnapshot snapshot;
             try {
                 snapshot = LakeSnapshot.load(logStore, experiment);
@@ -100,7 +138,6 @@ final class Catalog {
                 problems.add("experiment '" + experiment + "': " + e.getMessage() + " (reading raw objects only)");
                 snapshot = LakeSnapshot.empty(experiment);
             }
-            List<LakeView.RawObject> listed = byExperiment.getOrDefault(experiment, List.of());
             // The view's coverage rule only looks at shards: hand it those (the same result as the whole listing).
             List<ObjectInfo> shardInfos = new ArrayList<>();
             List<LakeView.RawObject> runObjects = new ArrayList<>(listed.size());
@@ -111,8 +148,17 @@ final class Catalog {
             LakeView view = LakeView.of(experiment, shardInfos, snapshot);
             timer.lap("snapshot + view");
             requireSupportedLakeFiles(root, snapshot, view, conn);
+            addLiveFiles(experiment, view);
+            Set<String> settled =
+                    settledRuns(root, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
+            timer.lap("settled runs (" + settled.size() + ")");
+            addJson(runObjects, settled);
+            addShards(experiment, view);
+        }
+
+        private void addLiveFiles(String experiment, LakeView view) {
             for (var f : view.liveFiles()) {
-                if (!io.runlake.store.LocalPaths.isSafeKey(f.path())) { // never read a file outside the store
+                if (!LocalPaths.isSafeKey(f.path())) { // never read a file outside the store
                     problems.add("live lake file " + f.path() + " has an unsafe key (FORMAT.md §2.2); skipped");
                     continue;
                 }
@@ -121,29 +167,52 @@ final class Catalog {
                     lakeFiles.add(p);
                     experimentOf.put(p, experiment);
                     ranges.put(p, new String[] {f.minRunId(), f.maxRunId()});
+                } else if (gone.contains(f.path())) {
+                    problems.add("live lake file " + f.path() + " is missing; its points are not shown");
+                } else {
+                    throw new Vanished(f.path()); // removed by a newer commit and deleted
                 }
-                else if (gone.contains(f.path())) problems.add("live lake file " + f.path() + " is missing; its points are not shown");
-                else throw new Vanished(f.path()); // removed by a newer commit and deleted
             }
-            Set<String> settled = settledRuns(root, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
-            timer.lap("settled runs (" + settled.size() + ")");
-            List<Path> jsonPaths = new ArrayList<>();
-            List<LakeView.RawObject> jsonObjects = new ArrayList<>();
+        }
+
+        /** The valid JSON objects the views read: all events, and the manifests of runs not settled in the index. */
+        private void addJson(List<LakeView.RawObject> runObjects, Set<String> settled) {
+            List<LakeView.RawObject> json = new ArrayList<>();
             for (LakeView.RawObject o : runObjects) {
                 if (o.parsed().kind() == Layout.RunObjectKind.SHARD) continue;
                 boolean isEvent = o.parsed().kind() == Layout.RunObjectKind.EVENT;
                 if (settled.contains(o.parsed().runId()) && !isEvent) continue;
-                jsonPaths.add(root.resolve(o.info().key()));
-                jsonObjects.add(o);
+                json.add(o);
             }
-            String[] verdicts = new String[jsonObjects.size()];
-            Map<String, FormatVersion.UnsupportedFormatException> newer = new java.util.concurrent.ConcurrentSkipListMap<>();
-            java.util.stream.IntStream.range(0, jsonObjects.size()).parallel().forEach(i -> {
-                LakeView.RawObject o = jsonObjects.get(i);
+            String[] verdicts = validateAll(json);
+            timer.lap("validate json (" + json.size() + ")");
+            for (int i = 0; i < json.size(); i++) {
+                if (!verdicts[i].isEmpty()) continue;
+                LakeView.RawObject o = json.get(i);
+                Path path = root.resolve(o.info().key());
+                switch (o.parsed().kind()) {
+                    case START -> starts.add(path);
+                    case WORKER -> workers.add(path);
+                    case END -> ends.add(path);
+                    case EVENT -> {
+                        allEvents.add(path);
+                        if (!settled.contains(o.parsed().runId())) events.add(path);
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        /** Per object "" or its problem (cached by key and etag), in parallel; a newer object is refused. */
+        private String[] validateAll(List<LakeView.RawObject> json) {
+            String[] verdicts = new String[json.size()];
+            Map<String, FormatVersion.UnsupportedFormatException> newer = new ConcurrentSkipListMap<>();
+            IntStream.range(0, json.size()).parallel().forEach(i -> {
+                LakeView.RawObject o = json.get(i);
                 String id = o.info().key() + "|" + o.info().etag();
                 String problem = validated.get(id);
                 try {
-                    if (problem == null) problem = validateJson(jsonPaths.get(i), o);
+                    if (problem == null) problem = validateJson(root.resolve(o.info().key()), o);
                 } catch (FormatVersion.UnsupportedFormatException e) {
                     newer.put(o.info().key(), e);
                     return;
@@ -154,24 +223,11 @@ final class Catalog {
             });
             // A newer object is refused, not skipped: skipping would silently leave its run out of every answer.
             if (!newer.isEmpty()) throw newer.values().iterator().next();
-            timer.lap("validate json (" + jsonObjects.size() + ")");
-            for (int i = 0; i < jsonObjects.size(); i++) {
-                if (!verdicts[i].isEmpty()) continue;
-                LakeView.RawObject o = jsonObjects.get(i);
-                Path path = jsonPaths.get(i);
-                boolean isSettled = settled.contains(o.parsed().runId());
-                switch (o.parsed().kind()) {
-                    case START -> starts.add(path);
-                    case WORKER -> workers.add(path);
-                    case END -> ends.add(path);
-                    case EVENT -> {
-                        allEvents.add(path);
-                        if (!isSettled) events.add(path);
-                    }
-                    default -> { }
-                }
-            }
-            // Uncovered shards: check they are whole Parquet files with the metric columns.
+            return verdicts;
+        }
+
+        /** Uncovered shards: read when they are whole Parquet files with the metric columns (§11). */
+        private void addShards(String experiment, LakeView view) {
             List<ObjectInfo> toCheck = new ArrayList<>();
             for (ObjectInfo o : view.uncoveredShards()) {
                 String id = o.key() + "|" + o.etag();
@@ -182,25 +238,31 @@ final class Catalog {
             Map<String, Path> unchecked = new LinkedHashMap<>();
             for (ObjectInfo o : toCheck) unchecked.put(o.key(), root.resolve(o.key()));
             FooterVersions.check(conn, unchecked); // never cached as valid: refusing throws before the cache is written
-            newValidation.putAll(validateShards(root, toCheck, conn));
+            newValidation.putAll(ShardChecks.check(root, toCheck, conn));
             for (ObjectInfo o : view.uncoveredShards()) {
                 String problem = newValidation.get(o.key() + "|" + o.etag());
                 if (problem.isEmpty()) {
-                    shards.add(root.resolve(o.key()));
-                    experimentOf.put(root.resolve(o.key()), experiment);
+                    Path p = root.resolve(o.key());
+                    shards.add(p);
+                    experimentOf.put(p, experiment);
+                    Layout.parseRunObject(o.key()).ifPresent(ro -> shardRuns.put(p, ro.runId()));
+                } else {
+                    problems.add("skipped " + o.key() + ": " + problem);
                 }
-                else problems.add("skipped " + o.key() + ": " + problem);
             }
             timer.lap("validate shards (" + toCheck.size() + ")");
         }
-        writeValidation(validationFile, newValidation);
-        timer.lap("write validation");
-        List<String> sortedProblems = new ArrayList<>(problems);
-        Collections.sort(sortedProblems);
-        Catalog c = new Catalog(new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards, indexFiles,
-                options.staleTimeout().toMillis(), experimentOf), sortedProblems, experiments);
-        c.lakeRanges.putAll(ranges);
-        return c;
+
+        Catalog catalog(Set<String> experiments) {
+            List<String> sortedProblems = new ArrayList<>(problems);
+            Collections.sort(sortedProblems);
+            Views.Files files = new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards,
+                    indexFiles, options.staleTimeout().toMillis(), experimentOf);
+            Catalog c = new Catalog(files, sortedProblems, experiments);
+            c.lakeRanges.putAll(ranges);
+            c.shardRuns.putAll(shardRuns);
+            return c;
+        }
     }
 
     /** Refuses the store when its marker {@code _runlake/format.json} is from a newer format (FORMAT.md §3, §11). */
@@ -229,15 +291,7 @@ final class Catalog {
         Path log = root.resolve(LakeLayout.LOG);
         if (!Files.isDirectory(log)) return out;
         try (Stream<Path> dirs = Files.list(log)) {
-            dirs.forEach(d -> {
-                String n = d.getFileName().toString();
-                if (!n.startsWith("experiment=")) return;
-                try {
-                    out.add(io.runlake.format.Names.unescapeSegment(n.substring("experiment=".length())));
-                } catch (IllegalArgumentException e) {
-                    // not a valid escaped name (§5): like every key under it, the folder is skipped
-                }
-            });
+            dirs.forEach(d -> Layout.parseExperimentSegment(d.getFileName().toString()).ifPresent(out::add));
         } catch (IOException ignored) {
             // no log
         }
@@ -252,7 +306,7 @@ final class Catalog {
                                            List<LakeView.RawObject> runObjects, LakeOptions options,
                                            Connection conn, List<String> problems, List<Path> indexFiles, Set<String> gone) {
         if (snapshot.indexFile() == null) return Set.of();
-        if (!io.runlake.store.LocalPaths.isSafeKey(snapshot.indexFile())) {
+        if (!LocalPaths.isSafeKey(snapshot.indexFile())) {
             problems.add("runs index " + snapshot.indexFile() + " has an unsafe key (FORMAT.md §2.2); reading raw manifests");
             return Set.of();
         }
@@ -296,185 +350,22 @@ final class Catalog {
     }
 
     /**
-     * "" when the object is a valid manifest or event for its key, else the problem.
+     * "" when the object is a valid manifest or event for its key, else the problem (the one validation of run
+     * objects: the indexer quarantines exactly the objects this skips).
      *
      * @throws FormatVersion.UnsupportedFormatException when it is from a newer format (not a problem to skip)
      */
     static String validateJson(Path file, LakeView.RawObject o) {
         String key = o.info().key();
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            Layout.RunObject ro = o.parsed();
-            String kind;
-            Object parsed;
-            switch (ro.kind()) {
-                // FormatVersion.readJson throws UnsupportedFormatException for a newer object (checked before its shape)
-                case START -> {
-                    RunStart r = FormatVersion.readJson(bytes, RunStart.class, key);
-                    kind = r.kind(); parsed = r;
-                    if (!RunStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunStart.KIND + "'";
-                }
-                case WORKER -> {
-                    WorkerStart r = FormatVersion.readJson(bytes, WorkerStart.class, key);
-                    kind = r.kind(); parsed = r;
-                    if (!WorkerStart.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + WorkerStart.KIND + "'";
-                }
-                case END -> {
-                    RunEnd r = FormatVersion.readJson(bytes, RunEnd.class, key);
-                    kind = r.kind(); parsed = r;
-                    if (!RunEnd.KIND.equals(kind)) return "kind is '" + kind + "', expected '" + RunEnd.KIND + "'";
-                }
-                case EVENT -> {
-                    parsed = FormatVersion.readJson(bytes, RunEvent.class, key);
-                }
-                default -> {
-                    return "";
-                }
-            }
-            return RunObjects.disagreement(ro, parsed);
+            RunObjects.read(Files.readAllBytes(file), key, o.parsed());
+            return "";
         } catch (Json.MalformedObjectException e) {
-            String m = e.getMessage();
-            int nl = m.indexOf('\n');
-            return "not valid JSON for its kind (" + (nl < 0 ? m : m.substring(0, nl)).replace("malformed object " + key + ": ", "") + ")";
+            return e.problem();
         } catch (NoSuchFileException e) {
             throw new Vanished(key);
         } catch (IOException e) {
             return "cannot read the local copy: " + e.getMessage();
-        }
-    }
-
-    private static final List<String> COLUMNS = List.of("run_id", "worker", "key", "step", "timestamp", "value");
-
-    /**
-     * Checks Parquet magic bytes in Java, then with DuckDB (one query for all, one per file on error) the columns, and
-     * then the rows: every page of every column is decoded with the casts the views apply, so a shard whose pages are
-     * corrupt is skipped here instead of failing later queries, and every row's {@code run_id} must be the run of its
-     * key (a shard never adds points to another run; FORMAT.md §11).
-     */
-    static Map<String, String> validateShards(Path root, List<ObjectInfo> shards, Connection conn) {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<ObjectInfo> whole = new ArrayList<>();
-        for (ObjectInfo o : shards) {
-            String problem = magic(root.resolve(o.key()), o.key());
-            if (problem.isEmpty()) whole.add(o);
-            else out.put(o.key() + "|" + o.etag(), problem);
-        }
-        if (whole.isEmpty()) return out;
-        List<ObjectInfo> withColumns = new ArrayList<>();
-        List<Path> paths = whole.stream().map(o -> root.resolve(o.key())).toList();
-        try {
-            Map<String, Integer> found = schemaColumns(conn, paths);
-            for (ObjectInfo o : whole) {
-                Integer n = found.get(root.resolve(o.key()).toString());
-                if (n != null && n == COLUMNS.size()) withColumns.add(o);
-                else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
-            }
-        } catch (SQLException batch) {
-            for (ObjectInfo o : whole) {
-                Path p = root.resolve(o.key());
-                if (!Files.exists(p)) throw new Vanished(o.key());
-                try {
-                    Integer n = schemaColumns(conn, List.of(p)).get(p.toString());
-                    if (n != null && n == COLUMNS.size()) withColumns.add(o);
-                    else out.put(o.key() + "|" + o.etag(), "not a RunLake metric shard (missing columns)");
-                } catch (SQLException e) {
-                    out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
-                }
-            }
-        }
-        if (withColumns.isEmpty()) return out;
-        try {
-            out.putAll(checkRows(root, withColumns, conn));
-        } catch (SQLException batch) {
-            for (ObjectInfo o : withColumns) {
-                Path p = root.resolve(o.key());
-                if (!Files.exists(p)) throw new Vanished(o.key()); // deleted by maintenance: not corrupt, rebuild
-                try {
-                    out.putAll(checkRows(root, List.of(o), conn));
-                } catch (SQLException e) {
-                    out.put(o.key() + "|" + o.etag(), "unreadable Parquet: " + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Reads every row of the shards (all columns, cast as the views cast them); "" per shard or the problem. */
-    private static Map<String, String> checkRows(Path root, List<ObjectInfo> shards, Connection conn) throws SQLException {
-        Map<String, ObjectInfo> byPath = new HashMap<>();
-        List<Path> paths = new ArrayList<>();
-        for (ObjectInfo o : shards) {
-            Path p = root.resolve(o.key());
-            byPath.put(p.toString(), o);
-            paths.add(p);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        String sql = "SELECT filename, min(run_id), max(run_id), count(*) - count(run_id), sum(hash(run_id, worker, key, step, timestamp, value)) FROM (\n"
-                + "  SELECT filename, CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
-                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value\n"
-                + "  FROM " + DuckSql.readParquet(Views.list(paths), "filename = true") + ") GROUP BY filename";
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                ObjectInfo o = byPath.get(rs.getString(1));
-                if (o == null) continue;
-                String run = Layout.parseRunObject(o.key()).map(Layout.RunObject::runId).orElse("");
-                String min = rs.getString(2), max = rs.getString(3);
-                String foreign = rs.getLong(4) > 0 ? null : !run.equals(min) ? min : !run.equals(max) ? max : "";
-                out.put(o.key() + "|" + o.etag(), "".equals(foreign) ? "" : "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'")
-                        + ", not of its key's run " + run + " (a shard holds points of its own run only)");
-            }
-        }
-        for (ObjectInfo o : shards) out.putIfAbsent(o.key() + "|" + o.etag(), ""); // no rows: nothing to read
-        return out;
-    }
-
-    private static Map<String, Integer> schemaColumns(Connection conn, List<Path> paths) throws SQLException {
-        Map<String, Integer> out = new HashMap<>();
-        String sql = "SELECT file_name, count(*) FILTER (WHERE name IN ('run_id', 'worker', 'key', 'step', 'timestamp', 'value')) "
-                + "FROM parquet_schema(" + Views.list(paths) + ") GROUP BY file_name";
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
-        }
-        return out;
-    }
-
-    private static String magic(Path p, String key) {
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
-            long n = f.length();
-            if (n < 12) return "truncated Parquet file (" + n + " bytes)";
-            byte[] head = new byte[4], tail = new byte[4];
-            f.readFully(head);
-            f.seek(n - 4);
-            f.readFully(tail);
-            String h = new String(head, java.nio.charset.StandardCharsets.US_ASCII), t = new String(tail, java.nio.charset.StandardCharsets.US_ASCII);
-            if (!"PAR1".equals(h) || !"PAR1".equals(t)) return "not a whole Parquet file (missing PAR1 magic; half-written or corrupt)";
-            return "";
-        } catch (IOException e) {
-            if (!Files.exists(p)) throw new Vanished(key);
-            return "cannot read the local copy: " + e.getMessage();
-        }
-    }
-
-    private static Map<String, String> readValidation(Path file) {
-        if (file == null || !Files.exists(file)) return new HashMap<>();
-        try {
-            Map<String, String> m = Json.MAPPER.readValue(Files.readAllBytes(file), new TypeReference<HashMap<String, String>>() {});
-            return m == null ? new HashMap<>() : m;
-        } catch (IOException e) {
-            return new HashMap<>();
-        }
-    }
-
-    private static void writeValidation(Path file, Map<String, String> m) {
-        if (file == null) return;
-        try {
-            io.runlake.store.LocalPaths.createPrivateDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, Json.MAPPER.writeValueAsBytes(new TreeMap<>(m)));
-            io.runlake.store.LocalPaths.makePrivate(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ignored) {
-            // only costs re-validation next time
         }
     }
 
@@ -485,9 +376,5 @@ final class Catalog {
             for (Path p : l) if (!Files.exists(p)) return p;
         }
         return null;
-    }
-
-    static Optional<String> unused() {
-        return Optional.empty();
     }
 }

@@ -1,10 +1,11 @@
 package io.runlake.query;
 
-import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
+import io.runlake.format.MetricSchema;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
+import io.runlake.runs.MetricSummaries;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
@@ -661,7 +662,6 @@ public final class Lake implements AutoCloseable {
         return r;
     }
 
-    /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
     /**
      * SQL for the points of one run, reading only the live lake files whose run-id range (from the commit) can
      * hold it and the run's own uncovered shards; same rows as {@code metrics WHERE run_id = id}.
@@ -672,21 +672,24 @@ public final class Lake implements AutoCloseable {
             String lo = e.getValue()[0], hi = e.getValue()[1];
             if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
         }
-        // a shard's run is the folder above metrics/ (runs/experiment=<esc>/run=<id>/metrics/<shard>), not any folder of the path
-        String runFolder = "run=" + id;
-        List<Path> shards = catalog.files.shards().stream()
-                .filter(p -> p.getParent() != null && p.getParent().getParent() != null
-                        && runFolder.equals(String.valueOf(p.getParent().getParent().getFileName())))
-                .toList();
+        List<Path> shards = catalog.files.shards().stream().filter(p -> id.equals(catalog.shardRuns.get(p))).toList();
+        String columns = MetricSchema.castProjection(RUN_METRIC_COLUMNS);
         List<String> parts = new ArrayList<>();
-        if (!lake.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(lake)) + " WHERE run_id = " + Views.lit(id));
-        if (!shards.isEmpty()) parts.add("SELECT CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value, CAST(worker AS INTEGER) AS worker FROM " + DuckSql.readParquet(Views.list(shards)));
-        if (parts.isEmpty()) return "(SELECT NULL::VARCHAR AS key, NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker WHERE false)";
-        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE NOT starts_with(key, 'runlake/'))";
+        if (!lake.isEmpty()) {
+            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(lake))
+                    + " WHERE run_id = " + Views.lit(id));
+        }
+        if (!shards.isEmpty()) parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(shards)));
+        if (parts.isEmpty()) return "(SELECT " + MetricSchema.nullRow(RUN_METRIC_COLUMNS) + " WHERE false)";
+        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE "
+                + MetricSummaries.isUserMetric("key") + ")";
     }
 
+    /** The columns of {@link #runMetrics}, in their order. */
+    private static final List<String> RUN_METRIC_COLUMNS = List.of(
+            MetricSchema.KEY, MetricSchema.STEP, MetricSchema.TIMESTAMP, MetricSchema.VALUE, MetricSchema.WORKER);
+
+    /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
     public History history(String run, String key, int maxPoints) {
         String id = resolveRun(run);
         // the run's files are named in the SQL: built again if a reload changed them

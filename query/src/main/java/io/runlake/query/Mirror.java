@@ -92,7 +92,7 @@ public final class Mirror {
         Map<String, Entry> manifest = readManifest();
         List<ObjectInfo> listedRaw = store.list(Layout.RUNS);    // FIRST: raw objects
         List<ObjectInfo> listedLake = store.list(LakeLayout.LAKE); // SECOND: the commit log (and lake files)
-        List<ObjectInfo> listedExtra = new ArrayList<>(store.list("_runlake/"));
+        List<ObjectInfo> listedExtra = new ArrayList<>(store.list(Layout.STORE_META));
         if (artifacts) listedExtra.addAll(store.list(Layout.ARTIFACTS));
         int listedCount = listedRaw.size() + listedLake.size() + listedExtra.size();
         // A key that would leave the local folder ("..", absolute, ...) is skipped, never written; the rest syncs.

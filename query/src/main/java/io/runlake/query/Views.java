@@ -1,11 +1,18 @@
 package io.runlake.query;
 
 import io.runlake.format.DuckSql;
+import io.runlake.format.Layout;
+import io.runlake.format.MetricSchema;
+import io.runlake.format.RunObjects;
+import io.runlake.runs.MetricSummaries;
+import io.runlake.runs.RunRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The view definitions: plain DuckDB SQL over local files (read_json, read_parquet, never inferring Hive
@@ -41,7 +48,7 @@ final class Views {
     /** A typed all-NULL row for a {@code columns = {...}} list, used where a glob matches no file. */
     static String emptyRow(String columns) {
         StringBuilder b = new StringBuilder();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+): '(\\w+)'").matcher(columns);
+        Matcher m = Pattern.compile("(\\w+): '(\\w+)'").matcher(columns);
         while (m.find()) {
             if (b.length() > 0) b.append(", ");
             b.append("NULL::").append(m.group(2)).append(" AS ").append(m.group(1));
@@ -61,8 +68,10 @@ final class Views {
     static final String END_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "status: 'VARCHAR', end_time_ms: 'BIGINT', error: 'JSON', points_logged: 'BIGINT', points_dropped: 'BIGINT', shards_written: 'BIGINT'";
     static final String END_EMPTY = emptyRow(END_COLS);
-    static final String POINT_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS key, "
-            + "NULL::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, NULL::DOUBLE AS value, NULL::INTEGER AS worker";
+    /** The point columns of the views, in their order: the metric columns with the experiment first. */
+    private static final List<String> POINT_COLUMNS = List.of(MetricSchema.RUN_ID, MetricSchema.KEY, MetricSchema.STEP,
+            MetricSchema.TIMESTAMP, MetricSchema.VALUE, MetricSchema.WORKER);
+    static final String POINT_EMPTY = "NULL::VARCHAR AS experiment, " + MetricSchema.nullRow(POINT_COLUMNS);
     static final String INDEX_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
             + "NULL::VARCHAR AS parent_run_id, NULL::VARCHAR AS status, NULL::TIMESTAMPTZ AS start_time, NULL::TIMESTAMPTZ AS end_time, "
             + "NULL::TIMESTAMPTZ AS last_activity, NULL::VARCHAR AS \"user\", NULL::VARCHAR AS host, NULL::VARCHAR AS code_version, "
@@ -76,9 +85,8 @@ final class Views {
         for (Path p : files) byExperiment.computeIfAbsent(experimentOf.get(p), e -> new ArrayList<>()).add(p);
         List<String> scans = new ArrayList<>();
         for (Map.Entry<String, List<Path>> e : byExperiment.entrySet()) {
-            scans.add("SELECT " + lit(e.getKey()) + " AS experiment, CAST(run_id AS VARCHAR) AS run_id, CAST(key AS VARCHAR) AS key, "
-                    + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value, "
-                    + "CAST(worker AS INTEGER) AS worker\nFROM " + DuckSql.readParquet(list(e.getValue())));
+            scans.add("SELECT " + lit(e.getKey()) + " AS experiment, " + MetricSchema.castProjection(POINT_COLUMNS)
+                    + "\nFROM " + MetricSchema.readPoints(list(e.getValue())));
         }
         return String.join("\nUNION ALL\n", scans);
     }
@@ -86,7 +94,14 @@ final class Views {
     /** Every statement, in order; each is a CREATE OR REPLACE VIEW. */
     static List<String> statements(Files f) {
         List<String> s = new ArrayList<>();
-        long now = 0; // placeholder to keep the SQL free of Java-side time: status uses DuckDB's now()
+        sources(f, s);
+        rawRuns(f.staleTimeoutMs(), s);
+        publicViews(f.staleTimeoutMs(), s);
+        return s;
+    }
+
+    /** The files as tables: JSON objects, the runs index, points, and the shards' activity from their footers. */
+    private static void sources(Files f, List<String> s) {
         s.add(view("_starts", json(f.starts(), START_COLS, START_EMPTY, false)));
         s.add(view("_workers", json(f.workers(), WORKER_COLS, WORKER_EMPTY, false)));
         s.add(view("_events", json(f.events(), EVENT_COLS, EVENT_EMPTY, true)));
@@ -96,78 +111,105 @@ final class Views {
                 : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
         s.add(view("_lake_points", points(f.lakeFiles(), f.experimentOf())));
         s.add(view("_raw_points", points(f.shards(), f.experimentOf())));
-        // the run folder is the one just above metrics/<shard>: folders above the store root cannot match
         s.add(view("_shard_activity", f.shards().isEmpty() ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
-                : "SELECT regexp_extract(file_name, '/run=([0-9a-z]{26})/metrics/[^/]*$', 1) AS run_id, max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
-                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = 'runlake.last_activity_ms'\n"
-                + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + io.runlake.format.RunObjects.MAX_TIME_MS + " GROUP BY 1"));
+                : "SELECT regexp_extract(file_name, " + lit(Layout.shardRunIdSqlRegex()) + ", 1) AS run_id, "
+                + "max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
+                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = "
+                + lit(MetricSchema.META_LAST_ACTIVITY) + "\n"
+                + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + RunObjects.MAX_TIME_MS + " GROUP BY 1"));
         s.add(view("points", "SELECT * FROM _lake_points UNION ALL SELECT * FROM _raw_points"));
-        s.add(view("metrics", "SELECT * FROM points WHERE NOT starts_with(key, 'runlake/')"));
-        // ---- runs read from raw JSON (runs not settled in a runs index) ----
+        s.add(view("metrics", "SELECT * FROM points WHERE " + MetricSummaries.isUserMetric("key")));
+    }
+
+    /** Runs read from raw JSON (runs not settled in a runs index), by the rules of FORMAT.md §8 and §9. */
+    private static void rawRuns(long staleTimeoutMs, List<String> s) {
         s.add(view("_raw_procs", "SELECT experiment, run_id, writer_id, start_time_ms FROM _starts\n"
                 + "UNION ALL SELECT experiment, run_id, writer_id, start_time_ms FROM _workers"));
         s.add(view("_raw_ids", "SELECT run_id, any_value(experiment) AS experiment FROM (\n"
                 + "  SELECT experiment, run_id FROM _raw_procs UNION ALL SELECT experiment, run_id FROM _events\n"
                 + "  UNION ALL SELECT experiment, run_id FROM _ends) GROUP BY run_id"));
-        s.add(view("_raw_param_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object FROM _starts s, json_each(s.params) p\n"
-                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.params) p WHERE e.kind = 'params'"));
-        s.add(view("_raw_params", "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv GROUP BY run_id, key"));
-        s.add(view("_raw_tag_kv", "SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object FROM _starts s, json_each(s.tags) p\n"
-                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename FROM _events e, json_each(e.tags) p WHERE e.kind = 'tags'"));
+        s.add(view("_raw_param_kv", keyValues("params")));
+        s.add(view("_raw_params", "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv "
+                + "GROUP BY run_id, key"));
+        s.add(view("_raw_tag_kv", keyValues("tags")));
         s.add(view("_raw_tags", "SELECT run_id, key, value FROM (SELECT run_id, key, arg_max(value, (src, t, object)) AS value\n"
                 + "  FROM _raw_tag_kv GROUP BY run_id, key) WHERE json_type(value) <> 'NULL'"));
-        s.add(view("_raw_runs", """
-                WITH ends AS (
-                  SELECT run_id, bool_or(status = 'FAILED') AS failed, bool_or(status = 'KILLED') AS killed, max(end_time_ms) AS end_ms,
-                         min(CASE WHEN error IS NULL THEN NULL
-                                  WHEN coalesce(error->>'type', '') = '' THEN error->>'message'
-                                  WHEN coalesce(error->>'message', '') = '' THEN error->>'type'
-                                  ELSE (error->>'type') || ': ' || (error->>'message') END) AS error
-                  FROM _ends GROUP BY run_id),
-                procs AS (
-                  SELECT p.run_id, count(DISTINCT p.writer_id) FILTER (WHERE e.writer_id IS NULL) AS open
-                  FROM _raw_procs p LEFT JOIN (SELECT DISTINCT run_id, writer_id FROM _ends) e
-                    ON e.run_id = p.run_id AND e.writer_id = p.writer_id GROUP BY p.run_id),
-                lake_activity AS (
-                  SELECT run_id, epoch_ms(max(timestamp)) AS t FROM _lake_points
-                  WHERE run_id IN (SELECT run_id FROM _raw_ids) GROUP BY run_id),
-                act AS (
-                  SELECT run_id, max(t) AS t FROM (
-                    SELECT run_id, start_time_ms AS t FROM _raw_procs UNION ALL SELECT run_id, time_ms FROM _events
-                    UNION ALL SELECT run_id, end_time_ms FROM _ends UNION ALL SELECT run_id, t FROM _shard_activity
-                    UNION ALL SELECT run_id, t FROM lake_activity) GROUP BY run_id),
-                params AS (SELECT run_id, map(list(key ORDER BY key), list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$' ELSE value::VARCHAR END ORDER BY key)) AS params
-                           FROM _raw_params GROUP BY run_id),
-                tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags FROM _raw_tags GROUP BY run_id),
-                st AS (SELECT run_id, any_value(name) AS name, any_value(parent_run_id) AS parent_run_id, min(start_time_ms) AS start_ms,
-                              any_value(environment->>'user') AS "user", any_value(environment->>'host') AS host,
-                              any_value(coalesce(code->>'git_commit', code->>'commit', code->>'version', code->>'git_sha', code->>'revision')) AS code_version
-                       FROM _starts GROUP BY run_id),
-                wst AS (SELECT run_id, min(start_time_ms) AS start_ms FROM _workers GROUP BY run_id)
-                SELECT i.experiment, i.run_id, st.name, st.parent_run_id,
-                  CASE WHEN ends.failed THEN 'FAILED' WHEN ends.killed THEN 'KILLED'
-                       WHEN ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0 THEN 'FINISHED'
-                       WHEN act.t < epoch_ms(now()) - %d THEN 'CRASHED' ELSE 'RUNNING' END AS status,
-                  make_timestamptz(coalesce(st.start_ms, wst.start_ms) * 1000) AS start_time,
-                  CASE WHEN ends.failed OR ends.killed OR (ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0)
-                       THEN make_timestamptz(ends.end_ms * 1000) END AS end_time,
-                  make_timestamptz(act.t * 1000) AS last_activity, st."user", st.host, st.code_version, ends.error,
-                  coalesce(params.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params, coalesce(tags.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags
-                FROM _raw_ids i LEFT JOIN ends USING (run_id) LEFT JOIN procs USING (run_id) LEFT JOIN act USING (run_id)
-                LEFT JOIN params USING (run_id) LEFT JOIN tags USING (run_id) LEFT JOIN st USING (run_id) LEFT JOIN wst USING (run_id)"""
-                .formatted(f.staleTimeoutMs())));
-        // ---- runs from the index (settled runs only: every run whose JSON is read above is taken from there) ----
+        s.add(view("_raw_runs", RAW_RUNS.formatted(
+                RunRules.runErrorSql("error", "end_time_ms", "worker", "writer_id"),
+                RunRules.codeVersionSql("code"),
+                RunRules.statusSql("ends.failed", "ends.killed", EVERY_WRITER_ENDED, "act.t", staleTimeoutMs),
+                RunRules.endTimeSql("ends.failed OR ends.killed OR " + EVERY_WRITER_ENDED, "ends.end_ms"))));
+    }
+
+    /**
+     * Every entry of the start manifests' and the {@code kind} events' JSON map {@code kind} (params or tags), with
+     * its precedence: start manifest first (src 0), then events by (time_ms, key).
+     */
+    private static String keyValues(String kind) {
+        return ("SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object\n"
+                + "  FROM _starts s, json_each(s.%1$s) p\n"
+                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename\n"
+                + "  FROM _events e, json_each(e.%1$s) p WHERE e.kind = '%1$s'").formatted(kind);
+    }
+
+    private static final String EVERY_WRITER_ENDED = "(ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0)";
+
+    /** One row per raw run: status, times and error by {@link RunRules}, params, tags, the start manifest. */
+    private static final String RAW_RUNS = """
+            WITH ends AS (
+              SELECT run_id, bool_or(status = 'FAILED') AS failed, bool_or(status = 'KILLED') AS killed,
+                     max(end_time_ms) AS end_ms, %s AS error
+              FROM _ends GROUP BY run_id),
+            procs AS (
+              SELECT p.run_id, count(DISTINCT p.writer_id) FILTER (WHERE e.writer_id IS NULL) AS open
+              FROM _raw_procs p LEFT JOIN (SELECT DISTINCT run_id, writer_id FROM _ends) e
+                ON e.run_id = p.run_id AND e.writer_id = p.writer_id GROUP BY p.run_id),
+            lake_activity AS (
+              SELECT run_id, epoch_ms(max(timestamp)) AS t FROM _lake_points
+              WHERE run_id IN (SELECT run_id FROM _raw_ids) GROUP BY run_id),
+            act AS (
+              SELECT run_id, max(t) AS t FROM (
+                SELECT run_id, start_time_ms AS t FROM _raw_procs UNION ALL SELECT run_id, time_ms FROM _events
+                UNION ALL SELECT run_id, end_time_ms FROM _ends UNION ALL SELECT run_id, t FROM _shard_activity
+                UNION ALL SELECT run_id, t FROM lake_activity) GROUP BY run_id),
+            params AS (SELECT run_id, map(list(key ORDER BY key),
+                                          list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$'
+                                                    ELSE value::VARCHAR END ORDER BY key)) AS params
+                       FROM _raw_params GROUP BY run_id),
+            tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags
+                     FROM _raw_tags GROUP BY run_id),
+            st AS (SELECT run_id, any_value(name) AS name, any_value(parent_run_id) AS parent_run_id,
+                          min(start_time_ms) AS start_ms,
+                          any_value(environment->>'user') AS "user", any_value(environment->>'host') AS host,
+                          any_value(%s) AS code_version
+                   FROM _starts GROUP BY run_id),
+            wst AS (SELECT run_id, min(start_time_ms) AS start_ms FROM _workers GROUP BY run_id)
+            SELECT i.experiment, i.run_id, st.name, st.parent_run_id,
+              %s AS status,
+              make_timestamptz(coalesce(st.start_ms, wst.start_ms) * 1000) AS start_time,
+              make_timestamptz((%s) * 1000) AS end_time,
+              make_timestamptz(act.t * 1000) AS last_activity, st."user", st.host, st.code_version, ends.error,
+              coalesce(params.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params,
+              coalesce(tags.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags
+            FROM _raw_ids i LEFT JOIN ends USING (run_id) LEFT JOIN procs USING (run_id) LEFT JOIN act USING (run_id)
+            LEFT JOIN params USING (run_id) LEFT JOIN tags USING (run_id) LEFT JOIN st USING (run_id)
+            LEFT JOIN wst USING (run_id)""";
+
+    /** The documented views (FORMAT.md §14): runs from the index or raw JSON, params, tags, events, summaries. */
+    private static void publicViews(long staleTimeoutMs, List<String> s) {
+        // settled runs only: every run whose JSON is read above is taken from there
         s.add(view("_index_runs", "SELECT * FROM _index WHERE run_id NOT IN (SELECT run_id FROM _raw_ids)"));
+        String duration = RunRules.durationSecondsSql("start_time", "end_time", "last_activity");
         s.add(view("runs", """
                 SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity,
-                       date_diff('millisecond', start_time, coalesce(end_time, last_activity)) / 1000.0 AS duration_s,
+                       %s AS duration_s,
                        "user", host, code_version, error, params, tags, 'raw' AS source FROM _raw_runs
                 UNION ALL
                 SELECT experiment, run_id, name, parent_run_id,
-                       CASE WHEN status = 'RUNNING' AND epoch_ms(last_activity) < epoch_ms(now()) - %d THEN 'CRASHED' ELSE status END,
-                       start_time, end_time, last_activity,
-                       date_diff('millisecond', start_time, coalesce(end_time, last_activity)) / 1000.0,
-                       "user", host, code_version, error, params, tags, 'index' FROM _index_runs""".formatted(f.staleTimeoutMs())));
+                       CASE WHEN status = 'RUNNING' AND %s THEN 'CRASHED' ELSE status END,
+                       start_time, end_time, last_activity, %s,
+                       "user", host, code_version, error, params, tags, 'index' FROM _index_runs"""
+                .formatted(duration, RunRules.staleSql("epoch_ms(last_activity)", staleTimeoutMs), duration)));
         s.add(view("params", """
                 SELECT i.experiment, p.run_id, p.key,
                        CASE WHEN json_type(p.value) = 'VARCHAR' THEN p.value->>'$' ELSE p.value::VARCHAR END AS value,
@@ -193,11 +235,10 @@ final class Views {
                 FROM _all_events WHERE kind = 'input'"""));
         s.add(view("metric_summary", """
                 SELECT r.experiment, r.run_id, m.key, m.point_count AS points, m.last_step, m.last_value, m.min_value, m.max_value
-                FROM _index_runs r, unnest(r.metrics) AS t(m) WHERE NOT starts_with(m.key, 'runlake/')
+                FROM _index_runs r, unnest(r.metrics) AS t(m) WHERE %s
                 UNION ALL
-                SELECT any_value(experiment), run_id, key, count(*) AS points, max(step) AS last_step,
-                       arg_max(value, (step, timestamp, worker)) AS last_value,
-                       min(value) FILTER (WHERE NOT isnan(value)) AS min_value, max(value) FILTER (WHERE NOT isnan(value)) AS max_value
+                SELECT any_value(experiment), run_id, key, %s AS points, %s AS last_step, %s AS last_value,
+                       %s AS min_value, %s AS max_value
                 FROM (
                   -- = metrics WHERE run_id NOT IN _index_runs; the runs are looked up first (run_id column only), so the
                   -- compacted files' other columns are read only for those runs, not for every point of the lake
@@ -205,13 +246,14 @@ final class Views {
                     SELECT DISTINCT run_id FROM _lake_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
                   UNION ALL
                   SELECT * FROM _raw_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
-                WHERE NOT starts_with(key, 'runlake/') GROUP BY run_id, key"""));
+                WHERE %s GROUP BY run_id, key""".formatted(MetricSummaries.isUserMetric("m.key"),
+                MetricSummaries.POINT_COUNT, MetricSummaries.LAST_STEP, MetricSummaries.LAST_VALUE,
+                MetricSummaries.MIN_VALUE, MetricSummaries.MAX_VALUE, MetricSummaries.isUserMetric("key"))));
         s.add(view("experiments", """
                 SELECT experiment, count(*) AS runs, count(*) FILTER (WHERE status = 'RUNNING') AS running,
                        count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,
                        min(start_time) AS first_start, max(start_time) AS last_start
                 FROM runs GROUP BY experiment"""));
-        return s;
     }
 
     private static String view(String name, String body) {

@@ -1,5 +1,6 @@
 package io.runlake.client.internal;
 
+import io.runlake.format.MetricSchema;
 import io.runlake.format.Names;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class MetricKeys {
     /** Metric keys starting with this are written by RunLake itself. */
-    static final String RESERVED_PREFIX = "runlake/";
+    static final String RESERVED_PREFIX = MetricSchema.RESERVED_KEY_PREFIX;
 
     private static final int MAX_KEYS = 100_000;
 

@@ -1,6 +1,7 @@
 package io.runlake.functions.core;
 
 import io.runlake.format.DuckSql;
+import io.runlake.format.MetricSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,9 +112,7 @@ final class Duck implements AutoCloseable {
 
     /** The points of the given local Parquet files, with the metric schema's column types enforced. */
     static String points(List<Path> paths) {
-        return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
-                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value "
-                + "FROM " + readParquet(paths);
+        return "SELECT " + MetricSchema.castProjection() + " FROM " + MetricSchema.readPoints(files(paths));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
+import io.runlake.format.MetricSchema;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunIds;
@@ -16,6 +17,8 @@ import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.lake.Quarantined;
+import io.runlake.runs.MetricSummaries;
+import io.runlake.runs.RunState;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -130,8 +133,7 @@ public final class Indexer {
                     return Optional.empty();
                 }
                 for (Object[] row : duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
-                    RunState s = runs.computeIfAbsent((String) row[0], RunState::new);
-                    s.lastPointMs = ((Number) row[1]).longValue();
+                    runs.computeIfAbsent((String) row[0], RunState::new).notePointTime(((Number) row[1]).longValue());
                 }
                 long timeout = options.crashTimeout().toMillis();
                 try (PreparedStatement runRow = duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -140,25 +142,25 @@ public final class Indexer {
                         RunStatus status = s.status(now, timeout);
                         statusCounts.merge(status.name(), 1L, Long::sum);
                         if (status == RunStatus.RUNNING) {
-                            long until = s.lastActivityMs() + timeout + 1;
+                            long until = s.lastActivityMs() + timeout + 1; // RUNNING: it has activity
                             validUntil = validUntil == null ? until : Math.min(validUntil, until);
                         }
                         int i = 1;
                         runRow.setString(i++, experiment);
-                        runRow.setString(i++, s.runId);
-                        runRow.setString(i++, s.start == null ? null : s.start.name());
-                        runRow.setString(i++, s.start == null ? null : s.start.parentRunId());
+                        runRow.setString(i++, s.runId());
+                        runRow.setString(i++, s.start().map(RunStart::name).orElse(null));
+                        runRow.setString(i++, s.start().map(RunStart::parentRunId).orElse(null));
                         runRow.setString(i++, status.name());
-                        setMillis(runRow, i++, s.startTimeMs() == Long.MIN_VALUE ? null : s.startTimeMs());
+                        setMillis(runRow, i++, s.startTimeMs());
                         setMillis(runRow, i++, s.endTimeMs(status));
-                        setMillis(runRow, i++, s.lastActivityMs() == Long.MIN_VALUE ? null : s.lastActivityMs());
+                        setMillis(runRow, i++, s.lastActivityMs());
                         runRow.setString(i++, s.environment("user"));
                         runRow.setString(i++, s.environment("host"));
                         runRow.setString(i++, s.codeVersion());
                         runRow.setString(i, s.error());
                         runRow.addBatch();
-                        for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId, "param", p);
-                        for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId, "tag", t);
+                        for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId(), "param", p);
+                        for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
                     }
                     runRow.executeBatch();
                     kv.executeBatch();
@@ -206,18 +208,17 @@ public final class Indexer {
                        FROM summaries GROUP BY run_id) m USING (run_id)
             ORDER BY r.start_time NULLS LAST, r.run_id""";
 
-    /** Per (run, metric): last value (at the highest step, latest timestamp), min/max ignoring NaN, count, last step. */
+    /** Per (run, metric): the summary of {@link MetricSummaries}, and the latest point's time (the run's activity). */
     private static void summarise(Duck duck, List<Path> files) throws SQLException {
         duck.exec("CREATE TABLE runs (experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR, "
                 + "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, \"user\" VARCHAR, host VARCHAR, "
                 + "code_version VARCHAR, error VARCHAR)");
         duck.exec("CREATE TABLE kv (run_id VARCHAR, kind VARCHAR, name VARCHAR, value VARCHAR)");
-        String summaryColumns = "run_id, key, arg_max(value, (step, timestamp, worker)) AS last_value, "
-                + "min(value) FILTER (WHERE NOT isnan(value)) AS min_value, max(value) FILTER (WHERE NOT isnan(value)) AS max_value, "
-                + "count(*)::BIGINT AS point_count, max(step) AS last_step, max(timestamp) AS last_time";
+        String summaryColumns = "run_id, key, " + MetricSummaries.aggregates() + ", max(timestamp) AS last_time";
         if (files.isEmpty()) {
-            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (SELECT NULL::VARCHAR AS run_id, 0 AS worker, "
-                    + "NULL::VARCHAR AS key, 0::BIGINT AS step, NULL::TIMESTAMPTZ AS timestamp, 0.0::DOUBLE AS value) WHERE false GROUP BY run_id, key");
+            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (SELECT "
+                    + MetricSchema.nullRow(MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList())
+                    + ") WHERE false GROUP BY run_id, key");
         } else {
             duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (" + Duck.points(files) + ") GROUP BY run_id, key");
         }
@@ -258,19 +259,12 @@ public final class Indexer {
                 Layout.RunObject ro = o.parsed();
                 RunState run = runs.computeIfAbsent(ro.runId(), RunState::new);
                 try {
-                    switch (ro.kind()) {
-                        // FormatVersion.readJson refuses a newer object (the whole index run stops) before it could
-                        // be judged malformed and quarantined
-                        case START -> run.start = check(FormatVersion.readJson(body.get(), RunStart.class, key), key,
-                                RunStart.KIND, r -> r.kind(), ro);
-                        case WORKER -> run.workers.add(check(FormatVersion.readJson(body.get(), WorkerStart.class, key), key,
-                                WorkerStart.KIND, r -> r.kind(), ro));
-                        case END -> run.ends.add(check(FormatVersion.readJson(body.get(), RunEnd.class, key), key,
-                                RunEnd.KIND, r -> r.kind(), ro));
-                        case EVENT -> run.events.add(new RunState.SequencedEvent(check(FormatVersion.readJson(body.get(), RunEvent.class, key), key,
-                                null, r -> r.kind(), ro), ro.seq()));
-                        default -> { }
-                    }
+                    // a newer object is refused (the whole index run stops) before it could be judged malformed
+                    Object value = RunObjects.read(body.get(), key, ro);
+                    if (value instanceof RunStart s) run.addStart(s);
+                    else if (value instanceof WorkerStart w) run.addWorker(w);
+                    else if (value instanceof RunEnd e) run.addEnd(e);
+                    else if (value instanceof RunEvent e) run.addEvent(e, ro.seq());
                 } catch (Json.MalformedObjectException e) {
                     bad.put(key, e.getMessage());
                 }
@@ -279,20 +273,6 @@ public final class Indexer {
             pool.shutdownNow();
         }
         return runs;
-    }
-
-    /**
-     * Rejects an object whose kind, run id, experiment, worker or writer does not match its key (§11); its format
-     * version was checked when it was parsed.
-     */
-    private static <T> T check(T value, String key, String kind, java.util.function.Function<T, String> kindOf,
-                               Layout.RunObject ro) {
-        if (kind != null && !kind.equals(kindOf.apply(value))) {
-            throw new Json.MalformedObjectException(key, "kind is '" + kindOf.apply(value) + "', expected '" + kind + "'");
-        }
-        String problem = RunObjects.disagreement(ro, value);
-        if (!problem.isEmpty()) throw new Json.MalformedObjectException(key, problem);
-        return value;
     }
 
     private static <T> T await(Future<T> f) {

@@ -3,6 +3,11 @@ package io.runlake.functions.core;
 import io.runlake.format.LakeLayout;
 import io.runlake.lake.LakeCommitter;
 import io.runlake.lake.LakeOperations;
+import io.runlake.format.Layout;
+import io.runlake.format.MetricSchema;
+import io.runlake.format.RunObjects;
+import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLog;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.Quarantined;
 import io.runlake.store.ObjectStore;
@@ -59,17 +64,15 @@ final class Quarantine {
         if (shards.isEmpty()) return bad;
         Map<String, String> keyOf = new java.util.HashMap<>();
         shards.forEach((k, p) -> keyOf.put(p.toString(), k));
-        for (Object[] r : duck.query("SELECT filename, min(run_id), max(run_id), count(*) - count(run_id) FROM (SELECT filename, "
-                + "CAST(run_id AS VARCHAR) AS run_id FROM " + io.runlake.format.DuckSql.readParquet(Duck.files(List.copyOf(shards.values())),
-                "filename = true") + ") GROUP BY filename")) {
+        String sql = "SELECT filename, " + RunObjects.RUN_ID_RANGE_SQL + " FROM (SELECT filename, "
+                + MetricSchema.column(MetricSchema.RUN_ID).cast() + " FROM "
+                + MetricSchema.readPoints(Duck.files(List.copyOf(shards.values())), "filename = true") + ") GROUP BY filename";
+        for (Object[] r : duck.query(sql)) {
             String key = keyOf.get((String) r[0]);
             if (key == null) continue;
-            String run = io.runlake.format.Layout.parseRunObject(key).map(io.runlake.format.Layout.RunObject::runId).orElse("");
-            String foreign = ((Number) r[3]).longValue() > 0 ? null : !run.equals(r[1]) ? (String) r[1] : !run.equals(r[2]) ? (String) r[2] : "";
-            if (!"".equals(foreign)) {
-                bad.put(key, key + ": not a metric shard of run " + run + ": it has rows of run_id "
-                        + (foreign == null ? "NULL" : "'" + foreign + "'"));
-            }
+            String run = Layout.parseRunObject(key).map(Layout.RunObject::runId).orElse("");
+            String problem = RunObjects.foreignRows(run, (String) r[1], (String) r[2], ((Number) r[3]).longValue());
+            if (!problem.isEmpty()) bad.put(key, key + ": " + problem);
         }
         return bad;
     }

@@ -3,7 +3,9 @@ package io.runlake.functions.core;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
+import io.runlake.runs.MetricSummaries;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
@@ -112,7 +114,8 @@ public final class Reporter {
 
     private static String chooseMetric(Duck duck, String idx) throws SQLException {
         List<Object[]> rows = duck.query("SELECT m.key, count(DISTINCT run_id) AS runs FROM (SELECT run_id, unnest(metrics) AS m FROM "
-                + idx + ") WHERE m.key NOT LIKE 'runlake/%' GROUP BY m.key ORDER BY runs DESC, m.key");
+                + idx + ") WHERE " + MetricSummaries.isUserMetric("m.key")
+                + " GROUP BY m.key ORDER BY runs DESC, m.key");
         if (rows.isEmpty()) return null;
         long most = ((Number) rows.get(0)[1]).longValue();
         List<String> keys = rows.stream().filter(r -> ((Number) r[1]).longValue() == most).map(r -> (String) r[0]).toList();
@@ -158,7 +161,7 @@ public final class Reporter {
             if (mayHold) keys.add(f.path());
         }
         for (ObjectInfo o : view.uncoveredShards()) {
-            if (runIds.stream().anyMatch(id -> o.key().contains("/run=" + id + "/"))) keys.add(o.key());
+            if (Layout.parseRunObject(o.key()).filter(ro -> runIds.contains(ro.runId())).isPresent()) keys.add(o.key());
         }
         List<Path> files = new ArrayList<>();
         Map<String, Path> byKey = new LinkedHashMap<>();

@@ -1,0 +1,174 @@
+package io.runlake.runs;
+
+import io.runlake.format.Json;
+import io.runlake.format.RunEnd;
+import io.runlake.format.RunEvent;
+import io.runlake.format.RunStart;
+import io.runlake.format.RunStatus;
+import io.runlake.format.WorkerStart;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything one run's valid raw objects say about it (FORMAT.md §8, §9), folded into the values a reader shows:
+ * status, times, error, environment, code version, params and tags. Add the objects (in any order), then ask.
+ * Not thread-safe.
+ */
+public final class RunState {
+    private final String runId;
+    private RunStart start;
+    private final List<WorkerStart> workers = new ArrayList<>();
+    private final List<RunEnd> ends = new ArrayList<>();
+    private final List<SequencedEvent> events = new ArrayList<>();
+    private long lastPointMs = Long.MIN_VALUE;
+
+    /** An event with the position its key gives it: events of one writer are ordered by sequence number. */
+    private record SequencedEvent(RunEvent event, long seq) {}
+
+    public RunState(String runId) {
+        this.runId = runId;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Optional<RunStart> start() {
+        return Optional.ofNullable(start);
+    }
+
+    public void addStart(RunStart s) {
+        start = s;
+    }
+
+    public void addWorker(WorkerStart w) {
+        workers.add(w);
+    }
+
+    public void addEnd(RunEnd e) {
+        ends.add(e);
+    }
+
+    /** @param seq the event's sequence number, from its key */
+    public void addEvent(RunEvent e, long seq) {
+        events.add(new SequencedEvent(e, seq));
+    }
+
+    /** The latest timestamp of the run's metric points (a reader finds it in shard footers or the points). */
+    public void notePointTime(long ms) {
+        lastPointMs = Math.max(lastPointMs, ms);
+    }
+
+    /** Params: the start manifest's, then later params events (params are immutable, so order rarely matters). */
+    public Map<String, String> params() {
+        Map<String, String> out = new TreeMap<>();
+        if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, text(v)));
+        for (SequencedEvent e : orderedEvents()) {
+            if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, text(v)));
+        }
+        return out;
+    }
+
+    /** Tags: the start manifest's, then every tags event in time order; a null value deletes the tag. */
+    public Map<String, String> tags() {
+        Map<String, String> out = new TreeMap<>();
+        if (start != null && start.tags() != null) out.putAll(start.tags());
+        for (SequencedEvent e : orderedEvents()) {
+            if (e.event().tags() == null) continue;
+            for (Map.Entry<String, String> t : e.event().tags().entrySet()) {
+                if (t.getValue() == null) out.remove(t.getKey());
+                else out.put(t.getKey(), t.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** Events in (time_ms, key) order; within one run, key order is (worker, writer_id, seq). */
+    private List<SequencedEvent> orderedEvents() {
+        List<SequencedEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparingLong((SequencedEvent e) -> e.event().timeMs())
+                .thenComparingInt(e -> e.event().worker())
+                .thenComparing(e -> String.valueOf(e.event().writerId()))
+                .thenComparingLong(SequencedEvent::seq));
+        return sorted;
+    }
+
+    /** The start manifest's start time, else the earliest worker's; null when the run has neither. */
+    public Long startTimeMs() {
+        if (start != null) return start.startTimeMs();
+        return workers.stream().mapToLong(WorkerStart::startTimeMs).boxed().min(Long::compare).orElse(null);
+    }
+
+    /** §8.3: the latest time any of the run's objects or points carries; null when it has none. */
+    public Long lastActivityMs() {
+        long t = startTimeMs() == null ? Long.MIN_VALUE : startTimeMs();
+        for (WorkerStart w : workers) t = Math.max(t, w.startTimeMs());
+        for (SequencedEvent e : events) t = Math.max(t, e.event().timeMs());
+        for (RunEnd e : ends) t = Math.max(t, e.endTimeMs());
+        t = Math.max(t, lastPointMs);
+        return t == Long.MIN_VALUE ? null : t;
+    }
+
+    /** The status by {@link RunRules#status} over the writers that started and the end manifests. */
+    public RunStatus status(long nowMs, long staleTimeoutMs) {
+        Set<String> ended = new HashSet<>();
+        boolean failed = false, killed = false;
+        for (RunEnd e : ends) {
+            ended.add(e.writerId());
+            failed |= RunStatus.FAILED.name().equals(e.status());
+            killed |= RunStatus.KILLED.name().equals(e.status());
+        }
+        Set<String> writers = new HashSet<>();
+        if (start != null) writers.add(start.writerId());
+        for (WorkerStart w : workers) writers.add(w.writerId());
+        boolean everyWriterEnded = !ends.isEmpty() && ended.containsAll(writers);
+        long activity = lastActivityMs() == null ? Long.MIN_VALUE : lastActivityMs();
+        return RunRules.status(failed, killed, everyWriterEnded, activity, nowMs, staleTimeoutMs);
+    }
+
+    public Long endTimeMs(RunStatus status) {
+        Long latest = ends.stream().map(RunEnd::endTimeMs).max(Long::compare).orElse(null);
+        return RunRules.endTimeMs(status, latest);
+    }
+
+    /** {@link RunRules#errorText} of the first end manifest with an error, by (end_time_ms, worker, writer_id). */
+    public String error() {
+        return ends.stream()
+                .filter(e -> e.error() != null && RunRules.errorText(e.error().type(), e.error().message()) != null)
+                .min(Comparator.comparingLong(RunEnd::endTimeMs).thenComparingInt(RunEnd::worker)
+                        .thenComparing(e -> String.valueOf(e.writerId())))
+                .map(e -> RunRules.errorText(e.error().type(), e.error().message()))
+                .orElse(null);
+    }
+
+    public String environment(String name) {
+        if (start == null || start.environment() == null) return null;
+        Object v = start.environment().get(name);
+        return v == null ? null : text(v);
+    }
+
+    /** The code version from the start manifest's {@code code} section, if a hook recorded one. */
+    public String codeVersion() {
+        if (start == null || start.code() == null) return null;
+        for (String k : RunRules.CODE_VERSION_KEYS) {
+            Object v = start.code().get(k);
+            if (v != null) return text(v);
+        }
+        return null;
+    }
+
+    /** Param and tag values as text: strings as they are, numbers and booleans as usual, the rest as JSON. */
+    static String text(Object v) {
+        if (v == null) return null;
+        if (v instanceof String s) return s;
+        if (v instanceof Number || v instanceof Boolean) return v.toString();
+        return new String(Json.write(v), StandardCharsets.UTF_8);
+    }
+}
