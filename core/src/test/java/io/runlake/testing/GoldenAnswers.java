@@ -3,7 +3,6 @@ package io.runlake.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -28,7 +27,7 @@ public final class GoldenAnswers {
     /** Experiment names, sorted. */
     public List<String> experiments() {
         List<String> out = new ArrayList<>();
-        experiments.fieldNames().forEachRemaining(out::add);
+        experiments.properties().forEach(e -> out.add(e.getKey()));
         return out;
     }
 
@@ -105,10 +104,9 @@ public final class GoldenAnswers {
 
     private List<String> entries(String field) {
         List<String> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> es = experiments.fields(); es.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = es.next();
+        for (Map.Entry<String, JsonNode> e : experiments.properties()) {
             for (JsonNode r : e.getValue().get("runs")) {
-                r.get(field).fields().forEachRemaining(kv -> out.add(row(e.getKey(), r.get("run_id").asText(),
+                r.get(field).properties().forEach(kv -> out.add(row(e.getKey(), r.get("run_id").asText(),
                         kv.getKey(), kv.getValue().asText())));
             }
         }
@@ -117,8 +115,7 @@ public final class GoldenAnswers {
 
     private List<String> collect(String list, java.util.function.BiFunction<String, JsonNode, String> format) {
         List<String> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> es = experiments.fields(); es.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = es.next();
+        for (Map.Entry<String, JsonNode> e : experiments.properties()) {
             for (JsonNode item : e.getValue().get(list)) out.add(format.apply(e.getKey(), item));
         }
         return out.stream().sorted().toList();
