@@ -42,7 +42,8 @@ class GoldenBucketCliTest {
 
     private JsonNode json(Path store, String... command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("--uri", store.toString(), "--format", "json"));
         int code = main.commandLine().execute(args.toArray(String[]::new));

@@ -179,9 +179,10 @@ final class GoldenBucketGenerator {
 
     /** The typed projection maintenance reads points with (FORMAT.md §12.4). */
     static String points(List<Path> files) {
-        return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, CAST(key AS VARCHAR) AS key, "
-                + "CAST(step AS BIGINT) AS step, CAST(timestamp AS TIMESTAMPTZ) AS timestamp, "
-                + "CAST(value AS DOUBLE) AS value FROM " + DuckSql.readParquet(DuckSql.list(files));
+        return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, "
+                + "CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, "
+                + "CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value FROM "
+                + DuckSql.readParquet(DuckSql.list(files));
     }
 
     private static String footer(String experiment) {

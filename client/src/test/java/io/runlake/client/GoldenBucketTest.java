@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.format.DuckSql;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -74,7 +75,7 @@ class GoldenBucketTest {
 
     private static boolean isParquet(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);
-        return b.length > 8 && new String(b, b.length - 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("PAR1");
+        return b.length > 8 && new String(b, b.length - 4, 4, StandardCharsets.US_ASCII).equals("PAR1");
     }
 
     /** Schema, rows (in file order) and footer key-value metadata, as text. */

@@ -7,13 +7,16 @@ import io.runlake.client.GoldenModel.Experiment;
 import io.runlake.client.GoldenModel.Point;
 import io.runlake.client.GoldenModel.Run;
 import io.runlake.client.GoldenModel.Shard;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The golden bucket's content, fixed ids and times included: FORMAT.md's own examples (the run {@code
  * 01m8bn15h9hrhmr3bgeh23h52y} of experiment {@code my exp/v2} is §6–§7's example run, object for object) plus runs
- * that cover every status, escaped names, edge values and a compacted experiment (see ARCHITECTURE.md, "Golden bucket").
+ * that cover every status, escaped names, edge values and a compacted experiment (see ARCHITECTURE.md, "Golden
+ * bucket").
  */
 final class GoldenContent {
     static final String EXP_SPEC = "my exp/v2";
@@ -24,7 +27,7 @@ final class GoldenContent {
     static final String R1_W0 = "01m8bn15h982ry08j5ryb01bwj";
     static final String R1_W1 = "01m8bn15qmc92zrrvv2jkfdxk0";
     /** The blob of the model.bin artifact: 11 bytes whose SHA-256 FORMAT.md §7.4 quotes. */
-    static final byte[] MODEL_BIN = "model bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] MODEL_BIN = "model bytes".getBytes(StandardCharsets.US_ASCII);
     static final String MODEL_SHA = "9cb7487000bc86ac36ce83c4acfabe8878552be99572a6770f65ab1d048a5c48";
 
     /** The maintenance process that wrote the mnist lake log, and its files. */
@@ -75,13 +78,15 @@ final class GoldenContent {
     /** FORMAT.md §6–§7's example: two workers, late params, tag set and deleted, artifacts, an input; FAILED. */
     private static Run exampleRun() {
         Run r = new Run(EXP_SPEC, R1, "FAILED");
-        r.start = obj("format_version", 1, "kind", "run_start", "experiment", EXP_SPEC, "run_id", R1, "name", "baseline",
+        r.start = obj("format_version", 1, "kind", "run_start", "experiment", EXP_SPEC, "run_id", R1,
+                "name", "baseline",
                 "parent_run_id", "01m8bn0ggnst4c111xp8ehwr70", "start_time_ms", 1795687487044L, "worker", 0,
                 "writer_id", R1_W0,
                 "params", obj("lr", 0.01, "layers", 3, "optimizer", "adam", "augment", true),
                 "tags", obj("team", "vision"),
                 "environment", obj("host", "gpu-7", "user", "alice", "pid", 6015, "working_dir", "/home/alice/mnist",
-                        "java_version", "17.0.15", "java_vendor", "Debian", "java_vm", "OpenJDK 64-Bit Server VM 17.0.15+6",
+                        "java_version", "17.0.15", "java_vendor", "Debian",
+                        "java_vm", "OpenJDK 64-Bit Server VM 17.0.15+6",
                         "jvm_args", List.of("-Xmx6g"), "os", "Linux 6.8.0", "arch", "amd64", "cpus", 16,
                         "max_heap_bytes", 6320816128L, "cpu_model", "AMD EPYC 7R13 Processor", "cpu_physical_cores", 8,
                         "cpu_logical_cores", 16, "memory_total_bytes", 66571993088L,
@@ -91,8 +96,10 @@ final class GoldenContent {
                         "libraries", List.of("com.github.luben:zstd-jni:1.5.7-28",
                                 "org.apache.parquet:parquet-hadoop:1.18.1")),
                 "code", obj("git_root", "/home/alice/mnist", "git_commit", "3f2c1ab9d0e4b5a6c7d8e9f00112233445566778",
-                        "git_branch", "main", "git_remote", "https://git.example.com/team/mnist.git", "git_dirty", false));
-        r.workers.add(obj("format_version", 1, "kind", "worker_start", "experiment", EXP_SPEC, "run_id", R1, "worker", 1,
+                        "git_branch", "main", "git_remote", "https://git.example.com/team/mnist.git",
+                        "git_dirty", false));
+        r.workers.add(obj("format_version", 1, "kind", "worker_start", "experiment", EXP_SPEC, "run_id", R1,
+                "worker", 1,
                 "writer_id", R1_W1, "start_time_ms", 1795687487221L,
                 "environment", obj("host", "gpu-8", "user", "alice", "pid", 7120, "java_version", "17.0.15",
                         "java_vendor", "Debian", "os", "Linux 6.8.0 amd64", "cpus", 16, "max_heap_bytes", 6320816128L,
@@ -115,7 +122,8 @@ final class GoldenContent {
         r.shards.add(new Shard(1, R1_W1, 1, List.of(new Point("loss", 2, 1795687489300L, 1.4)), false, false));
         r.ends.add(end(r, 0, R1_W0, "FAILED", 1795687489410L, obj("type", "java.lang.IllegalStateException",
                 "message", "diverged: loss is NaN",
-                "stack_trace", "java.lang.IllegalStateException: diverged: loss is NaN\n\tat Train.main(Train.java:26)\n"),
+                "stack_trace", "java.lang.IllegalStateException: diverged: loss is NaN\n"
+                        + "\tat Train.main(Train.java:26)\n"),
                 3, 2));
         r.ends.add(end(r, 1, R1_W1, "KILLED", 1795687489403L, null, 3, 2));
         return r;
@@ -144,7 +152,7 @@ final class GoldenContent {
         Run r = new Run(exp, runId(n), status);
         long t = T + n * 10_000L;
         r.start = startManifest(r, name, t, params, obj("host", "gpu-" + n, "user", "bob"));
-        List<Point> all = new java.util.ArrayList<>(shift(points, t));
+        List<Point> all = new ArrayList<>(shift(points, t));
         all.addAll(secondBatch);
         r.shards.add(new Shard(0, writer(n), 0, all, false, false));
         if (!status.equals("CRASHED")) r.ends.add(end(r, 0, writer(n), status, t + 9_000, null, all.size(), 1));
@@ -164,7 +172,8 @@ final class GoldenContent {
 
     private static Map<String, Object> startManifest(Run r, String name, long t, Map<String, Object> params,
                                                      Map<String, Object> environment) {
-        return obj("format_version", 1, "kind", "run_start", "experiment", r.experiment, "run_id", r.runId, "name", name,
+        return obj("format_version", 1, "kind", "run_start", "experiment", r.experiment, "run_id", r.runId,
+                "name", name,
                 "start_time_ms", t, "worker", 0, "writer_id", writerOf(r.runId), "params", params, "tags", obj(),
                 "environment", environment);
     }
@@ -179,14 +188,15 @@ final class GoldenContent {
 
     private static Map<String, Object> end(Run r, int worker, String writer, String status, long t,
                                            Map<String, Object> error, long points, long shards) {
-        return obj("format_version", 1, "kind", "run_end", "experiment", r.experiment, "run_id", r.runId, "worker", worker,
+        return obj("format_version", 1, "kind", "run_end", "experiment", r.experiment, "run_id", r.runId,
+                "worker", worker,
                 "writer_id", writer, "status", status, "end_time_ms", t, "error", error, "points_logged", points,
                 "points_dropped", 0, "shards_written", shards);
     }
 
     /** Points of one key at (step, value) pairs, one second apart from offset 1 s. */
     private static List<Point> pts(String key, Object... stepValues) {
-        List<Point> out = new java.util.ArrayList<>();
+        List<Point> out = new ArrayList<>();
         for (int i = 0; i < stepValues.length; i += 2) {
             out.add(new Point(key, ((Number) stepValues[i]).longValue(), 1_000L * (i / 2 + 1),
                     ((Number) stepValues[i + 1]).doubleValue()));

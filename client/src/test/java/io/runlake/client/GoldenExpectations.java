@@ -73,7 +73,9 @@ final class GoldenExpectations {
         for (Run r : runs) {
             if (!r.expectedStatus.equals("FINISHED")) continue;
             WorkerPoint last = lastPoint(r, metric);
-            if (last != null && !Double.isNaN(last.point().value())) ranked.add(new Ranked(r.runId, last.point().value()));
+            if (last != null && !Double.isNaN(last.point().value())) {
+                ranked.add(new Ranked(r.runId, last.point().value()));
+            }
         }
         Comparator<Ranked> byValue = Comparator.comparingDouble(Ranked::value);
         if (direction.equals("max")) byValue = byValue.reversed();
@@ -135,7 +137,8 @@ final class GoldenExpectations {
     static String error(Run r) {
         for (Map<String, Object> e : r.ends) {
             if (e.get("error") instanceof Map<?, ?> err) {
-                return err.containsKey("message") ? err.get("type") + ": " + err.get("message") : (String) err.get("type");
+                Object type = err.get("type");
+                return err.containsKey("message") ? type + ": " + err.get("message") : (String) type;
             }
         }
         return null;
@@ -146,7 +149,9 @@ final class GoldenExpectations {
         Map<String, String> out = new TreeMap<>();
         ((Map<?, ?>) r.start.get("params")).forEach((k, v) -> out.put((String) k, String.valueOf(v)));
         for (Map<String, Object> e : r.events) {
-            if (e.get("params") instanceof Map<?, ?> p) p.forEach((k, v) -> out.putIfAbsent((String) k, String.valueOf(v)));
+            if (e.get("params") instanceof Map<?, ?> p) {
+                p.forEach((k, v) -> out.putIfAbsent((String) k, String.valueOf(v)));
+            }
         }
         return out;
     }

@@ -24,14 +24,17 @@ final class GoldenIndex {
                 + "arg_max(value, (step, timestamp, worker)) AS last_value, "
                 + "min(value) FILTER (WHERE NOT isnan(value)) AS min_value, "
                 + "max(value) FILTER (WHERE NOT isnan(value)) AS max_value, "
-                + "count(*)::BIGINT AS point_count, max(step) AS last_step FROM (" + pointsSql + ") GROUP BY run_id, key");
+                + "count(*)::BIGINT AS point_count, max(step) AS last_step FROM (" + pointsSql + ")\n"
+                + "GROUP BY run_id, key");
         List<String> rows = new ArrayList<>();
         for (Run r : e.runs) rows.add(row(e, r));
-        exec(duck, "COPY (SELECT r.*, coalesce((SELECT sum(point_count) FROM golden_summaries s WHERE s.run_id = r.run_id), 0)"
-                + "::BIGINT AS points, r2.params, r2.tags, coalesce((SELECT list({'key': key, 'last_value': last_value, "
+        exec(duck, "COPY (SELECT r.*, coalesce((SELECT sum(point_count) FROM golden_summaries s\n"
+                + "WHERE s.run_id = r.run_id), 0)::BIGINT AS points, r2.params, r2.tags,\n"
+                + "coalesce((SELECT list({'key': key, 'last_value': last_value, "
                 + "'min_value': min_value, 'max_value': max_value, 'point_count': point_count, 'last_step': last_step} "
                 + "ORDER BY key) FROM golden_summaries s WHERE s.run_id = r.run_id), []) AS metrics "
-                + "FROM (" + String.join(" UNION ALL ", rows) + ") r JOIN (" + String.join(" UNION ALL ", maps(e)) + ") r2 "
+                + "FROM (" + String.join(" UNION ALL ", rows) + ") r\n"
+                + "JOIN (" + String.join(" UNION ALL ", maps(e)) + ") r2 "
                 + "USING (run_id) ORDER BY r.start_time, r.run_id) TO " + DuckSql.lit(out.toString())
                 + " (FORMAT parquet, COMPRESSION zstd, " + footer + ")");
     }

@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Core's readers of the golden bucket: key layout, the lake log with its checkpoint, and the exactly-once file view. */
+/** Core's readers of the golden bucket: key layout, the lake log and its checkpoint, the exactly-once file view. */
 class GoldenLakeLogTest {
     private static final String MNIST = "mnist";
 
@@ -71,7 +71,8 @@ class GoldenLakeLogTest {
         LakeView view = LakeView.load(new FileObjectStore(copy), MNIST);
         List<String> sources = view.pointSources().stream().toList();
         assertEquals(List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1"),
-                "runs/experiment=mnist/run=01m8bn2a08g0000000000000r8/metrics/w00000-01m8bn2a08w0000000000000r8-00000002.parquet"),
+                "runs/experiment=mnist/run=01m8bn2a08g0000000000000r8/metrics/"
+                        + "w00000-01m8bn2a08w0000000000000r8-00000002.parquet"),
                 sources);
     }
 }

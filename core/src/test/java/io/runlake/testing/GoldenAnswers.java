@@ -3,9 +3,11 @@ package io.runlake.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.BiFunction;
 
 /**
  * The golden bucket's expected answers ({@code EXPECTED.json}) as sorted text rows, so that each reader's test
@@ -90,8 +92,10 @@ public final class GoldenAnswers {
 
     /** The expected status of each run id. */
     public Map<String, String> statusOf() {
-        Map<String, String> out = new java.util.HashMap<>();
-        experiments.forEach(e -> e.get("runs").forEach(r -> out.put(r.get("run_id").asText(), r.get("status").asText())));
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode e : experiments) {
+            e.get("runs").forEach(r -> out.put(r.get("run_id").asText(), r.get("status").asText()));
+        }
         return out;
     }
 
@@ -113,7 +117,7 @@ public final class GoldenAnswers {
         return out.stream().sorted().toList();
     }
 
-    private List<String> collect(String list, java.util.function.BiFunction<String, JsonNode, String> format) {
+    private List<String> collect(String list, BiFunction<String, JsonNode, String> format) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : experiments.properties()) {
             for (JsonNode item : e.getValue().get(list)) out.add(format.apply(e.getKey(), item));

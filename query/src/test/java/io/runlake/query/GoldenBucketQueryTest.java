@@ -44,7 +44,8 @@ class GoldenBucketQueryTest {
     void answersAreUnchangedOnceMaintenanceCompactedAndIndexedEveryExperiment() {
         Path copy = GoldenBucket.copyTo(dir.resolve("store"));
         FileObjectStore store = new FileObjectStore(copy);
-        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work")).withMemory("256MB", 2)
+        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+                .withMemory("256MB", 2)
                 .withGrace(Duration.ZERO, Duration.ofHours(1));
         for (String experiment : GoldenAnswers.of(copy).experiments()) {
             new Compactor(store, compaction).compact(experiment);
@@ -62,13 +63,14 @@ class GoldenBucketQueryTest {
             assertEquals(expected.runs(), rows(lake, "SELECT experiment, run_id, name, status, epoch_ms(start_time), "
                     + "epoch_ms(end_time), epoch_ms(last_activity), error FROM runs"));
             assertEquals(sources, rows(lake, "SELECT DISTINCT source FROM runs"));
-            assertEquals(expected.points(), rows(lake, "SELECT any_value(experiment), run_id, count(*) FROM points GROUP BY run_id"));
+            assertEquals(expected.points(),
+                    rows(lake, "SELECT any_value(experiment), run_id, count(*) FROM points GROUP BY run_id"));
             assertEquals(expected.params(), rows(lake, "SELECT experiment, run_id, key, value FROM params"));
             assertEquals(expected.tags(), rows(lake, "SELECT experiment, run_id, key, value FROM tags"));
             assertEquals(expected.metricSummary(), rows(lake, "SELECT experiment, run_id, key, points, last_step, "
                     + "last_value, min_value, max_value FROM metric_summary"));
-            assertEquals(expected.artifacts(), rows(lake, "SELECT experiment, run_id, name, sha256, size, uri, reference "
-                    + "FROM artifacts"));
+            assertEquals(expected.artifacts(),
+                    rows(lake, "SELECT experiment, run_id, name, sha256, size, uri, reference FROM artifacts"));
             assertEquals(expected.inputs(), rows(lake, "SELECT experiment, run_id, name, uri, role, sha256, etag, "
                     + "version_id, size, files FROM inputs"));
             for (String experiment : expected.experiments()) {

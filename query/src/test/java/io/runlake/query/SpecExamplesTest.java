@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpecExamplesTest {
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final Pattern BLOCK = Pattern.compile("^```([a-z-]*)\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("^```([a-z-]*)\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
     private static final String LAKE_EXPERIMENT = "mnist";
 
     @TempDir
@@ -62,7 +64,7 @@ class SpecExamplesTest {
                 while (values.hasNext()) {
                     JsonNode value = values.next();
                     examples++;
-                    assertTrue(objects.contains(value), b + ": this example is no object of the golden bucket: " + value);
+                    assertTrue(objects.contains(value), b + ": no object of the golden bucket: " + value);
                 }
             }
         }
@@ -170,7 +172,7 @@ class SpecExamplesTest {
 
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

@@ -49,7 +49,8 @@ class GoldenBucketMaintenanceTest {
 
     @Test
     void compactingTheRawShardsChangesNoRowOfTheIndex() throws SQLException {
-        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work")).withMemory("256MB", 2)
+        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+                .withMemory("256MB", 2)
                 .withGrace(Duration.ZERO, Duration.ofHours(1));
         for (String experiment : expected.experiments()) {
             assertTrue(new Compactor(store, compaction).compact(experiment).shardsCompacted() > 0, experiment);
@@ -83,8 +84,8 @@ class GoldenBucketMaintenanceTest {
         List<String> runs = new ArrayList<>(), summaries = new ArrayList<>(), params = new ArrayList<>();
         List<String> tags = new ArrayList<>(), points = new ArrayList<>();
         for (String experiment : expected.experiments()) {
-            String index = DuckSql.readParquet(DuckSql.lit(copy.resolve(LakeSnapshot.load(store, experiment).indexFile())
-                    .toString()));
+            Path indexFile = copy.resolve(LakeSnapshot.load(store, experiment).indexFile());
+            String index = DuckSql.readParquet(DuckSql.lit(indexFile.toString()));
             runs.addAll(rows("SELECT experiment, run_id, name, status, epoch_ms(start_time), epoch_ms(end_time), "
                     + "epoch_ms(last_activity), error FROM " + index));
             points.addAll(rows("SELECT experiment, run_id, points FROM " + index));
