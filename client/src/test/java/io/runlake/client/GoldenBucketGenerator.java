@@ -1,0 +1,241 @@
+package io.runlake.client;
+
+import static io.runlake.client.GoldenContent.COMPACTED_MS;
+import static io.runlake.client.GoldenContent.INDEXED_MS;
+import static io.runlake.client.GoldenContent.MAINTENANCE_WRITER;
+import static io.runlake.client.GoldenContent.QUARANTINED_MS;
+import static io.runlake.client.GoldenModel.obj;
+
+import io.runlake.client.GoldenModel.Experiment;
+import io.runlake.client.GoldenModel.Run;
+import io.runlake.client.GoldenModel.Shard;
+import io.runlake.client.internal.MetricPage;
+import io.runlake.client.internal.ShardEncoder;
+import io.runlake.format.DuckSql;
+import io.runlake.format.Json;
+import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes the golden bucket (core's {@code src/test/resources/golden/}): a {@code file:} store laid out as FORMAT.md
+ * says, from {@link GoldenContent}, with fixed ids and times so that every run writes the same objects. JSON objects
+ * are written as FORMAT.md §7 specifies them (compact, fields in spec order); raw shards by the client's own shard
+ * encoder; the compacted experiment's lake file and runs index by DuckDB, the way maintenance writes them; the lake
+ * log and its checkpoint as JSON. Then {@link GoldenExpectations} writes {@code EXPECTED.json} next to it.
+ *
+ * <p>It lives in the client's tests because raw shards are encoded by the real (package-private) shard encoder.
+ * Regenerate with {@code GoldenBucketTest} (see ARCHITECTURE.md).
+ */
+final class GoldenBucketGenerator {
+    private final Path root;
+    private final Path work;
+
+    private GoldenBucketGenerator(Path root, Path work) {
+        this.root = root;
+        this.work = work;
+    }
+
+    /** {@code GoldenBucketGenerator <bucket folder>}: regenerates the bucket there (the test classpath is needed). */
+    public static void main(String[] args) throws IOException, SQLException {
+        Path work = Files.createTempDirectory("golden-work");
+        generate(Path.of(args[0]), work);
+        deleteTree(work);
+    }
+
+    /** Replaces everything in {@code root} with the golden bucket; {@code work} is an empty scratch folder. */
+    static void generate(Path root, Path work) throws IOException, SQLException {
+        deleteTree(root);
+        Files.createDirectories(root);
+        GoldenModel model = GoldenContent.build();
+        GoldenBucketGenerator g = new GoldenBucketGenerator(root, work);
+        g.put(Layout.FORMAT_MARKER, Json.write(obj("format_version", 1, "created_by", "runlake-client",
+                "created_at_ms", 1795687464769L)));
+        g.put(Layout.artifactBlob(GoldenContent.MODEL_SHA), GoldenContent.MODEL_BIN);
+        for (Experiment e : model.experiments) {
+            for (Run r : e.runs) g.writeRun(r);
+            if (e.compacted) g.writeLake(e);
+        }
+        g.put("EXPECTED.json", GoldenExpectations.json(model));
+    }
+
+    private void writeRun(Run r) throws IOException {
+        String exp = r.experiment;
+        put(Layout.startManifest(exp, r.runId), Json.write(r.start));
+        put(Layout.runIdPointer(r.runId), Json.write(obj("format_version", 1, "experiment", exp, "run_id", r.runId)));
+        for (Map<String, Object> w : r.workers) {
+            put(Layout.workerManifest(exp, r.runId, (int) w.get("worker"), (String) w.get("writer_id")), Json.write(w));
+        }
+        for (Map<String, Object> e : r.events) {
+            Map<String, Object> event = new LinkedHashMap<>(e);
+            int seq = (int) event.remove("_seq");
+            put(Layout.event(exp, r.runId, (int) e.get("worker"), (String) e.get("writer_id"), seq), Json.write(event));
+        }
+        for (Shard s : r.shards) {
+            if (s.covered()) continue; // compacted and vacuumed: its points live in the lake file
+            put(shardKey(r, s), s.corrupt() ? corruptShard() : encode(r, s));
+        }
+        for (Map<String, Object> e : r.ends) {
+            put(Layout.endManifest(exp, r.runId, (int) e.get("worker"), (String) e.get("writer_id")), Json.write(e));
+        }
+    }
+
+    /** The compacted experiment: lake file (v0), quarantined shard (v1), runs index (v2), checkpoint of v0. */
+    private void writeLake(Experiment e) throws IOException, SQLException {
+        String exp = e.name;
+        List<String> covered = new ArrayList<>();
+        List<Path> coveredCopies = new ArrayList<>();
+        for (Run r : e.runs) {
+            for (Shard s : r.shards) {
+                if (!s.covered()) continue;
+                covered.add(shardKey(r, s));
+                Path copy = work.resolve("shard-" + coveredCopies.size() + ".parquet");
+                Files.write(copy, encode(r, s));
+                coveredCopies.add(copy);
+            }
+        }
+        String lakeFile = LakeLayout.metricsFile(exp, GoldenContent.LAKE_FILE_ID);
+        Path lakeCopy = work.resolve("lake.parquet");
+        Map<String, Object> dataFile;
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            exec(duck, "SET TimeZone = 'UTC'");
+            exec(duck, "COPY (" + points(coveredCopies) + " ORDER BY run_id, key, step, worker, timestamp) TO "
+                    + DuckSql.lit(lakeCopy.toString()) + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, "
+                    + "ROW_GROUP_SIZE 500000, " + footer(exp) + ")");
+            put(lakeFile, Files.readAllBytes(lakeCopy));
+            dataFile = dataFile(duck, lakeFile, lakeCopy);
+            List<Path> allPoints = new ArrayList<>(List.of(lakeCopy));
+            for (Run r : e.runs) {
+                for (Shard s : r.shards) {
+                    if (!s.covered() && !s.corrupt()) allPoints.add(root.resolve(shardKey(r, s)));
+                }
+            }
+            Path indexCopy = work.resolve("runs.parquet");
+            GoldenIndex.write(duck, e, points(allPoints), indexCopy, footer(exp));
+            put(LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID), Files.readAllBytes(indexCopy));
+        }
+        Map<String, Object> v0 = commit(0, "compaction", COMPACTED_MS, List.of(dataFile), covered, null, List.of());
+        put(LakeLayout.logEntry(exp, 0), Json.write(v0));
+        put(LakeLayout.checkpoint(exp, 0), Json.write(checkpoint(exp, dataFile, covered)));
+        put(LakeLayout.logEntry(exp, 1), Json.write(commit(1, "quarantine", QUARANTINED_MS, List.of(), List.of(),
+                null, List.of(quarantine(e)))));
+        put(LakeLayout.logEntry(exp, 2), Json.write(commit(2, "index", INDEXED_MS, List.of(), List.of(),
+                LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID), List.of())));
+    }
+
+    private Map<String, Object> quarantine(Experiment e) throws IOException {
+        for (Run r : e.runs) {
+            for (Shard s : r.shards) {
+                if (!s.corrupt()) continue;
+                String key = shardKey(r, s);
+                String copy = LakeLayout.quarantineCopy(e.name, key);
+                put(copy, corruptShard());
+                return obj("key", key, "error", key + ": not a readable RunLake metric shard: No magic bytes found at "
+                        + "end of file '" + key + "'", "copy", copy, "time_ms", QUARANTINED_MS);
+            }
+        }
+        throw new IllegalStateException("the compacted experiment has no corrupt shard");
+    }
+
+    /** A log entry (FORMAT.md §12.2): every list present, absent fields omitted. */
+    private static Map<String, Object> commit(long version, String kind, long timeMs, List<Object> add,
+                                              List<String> covered, String index, List<Object> quarantined) {
+        return obj("format_version", 1, "version", version, "kind", kind, "time_ms", timeMs,
+                "writer", MAINTENANCE_WRITER, "add", add, "remove", List.of(), "covered_shards", covered,
+                "index", index, "quarantined", quarantined);
+    }
+
+    /** The checkpoint of version 0 (FORMAT.md §12.2, "Checkpoints"): the state after the compaction. */
+    private static Map<String, Object> checkpoint(String exp, Map<String, Object> dataFile, List<String> covered) {
+        Map<String, Object> coveredAt = new LinkedHashMap<>();
+        covered.forEach(k -> coveredAt.put(k, COMPACTED_MS));
+        return obj("format_version", 1, "experiment", exp, "version", 0, "last_commit_time_ms", COMPACTED_MS,
+                "files", List.of(dataFile), "covered_shards", coveredAt, "removed_files", obj(),
+                "index_version", -1, "replaced_indexes", obj(), "quarantined", List.of());
+    }
+
+    private static Map<String, Object> dataFile(Connection duck, String key, Path file) throws SQLException {
+        try (Statement st = duck.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), min(run_id), max(run_id) FROM "
+                     + DuckSql.readParquet(DuckSql.lit(file.toString())))) {
+            rs.next();
+            return obj("path", key, "rows", rs.getLong(1), "bytes", sizeOf(file), "min_run_id", rs.getString(2),
+                    "max_run_id", rs.getString(3), "tier", 0);
+        }
+    }
+
+    /** The typed projection maintenance reads points with (FORMAT.md §12.4). */
+    static String points(List<Path> files) {
+        return "SELECT CAST(run_id AS VARCHAR) AS run_id, CAST(worker AS INTEGER) AS worker, "
+                + "CAST(key AS VARCHAR) AS key, CAST(step AS BIGINT) AS step, "
+                + "CAST(timestamp AS TIMESTAMPTZ) AS timestamp, CAST(value AS DOUBLE) AS value FROM "
+                + DuckSql.readParquet(DuckSql.list(files));
+    }
+
+    private static String footer(String experiment) {
+        return "KV_METADATA {'runlake.format_version': '1', 'runlake.experiment': " + DuckSql.lit(experiment) + "}";
+    }
+
+    private static byte[] encode(Run r, Shard s) {
+        List<String> keys = s.points().stream().map(GoldenModel.Point::key).distinct().toList();
+        MetricPage page = new MetricPage(s.points().size());
+        for (GoldenModel.Point p : s.points()) {
+            page.keys[page.size] = keys.indexOf(p.key());
+            page.steps[page.size] = p.step();
+            page.timestamps[page.size] = p.timestampMs();
+            page.values[page.size++] = p.value();
+        }
+        return ShardEncoder.encode(new ShardEncoder.Batch(r.experiment, r.runId, s.worker(), List.of(page), keys));
+    }
+
+    /** A half-written shard: not Parquet (no magic bytes), so maintenance quarantines it. */
+    private static byte[] corruptShard() {
+        return "PAR1 truncated: the writer died here".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String shardKey(Run r, Shard s) {
+        return Layout.metricShard(r.experiment, r.runId, s.worker(), s.writerId(), s.seq());
+    }
+
+    private void put(String key, byte[] bytes) throws IOException {
+        Path target = root.resolve(key);
+        Files.createDirectories(target.getParent());
+        Files.write(target, bytes);
+    }
+
+    private static void exec(Connection duck, String sql) throws SQLException {
+        try (Statement st = duck.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.runlake.query;
+
+import static io.runlake.testing.GoldenAnswers.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.runlake.functions.core.Compactor;
+import io.runlake.functions.core.CompactorOptions;
+import io.runlake.functions.core.Indexer;
+import io.runlake.functions.core.IndexerOptions;
+import io.runlake.store.FileObjectStore;
+import io.runlake.testing.GoldenAnswers;
+import io.runlake.testing.GoldenBucket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The query views read the golden bucket (core's test resources) to its expected answers: with every run derived from
+ * its raw JSON, with the compacted experiment's settled runs taken from its runs index, and after maintenance has
+ * compacted and indexed every experiment.
+ */
+class GoldenBucketQueryTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * @param settled stamp every object older than the index margin, so the runs the runs index has as ended are
+     *     taken from it (FORMAT.md §13.3); otherwise they are fresh and derived from raw JSON
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void viewsGiveTheExpectedAnswers(boolean settled) {
+        Path copy = GoldenBucket.copyTo(dir.resolve("store"));
+        if (settled) GoldenBucket.setModified(copy, GoldenBucket.OLD);
+        assertAnswers(copy, settled ? List.of("index", "raw") : List.of("raw"));
+    }
+
+    @Test
+    void answersAreUnchangedOnceMaintenanceCompactedAndIndexedEveryExperiment() {
+        Path copy = GoldenBucket.copyTo(dir.resolve("store"));
+        FileObjectStore store = new FileObjectStore(copy);
+        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+                .withMemory("256MB", 2)
+                .withGrace(Duration.ZERO, Duration.ofHours(1));
+        for (String experiment : GoldenAnswers.of(copy).experiments()) {
+            new Compactor(store, compaction).compact(experiment);
+            new Indexer(store, IndexerOptions.defaults().withWorkDir(dir.resolve("work"))).index(experiment);
+        }
+        GoldenBucket.setModified(copy, GoldenBucket.OLD);
+        assertAnswers(copy, List.of("index", "raw"));
+    }
+
+    /** @param sources where the runs view takes runs from ({@code raw}, {@code index}), sorted */
+    private static void assertAnswers(Path copy, List<String> sources) {
+        GoldenAnswers expected = GoldenAnswers.of(copy);
+        try (Lake lake = Lake.open(copy.toUri())) {
+            assertEquals(List.of(), lake.problems());
+            assertEquals(expected.runs(), rows(lake, "SELECT experiment, run_id, name, status, epoch_ms(start_time), "
+                    + "epoch_ms(end_time), epoch_ms(last_activity), error FROM runs"));
+            assertEquals(sources, rows(lake, "SELECT DISTINCT source FROM runs"));
+            assertEquals(expected.points(),
+                    rows(lake, "SELECT any_value(experiment), run_id, count(*) FROM points GROUP BY run_id"));
+            assertEquals(expected.params(), rows(lake, "SELECT experiment, run_id, key, value FROM params"));
+            assertEquals(expected.tags(), rows(lake, "SELECT experiment, run_id, key, value FROM tags"));
+            assertEquals(expected.metricSummary(), rows(lake, "SELECT experiment, run_id, key, points, last_step, "
+                    + "last_value, min_value, max_value FROM metric_summary"));
+            assertEquals(expected.artifacts(),
+                    rows(lake, "SELECT experiment, run_id, name, sha256, size, uri, reference FROM artifacts"));
+            assertEquals(expected.inputs(), rows(lake, "SELECT experiment, run_id, name, uri, role, sha256, etag, "
+                    + "version_id, size, files FROM inputs"));
+            for (String experiment : expected.experiments()) {
+                Table board = lake.leaderboard(experiment, expected.leaderboardMetric(experiment),
+                        Lake.Direction.parse(expected.leaderboardDirection(experiment)), 100, null);
+                List<String> finished = new ArrayList<>();
+                for (int i = 0; i < board.size(); i++) {
+                    if ("FINISHED".equals(board.get(i, "status"))) finished.add((String) board.get(i, "run_id"));
+                }
+                assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
+            }
+        }
+    }
+
+    /** A query's rows as {@link GoldenAnswers#row} text, sorted. */
+    static List<String> rows(Lake lake, String sql) {
+        Table t = lake.sql(sql);
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : t.rows()) out.add(row(r.toArray()));
+        return out.stream().sorted().toList();
+    }
+}
