@@ -210,7 +210,15 @@ public final class FileObjectStore implements ObjectStore {
                 }
 
                 @Override
-                public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+                public FileVisitResult visitFile(Path p, BasicFileAttributes a) throws IOException {
+                    if (a.isSymbolicLink()) {
+                        // A link to a file lists as that file (as before); a dangling link is not an object.
+                        try {
+                            a = Files.readAttributes(p, BasicFileAttributes.class);
+                        } catch (NoSuchFileException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    }
                     String key = root.relativize(p).toString().replace('\\', '/');
                     if (a.isRegularFile() && key.startsWith(prefix)) out.add(info(key, a));
                     return FileVisitResult.CONTINUE;
