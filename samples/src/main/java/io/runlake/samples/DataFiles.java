@@ -1,6 +1,7 @@
 package io.runlake.samples;
 
 import io.runlake.client.Run;
+import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +17,10 @@ import java.util.Locale;
  */
 record DataFiles(Path dir, Path train, Path validation) {
 
-    /** This user's demo folder: {@code <java.io.tmpdir>/runlake-<user>/demo-data} (never shared with other users). */
-    static Path defaultDir() {
-        return io.runlake.store.LocalPaths.userTempRoot().resolve("demo-data");
-    }
-
-    static DataFiles write(Dataset.Split data) {
+    /** Writes the data files into {@code workDir} (created 0700 if missing). */
+    static DataFiles write(Dataset.Split data, Path workDir) {
         try {
-            io.runlake.store.LocalPaths.privateDirectory(io.runlake.store.LocalPaths.userTempRoot());
-            Path dir = io.runlake.store.LocalPaths.createPrivateDirectories(defaultDir());
+            Path dir = LocalPaths.createPrivateDirectories(workDir.toAbsolutePath().normalize());
             return new DataFiles(dir, writeCsv(dir.resolve("spirals-train.csv"), data.train()),
                     writeCsv(dir.resolve("spirals-validation.csv"), data.validation()));
         } catch (IOException e) {
