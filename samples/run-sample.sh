@@ -12,6 +12,6 @@ if [[ $# -lt 1 ]]; then
 fi
 SAMPLE="$1"
 shift
-"$ROOT/runlake" --version >/dev/null   # builds cli/target/runlake.jar if needed
+RUNLAKE_CDS=off "$ROOT/runlake" --version >/dev/null   # builds cli/target/runlake.jar if needed
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$JAVA" --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$ROOT/cli/target/runlake.jar" "io.runlake.samples.$SAMPLE" "$@"

@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
+import io.runlake.query.Lake;
+import io.runlake.samples.OnlineLearningSample;
+import io.runlake.query.LakeOptions;
 import io.runlake.testing.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 
 /**
  * What a new user runs into (issue 9): filters written as a user writes them, strict store URIs, read-only
@@ -274,5 +281,45 @@ class NewUserCliTest {
         assertTrue(r.out.endsWith("one\n1\n"), "stops at .quit: " + r.out);
         assertEquals(views, ok("sql", "show tables", "--format", "csv"));
         fails(shell(".nope\n"), Main.FAILED, "unknown command '.nope'");
+    }
+
+    @Test
+    void interactiveShellEditsKeepsAPrivateHistoryAndLeavesOnQuit() throws Exception {
+        String typed = "select 40 +\n  2 as answer;\n.tables\nselec oops;\n.quit\nselect 'never' as x;\n";
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path history = tmp.resolve("home").resolve(SqlShell.HISTORY_FILE);
+        Files.createDirectories(history.getParent());
+        try (Lake l = Lake.open(lake.toUri(), LakeOptions.defaults().withCacheDir(cache));
+             Terminal terminal = TerminalBuilder.builder().streams(
+                     new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen).dumb(true)
+                     .type(Terminal.TYPE_DUMB).build()) {
+            SqlShell shell = new SqlShell(l, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), "csv");
+            assertEquals(0, shell.interactive(terminal, history));
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("answer\n42\nname\nartifacts\n"), printed);
+        assertFalse(printed.contains("never"), "stopped at .quit: " + printed);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("runlake: SQL error"), err::toString);
+        assertTrue(screen.toString(StandardCharsets.UTF_8).contains(SqlShell.PROMPT.strip()), screen::toString);
+        String saved = Files.readString(history);
+        assertTrue(saved.contains("select 40 +") && saved.contains(".tables"), saved);
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(history));
+    }
+
+    @Test
+    void theOnlineSamplesSqlRunsInTheCli() {
+        Path store = tmp.resolve("online");
+        String runId;
+        try (Tracker t = Tracker.open(store.toUri(), TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+            runId = OnlineLearningSample.run(t, 300, 0, new PrintStream(OutputStream.nullOutputStream()));
+        }
+        Result r = run("sql", "--uri", store.toString(), "--cache-dir", cache.toString(), "--format", "csv",
+                OnlineLearningSample.windowedAccuracySql(runId));
+        assertEquals(0, r.code, r::toString);
+        assertTrue(r.out.startsWith("time_window,accuracy,events\n"), r::toString);
     }
 }
