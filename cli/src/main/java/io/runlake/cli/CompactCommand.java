@@ -35,13 +35,15 @@ final class CompactCommand implements Callable<Integer> {
             description = "With --publish: the metric the leaderboard ranks by (default: the function's setting).")
     String metric;
 
-    @Option(names = {"-d", "--direction"}, paramLabel = "min|max", description = "With --publish: that metric's direction.")
+    @Option(names = {"-d", "--direction"}, paramLabel = "min|max",
+            description = "With --publish: that metric's direction.")
     String direction;
 
     @Override
     public Integer call() {
         if (!publish && (metric != null || direction != null)) {
-            throw new IllegalArgumentException("--metric and --direction choose the published leaderboard: add --publish");
+            throw new IllegalArgumentException(
+                    "--metric and --direction choose the published leaderboard: add --publish");
         }
         MaintenanceOptions options = maintenanceOptions(metric, direction);
         try (ObjectStore store = StoreUris.open(main.storeUri())) {
@@ -68,7 +70,8 @@ final class CompactCommand implements Callable<Integer> {
                     main.err().printf("\r[%s] %d/%d compacting %s ", bar(i, names.size()), i + 1, names.size(), experiment);
                     main.err().flush();
                 }
-                Maintenance.ExperimentResult r = Maintenance.runExperiment(store, experiment, options, Instant.MAX, publish);
+                Maintenance.ExperimentResult r =
+                        Maintenance.runExperiment(store, experiment, options, Instant.MAX, publish);
                 if (terminal) main.err().print("\r\033[K");
                 print(main.out(), r);
             }

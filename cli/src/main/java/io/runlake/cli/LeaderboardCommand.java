@@ -13,7 +13,8 @@ final class LeaderboardCommand implements Callable<Integer> {
     @Mixin QueryCli.Options options = new QueryCli.Options();
     @Mixin QueryCli.Output output = new QueryCli.Output();
 
-    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME", description = "The experiment to rank.")
+    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
+            description = "The experiment to rank.")
     String experiment;
     @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY",
             description = "The metric whose final value (last step) ranks the runs, e.g. val/accuracy.")

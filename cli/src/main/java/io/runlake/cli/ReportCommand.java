@@ -20,7 +20,8 @@ final class ReportCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
 
-    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME", description = "The experiment to report.")
+    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
+            description = "The experiment to report.")
     String experiment;
     @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY",
             description = "The metric whose final value ranks the runs, e.g. val/accuracy.")

@@ -36,7 +36,8 @@ final class RunsCommand implements Callable<Integer> {
             } else {
                 QueryCli.print(main, new Table(all.columns(), all.rows().subList(0, limit)), output);
                 // on stderr, so that CSV or JSON on stdout stays clean
-                main.err().printf("runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n", limit, all.size());
+                main.err().printf("runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n",
+                        limit, all.size());
             }
         }
         return 0;

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
@@ -34,6 +36,7 @@ final class SqlShell {
     static final String PROMPT = "runlake> ";
     static final String CONTINUATION = "     ...> ";
     static final String HISTORY_FILE = ".runlake_history";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     /** {@code show tables} lists the public views only, as {@code .tables} does. */
     private static final Pattern SHOW_TABLES = Pattern.compile("(?i)\\s*show\\s+(tables|all\\s+tables)\\s*;?\\s*");
     static final String HELP = String.join("\n",
@@ -153,12 +156,12 @@ final class SqlShell {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         if (!Files.exists(file)) {
             if (posix) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } else {
                 Files.createFile(file);
             }
         } else if (posix) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
         }
     }
 

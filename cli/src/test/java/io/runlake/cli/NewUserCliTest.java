@@ -10,6 +10,7 @@ import io.runlake.client.TrackerOptions;
 import io.runlake.query.Lake;
 import io.runlake.samples.OnlineLearningSample;
 import io.runlake.query.LakeOptions;
+import io.runlake.query.QueryException;
 import io.runlake.testing.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -321,5 +323,29 @@ class NewUserCliTest {
                 OnlineLearningSample.windowedAccuracySql(runId));
         assertEquals(0, r.code, r::toString);
         assertTrue(r.out.startsWith("time_window,accuracy,events\n"), r::toString);
+    }
+
+    @Test
+    void cancelStopsTheRunningStatementAndTheLakeStaysUsable() throws Exception {
+        try (Lake l = Lake.open(lake.toUri(), LakeOptions.defaults().withCacheDir(cache))) {
+            Throwable[] failure = new Throwable[1];
+            Thread statement = new Thread(() -> {
+                try {
+                    l.sql("select count(*) from range(1000000000000) a where a.range % 7 = 3");
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            });
+            statement.start();
+            while (statement.isAlive()) {
+                l.cancel(); // what the shell's Ctrl-C handler does
+                statement.join(50);
+            }
+            assertTrue(failure[0] instanceof QueryException, String.valueOf(failure[0]));
+            assertTrue(failure[0].getMessage().toLowerCase(Locale.ROOT).contains("interrupt"),
+                    failure[0].getMessage());
+            assertEquals(3, l.sql("select count(*) from runs").rows().get(0).get(0) instanceof Number n
+                    ? n.intValue() : -1);
+        }
     }
 }

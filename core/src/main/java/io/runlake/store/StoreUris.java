@@ -44,7 +44,8 @@ public final class StoreUris {
                 throw new IllegalArgumentException("malformed store URI '" + text + "': " + e.getReason(), e);
             }
             if (uri.getScheme().equals("s3") && (uri.getHost() == null || uri.getHost().isEmpty())) {
-                throw new IllegalArgumentException("malformed store URI '" + text + "': no bucket; use s3://bucket/prefix");
+                throw new IllegalArgumentException("malformed store URI '" + text
+                        + "': no bucket; use s3://bucket/prefix");
             }
             query(uri);
             return uri;
@@ -54,8 +55,8 @@ public final class StoreUris {
         }
         // "s3:/bucket", "s3:bucket": a scheme of two or more letters (not a drive letter such as C:) without "//".
         if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-            throw new IllegalArgumentException("malformed store URI '" + text + "': use s3://bucket/prefix, file:///path "
-                    + "or a local folder");
+            throw new IllegalArgumentException("malformed store URI '" + text
+                    + "': use s3://bucket/prefix, file:///path or a local folder");
         }
         return Path.of(text).toAbsolutePath().normalize().toUri();
     }

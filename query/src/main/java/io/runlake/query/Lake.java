@@ -124,7 +124,8 @@ public final class Lake implements AutoCloseable {
 
     /** A store (folder or bucket prefix) without runs/, lake/ or the format marker: most likely a wrong name. */
     private static QueryException noStore(String where) {
-        return new QueryException("no RunLake store at " + where + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
+        return new QueryException("no RunLake store at " + where + " (no runs/, lake/ or " + Layout.FORMAT_MARKER
+                + ")");
     }
 
     static QueryException keepsChanging(String what, int attempts, Throwable cause) {

@@ -74,6 +74,7 @@ public final class OnlineLearningSample {
         try (Tracker tracker = Tracker.open(uri)) {
             runId = run(tracker, 20_000, 200, System.out);
         }
-        System.out.println("accuracy per second: ./runlake sql --uri " + uri + " \"" + windowedAccuracySql(runId) + "\"");
+        System.out.println("accuracy per second: ./runlake sql --uri " + uri + " \""
+                + windowedAccuracySql(runId) + "\"");
     }
 }
