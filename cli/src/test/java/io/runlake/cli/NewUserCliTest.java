@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 
 /**
  * What a new user runs into (issue 9): filters written as a user writes them, strict store URIs, read-only
@@ -294,9 +294,9 @@ class NewUserCliTest {
         Path history = tmp.resolve("home").resolve(SqlShell.HISTORY_FILE);
         Files.createDirectories(history.getParent());
         try (Lake l = Lake.open(lake.toUri(), LakeOptions.defaults().withCacheDir(cache));
-             Terminal terminal = TerminalBuilder.builder().streams(
-                     new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen).dumb(true)
-                     .type(Terminal.TYPE_DUMB).build()) {
+             // a dumb terminal over streams: what a user types, line by line, and the screen
+             Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
+                     new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen, StandardCharsets.UTF_8)) {
             SqlShell shell = new SqlShell(l, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), "csv");
             assertEquals(0, shell.interactive(terminal, history));
