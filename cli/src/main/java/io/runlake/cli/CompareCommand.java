@@ -15,6 +15,7 @@ import picocli.CommandLine.ParentCommand;
 final class CompareCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids, prefixes or names.")
     List<String> runs;
@@ -27,8 +28,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.compare(runs, metrics, allParams), options);
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            QueryCli.print(main, lake.compare(runs, metrics, allParams), output);
         }
         return 0;
     }

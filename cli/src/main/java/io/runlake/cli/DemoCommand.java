@@ -16,45 +16,53 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code runlake demo}: tracks a small, real hyperparameter sweep so there is something to look at. */
+/**
+ * {@code runlake demo}: tracks a small, real hyperparameter sweep so there is something to look at. Everything
+ * it writes is in the store, in its work folder (named in its output) or in the {@code --report} file.
+ */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             "Trains a small neural network on two spirals with 14 hyperparameter settings and tracks the sweep "
                     + "in the store (experiment '" + SweepDemo.EXPERIMENT + "'): a parent run, its child runs, "
-                    + "one run that diverges and is recorded FAILED, and one run trained by two workers.",
+                    + "one run that diverges and is recorded FAILED, and one run trained by two workers. Then "
+                    + "compacts it and publishes its leaderboard into the store's reports/, as the maintenance "
+                    + "function would.",
             "Takes a few seconds."
         })
 final class DemoCommand implements Callable<Integer> {
     static final String METRIC = "val/accuracy";
-
     @ParentCommand
     Main main;
 
-    /** Beside the local store's folder; in the working directory for s3:// stores. */
-    static Path reportPath(URI uri) {
-        if ("file".equals(uri.getScheme())) {
-            Path root = Path.of(uri);
-            return (root.getParent() == null ? root : root.getParent()).resolve("runlake-report.html");
-        }
-        return Path.of("runlake-report.html").toAbsolutePath();
-    }
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where the demo writes its data set and model files (default: demo-files/ inside a local "
+                    + "store's folder; ./runlake-demo-files for s3:// stores).")
+    Path workDir;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the sweep's HTML report (leaderboard, comparison, curves) to this file.")
+    Path report;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = main.out();
         URI uri = main.storeUri();
+        Path work = workDir != null ? workDir.toAbsolutePath() : SweepDemo.defaultWorkDir(uri);
         SweepDemo.Summary summary;
         try (Tracker tracker = main.openTracker()) {
-            summary = SweepDemo.run(tracker, out);
+            summary = SweepDemo.run(tracker, out, work);
         } // closing pushes everything still buffered
         String location = summary.experimentLocation();
         String where = "file".equals(uri.getScheme()) ? Path.of(URI.create(location)).toString() : location;
         out.println();
         out.printf("Raw runs written to %s%n", where);
-        out.printf("  run.json (start), end/ (status), events/ (params, tags, artifacts) and metrics/*.parquet under each run=<id>/%n");
+        out.printf("  run.json (start), end/ (status), events/ (params, tags, artifacts) and metrics/*.parquet "
+                + "under each run=<id>/%n");
+        out.printf("Data set and model files written to %s%n", work);
 
         // What the Lambda functions would do next: compact, index, publish the leaderboard.
         out.println();
@@ -65,26 +73,38 @@ final class DemoCommand implements Callable<Integer> {
         }
         CompactCommand.print(out, maintained);
 
-        // What an analyst does: rank the sweep and open the report.
+        // What an analyst does: rank the sweep (and, if asked, write the report).
         out.println();
         out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
-        Path report = reportPath(uri);
         try (Lake lake = Lake.open(uri)) {
             out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 5, null).format("table"));
-            Files.createDirectories(report.getParent());
-            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 8), StandardCharsets.UTF_8);
+            if (report != null) {
+                Path file = report.toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                String html = Report.html(lake, SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 8);
+                Files.writeString(file, html, StandardCharsets.UTF_8);
+                out.println();
+                out.printf("HTML report (leaderboard, comparison, the sweep's curves): %s%n", file);
+            }
         }
-        out.println();
-        out.printf("HTML report (leaderboard, comparison, the sweep's curves): %s%n", report);
         if (maintained.report() != null && maintained.report().written()) {
             out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
         }
+        printNext(out, uri, work, summary);
+        return 0;
+    }
+
+    private void printNext(PrintStream out, URI uri, Path work, SweepDemo.Summary summary) {
         boolean isDefault = uri.toString().replaceAll("/+$", "")
                 .equals(StoreUris.defaultUri().toString().replaceAll("/+$", ""));
         String store = isDefault ? "" : " --uri " + uri;
-        out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store, SweepDemo.EXPERIMENT);
-        summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n", store,
-                SweepDemo.modelFile(b.name())));
-        return 0;
+        out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store,
+                SweepDemo.EXPERIMENT);
+        if (report == null) {
+            out.printf("  ./runlake report%s -e %s -m %s -d max -o spirals-report.html%n", store, SweepDemo.EXPERIMENT,
+                    METRIC);
+        }
+        summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n",
+                store, SweepDemo.modelFile(work, b.name())));
     }
 }

@@ -10,11 +10,12 @@ import picocli.CommandLine.ParentCommand;
 final class ExperimentsCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.experimentsTable(), options);
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            QueryCli.print(main, lake.experimentsTable(), output);
         }
         return 0;
     }

@@ -13,15 +13,20 @@ import picocli.CommandLine.ParentCommand;
 final class HistoryCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
-    @Parameters(index = "0", paramLabel = "RUN") String run;
-    @Parameters(index = "1", paramLabel = "KEY") String key;
-    @Option(names = "--max-points", defaultValue = "1000", description = "0 for every point (default: ${DEFAULT-VALUE}).") int maxPoints;
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, unique id prefix (6+ characters) or run name.")
+    String run;
+    @Parameters(index = "1", paramLabel = "KEY", description = "The metric, e.g. train/loss.") String key;
+    @Option(names = "--max-points", defaultValue = "1000", paramLabel = "N",
+            description = "Downsample to about this many points; 0 for every point (default: ${DEFAULT-VALUE}).")
+    int maxPoints;
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.history(run, key, maxPoints).toTable(), options);
+        QueryCli.atLeast(0, maxPoints, "--max-points");
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            QueryCli.print(main, lake.history(run, key, maxPoints).toTable(), output);
         }
         return 0;
     }

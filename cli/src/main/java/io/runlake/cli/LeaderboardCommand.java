@@ -11,19 +11,26 @@ import picocli.CommandLine.ParentCommand;
 final class LeaderboardCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
-    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME") String experiment;
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY") String metric;
+    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
+            description = "The experiment to rank.")
+    String experiment;
+    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY",
+            description = "The metric whose final value (last step) ranks the runs, e.g. val/accuracy.")
+    String metric;
     @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max",
             description = "min: lower is better (default), max: higher is better.") String direction;
-    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K") int k;
+    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K",
+            description = "How many runs to list, at least 1 (default: ${DEFAULT-VALUE}).") int k;
     @Option(names = {"-w", "--where"}, paramLabel = "FILTER", description = "Runs filter, as for 'runs --where'.") String where;
 
     @Override
     public Integer call() {
+        QueryCli.atLeast(1, k, "--top");
         Lake.Direction d = Lake.Direction.parse(direction);
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.leaderboard(experiment, metric, d, k, where), options);
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            QueryCli.print(main, lake.leaderboard(experiment, metric, d, k, where), output);
         }
         return 0;
     }

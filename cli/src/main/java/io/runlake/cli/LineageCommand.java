@@ -14,15 +14,18 @@ import picocli.CommandLine.ParentCommand;
 final class LineageCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
-    @Parameters(paramLabel = "FILE|SHA256|RUN") String target;
+    @Parameters(paramLabel = "FILE|SHA256|RUN",
+            description = "A local file (hashed), a SHA-256, or a run id, unique id prefix or name.")
+    String target;
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
+        try (Lake lake = QueryCli.open(main, options, output)) {
             Lineage l = lake.lineage(target);
-            if (options.format.equals("json")) main.out().print(l.toJson());
-            else QueryCli.print(main, l.toTable(), options);
+            if (output.format.equals("json")) main.out().print(l.toJson());
+            else QueryCli.print(main, l.toTable(), output);
         }
         return 0;
     }

@@ -21,18 +21,24 @@ final class PlotCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
 
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY") String metric;
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "chart.png or chart.svg") Path output;
-    @Option(names = "--max-points", defaultValue = "1000") int maxPoints;
-    @Parameters(paramLabel = "RUN", arity = "1..*") List<String> runs;
+    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY", description = "The metric to plot.")
+    String metric;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "The chart file: a name ending in .png or .svg.") Path output;
+    @Option(names = "--max-points", defaultValue = "1000", paramLabel = "N",
+            description = "Downsample each curve to about this many points; 0 for all (default: ${DEFAULT-VALUE}).")
+    int maxPoints;
+    @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids, unique id prefixes or run names.")
+    List<String> runs;
 
     @Override
     public Integer call() throws Exception {
+        QueryCli.atLeast(0, maxPoints, "--max-points");
         String name = output.getFileName().toString().toLowerCase();
         if (!name.endsWith(".png") && !name.endsWith(".svg")) {
             throw new IllegalArgumentException("output file '" + output + "' must end with .png or .svg");
         }
-        try (Lake lake = QueryCli.open(main, options)) {
+        try (Lake lake = QueryCli.open(main, options, null)) {
             List<Charts.Series> series = new ArrayList<>();
             for (String run : runs) {
                 History h = lake.history(run, metric, maxPoints);

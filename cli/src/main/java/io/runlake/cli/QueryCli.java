@@ -13,19 +13,11 @@ import picocli.CommandLine.Option;
 final class QueryCli {
     private QueryCli() {}
 
-    /** {@code --format} and {@code --cache-dir}, mixed into each query command. */
-    static final class Options {
+    /** {@code --format}, mixed into each query command that prints a table (not those that write a file). */
+    static final class Output {
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
                 description = "Output format: table, csv or json (default: ${DEFAULT-VALUE}).")
         String format = "table";
-
-        @Option(names = "--cache-dir", paramLabel = "DIR",
-                description = "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else ~/.cache/runlake).")
-        Path cacheDir;
-
-        @Option(names = "--stale-timeout", paramLabel = "MINUTES", defaultValue = "15",
-                description = "A run quiet for this long without an end is CRASHED (default: ${DEFAULT-VALUE}).")
-        long staleMinutes = 15;
 
         void check() {
             if (!format.equals("table") && !format.equals("csv") && !format.equals("json")) {
@@ -34,8 +26,21 @@ final class QueryCli {
         }
     }
 
-    static Lake open(Main main, Options o) {
-        o.check();
+    /** {@code --cache-dir} and {@code --stale-timeout}, mixed into each query command. */
+    static final class Options {
+        @Option(names = "--cache-dir", paramLabel = "DIR",
+                description = "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else ~/.cache/runlake).")
+        Path cacheDir;
+
+        @Option(names = "--stale-timeout", paramLabel = "MINUTES", defaultValue = "15",
+                description = "A run quiet for this long without an end is CRASHED (default: ${DEFAULT-VALUE}).")
+        long staleMinutes = 15;
+    }
+
+    /** Opens the lake; {@code output} (null for commands that write a file) is checked first. */
+    static Lake open(Main main, Options o, Output output) {
+        if (output != null) output.check();
+        atLeast(1, o.staleMinutes, "--stale-timeout");
         LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
         if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
         Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
@@ -43,9 +48,14 @@ final class QueryCli {
         return lake;
     }
 
-    static void print(Main main, Table t, Options o) {
+    static void print(Main main, Table t, Output o) {
         main.out().print(t.format(o.format));
         main.out().flush();
+    }
+
+    /** A numeric option that must be at least {@code min} (e.g. {@code -k 0} would list nothing). */
+    static void atLeast(long min, long value, String option) {
+        if (value < min) throw new IllegalArgumentException(option + " must be at least " + min + ", not " + value);
     }
 
     /** A progress bar on a terminal (stderr), nothing when piped. */

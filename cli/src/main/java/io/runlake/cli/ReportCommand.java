@@ -20,20 +20,31 @@ final class ReportCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
 
-    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME") String experiment;
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY") String metric;
-    @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max") String direction;
-    @Option(names = {"-k", "--top"}, defaultValue = "10") int k;
-    @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE") Path output;
-    @Option(names = "--publish", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also publish the leaderboard (JSON, Markdown, HTML) into the store's reports/ with the "
-                    + "functions' Reporter core (default: ${DEFAULT-VALUE}).")
-    boolean publish = true;
+    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
+            description = "The experiment to report.")
+    String experiment;
+    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY",
+            description = "The metric whose final value ranks the runs, e.g. val/accuracy.")
+    String metric;
+    @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max",
+            description = "min: lower is better (default), max: higher is better.")
+    String direction;
+    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K",
+            description = "How many runs the leaderboard lists, at least 1 (default: ${DEFAULT-VALUE}).")
+    int k;
+    @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE",
+            description = "The HTML file to write (default: ${DEFAULT-VALUE}).")
+    Path output;
+    @Option(names = "--publish", negatable = true, defaultValue = "false",
+            description = "Also publish the leaderboard (JSON, Markdown, HTML) into the store's reports/, as the "
+                    + "maintenance function does; needs the runs index that 'runlake compact' builds (default: off).")
+    boolean publish;
 
     @Override
     public Integer call() throws Exception {
+        QueryCli.atLeast(1, k, "--top");
         Lake.Direction d = Lake.Direction.parse(direction);
-        try (Lake lake = QueryCli.open(main, options)) {
+        try (Lake lake = QueryCli.open(main, options, null)) {
             String html = Report.html(lake, experiment, metric, d, k);
             if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, html, StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.runlake.cli;
 
 import io.runlake.query.Lake;
+import io.runlake.query.Table;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 final class RunsCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
     @Option(names = {"-e", "--experiment"}, paramLabel = "NAME", description = "Only runs of this experiment.")
     String experiment;
@@ -20,13 +22,23 @@ final class RunsCommand implements Callable<Integer> {
                     + "e.g. \"params.lr < 0.01 and status = 'FINISHED'\".")
     String where;
 
-    @Option(names = "--limit", defaultValue = "100", description = "At most this many runs; 0 for all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
+            description = "At most this many runs, newest first; 0 for all (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.runs(experiment, where, limit), options);
+        QueryCli.atLeast(0, limit, "--limit");
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            Table all = lake.runs(experiment, where, 0);
+            if (limit == 0 || all.size() <= limit) {
+                QueryCli.print(main, all, output);
+            } else {
+                QueryCli.print(main, new Table(all.columns(), all.rows().subList(0, limit)), output);
+                // on stderr, so that CSV or JSON on stdout stays clean
+                main.err().printf("runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n",
+                        limit, all.size());
+            }
         }
         return 0;
     }

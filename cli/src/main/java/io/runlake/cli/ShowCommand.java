@@ -11,14 +11,15 @@ import picocli.CommandLine.ParentCommand;
 final class ShowCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
     @Parameters(paramLabel = "RUN", description = "Run id, unique id prefix (6+ characters) or run name.")
     String run;
 
     @Override
     public Integer call() {
-        try (Lake lake = QueryCli.open(main, options)) {
-            QueryCli.print(main, lake.show(run), options);
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            QueryCli.print(main, lake.show(run), output);
         }
         return 0;
     }

@@ -1,26 +1,28 @@
 package io.runlake.cli;
 
 import io.runlake.query.Lake;
-import io.runlake.query.QueryException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Runs SQL over the views experiments, runs, metrics, metric_summary, params, tags, artifacts, inputs, points.",
-                "Without a query: an interactive shell reading statements (ending with ';') from stdin."})
+                "Without a query: an interactive shell (line editing, history in ~/" + SqlShell.HISTORY_FILE
+                        + ", .help, .tables, .quit; Ctrl-C cancels a statement, Ctrl-D leaves), or, with stdin piped, "
+                        + "the statements (each ending with ';') read from stdin."})
 final class SqlCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
+    @Mixin QueryCli.Output output = new QueryCli.Output();
 
-    @Parameters(arity = "0..1", paramLabel = "QUERY") String query;
+    @Parameters(arity = "0..1", paramLabel = "QUERY", description = "One SQL statement to run (without it: the shell).")
+    String query;
 
     @Option(names = "--print-views", description = "Print the view definitions as plain DuckDB SQL over a local folder "
             + "(a file: store, or --folder made by 'runlake sync') and exit.")
@@ -42,47 +44,16 @@ final class SqlCommand implements Callable<Integer> {
             main.out().print(Lake.viewDefinitions(root));
             return 0;
         }
-        try (Lake lake = QueryCli.open(main, options)) {
+        try (Lake lake = QueryCli.open(main, options, output)) {
+            SqlShell shell = new SqlShell(lake, main.out(), main.err(), output.format);
             if (query != null) {
-                QueryCli.print(main, lake.sql(query), options);
+                QueryCli.print(main, shell.run(query), output);
                 return 0;
             }
-            boolean tty = System.console() != null;
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            StringBuilder stmt = new StringBuilder();
-            int failures = 0;
-            if (tty) main.err().print("runlake> ");
-            for (String line; (line = in.readLine()) != null; ) {
-                if (stmt.length() == 0 && (line.isBlank() || line.strip().startsWith("--"))) {
-                    if (tty) main.err().print("runlake> ");
-                    continue;
-                }
-                if (line.strip().equals(".quit") || line.strip().equals(".exit")) break;
-                stmt.append(line).append('\n');
-                if (line.strip().endsWith(";")) {
-                    String sql = stmt.toString().strip();
-                    sql = sql.substring(0, sql.length() - 1);
-                    stmt.setLength(0);
-                    try {
-                        QueryCli.print(main, lake.sql(sql), options);
-                    } catch (QueryException e) {
-                        failures++;
-                        main.err().println("runlake: " + e.getMessage());
-                    }
-                    if (tty) main.err().print("runlake> ");
-                } else if (tty) {
-                    main.err().print("     ...> ");
-                }
+            if (System.console() == null) return shell.script(System.in); // a script or a test: statements from stdin
+            try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+                return shell.interactive(terminal, Path.of(System.getProperty("user.home"), SqlShell.HISTORY_FILE));
             }
-            if (stmt.length() > 0 && !stmt.toString().isBlank()) {
-                try {
-                    QueryCli.print(main, lake.sql(stmt.toString().strip()), options);
-                } catch (QueryException e) {
-                    failures++;
-                    main.err().println("runlake: " + e.getMessage());
-                }
-            }
-            return failures == 0 ? 0 : Main.FAILED;
         }
     }
 }

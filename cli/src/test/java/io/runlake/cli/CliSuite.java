@@ -84,7 +84,7 @@ abstract class CliSuite {
     Path dataset;
     String demoOut;
     Path demoReport;
-    boolean demoReportExisted;
+    Path demoWork;
 
     /** A fresh, empty store. */
     abstract URI newStore(Path tmp) throws Exception;
@@ -116,9 +116,9 @@ abstract class CliSuite {
         Files.writeString(dataset, "x,y,label\n1,2,0\n3,4,1\n" + System.nanoTime() + ",0,0\n");
 
         // The demo first, through the CLI: it writes (and compacts) experiment 'spirals'.
-        demoReport = DemoCommand.reportPath(uri);
-        demoReportExisted = Files.exists(demoReport);
-        Result demo = cli("demo");
+        demoReport = tmp.resolve("demo-report.html");
+        demoWork = tmp.resolve("demo-work");
+        Result demo = cli("demo", "--report", demoReport.toString(), "--work-dir", demoWork.toString());
         assertEquals(0, demo.code, demo::toString);
         demoOut = demo.out;
 
@@ -138,12 +138,6 @@ abstract class CliSuite {
             failed.fail(new RuntimeException("boom"));
             failedId = failed.id();
         }
-    }
-
-    @AfterAll
-    void removeDemoReportOutsideTmp() throws IOException {
-        // On s3:// the demo writes its report into the working directory: don't leave it in the module.
-        if (!demoReportExisted && demoReport != null && !demoReport.startsWith(tmp)) Files.deleteIfExists(demoReport);
     }
 
     // ---- driving the CLI ------------------------------------------------------------------------
@@ -297,6 +291,10 @@ abstract class CliSuite {
         assertTrue(demoOut.contains("Leaderboard of 'spirals' by final val/accuracy:"), demoOut);
         assertTrue(demoOut.contains("spirals: compacted "), demoOut);
         assertTrue(demoOut.contains("HTML report (leaderboard, comparison, the sweep's curves): " + demoReport), demoOut);
+        // The demo's own files are in the folder it was given and says so.
+        assertTrue(demoOut.contains("Data set and model files written to " + demoWork), demoOut);
+        assertTrue(Files.isRegularFile(demoWork.resolve("spirals-train.csv")), demoOut);
+        assertTrue(Files.isDirectory(demoWork.resolve("models")), demoOut);
         String html = Files.readString(demoReport);
         assertTrue(html.contains("<svg") && html.contains("<polyline"), "the report has the curves");
         JsonNode exps = okJson("experiments");
@@ -344,7 +342,9 @@ abstract class CliSuite {
         assertEquals(List.of(failedId), texts(failed, "run_id"));
         JsonNode byMetric = okJson("runs", "-e", EXP, "--where", "metrics.loss < 0.12");
         assertEquals(Set.of(ids.get("lr-0.01"), ids.get("lr-0.001")), new HashSet<>(texts(byMetric, "run_id")), byMetric::toString);
-        assertEquals(2, okJson("runs", "-e", EXP, "--limit", "2").size());
+        Result limited = query("runs", "-e", EXP, "--limit", "2", "--format", "csv");
+        assertEquals(3, limited.out.lines().count(), limited::toString);
+        assertEquals("runlake: showing 2 of 4 runs; use --limit N, or --limit 0 for all", limited.err.strip());
         // Without -e every experiment's runs are listed.
         assertEquals(4 + 15, okJson("runs", "--limit", "0").size());
     }
@@ -467,7 +467,7 @@ abstract class CliSuite {
             System.setIn(stdin);
         }
         assertEquals(Main.FAILED, r.code, "one statement failed: " + r);
-        assertEquals("n\r\n" + EXP_POINTS + "\r\ntwo\r\n2\r\nx\r\nlast\r\n", r.out, r::toString);
+        assertEquals("n\n" + EXP_POINTS + "\ntwo\n2\nx\nlast\n", r.out, r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.errLines().get(0).startsWith("runlake: SQL error") && r.err.contains("selec"), r::toString);
     }
@@ -475,20 +475,21 @@ abstract class CliSuite {
     @Test
     void syncMirrorsTheStoreAndPrintViewsWorksInPlainDuckDb() throws Exception {
         Path dir = tmp.resolve("synced-" + System.nanoTime());
-        Result r = cli("sync", dir.toString(), "--artifacts");
+        Result r = cli("sync", dir.toString());
         assertEquals(0, r.code, r::toString);
         assertEquals("", r.err, r::toString);
+        // The whole store: run-ids/ and reports/ too (the demo published a report), the demo's work folder not.
         Set<String> expected = new TreeSet<>();
-        for (String k : storeKeys()) {
-            if (k.startsWith("runs/") || k.startsWith("lake/") || k.startsWith("_runlake/") || k.startsWith("artifacts/")) expected.add(k);
-        }
+        for (String k : storeKeys()) if (!k.startsWith("demo-files/")) expected.add(k);
+        assertTrue(expected.stream().anyMatch(k -> k.startsWith("run-ids/")), expected::toString);
+        assertTrue(expected.stream().anyMatch(k -> k.startsWith("reports/")), expected::toString);
         Set<String> got = folderKeys(dir);
         got.remove(".runlake-sync.json");
         assertEquals(expected, got);
         assertTrue(got.contains("artifacts/sha256/" + sha256(model).substring(0, 2) + "/" + sha256(model)), got::toString);
         assertTrue(r.out.contains(expected.size() + " in the folder"), r.out);
         // Incremental: a second sync fetches nothing.
-        Result again = cli("sync", dir.toString(), "--artifacts");
+        Result again = cli("sync", dir.toString());
         assertEquals(0, again.code, again::toString);
         assertTrue(again.out.contains(" 0 fetched"), again.out);
 
@@ -558,19 +559,19 @@ abstract class CliSuite {
     @Order(1)
     void reportWritesHtmlAndPublishesOnlyWithARunsIndex() throws Exception {
         Path html = tmp.resolve("out/report.html");
-        Result r = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--no-publish");
+        Result r = query("report", "-e", EXP, "-m", "loss", "-o", html.toString());
         assertEquals(0, r.code, r::toString);
         assertEquals("", r.err, r::toString);
-        assertEquals(List.of(html.toAbsolutePath().toString()), r.out.lines().toList(), "--no-publish: nothing published");
+        assertEquals(List.of(html.toAbsolutePath().toString()), r.out.lines().toList(), "without --publish: nothing published");
         String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("<polyline"), "charts in the report");
         assertTrue(page.contains("Experiment cli"), "title");
         assertTrue(page.contains(ids.get("lr-0.01")) && page.contains("lr-0.001") && page.contains("diverged"), "leaderboard rows");
         assertTrue(page.indexOf(ids.get("lr-0.01")) < page.indexOf(ids.get("lr-0.1")), "best first");
-        assertEquals(List.of(), reportKeys(), "--no-publish writes nothing");
+        assertEquals(List.of(), reportKeys(), "without --publish nothing is written into the store");
 
         // Publishing needs the runs index that 'compact' builds: before it, the command says so and writes nothing.
-        Result pub = query("report", "-e", EXP, "-m", "loss", "-o", html.toString());
+        Result pub = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish");
         assertEquals(0, pub.code, pub::toString);
         assertEquals(List.of(html.toAbsolutePath().toString(), "not published: no runs index yet"), pub.out.lines().toList());
         assertEquals(List.of(), reportKeys());
@@ -673,7 +674,7 @@ abstract class CliSuite {
         assertTrue(storeKeys().stream().noneMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")),
                 "nothing of 'cli' compacted before: " + storeKeys());
 
-        Result r = cli("compact", "-m", "loss", "-d", "min");
+        Result r = cli("compact", "--publish", "-m", "loss", "-d", "min");
         assertEquals(0, r.code, r::toString);
         assertEquals("", r.err, r::toString);
         assertTrue(r.out.contains("cli: compacted " + EXP_POINTS + " points from "), r.out);
@@ -700,7 +701,8 @@ abstract class CliSuite {
         assertEquals(before, reportKeys(), "--no-publish writes nothing");
         for (String flag : List.of("--publish", "-k=3")) {
             List<String> prior = reportKeys();
-            Result pub = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), flag);
+            Result pub = flag.equals("--publish") ? query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), flag)
+                    : query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish", flag);
             assertEquals(0, pub.code, pub::toString);
             assertEquals("", pub.err, pub::toString);
             List<String> lines = pub.out.lines().toList();
@@ -713,10 +715,15 @@ abstract class CliSuite {
             assertTrue(lines.get(1).contains(htmlKey), lines.get(1) + " names " + htmlKey);
         }
 
-        // Compacting again changes nothing.
+        // Compacting again changes nothing, says the index is up to date and publishes nothing unless asked.
+        List<String> published = reportKeys();
         Result again = cli("compact", "-e", EXP);
         assertEquals(0, again.code, again::toString);
         assertTrue(again.out.contains("cli: compacted 0 points"), again.out);
+        assertTrue(again.out.contains("cli: runs index up to date\n"), again.out);
+        assertFalse(again.out.contains("-1 runs"), again.out);
+        assertFalse(again.out.contains("leaderboard report"), again.out);
+        assertEquals(published, reportKeys(), "compact without --publish publishes nothing");
         assertEquals(board, ok("leaderboard", "-e", EXP, "-m", "loss", "--format", "csv"));
     }
 }

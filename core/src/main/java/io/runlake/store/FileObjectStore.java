@@ -30,6 +30,7 @@ public final class FileObjectStore implements ObjectStore {
 
     private final Path root;
     private final URI uri;
+    private final boolean privateFolders;
 
     public FileObjectStore(Path root) {
         this(root, false);
@@ -46,13 +47,23 @@ public final class FileObjectStore implements ObjectStore {
     private FileObjectStore(Path root, boolean privateFolders) {
         this.root = root.toAbsolutePath().normalize();
         this.uri = this.root.toUri();
+        this.privateFolders = privateFolders;
+    }
+
+    /**
+     * The staging folder, created on the first write (not when the store is opened), so that reading a store
+     * never creates a file or folder in it, nor a store where there is none.
+     */
+    private Path stagingFolder() {
+        Path tmp = root.resolve(TMP_DIR);
         try {
-            if (privateFolders) LocalPaths.createPrivateDirectories(this.root.resolve(TMP_DIR));
-            else Files.createDirectories(this.root.resolve(TMP_DIR));
+            if (privateFolders) LocalPaths.createPrivateDirectories(tmp);
+            else Files.createDirectories(tmp);
+            return tmp;
         } catch (AccessDeniedException e) {
-            throw new StoreException("cannot create RunLake folder " + this.root + ": permission denied", e);
+            throw new StoreException("cannot create RunLake folder " + root + ": permission denied", e);
         } catch (IOException e) {
-            throw new StoreException("cannot create RunLake folder " + this.root + ": " + e, e);
+            throw new StoreException("cannot create RunLake folder " + root + ": " + e, e);
         }
     }
 
@@ -102,7 +113,7 @@ public final class FileObjectStore implements ObjectStore {
     private boolean commit(String key, TmpWriter writer) {
         Path target = pathOf(key);
         if (Files.exists(target)) return false;
-        Path tmp = root.resolve(TMP_DIR).resolve(UUID.randomUUID() + ".tmp");
+        Path tmp = stagingFolder().resolve(UUID.randomUUID() + ".tmp");
         try {
             writer.write(tmp);
             Files.createDirectories(target.getParent());

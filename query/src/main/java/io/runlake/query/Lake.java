@@ -58,6 +58,8 @@ public final class Lake implements AutoCloseable {
     private final Mirror.Progress progress;
     private final Consumer<String> hook;
     private final Connection conn;
+    /** The statement {@link #sql(String)} is running, for {@link #cancel()}. */
+    private volatile Statement running;
     private Path root;
     private Catalog catalog;
     private Mirror.Result sync;
@@ -121,6 +123,12 @@ public final class Lake implements AutoCloseable {
         }
     }
 
+    /** A store (folder or bucket prefix) without runs/, lake/ or the format marker: most likely a wrong name. */
+    private static QueryException noStore(String where) {
+        return new QueryException("no RunLake store at " + where + " (no runs/, lake/ or " + Layout.FORMAT_MARKER
+                + ")");
+    }
+
     static QueryException keepsChanging(String what, int attempts, Throwable cause) {
         return new QueryException("the store keeps changing while it is read: " + what + " (gave up after " + attempts + " attempts)", cause);
     }
@@ -135,9 +143,7 @@ public final class Lake implements AutoCloseable {
             if (store instanceof FileObjectStore fs) {
                 dir = fs.root();
                 if (!Files.isDirectory(dir.resolve(Layout.RUNS)) && !Files.isDirectory(dir.resolve(Layout.LAKE))) {
-                    if (!Files.exists(dir.resolve(Layout.FORMAT_MARKER))) {
-                        throw new QueryException("no RunLake store at " + dir + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
-                    }
+                    if (!Files.exists(dir.resolve(Layout.FORMAT_MARKER))) throw noStore(dir.toString());
                 }
                 raw = LocalListing.list(dir, Layout.RUNS); // FIRST the raw listing (= store.list), the log is read by the catalog afterwards
                 timer.lap("list runs/ (" + raw.size() + ")");
@@ -152,6 +158,7 @@ public final class Lake implements AutoCloseable {
                 Mirror mirror = new Mirror(store, dir, cache.resolve("manifest.json"), options.ioThreads());
                 if (options.refresh()) {
                     result = mirror.sync(false, progress);
+                    if (result.listed() == 0) throw noStore(StoreUris.display(uri, ""));
                     raw = result.rawObjects();
                 } else {
                     raw = LocalListing.list(dir, Layout.RUNS);
@@ -338,7 +345,9 @@ public final class Lake implements AutoCloseable {
                 throw new QueryException("cannot sync " + uri + " into itself");
             }
             Mirror m = new Mirror(store, abs, abs.resolve(".runlake-sync.json"), 8);
-            return m.sync(artifacts, progress);
+            Mirror.Result result = m.syncWholeStore(artifacts, progress);
+            if (result.listed() == 0) throw noStore(StoreUris.display(uri, ""));
+            return result;
         }
     }
 
@@ -373,21 +382,35 @@ public final class Lake implements AutoCloseable {
 
     // ---- SQL ---------------------------------------------------------------------------------------
 
-    /** Runs any SQL over the views. */
+    /** Runs any SQL over the views; {@link #cancel()} from another thread stops it. */
     public Table sql(String sql) {
         if (sql == null || sql.isBlank()) throw new QueryException("empty SQL");
         prepare(sql);
         try {
             return reading(() -> {
                 try (Statement st = conn.createStatement()) {
+                    running = st;
                     if (!st.execute(sql)) return new Table(List.of("changed"), List.of(List.of(st.getUpdateCount())));
                     try (ResultSet rs = st.getResultSet()) {
                         return Table.of(rs);
                     }
+                } finally {
+                    running = null;
                 }
             });
         } catch (SQLException e) {
             throw new QueryException("SQL error: " + QueryException.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Cancels the statement {@link #sql(String)} is running, if any (an interactive shell's Ctrl-C). */
+    public void cancel() {
+        Statement st = running;
+        if (st == null) return;
+        try {
+            st.cancel();
+        } catch (SQLException e) {
+            // it finished meanwhile
         }
     }
 
@@ -509,17 +532,58 @@ public final class Lake implements AutoCloseable {
     /** Runs, optionally of one experiment and matching a filter ({@code params.lr < 0.01 and status = 'FINISHED'}). */
     public Table runs(String experiment, String filter, int limit) {
         if (experiment != null) requireExperiment(experiment);
-        String where = Filters.translate(filter, "r.");
-        if (filter != null && filter.contains("metrics.")) materialiseSummary();
+        String where = filterSql(experiment, filter);
         String sql = "SELECT r.experiment, r.run_id, r.name, r.status, r.start_time, r.duration_s, r.params, r.tags FROM runs r WHERE "
                 + (experiment == null ? "TRUE" : "r.experiment = ?") + " AND (" + where + ") ORDER BY r.start_time DESC NULLS LAST, r.run_id DESC"
                 + (limit > 0 ? " LIMIT " + limit : "");
         try {
             return experiment == null ? query(sql) : query(sql, experiment);
         } catch (QueryException e) {
-            if (filter != null && !filter.isBlank()) throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+            if (filter != null && !filter.isBlank()) throw badFilter(experiment, filter, e);
             throw e;
         }
+    }
+
+    /** A runs filter as SQL (alias {@code r.}), after checking that each param, tag and metric it names exists. */
+    private String filterSql(String experiment, String filter) {
+        String sql = Filters.translate(filter, "r.");
+        for (Filters.Ref ref : Filters.references(filter)) {
+            List<String> known = filterNames(ref.kind(), experiment);
+            if (!known.contains(ref.name())) {
+                String scope = experiment == null ? "in the store" : "of experiment '" + experiment + "'";
+                throw new QueryException(Filters.unknownName(ref, scope, known));
+            }
+        }
+        return sql;
+    }
+
+    /** The names a filter can look up as {@code kind.NAME} (kind: params, tags or metrics), sorted. */
+    private List<String> filterNames(String kind, String experiment) {
+        String sql;
+        if (kind.equals("metrics")) {
+            materialiseSummary();
+            sql = "SELECT DISTINCT key FROM metric_summary";
+        } else {
+            sql = "SELECT DISTINCT unnest(map_keys(" + kind + ")) FROM runs";
+        }
+        sql = "SELECT * FROM (" + sql + (experiment == null ? "" : " WHERE experiment = ?") + ") ORDER BY 1";
+        Table t = experiment == null ? query(sql) : query(sql, experiment);
+        return t.rows().stream().map(r -> String.valueOf(r.get(0))).toList();
+    }
+
+    /** A filter the database refused; a bare param, tag or metric name ({@code lr < 0.2}) gets a hint. */
+    private QueryException badFilter(String experiment, String filter, QueryException e) {
+        String message = "malformed filter '" + filter + "': ";
+        String column = Filters.unknownColumn(e.getMessage());
+        if (column != null) {
+            for (String kind : List.of("params", "tags", "metrics")) {
+                if (filterNames(kind, experiment).contains(column)) {
+                    return new QueryException(message + "runs have no column '" + column + "'; did you mean "
+                            + kind + "." + column + "?", e);
+                }
+            }
+        }
+        return new QueryException(message + e.getMessage().replace("SQL error: ", ""), e);
     }
 
     /** One run: its row of {@code runs} plus metrics summary, artifacts and inputs, as field/value rows. */
@@ -581,7 +645,7 @@ public final class Lake implements AutoCloseable {
     public Table leaderboard(String experiment, String metric, Direction direction, int k, String filter) {
         requireExperiment(experiment);
         requireMetric(experiment, metric);
-        String where = Filters.translate(filter, "r.");
+        String where = filterSql(experiment, filter);
         String order = direction == Direction.MIN ? "ASC" : "DESC";
         String best = direction == Direction.MIN ? "s.min_value" : "s.max_value";
         if (filter == null || filter.isBlank()) {
@@ -600,7 +664,7 @@ public final class Lake implements AutoCloseable {
         try {
             return query(sql, experiment, metric);
         } catch (QueryException e) {
-            if (filter != null && !filter.isBlank()) throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+            if (filter != null && !filter.isBlank()) throw badFilter(experiment, filter, e);
             throw e;
         }
     }

@@ -55,6 +55,9 @@ public final class Mirror {
     /** What a sync found and did. {@code rawObjects}: the listing of runs/ (in the order listed). */
     public record Result(List<ObjectInfo> rawObjects, int listed, int fetched, long bytesFetched, int deleted, int kept) {}
 
+    /** The folder of the format marker (Layout.FORMAT_MARKER). */
+    private static final String FORMAT_DIR = "_runlake/";
+
     private final ObjectStore store;
     private final Path root;
     private final Path manifestFile;
@@ -71,10 +74,26 @@ public final class Mirror {
         return root;
     }
 
+    /** What the views read: runs/, the live files of lake/ and _runlake/, plus artifact blobs if asked. */
     public Result sync(boolean artifacts, Progress progress) {
+        List<String> extras = artifacts ? List.of(FORMAT_DIR, Layout.ARTIFACTS) : List.of(FORMAT_DIR);
+        return sync(extras, progress);
+    }
+
+    /**
+     * The whole store, as {@code runlake sync} promises: also run-ids/ and reports/, and the artifact blobs
+     * unless {@code artifacts} is false. Lake files that compaction has replaced (no longer live) are left out.
+     */
+    public Result syncWholeStore(boolean artifacts, Progress progress) {
+        List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.REPORTS));
+        if (artifacts) extras.add(Layout.ARTIFACTS);
+        return sync(extras, progress);
+    }
+
+    private Result sync(List<String> extraPrefixes, Progress progress) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return syncOnce(artifacts, progress);
+                return syncOnce(extraPrefixes, progress);
             } catch (ShardVanished e) {
                 // A listed shard was deleted before we fetched it: a newer commit covers it. List again.
                 if (attempt >= 5) throw new QueryException("the store keeps changing while it is read (" + e.getMessage() + ")");
@@ -88,12 +107,12 @@ public final class Mirror {
         }
     }
 
-    private Result syncOnce(boolean artifacts, Progress progress) {
+    private Result syncOnce(List<String> extraPrefixes, Progress progress) {
         Map<String, Entry> manifest = readManifest();
         List<ObjectInfo> listedRaw = store.list(Layout.RUNS);    // FIRST: raw objects
         List<ObjectInfo> listedLake = store.list(LakeLayout.LAKE); // SECOND: the commit log (and lake files)
-        List<ObjectInfo> listedExtra = new ArrayList<>(store.list(Layout.STORE_META));
-        if (artifacts) listedExtra.addAll(store.list(Layout.ARTIFACTS));
+        List<ObjectInfo> listedExtra = new ArrayList<>();
+        for (String prefix : extraPrefixes) listedExtra.addAll(store.list(prefix));
         int listedCount = listedRaw.size() + listedLake.size() + listedExtra.size();
         // A key that would leave the local folder ("..", absolute, ...) is skipped, never written; the rest syncs.
         List<ObjectInfo> raw = safe(listedRaw);

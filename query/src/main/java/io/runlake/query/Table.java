@@ -133,7 +133,10 @@ public final class Table {
         b.append(l.toString().stripTrailing()).append('\n');
     }
 
-    /** RFC 4180 CSV with a header row. */
+    /**
+     * CSV with a header row (RFC 4180 quoting, {@code \n} line ends as Unix tools expect) and numbers in full
+     * precision: a CSV is read by programs, so nothing is rounded.
+     */
     public String toCsv() {
         StringBuilder b = new StringBuilder();
         csvLine(b, new ArrayList<>(columns));
@@ -145,11 +148,17 @@ public final class Table {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) b.append(',');
             Object v = cells.get(i);
-            String s = v instanceof String str ? str : text(v);
+            String s = v instanceof String str ? str : v instanceof Double d ? exact(d) : text(v);
             if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) s = "\"" + s.replace("\"", "\"\"") + "\"";
             b.append(s);
         }
-        b.append("\r\n");
+        b.append('\n');
+    }
+
+    /** A double in as many digits as it takes to read back the same value (whole numbers without ".0"). */
+    static String exact(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf((long) d);
+        return Double.toString(d);
     }
 
     /** A JSON array of objects, one per row. */

@@ -223,7 +223,7 @@ abstract class LakeSuite {
             Table back = lake.sql("SELECT count(*) AS n FROM read_parquet('" + pq + "')");
             assertEquals(302L, ((Number) back.get(0, "n")).longValue());
             Table t = lake.sql("SELECT name, status FROM runs WHERE experiment = 'sweep' ORDER BY name");
-            assertTrue(t.toCsv().startsWith("name,status\r\ndiverged,FAILED\r\n"), t.toCsv());
+            assertTrue(t.toCsv().startsWith("name,status\ndiverged,FAILED\n"), t.toCsv());
             assertTrue(t.toJson().contains("\"status\" : \"FAILED\""), t.toJson());
             try (var alloc = new org.apache.arrow.memory.RootAllocator();
                  var reader = lake.arrow("SELECT step, value FROM metrics WHERE run_id = '" + longRun + "'", alloc, 1024)) {

@@ -18,15 +18,10 @@ import java.util.Locale;
  */
 record DataFiles(Path dir, Path train, Path validation) {
 
-    /** This user's demo folder: {@code <java.io.tmpdir>/runlake-<user>/demo-data} (never shared with other users). */
-    static Path defaultDir() {
-        return LocalPaths.userTempRoot().resolve("demo-data");
-    }
-
-    static DataFiles write(Dataset.Split data) {
+    /** Writes the data files into {@code workDir} (created 0700 if missing). */
+    static DataFiles write(Dataset.Split data, Path workDir) {
         try {
-            LocalPaths.privateDirectory(LocalPaths.userTempRoot());
-            Path dir = LocalPaths.createPrivateDirectories(defaultDir());
+            Path dir = LocalPaths.createPrivateDirectories(workDir.toAbsolutePath().normalize());
             return new DataFiles(dir, writeCsv(dir.resolve("spirals-train.csv"), data.train()),
                     writeCsv(dir.resolve("spirals-validation.csv"), data.validation()));
         } catch (IOException e) {

@@ -9,13 +9,15 @@ import java.util.Random;
 /**
  * Streaming / online learning: a logistic-regression model learns from an endless stream whose concept
  * drifts half-way (the true decision boundary rotates). There are no epochs, so the run logs one point
- * per event with its wall-clock timestamp, and evaluation happens in time windows on the query side:
+ * per event with its wall-clock timestamp, and evaluation happens in time windows on the query side, with
+ * the SQL of {@link #windowedAccuracySql(String)}, which {@link #main} prints as a {@code runlake sql} command:
  *
  * <pre>{@code
- * select time_bucket(interval '1 second', timestamp) as window, avg(value) as accuracy, count(*) as events
- * from read_parquet('<lake>/runs/experiment=online/run=<id>/metrics/*.parquet', hive_partitioning = false)
- * where key = 'online/correct' group by window order by window;
+ * select time_bucket(interval '1 second', timestamp) as time_window, avg(value) as accuracy, count(*) as events
+ * from metrics where run_id = '<id>' and key = 'online/correct' group by time_window order by time_window
  * }</pre>
+ *
+ * <p>Run it from a fresh clone: {@code samples/run-sample.sh OnlineLearningSample [store-uri]}.
  */
 public final class OnlineLearningSample {
     private OnlineLearningSample() {}
@@ -58,9 +60,21 @@ public final class OnlineLearningSample {
         }
     }
 
+    /** Accuracy per wall-clock second of an online run, over the {@code metrics} view of {@code runlake sql}. */
+    public static String windowedAccuracySql(String runId) {
+        return "select time_bucket(interval '1 second', timestamp) as time_window, avg(value) as accuracy, "
+                + "count(*) as events from metrics where run_id = '" + runId + "' and key = 'online/correct' "
+                + "group by time_window order by time_window";
+    }
+
+    /** Streams 20,000 events into {@code args[0]} (default: RUNLAKE_URI, else ./runlake-data). */
     public static void main(String[] args) {
-        try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open(StoreUris.defaultUri().toString())) {
-            run(tracker, 20_000, 200, System.out);
+        String uri = args.length > 0 ? args[0] : StoreUris.defaultUri().toString();
+        String runId;
+        try (Tracker tracker = Tracker.open(uri)) {
+            runId = run(tracker, 20_000, 200, System.out);
         }
+        System.out.println("accuracy per second: ./runlake sql --uri " + uri + " \""
+                + windowedAccuracySql(runId) + "\"");
     }
 }

@@ -99,12 +99,16 @@ public final class SweepDemo {
         return trials;
     }
 
-    public static Summary run(Tracker tracker, PrintStream out) throws Exception {
+    /**
+     * Runs the sweep into {@code tracker}'s store; the data set, sweep file and model files it writes (and logs)
+     * go into {@code workDir}, which is created 0700 if missing.
+     */
+    public static Summary run(Tracker tracker, PrintStream out, Path workDir) throws Exception {
         long t0 = System.nanoTime();
         Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED)
                 .standardized();
         List<Trial> trials = trials();
-        DataFiles files = DataFiles.write(data);
+        DataFiles files = DataFiles.write(data, workDir);
         out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
         out.printf("data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
                 data.train().size(), data.validation().size());
@@ -209,7 +213,7 @@ public final class SweepDemo {
                 started[0] = run;
                 files.logInputs(run);
                 Trainer.Result result = body.train(run, v -> lastVal[0] = v);
-                logModel(run, result.model(), trial.name());
+                logModel(run, result.model(), modelFile(files.dir(), trial.name()));
                 return result;
             });
             return result(started[0], trial, spec, lastVal[0], null, t0);
@@ -296,16 +300,15 @@ public final class SweepDemo {
      * Saves the model where a training job would keep it and logs it; the stored copy is content-addressed,
      * so overwriting this file next time cannot change what the run recorded.
      */
-    private static void logModel(Run run, Mlp model, String trialName) throws IOException {
-        Path file = modelFile(trialName);
+    private static void logModel(Run run, Mlp model, Path file) throws IOException {
         LocalPaths.createPrivateDirectories(file.getParent());
         Files.write(file, model.toBytes());
         run.logArtifact(file, "model.bin"); // copied (and hashed) before it returns
     }
 
     /** Where the demo keeps the model file of a trial ({@code runlake lineage <file>} traces it back). */
-    public static Path modelFile(String trialName) {
-        return DataFiles.defaultDir().resolve("models").resolve(trialName + ".bin");
+    public static Path modelFile(Path workDir, String trialName) {
+        return workDir.resolve("models").resolve(trialName + ".bin");
     }
 
 
@@ -342,10 +345,19 @@ public final class SweepDemo {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    /** Runs the demo against {@code RUNLAKE_URI} or {@code ./runlake-data}. */
+    /**
+     * Where the demo keeps its files unless told: {@code demo-files/} inside a local store's folder (readers
+     * ignore top-level folders the format does not define), else {@code ./runlake-demo-files}.
+     */
+    public static Path defaultWorkDir(URI store) {
+        if ("file".equals(store.getScheme())) return Path.of(store).resolve("demo-files");
+        return Path.of("runlake-demo-files").toAbsolutePath();
+    }
+
+    /** Runs the demo: {@code [store-uri [work-dir]]}, the store by default {@code RUNLAKE_URI} or ./runlake-data. */
     public static void main(String[] args) throws Exception {
         try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open()) {
-            run(tracker, System.out);
+            run(tracker, System.out, args.length > 1 ? Path.of(args[1]) : defaultWorkDir(tracker.uri()));
         }
     }
 }

@@ -50,7 +50,7 @@ class SweepDemoTest {
         long t0 = System.nanoTime();
         try (Tracker tracker = Tracker.open(dir.toUri(), options);
              PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            summary = SweepDemo.run(tracker, out);
+            summary = SweepDemo.run(tracker, out, dir.resolve("demo-files"));
         }
         printed = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
@@ -201,7 +201,7 @@ class SweepDemoTest {
                 + " from read_json('" + events + "', union_by_name = true) where kind = 'input' group by all order by 1");
         assertEquals(List.of(List.of("spirals-train", "train", 14L, 1L), List.of("spirals-validation", "validation", 14L, 1L)), inputs);
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(DataFiles.defaultDir().resolve("spirals-train.csv"))));
+                .digest(Files.readAllBytes(dir.resolve("demo-files").resolve("spirals-train.csv"))));
         assertEquals(expected, query("select any_value(input.sha256) from read_json('" + events
                 + "', union_by_name = true) where kind = 'input' and input.name = 'spirals-train'").get(0).get(0));
         List<List<Object>> config = query("select count(*) from read_json('" + events + "', union_by_name = true)"
