@@ -5,6 +5,8 @@ import io.runlake.functions.core.Maintenance;
 import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.query.Lake;
 import io.runlake.query.Report;
+import io.runlake.report.Direction;
+import io.runlake.report.RankingRule;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.nio.charset.StandardCharsets;
@@ -70,12 +72,12 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
         Path report = reportPath(uri);
         try (Lake lake = Lake.open(uri)) {
-            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 5, null).format("table"));
+            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null).format("table"));
             Files.createDirectories(report.getParent());
-            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 8), StandardCharsets.UTF_8);
+            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, RankingRule.of(METRIC, Direction.MAX).withTopK(8)), StandardCharsets.UTF_8);
         }
         out.println();
-        out.printf("HTML report (leaderboard, comparison, the sweep's curves): %s%n", report);
+        out.printf("HTML report (leaderboard and the sweep's curves): %s%n", report);
         if (maintained.report() != null && maintained.report().written()) {
             out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
         }

@@ -5,6 +5,7 @@ import io.runlake.query.Lake;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.query.Report;
+import io.runlake.report.RankingRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +16,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Writes a static, self-contained HTML page: leaderboard, comparison of the top runs and their curves.")
+        description = "Writes the leaderboard page (as published into reports/) with the curves of the top runs.")
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
 
     @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME") String experiment;
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY") String metric;
-    @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max") String direction;
-    @Option(names = {"-k", "--top"}, defaultValue = "10") int k;
+    @Mixin RankingOptions ranking = new RankingOptions();
     @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE") Path output;
     @Option(names = "--publish", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also publish the leaderboard (JSON, Markdown, HTML) into the store's reports/ with the "
@@ -32,16 +31,17 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lake.Direction d = Lake.Direction.parse(direction);
+        RankingRule rule = ranking.rule();
         try (Lake lake = QueryCli.open(main, options)) {
-            String html = Report.html(lake, experiment, metric, d, k);
+            String html = Report.html(lake, experiment, rule);
             if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, html, StandardCharsets.UTF_8);
         }
         main.out().println(output.toAbsolutePath());
         if (publish) {
             try (ObjectStore store = StoreUris.open(main.storeUri())) {
-                var options = CompactCommand.maintenanceOptions(metric, d.name().toLowerCase()).reporter().withTopK(k).withForce(true);
+                var options = CompactCommand.maintenanceOptions(rule.metric(), rule.direction().text()).reporter()
+                        .withTopK(rule.topK()).withForce(true);
                 Reporter.Result r = new Reporter(store, options).report(experiment);
                 main.out().println(r.written() ? StoreUris.display(store.uri(), r.htmlKey()) : "not published: " + r.reason());
             }

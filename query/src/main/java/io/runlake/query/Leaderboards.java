@@ -1,0 +1,86 @@
+package io.runlake.query;
+
+import io.runlake.report.Candidate;
+import io.runlake.report.Leaderboard;
+import io.runlake.report.Ranking;
+import io.runlake.report.RankingRule;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Leaderboards over a {@link Lake}: reads each run's metric summary from the views and hands it to {@link Ranking};
+ * {@link #table} is the CLI's text rendering.
+ */
+public final class Leaderboards {
+    private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+    private Leaderboards() {}
+
+    static Leaderboard rank(Lake lake, String experiment, RankingRule rule, String filter) {
+        lake.requireExperiment(experiment);
+        lake.requireMetric(experiment, rule.metric());
+        String where = filter == null || filter.isBlank() ? "true" : Filters.translate(filter, "r.");
+        String sql = "SELECT r.run_id, r.name, r.status, r.start_time, r.\"user\", r.params, s.last_value, s.min_value, "
+                + "s.max_value, s.last_step, s.points FROM runs r "
+                + "LEFT JOIN metric_summary s ON s.run_id = r.run_id AND s.key = ? "
+                + "WHERE r.experiment = ? AND (" + where + ")";
+        Table rows;
+        try {
+            rows = lake.query(sql, rule.metric(), experiment);
+        } catch (QueryException e) {
+            if (filter == null || filter.isBlank()) throw e;
+            throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (List<Object> r : rows.rows()) {
+            candidates.add(new Candidate((String) r.get(0), (String) r.get(1), (String) r.get(2),
+                    Candidate.number(r.get(6)), Candidate.number(r.get(7)), Candidate.number(r.get(8)),
+                    r.get(9) == null ? 0 : ((Number) r.get(9)).longValue(),
+                    r.get(10) == null ? 0 : ((Number) r.get(10)).longValue(),
+                    isoSeconds(r.get(3)), (String) r.get(4), textMap(r.get(5))));
+        }
+        return Leaderboard.of(experiment, rule, Ranking.rank(rule, candidates), Instant.now().toString());
+    }
+
+    /** The leaders' curves of {@code metric}, each downsampled to {@code maxPoints}; a leader without it has none. */
+    static Map<String, List<double[]>> curves(Lake lake, Leaderboard b, String metric, int maxPoints) {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        for (String id : b.runIds()) {
+            try {
+                out.put(id, lake.history(id, metric, maxPoints).stepValues());
+            } catch (QueryException e) {
+                // this run lacks the metric
+            }
+        }
+        return out;
+    }
+
+    /** The CLI's table: rank, run_id, name, status, value, best, step, params (the varying ones first). */
+    public static Table table(Leaderboard b) {
+        List<String> paramOrder = b.paramColumns();
+        List<List<Object>> rows = new ArrayList<>();
+        for (Leaderboard.Leader l : b.leaders()) {
+            Map<String, String> params = new LinkedHashMap<>();
+            for (String p : paramOrder) if (l.params().containsKey(p)) params.put(p, l.params().get(p));
+            rows.add(Arrays.asList(l.rank(), l.runId(), l.name(), l.status(), l.value(), l.best(), l.step(), params));
+        }
+        return new Table(List.of("rank", "run_id", "name", "status", "value", "best", "step", "params"), rows);
+    }
+
+    private static String isoSeconds(Object time) {
+        return time instanceof OffsetDateTime t ? t.withOffsetSameInstant(ZoneOffset.UTC).format(ISO_SECONDS) : null;
+    }
+
+    private static Map<String, String> textMap(Object o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        return out;
+    }
+}
