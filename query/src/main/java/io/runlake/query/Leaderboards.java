@@ -1,13 +1,9 @@
 package io.runlake.query;
 
-import io.runlake.report.Candidate;
 import io.runlake.report.Leaderboard;
 import io.runlake.report.Ranking;
 import io.runlake.report.RankingRule;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,34 +15,25 @@ import java.util.Map;
  * {@link #table} is the CLI's text rendering.
  */
 public final class Leaderboards {
-    private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
-
     private Leaderboards() {}
 
     static Leaderboard rank(Lake lake, String experiment, RankingRule rule, String filter) {
         lake.requireExperiment(experiment);
         lake.requireMetric(experiment, rule.metric());
         String where = filter == null || filter.isBlank() ? "true" : Filters.translate(filter, "r.");
-        String sql = "SELECT r.run_id, r.name, r.status, r.start_time, r.\"user\", r.params, s.last_value, s.min_value, "
-                + "s.max_value, s.last_step, s.points FROM runs r "
+        String candidates = "SELECT r.run_id, r.name, r.status, r.start_time, r.\"user\", r.params, s.last_value, "
+                + "s.min_value, s.max_value, s.last_step, s.points FROM runs r "
                 + "LEFT JOIN metric_summary s ON s.run_id = r.run_id AND s.key = ? "
                 + "WHERE r.experiment = ? AND (" + where + ")";
-        Table rows;
         try {
-            rows = lake.query(sql, rule.metric(), experiment);
+            Table rows = lake.query(Ranking.sql(rule, candidates), rule.metric(), experiment);
+            Table count = lake.query(Ranking.countSql(candidates), rule.metric(), experiment);
+            Ranking.Result ranked = Ranking.result(rows.rows(), ((Number) count.rows().get(0).get(0)).longValue());
+            return Leaderboard.of(experiment, rule, ranked, Instant.now().toString());
         } catch (QueryException e) {
             if (filter == null || filter.isBlank()) throw e;
             throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
         }
-        List<Candidate> candidates = new ArrayList<>();
-        for (List<Object> r : rows.rows()) {
-            candidates.add(new Candidate((String) r.get(0), (String) r.get(1), (String) r.get(2),
-                    Candidate.number(r.get(6)), Candidate.number(r.get(7)), Candidate.number(r.get(8)),
-                    r.get(9) == null ? 0 : ((Number) r.get(9)).longValue(),
-                    r.get(10) == null ? 0 : ((Number) r.get(10)).longValue(),
-                    isoSeconds(r.get(3)), (String) r.get(4), textMap(r.get(5))));
-        }
-        return Leaderboard.of(experiment, rule, Ranking.rank(rule, candidates), Instant.now().toString());
     }
 
     /** The leaders' curves of {@code metric}, each downsampled to {@code maxPoints}; a leader without it has none. */
@@ -72,15 +59,5 @@ public final class Leaderboards {
             rows.add(Arrays.asList(l.rank(), l.runId(), l.name(), l.status(), l.value(), l.best(), l.step(), params));
         }
         return new Table(List.of("rank", "run_id", "name", "status", "value", "best", "step", "params"), rows);
-    }
-
-    private static String isoSeconds(Object time) {
-        return time instanceof OffsetDateTime t ? t.withOffsetSameInstant(ZoneOffset.UTC).format(ISO_SECONDS) : null;
-    }
-
-    private static Map<String, String> textMap(Object o) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
-        return out;
     }
 }

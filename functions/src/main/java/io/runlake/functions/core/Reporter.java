@@ -7,7 +7,6 @@ import io.runlake.format.RunIds;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
-import io.runlake.report.Candidate;
 import io.runlake.report.Direction;
 import io.runlake.report.Leaderboard;
 import io.runlake.report.LeaderboardPage;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +72,7 @@ public final class Reporter {
             if (!options.force() && latestIsCurrent(experiment, snap.indexVersion(), rule)) {
                 return skipped(experiment, "latest report already reflects index version " + snap.indexVersion());
             }
-            Ranking.Result ranked = Ranking.rank(rule, candidates(duck, idx, metric));
+            Ranking.Result ranked = rank(duck, idx, rule);
             Instant now = options.clock().instant();
             Leaderboard unpublished = Leaderboard.of(experiment, rule, ranked, now.toString());
             String version = LakeLayout.reportVersion(now, snap.version(), RunIds.newId().substring(20));
@@ -94,18 +94,14 @@ public final class Reporter {
         }
     }
 
-    /** Every run of the index with its summary of {@code metric} (NaN values where it has none). */
-    private static List<Candidate> candidates(Duck duck, String idx, String metric) throws SQLException {
-        String sql = "SELECT run_id, name, status, strftime(start_time, '%Y-%m-%dT%H:%M:%SZ'), \"user\", params, "
-                + "m.last_value, m.min_value, m.max_value, m.last_step, m.point_count FROM (SELECT *, "
-                + "list_filter(metrics, lambda x: x.key = " + Duck.lit(metric) + ")[1] AS m FROM " + idx + ")";
-        List<Candidate> out = new ArrayList<>();
-        for (Object[] r : duck.query(sql)) {
-            out.add(new Candidate((String) r[0], (String) r[1], (String) r[2], Candidate.number(r[6]),
-                    Candidate.number(r[7]), Candidate.number(r[8]), r[9] == null ? 0 : ((Number) r[9]).longValue(),
-                    r[10] == null ? 0 : ((Number) r[10]).longValue(), (String) r[3], (String) r[4], stringMap(r[5])));
-        }
-        return out;
+    /** Every run of the index with its summary of {@code metric} (NULLs where it has none), ranked. */
+    private static Ranking.Result rank(Duck duck, String idx, RankingRule rule) throws SQLException {
+        String candidates = "SELECT run_id, name, status, start_time, \"user\", params, m.last_value, m.min_value, "
+                + "m.max_value, m.last_step, m.point_count AS points FROM (SELECT *, list_filter(metrics, lambda x: "
+                + "x.key = " + Duck.lit(rule.metric()) + ")[1] AS m FROM " + idx + ")";
+        List<List<Object>> rows = duck.query(Ranking.sql(rule, candidates)).stream().map(Arrays::asList).toList();
+        long total = ((Number) duck.query(Ranking.countSql(candidates)).get(0)[0]).longValue();
+        return Ranking.result(rows, total);
     }
 
     private static byte[] utf8(String s) {
@@ -184,13 +180,6 @@ public final class Reporter {
             out.computeIfAbsent((String) r[0], k -> new ArrayList<>())
                     .add(new double[] {((Number) r[1]).doubleValue(), ((Number) r[2]).doubleValue()});
         }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> stringMap(Object o) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
         return out;
     }
 }
