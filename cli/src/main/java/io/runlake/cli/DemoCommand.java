@@ -74,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Lake lake = Lake.open(uri)) {
             out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null).format("table"));
             Files.createDirectories(report.getParent());
-            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, RankingRule.of(METRIC, Direction.MAX).withTopK(8)), StandardCharsets.UTF_8);
+            RankingRule rule = RankingRule.of(METRIC, Direction.MAX).withTopK(8);
+            Files.writeString(report, Report.html(lake, SweepDemo.EXPERIMENT, rule), StandardCharsets.UTF_8);
         }
         out.println();
         out.printf("HTML report (leaderboard and the sweep's curves): %s%n", report);

@@ -43,7 +43,9 @@ final class PlotCommand implements Callable<Integer> {
                 series.add(new Series(label, h.stepValues()));
             }
             if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
-            if (name.endsWith(".svg")) Files.writeString(output, SvgChart.render(metric, "step", metric, series), StandardCharsets.UTF_8);
+            if (name.endsWith(".svg")) {
+                Files.writeString(output, SvgChart.render(metric, "step", metric, series), StandardCharsets.UTF_8);
+            }
             else Files.write(output, PngChart.render(metric, "step", metric, series));
         }
         main.out().println(output.toAbsolutePath());

@@ -81,7 +81,9 @@ public final class Ranking {
 
     private static Map<String, String> textMap(Object o) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        }
         return out;
     }
 }

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The ranking rule of FORMAT.md §12.8, run in DuckDB: direction inference, eligibility, NaN, ties, last vs best, params. */
+/**
+ * The ranking rule of FORMAT.md §12.8, run in DuckDB: direction inference, eligibility, NaN, ties, last vs best,
+ * params.
+ */
 class RankingTest {
 
     /** One candidate run: id, status, last, min, max (NaN: SQL NULL for min/max, NaN for last), params. */

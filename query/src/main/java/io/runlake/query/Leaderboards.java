@@ -32,7 +32,8 @@ public final class Leaderboards {
             return Leaderboard.of(experiment, rule, ranked, Instant.now().toString());
         } catch (QueryException e) {
             if (filter == null || filter.isBlank()) throw e;
-            throw new QueryException("malformed filter '" + filter + "': " + e.getMessage().replace("SQL error: ", ""), e);
+            String why = e.getMessage().replace("SQL error: ", "");
+            throw new QueryException("malformed filter '" + filter + "': " + why, e);
         }
     }
 

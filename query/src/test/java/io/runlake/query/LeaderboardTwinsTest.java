@@ -50,7 +50,8 @@ class LeaderboardTwinsTest {
         }
         Leaderboard published;
         try (ObjectStore store = StoreUris.open(uri)) {
-            ReporterOptions options = ReporterOptions.defaults().withWorkDir(tmp.resolve("work")).withMetric(METRIC, null);
+            ReporterOptions options =
+                    ReporterOptions.defaults().withWorkDir(tmp.resolve("work")).withMetric(METRIC, null);
             Reporter.Result r = new Reporter(store, options).report(EXP);
             assertTrue(r.written(), String.valueOf(r.reason()));
             published = r.leaderboard();
