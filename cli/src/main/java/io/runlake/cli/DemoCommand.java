@@ -6,6 +6,8 @@ import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.query.Lake;
 import io.runlake.query.Report;
 import io.runlake.samples.SweepDemo;
+import io.runlake.report.Direction;
+import io.runlake.report.RankingRule;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.io.PrintStream;
@@ -77,14 +79,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
         try (Lake lake = Lake.open(uri)) {
-            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 5, null).format("table"));
+            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null).format("table"));
             if (report != null) {
                 Path file = report.toAbsolutePath();
                 Files.createDirectories(file.getParent());
-                String html = Report.html(lake, SweepDemo.EXPERIMENT, METRIC, Lake.Direction.MAX, 8);
-                Files.writeString(file, html, StandardCharsets.UTF_8);
+                RankingRule rule = RankingRule.of(METRIC, Direction.MAX).withTopK(8);
+                Files.writeString(file, Report.html(lake, SweepDemo.EXPERIMENT, rule), StandardCharsets.UTF_8);
                 out.println();
-                out.printf("HTML report (leaderboard, comparison, the sweep's curves): %s%n", file);
+                out.printf("HTML report (leaderboard and the sweep's curves): %s%n", file);
             }
         }
         if (maintained.report() != null && maintained.report().written()) {

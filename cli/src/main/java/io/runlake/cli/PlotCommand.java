@@ -1,8 +1,10 @@
 package io.runlake.cli;
 
-import io.runlake.query.Charts;
 import io.runlake.query.History;
 import io.runlake.query.Lake;
+import io.runlake.report.PngChart;
+import io.runlake.report.Series;
+import io.runlake.report.SvgChart;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,15 +41,18 @@ final class PlotCommand implements Callable<Integer> {
             throw new IllegalArgumentException("output file '" + output + "' must end with .png or .svg");
         }
         try (Lake lake = QueryCli.open(main, options, null)) {
-            List<Charts.Series> series = new ArrayList<>();
+            List<Series> series = new ArrayList<>();
             for (String run : runs) {
                 History h = lake.history(run, metric, maxPoints);
                 Object runName = lake.sql("SELECT name FROM runs WHERE run_id = '" + h.runId() + "'").rows().get(0).get(0);
-                series.add(Charts.Series.of(runName == null ? h.runId() : runName + " (" + h.runId().substring(20) + ")", h));
+                String label = runName == null ? h.runId() : runName + " (" + h.runId().substring(20) + ")";
+                series.add(new Series(label, h.stepValues()));
             }
             if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
-            if (name.endsWith(".svg")) Files.writeString(output, Charts.svg(metric, "step", metric, series), StandardCharsets.UTF_8);
-            else Files.write(output, Charts.png(metric, "step", metric, series));
+            if (name.endsWith(".svg")) {
+                Files.writeString(output, SvgChart.render(metric, "step", metric, series), StandardCharsets.UTF_8);
+            }
+            else Files.write(output, PngChart.render(metric, "step", metric, series));
         }
         main.out().println(output.toAbsolutePath());
         return 0;

@@ -5,6 +5,7 @@ import io.runlake.query.Lake;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.query.Report;
+import io.runlake.report.RankingRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Writes a static, self-contained HTML page: leaderboard, comparison of the top runs and their curves.")
+        description = "Writes the leaderboard page (as published into reports/) with the curves of the top runs.")
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand Main main;
     @Mixin QueryCli.Options options = new QueryCli.Options();
@@ -23,15 +24,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
             description = "The experiment to report.")
     String experiment;
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY",
-            description = "The metric whose final value ranks the runs, e.g. val/accuracy.")
-    String metric;
-    @Option(names = {"-d", "--direction"}, defaultValue = "min", paramLabel = "min|max",
-            description = "min: lower is better (default), max: higher is better.")
-    String direction;
-    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K",
-            description = "How many runs the leaderboard lists, at least 1 (default: ${DEFAULT-VALUE}).")
-    int k;
+    @Mixin RankingOptions ranking = new RankingOptions();
     @Option(names = {"-o", "--output"}, defaultValue = "runlake-report.html", paramLabel = "FILE",
             description = "The HTML file to write (default: ${DEFAULT-VALUE}).")
     Path output;
@@ -42,17 +35,17 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        QueryCli.atLeast(1, k, "--top");
-        Lake.Direction d = Lake.Direction.parse(direction);
+        RankingRule rule = ranking.rule();
         try (Lake lake = QueryCli.open(main, options, null)) {
-            String html = Report.html(lake, experiment, metric, d, k);
+            String html = Report.html(lake, experiment, rule);
             if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, html, StandardCharsets.UTF_8);
         }
         main.out().println(output.toAbsolutePath());
         if (publish) {
             try (ObjectStore store = StoreUris.open(main.storeUri())) {
-                var options = CompactCommand.maintenanceOptions(metric, d.name().toLowerCase()).reporter().withTopK(k).withForce(true);
+                var options = CompactCommand.maintenanceOptions(rule.metric(), rule.direction().text()).reporter()
+                        .withTopK(rule.topK()).withForce(true);
                 Reporter.Result r = new Reporter(store, options).report(experiment);
                 main.out().println(r.written() ? StoreUris.display(store.uri(), r.htmlKey()) : "not published: " + r.reason());
             }

@@ -290,7 +290,7 @@ abstract class CliSuite {
         assertTrue(demoOut.contains("15 runs (1 parent + 14 children): 14 FINISHED, 1 FAILED"), demoOut);
         assertTrue(demoOut.contains("Leaderboard of 'spirals' by final val/accuracy:"), demoOut);
         assertTrue(demoOut.contains("spirals: compacted "), demoOut);
-        assertTrue(demoOut.contains("HTML report (leaderboard, comparison, the sweep's curves): " + demoReport), demoOut);
+        assertTrue(demoOut.contains("HTML report (leaderboard and the sweep's curves): " + demoReport), demoOut);
         // The demo's own files are in the folder it was given and says so.
         assertTrue(demoOut.contains("Data set and model files written to " + demoWork), demoOut);
         assertTrue(Files.isRegularFile(demoWork.resolve("spirals-train.csv")), demoOut);
@@ -394,22 +394,29 @@ abstract class CliSuite {
 
     @Test
     void leaderboardRanksByTheFinalValue() {
+        // -d not given: min, inferred from the name 'loss'; the FAILED run "diverged" is not ranked (FORMAT.md §12.8)
         JsonNode board = okJson("leaderboard", "-e", EXP, "-m", "loss");
-        assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.001"), ids.get("lr-0.1"), failedId), texts(board, "run_id"), board::toString);
-        assertEquals(List.of("1", "2", "3", "4"), texts(board, "rank"));
-        double[] expected = {loss(1, STEPS - 1), loss(2, STEPS - 1), loss(0, STEPS - 1), 10.0};
+        assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.001"), ids.get("lr-0.1")), texts(board, "run_id"), board::toString);
+        assertEquals(List.of("1", "2", "3"), texts(board, "rank"));
+        double[] expected = {loss(1, STEPS - 1), loss(2, STEPS - 1), loss(0, STEPS - 1)};
         for (int i = 0; i < expected.length; i++) assertEquals(expected[i], board.get(i).get("value").asDouble(), 1e-12, board::toString);
         assertEquals(STEPS - 1, board.get(0).get("step").asInt());
-        assertEquals("FAILED", board.get(3).get("status").asText());
+        assertEquals("FINISHED", board.get(2).get("status").asText());
+        // asked for explicitly, FAILED runs rank too
+        JsonNode all = okJson("leaderboard", "-e", EXP, "-m", "loss", "--status", "FINISHED,FAILED");
+        assertEquals(failedId, all.get(3).get("run_id").asText(), all::toString);
+        // -d not given for 'acc': max, inferred
+        JsonNode inferred = okJson("leaderboard", "-e", EXP, "-m", "acc", "-k", "1");
+        assertEquals(ids.get("lr-0.01"), inferred.get(0).get("run_id").asText(), inferred::toString);
         // max direction, top k, filter
         JsonNode acc = okJson("leaderboard", "-e", EXP, "-m", "acc", "-d", "max", "-k", "2");
         assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.001")), texts(acc, "run_id"), acc::toString);
         assertEquals(acc(1, STEPS - 1), acc.get(0).get("value").asDouble(), 1e-12);
         JsonNode filtered = okJson("leaderboard", "-e", EXP, "-m", "loss", "--where", "params.lr > 0.005");
-        assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.1"), failedId), texts(filtered, "run_id"), filtered::toString);
+        assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.1")), texts(filtered, "run_id"), filtered::toString);
         // CSV agrees with JSON
         List<List<String>> rows = csv(ok("leaderboard", "-e", EXP, "-m", "loss", "--format", "csv"));
-        assertEquals(5, rows.size(), rows::toString);
+        assertEquals(4, rows.size(), rows::toString);
         int idCol = rows.get(0).indexOf("run_id");
         assertEquals(ids.get("lr-0.01"), rows.get(1).get(idCol));
     }
@@ -566,7 +573,9 @@ abstract class CliSuite {
         String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("<polyline"), "charts in the report");
         assertTrue(page.contains("Experiment cli"), "title");
-        assertTrue(page.contains(ids.get("lr-0.01")) && page.contains("lr-0.001") && page.contains("diverged"), "leaderboard rows");
+        assertTrue(page.contains(ids.get("lr-0.01")) && page.contains("lr-0.001"), "leaderboard rows");
+        assertFalse(page.contains("diverged"), "the FAILED run is not ranked");
+        assertTrue(page.contains("<table id=\"leaderboard\">") && page.contains("lower is better"), "the published page's design");
         assertTrue(page.indexOf(ids.get("lr-0.01")) < page.indexOf(ids.get("lr-0.1")), "best first");
         assertEquals(List.of(), reportKeys(), "without --publish nothing is written into the store");
 

@@ -36,6 +36,7 @@ class SecretsTest {
         S3ProxyServer server = S3ProxyServer.shared();
         String bucket = "secrets-" + System.nanoTime();
         URI plainStore = server.newBucketUri(bucket, "lake");
+        // A store URI takes no unknown options (FORMAT.md §2.1), so a token in one only reaches RunLake in free text.
         URI store = URI.create(plainStore + "&session_token=STORESECRET1");
         try (S3Client s3 = server.client()) {
             s3.putObject(b -> b.bucket(bucket).key("data/train.csv"), RequestBody.fromString("x,y\n1,2\n"));
@@ -84,7 +85,7 @@ class SecretsTest {
                 "-Xmx256m",
                 "-D" + Tracker.CODE_DIR_PROPERTY + "=" + repo,
                 "-cp", System.getProperty("java.class.path"),
-                SecretsChild.class.getName(), store.toString(), tmp.resolve("spill").toString(), input, artifact, error));
+                SecretsChild.class.getName(), plainStore.toString(), tmp.resolve("spill").toString(), input, artifact, error));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));

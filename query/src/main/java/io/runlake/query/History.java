@@ -12,4 +12,9 @@ public record History(String runId, String key, long totalPoints, List<Point> po
         for (Point p : points) rows.add(List.of(p.step(), java.time.Instant.ofEpochMilli(p.timeMs()).atOffset(java.time.ZoneOffset.UTC), p.value()));
         return new Table(List.of("step", "timestamp", "value"), rows);
     }
+
+    /** The points as [step, value] pairs, as charts take them. */
+    public List<double[]> stepValues() {
+        return points.stream().map(p -> new double[] {p.step(), p.value()}).toList();
+    }
 }

@@ -6,6 +6,9 @@ import io.runlake.format.MetricSchema;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.runs.MetricSummaries;
+import io.runlake.report.Direction;
+import io.runlake.report.Leaderboard;
+import io.runlake.report.RankingRule;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
@@ -545,7 +548,7 @@ public final class Lake implements AutoCloseable {
     }
 
     /** A runs filter as SQL (alias {@code r.}), after checking that each param, tag and metric it names exists. */
-    private String filterSql(String experiment, String filter) {
+    String filterSql(String experiment, String filter) {
         String sql = Filters.translate(filter, "r.");
         for (Filters.Ref ref : Filters.references(filter)) {
             List<String> known = filterNames(ref.kind(), experiment);
@@ -572,7 +575,7 @@ public final class Lake implements AutoCloseable {
     }
 
     /** A filter the database refused; a bare param, tag or metric name ({@code lr < 0.2}) gets a hint. */
-    private QueryException badFilter(String experiment, String filter, QueryException e) {
+    QueryException badFilter(String experiment, String filter, QueryException e) {
         String message = "malformed filter '" + filter + "': ";
         String column = Filters.unknownColumn(e.getMessage());
         if (column != null) {
@@ -616,17 +619,6 @@ public final class Lake implements AutoCloseable {
 
     // ---- leaderboard, compare, history ---------------------------------------------------------------
 
-    /** Which end of a metric is best. */
-    public enum Direction { MIN, MAX;
-        public static Direction parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "min", "asc", "lower", "minimize", "minimise" -> MIN;
-                case "max", "desc", "higher", "maximize", "maximise" -> MAX;
-                default -> throw new QueryException("unknown direction '" + s + "': use min or max");
-            };
-        }
-    }
-
     void requireMetric(String experiment, String metric) {
         materialiseSummary();
         Table t = query("SELECT count(*) FROM metric_summary WHERE experiment = ? AND key = ?", experiment, metric);
@@ -639,34 +631,19 @@ public final class Lake implements AutoCloseable {
     }
 
     /**
-     * The k best runs of an experiment by the metric's final value (last step), best first; NaN ranks last.
-     * {@code filter} uses the runs filter syntax. Columns: rank, run_id, name, status, value, best, step, params.
+     * The leaderboard of an experiment under {@code rule} (FORMAT.md §12.8), over the runs that pass
+     * {@code filter} (the runs filter syntax; null: all), without curves.
+     */
+    public Leaderboard leaderboard(String experiment, RankingRule rule, String filter) {
+        return Leaderboards.rank(this, experiment, rule, filter);
+    }
+
+    /**
+     * The k best runs by the metric's final value as a table (rank, run_id, name, status, value, best, step,
+     * params); a null direction is inferred from the metric name.
      */
     public Table leaderboard(String experiment, String metric, Direction direction, int k, String filter) {
-        requireExperiment(experiment);
-        requireMetric(experiment, metric);
-        String where = filterSql(experiment, filter);
-        String order = direction == Direction.MIN ? "ASC" : "DESC";
-        String best = direction == Direction.MIN ? "s.min_value" : "s.max_value";
-        if (filter == null || filter.isBlank()) {
-            String fast = "WITH top AS (SELECT run_id, last_value, " + best.replace("s.", "") + " AS best, last_step FROM metric_summary "
-                    + "WHERE experiment = ? AND key = ? ORDER BY isnan(last_value), last_value " + order + ", run_id LIMIT " + Math.max(1, k) + ") "
-                    + "SELECT row_number() OVER (ORDER BY isnan(s.last_value), s.last_value " + order + ", s.run_id) AS rank, s.run_id, r.name, r.status, "
-                    + "s.last_value AS value, s.best, s.last_step AS step, r.params FROM top s JOIN runs r ON r.run_id = s.run_id "
-                    + "ORDER BY isnan(s.last_value), s.last_value " + order + ", s.run_id";
-            return query(fast, experiment, metric);
-        }
-        String sql = "SELECT row_number() OVER (ORDER BY isnan(s.last_value), s.last_value " + order + ", r.run_id) AS rank, "
-                + "r.run_id, r.name, r.status, s.last_value AS value, " + best + " AS best, s.last_step AS step, r.params "
-                + "FROM metric_summary s JOIN runs r ON r.run_id = s.run_id "
-                + "WHERE s.experiment = ? AND s.key = ? AND (" + where + ") "
-                + "ORDER BY isnan(s.last_value), s.last_value " + order + ", r.run_id LIMIT " + Math.max(1, k);
-        try {
-            return query(sql, experiment, metric);
-        } catch (QueryException e) {
-            if (filter != null && !filter.isBlank()) throw badFilter(experiment, filter, e);
-            throw e;
-        }
+        return Leaderboards.table(leaderboard(experiment, RankingRule.of(metric, direction).withTopK(k), filter));
     }
 
     /**

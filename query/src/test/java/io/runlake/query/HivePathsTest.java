@@ -10,7 +10,7 @@ import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
-import io.runlake.functions.core.Leaderboard;
+import io.runlake.report.Leaderboard;
 import io.runlake.functions.core.Reporter;
 import io.runlake.functions.core.ReporterOptions;
 import io.runlake.store.ObjectStore;

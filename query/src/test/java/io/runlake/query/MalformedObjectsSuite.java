@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.report.Direction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,7 +174,7 @@ abstract class MalformedObjectsSuite {
         a.put("summary", lake.sql("SELECT run_id, key, last_value, points FROM metric_summary ORDER BY ALL").rows());
         a.put("b2 tags", lake.sql("SELECT key, value FROM tags WHERE run_id = '" + b2 + "'").rows());
         a.put("b1 history", lake.history(b1, "loss", 0).points().size());
-        a.put("leaderboard", lake.leaderboard("good", "loss", Lake.Direction.MIN, 5, null).rows().stream().map(r -> r.get(1)).toList());
+        a.put("leaderboard", lake.leaderboard("good", "loss", Direction.MIN, 5, null).rows().stream().map(r -> r.get(1)).toList());
         return a;
     }
 

@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.report.Direction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -296,7 +297,7 @@ abstract class NamesRoundTripSuite {
             assertEquals(List.of(List.of(name, 1L)),
                     lake.query("SELECT experiment, count(*) FROM metrics WHERE run_id = ? GROUP BY ALL", o.experimentRun).rows(), where);
             assertTrue(lake.experiments().contains(name), where);
-            Table lb = lake.leaderboard(name, "m", Lake.Direction.MIN, 5, null);
+            Table lb = lake.leaderboard(name, "m", Direction.MIN, 5, null);
             assertEquals(o.experimentRun, lb.get(0, "run_id"), where);
         }
         // the start manifest

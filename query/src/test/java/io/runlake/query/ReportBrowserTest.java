@@ -1,5 +1,9 @@
 package io.runlake.query;
 
+import io.runlake.report.Direction;
+import io.runlake.report.PngChart;
+import io.runlake.report.RankingRule;
+import io.runlake.report.Series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,13 +41,13 @@ class ReportBrowserTest {
         }
         String html;
         try (Lake lake = Lake.open(store.toUri(), LakeOptions.defaults().withCacheDir(tmp.resolve("cache")))) {
-            html = Report.html(lake, "exp", "loss", Lake.Direction.MIN, 10);
+            html = Report.html(lake, "exp", RankingRule.of("loss", Direction.MIN));
         }
         Path page = tmp.resolve("report.html");
         Files.writeString(page, html);
         // The PNG renderer works without a browser.
-        BufferedImage png = ImageIO.read(new java.io.ByteArrayInputStream(Charts.png("loss", "step", "loss",
-                List.of(new Charts.Series("a", List.of(new double[] {0, 1}, new double[] {1, 2}))))));
+        BufferedImage png = ImageIO.read(new java.io.ByteArrayInputStream(PngChart.render("loss", "step", "loss",
+                List.of(new Series("a", List.of(new double[] {0, 1}, new double[] {1, 2}))))));
         assertEquals(800, png.getWidth());
 
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed");

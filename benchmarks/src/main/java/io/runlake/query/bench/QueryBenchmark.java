@@ -1,5 +1,6 @@
 package io.runlake.query.bench;
 
+import io.runlake.report.Direction;
 import io.runlake.format.DuckSql;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
@@ -197,11 +198,11 @@ public final class QueryBenchmark {
                 double open = ms(t0);
                 // What `runlake leaderboard` pays after the open: the first leaderboard, metric summaries included.
                 t0 = System.nanoTime();
-                var lb = lake.leaderboard(EXP, "val_loss", Lake.Direction.MIN, 10, null);
+                var lb = lake.leaderboard(EXP, "val_loss", Direction.MIN, 10, null);
                 double firstLb = ms(t0);
                 long runs = ((Number) lake.sql("SELECT count(*) AS n FROM runs").rows().get(0).get(0)).longValue();
                 String historyRun = (String) lake.sql("SELECT run_id FROM metric_summary WHERE key = 'long_loss'").rows().get(0).get(0);
-                double lbMs = median(() -> lake.leaderboard(EXP, "val_loss", Lake.Direction.MIN, 10, null));
+                double lbMs = median(() -> lake.leaderboard(EXP, "val_loss", Direction.MIN, 10, null));
                 List<String> ten = lb.rows().stream().map(r -> (String) r.get(1)).toList();
                 double cmp = median(() -> lake.compare(ten, List.of("val_loss", "accuracy")));
                 double hist = median(() -> lake.history(historyRun, "long_loss", 1000));

@@ -9,6 +9,11 @@ import io.runlake.runs.MetricSummaries;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
+import io.runlake.report.Direction;
+import io.runlake.report.Leaderboard;
+import io.runlake.report.LeaderboardPage;
+import io.runlake.report.Ranking;
+import io.runlake.report.RankingRule;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -16,31 +21,28 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes an experiment's leaderboard: the top-k runs of the current runs index by a metric's final value,
+ * Publishes an experiment's leaderboard ({@link Ranking} of the current runs index under a {@link RankingRule}),
  * as {@code reports/experiment=<esc>/<report version>/leaderboard.{html,md,json}} (put-if-absent, never
  * overwritten; JSON written last, so a version with a JSON is complete; the latest report is the greatest
  * such version).
  *
  * <p>Metric choice when none is configured: among the metric keys logged by the most runs (internal
  * {@code runlake/} keys excluded), prefer one whose name contains "loss", then "acc", else the first by
- * name. Direction when none is configured: {@code max} for names that look like scores (accuracy, auc, f1,
- * precision, recall, score, reward, iou, bleu, map), {@code min} otherwise.
+ * name. Direction when none is configured: inferred from the metric name ({@link Direction#inferFrom}).
  */
 public final class Reporter {
     private static final Logger LOG = LoggerFactory.getLogger(Reporter.class);
-    private static final Pattern HIGHER_IS_BETTER = Pattern.compile(
-            "(?i).*(acc|auc|f1|precision|recall|score|reward|iou|bleu|map|ndcg|top[-_]?\\d).*");
 
     private final ObjectStore store;
     private final ReporterOptions options;
@@ -65,47 +67,47 @@ public final class Reporter {
                     "runs index " + snap.indexFile() + " named by the lake log of '" + experiment + "' is missing"));
             duck.requireSupportedFormat(Map.of(snap.indexFile(), index));
             String idx = Duck.readParquet(List.of(index));
-            long runsTotal = ((Number) duck.query("SELECT count(*) FROM " + idx).get(0)[0]).longValue();
             String metric = options.metric() != null ? options.metric() : chooseMetric(duck, idx);
             if (metric == null) return skipped(experiment, "no metric logged yet");
-            String direction = options.direction() != null ? options.direction()
-                    : HIGHER_IS_BETTER.matcher(metric).matches() ? "max" : "min";
-            if (!options.force() && latestIsCurrent(experiment, snap.indexVersion(), metric, direction)) {
+            Direction direction = options.direction() == null ? null : Direction.parse(options.direction());
+            RankingRule rule = RankingRule.of(metric, direction).withTopK(options.topK());
+            if (!options.force() && latestIsCurrent(experiment, snap.indexVersion(), rule)) {
                 return skipped(experiment, "latest report already reflects index version " + snap.indexVersion());
             }
-            String ranked = "SELECT run_id, name, status, strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, \"user\", "
-                    + "params, m.last_value AS value, m.last_step AS step, m.point_count AS points "
-                    + "FROM (SELECT *, list_filter(metrics, lambda x: x.key = " + Duck.lit(metric) + ")[1] AS m FROM " + idx + ") "
-                    + "WHERE m IS NOT NULL AND NOT isnan(m.last_value)";
-            long runsRanked = ((Number) duck.query("SELECT count(*) FROM (" + ranked + ")").get(0)[0]).longValue();
-            List<Object[]> top = duck.query(ranked + " ORDER BY value " + ("max".equals(direction) ? "DESC" : "ASC")
-                    + ", run_id LIMIT " + options.topK());
-            List<String> leaderIds = top.stream().map(r -> (String) r[0]).toList();
-            Map<String, List<double[]>> curves = curves(view, local, duck, metric, leaderIds);
-            List<Leaderboard.Leader> leaders = new ArrayList<>();
-            int rank = 1;
-            for (Object[] r : top) {
-                leaders.add(new Leaderboard.Leader(rank++, (String) r[0], (String) r[1], (String) r[2],
-                        ((Number) r[6]).doubleValue(), ((Number) r[7]).longValue(), ((Number) r[8]).longValue(), (String) r[3],
-                        (String) r[4], stringMap(r[5]), curves.getOrDefault((String) r[0], List.of())));
-            }
+            Ranking.Result ranked = rank(duck, idx, rule);
             Instant now = options.clock().instant();
+            Leaderboard unpublished = Leaderboard.of(experiment, rule, ranked, now.toString());
             String version = LakeLayout.reportVersion(now, snap.version(), RunIds.newId().substring(20));
-            Leaderboard board = new Leaderboard(FormatVersion.CURRENT, experiment, version, now.toString(), metric, direction,
-                    options.topK(), snap.version(), snap.indexVersion(), snap.indexFile(), (int) runsRanked, (int) runsTotal, leaders);
+            Leaderboard board = unpublished.withCurves(curves(view, local, duck, metric, unpublished.runIds()))
+                    .published(version, snap.version(), snap.indexVersion(), snap.indexFile());
             String html = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_HTML);
             String md = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_MD);
             String json = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_JSON);
             // media types so the pages open in a browser straight from the bucket
-            store.putIfAbsentIdempotent(html, LeaderboardPages.html(board).getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
-            store.putIfAbsentIdempotent(md, LeaderboardPages.markdown(board).getBytes(StandardCharsets.UTF_8), "text/markdown; charset=utf-8");
+            store.putIfAbsentIdempotent(html, utf8(LeaderboardPage.html(board)), "text/html; charset=utf-8");
+            store.putIfAbsentIdempotent(md, utf8(LeaderboardPage.markdown(board)), "text/markdown; charset=utf-8");
             store.putIfAbsentIdempotent(json, Json.write(board), "application/json"); // last: marks the report complete
-            LOG.info("experiment '{}': leaderboard {} by {} ({}) with {} runs", experiment, version, metric, direction, leaders.size());
+            LOG.info("experiment '{}': leaderboard {} by {} ({}) with {} runs", experiment, version, metric,
+                    rule.direction().text(), board.leaders().size());
             return new Result(experiment, true, null, version, html, md, json, board);
         } catch (SQLException e) {
             throw new MaintenanceException("building the leaderboard of experiment '" + experiment + "' failed: "
                     + Quarantine.firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Every run of the index with its summary of {@code metric} (NULLs where it has none), ranked. */
+    private static Ranking.Result rank(Duck duck, String idx, RankingRule rule) throws SQLException {
+        String candidates = "SELECT run_id, name, status, start_time, \"user\", params, m.last_value, m.min_value, "
+                + "m.max_value, m.last_step, m.point_count AS points FROM (SELECT *, list_filter(metrics, lambda x: "
+                + "x.key = " + Duck.lit(rule.metric()) + ")[1] AS m FROM " + idx + ")";
+        List<List<Object>> rows = duck.query(Ranking.sql(rule, candidates)).stream().map(Arrays::asList).toList();
+        long total = ((Number) duck.query(Ranking.countSql(candidates)).get(0)[0]).longValue();
+        return Ranking.result(rows, total);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Result skipped(String experiment, String reason) {
@@ -136,14 +138,13 @@ public final class Reporter {
         return Optional.ofNullable(latest);
     }
 
-    private boolean latestIsCurrent(String experiment, long indexVersion, String metric, String direction) {
+    private boolean latestIsCurrent(String experiment, long indexVersion, RankingRule rule) {
         Optional<String> latest = latestReportVersion(store, experiment);
         if (latest.isEmpty()) return false;
         String key = LakeLayout.report(experiment, latest.get(), LakeLayout.LEADERBOARD_JSON);
         try {
             Leaderboard b = FormatVersion.readJson(store.get(key).orElseThrow(), Leaderboard.class, key);
-            return b.indexVersion() == indexVersion && metric.equals(b.metric()) && direction.equals(b.direction())
-                    && b.topK() == options.topK();
+            return b.indexVersion() == indexVersion && b.madeUnder(rule);
         } catch (RuntimeException e) {
             return false; // unreadable or from a newer format (derived output, never misread): write a fresh one
         }
@@ -182,13 +183,6 @@ public final class Reporter {
             out.computeIfAbsent((String) r[0], k -> new ArrayList<>())
                     .add(new double[] {((Number) r[1]).doubleValue(), ((Number) r[2]).doubleValue()});
         }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> stringMap(Object o) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
         return out;
     }
 }

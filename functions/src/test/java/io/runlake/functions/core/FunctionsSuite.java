@@ -19,6 +19,8 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.functions.lambda.ScheduledHandler;
+import io.runlake.report.Direction;
+import io.runlake.report.Leaderboard;
 import io.runlake.functions.lambda.ShardEventHandler;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
@@ -502,7 +504,7 @@ abstract class FunctionsSuite {
             String otherJson = LakeLayout.report("other", Reporter.latestReportVersion(store, "other").get(), LakeLayout.LEADERBOARD_JSON);
             Leaderboard b = Json.read(store.get(otherJson).orElseThrow(), Leaderboard.class, otherJson);
             assertEquals("accuracy", b.metric());
-            assertEquals("max", b.direction());
+            assertEquals(Direction.MAX, b.direction());
             assertExactlyOnce(store, logged);
         }
     }

@@ -1,0 +1,15 @@
+/**
+ * Leaderboards and their pictures, shared by the published reports and the command line.
+ *
+ * <p>API: {@link io.runlake.report.RankingRule} (what a leaderboard ranks, FORMAT.md §12.8),
+ * {@link io.runlake.report.Ranking} (the one place that applies it to per-run metric summaries),
+ * {@link io.runlake.report.Leaderboard} (the result, also the content of {@code leaderboard.json}),
+ * {@link io.runlake.report.LeaderboardPage} (the HTML and Markdown pages) and the charts
+ * {@link io.runlake.report.SvgChart} and {@link io.runlake.report.PngChart}.
+ *
+ * <p>Internal: {@link io.runlake.report.ChartStyle} and {@link io.runlake.report.ChartFrame} (the one chart
+ * style: sizes, palette, ticks) and {@link io.runlake.report.Text} (number formatting and escaping).
+ *
+ * <p>Pure Java (Java2D for PNG): callers read the summaries with whatever engine they have and hand them in.
+ */
+package io.runlake.report;
