@@ -9,6 +9,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.stream.Stream;
 
 /**
@@ -66,7 +68,7 @@ final class DataInputs {
     private static RunEvent.Input describeS3(String name, String location, String role) {
         URI uri = URI.create(location);
         String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        URI bucketUri = URI.create("s3://" + uri.getHost() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        URI bucketUri = URI.create("s3://" + uri.getHost() + storeOptions(uri.getRawQuery()));
         try (S3ObjectStore store = (S3ObjectStore) StoreUris.open(bucketUri)) {
             if (!key.isEmpty() && !key.endsWith("/")) {
                 var head = store.head(key);
@@ -88,6 +90,20 @@ final class DataInputs {
             return new RunEvent.Input(name, Redaction.redactUri(location), role, null, "listing-sha256:" + HexFormat.of().formatHex(listing.digest()),
                     null, size, objects.size());
         }
+    }
+
+    /**
+     * The store options (endpoint, path style, region) of an input's query; anything else there (a signed URL's
+     * parameters, say) is the object's own business and never reaches the store, where it would be refused.
+     */
+    private static String storeOptions(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) return "";
+        StringJoiner kept = new StringJoiner("&", "?", "").setEmptyValue("");
+        for (String pair : rawQuery.split("&")) {
+            String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+            if (StoreUris.S3_OPTIONS.contains(name)) kept.add(pair);
+        }
+        return kept.toString();
     }
 
     static String hashFile(Path f) throws IOException {
