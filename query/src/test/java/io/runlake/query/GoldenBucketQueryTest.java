@@ -7,12 +7,16 @@ import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
+import io.runlake.format.RunStatus;
+import io.runlake.report.Direction;
+import io.runlake.report.RankingRule;
 import io.runlake.store.FileObjectStore;
 import io.runlake.testing.GoldenAnswers;
 import io.runlake.testing.GoldenBucket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,12 +78,12 @@ class GoldenBucketQueryTest {
             assertEquals(expected.inputs(), rows(lake, "SELECT experiment, run_id, name, uri, role, sha256, etag, "
                     + "version_id, size, files FROM inputs"));
             for (String experiment : expected.experiments()) {
-                Table board = lake.leaderboard(experiment, expected.leaderboardMetric(experiment),
-                        Lake.Direction.parse(expected.leaderboardDirection(experiment)), 100, null);
-                List<String> finished = new ArrayList<>();
-                for (int i = 0; i < board.size(); i++) {
-                    if ("FINISHED".equals(board.get(i, "status"))) finished.add((String) board.get(i, "run_id"));
-                }
+                // EXPECTED ranks the FINISHED runs; asked for exactly those, the whole list must match in order.
+                RankingRule finishedOnly = RankingRule.of(expected.leaderboardMetric(experiment),
+                                Direction.parse(expected.leaderboardDirection(experiment)))
+                        .withTopK(100)
+                        .withStatuses(EnumSet.of(RunStatus.FINISHED));
+                List<String> finished = lake.leaderboard(experiment, finishedOnly, null).runIds();
                 assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
             }
         }

@@ -66,7 +66,7 @@ class GoldenBucketMaintenanceTest {
             ReporterOptions options = ReporterOptions.defaults().withWorkDir(dir.resolve("work")).withTopK(100)
                     .withMetric(expected.leaderboardMetric(experiment), null);
             Reporter.Result r = new Reporter(store, options).report(experiment);
-            assertEquals(expected.leaderboardDirection(experiment), r.leaderboard().direction(), experiment);
+            assertEquals(expected.leaderboardDirection(experiment), r.leaderboard().direction().text(), experiment);
             List<String> finished = r.leaderboard().leaders().stream().filter(l -> l.status().equals("FINISHED"))
                     .map(l -> l.runId()).toList();
             assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
