@@ -10,8 +10,10 @@ import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
 import io.runlake.store.UnsafeKeyException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -88,6 +90,20 @@ public final class Mirror {
         List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.REPORTS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
+    }
+
+    /** Mirrors the store at {@code uri} into {@code folder} (incrementally) so plain DuckDB can read it. */
+    static Result copyStore(URI uri, Path folder, boolean artifacts, Progress progress) {
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path abs = folder.toAbsolutePath().normalize();
+            if (store instanceof FileObjectStore fs && fs.root().equals(abs)) {
+                throw new QueryException("cannot sync " + uri + " into itself");
+            }
+            Mirror m = new Mirror(store, abs, abs.resolve(".runlake-sync.json"), 8);
+            Result result = m.syncWholeStore(artifacts, progress);
+            if (result.listed() == 0) throw QueryException.noStore(StoreUris.display(uri, ""));
+            return result;
+        }
     }
 
     private Result sync(List<String> extraPrefixes, Progress progress) {
