@@ -7,6 +7,7 @@ import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
+import io.runlake.report.Direction;
 import io.runlake.store.FileObjectStore;
 import io.runlake.testing.GoldenAnswers;
 import io.runlake.testing.GoldenBucket;
@@ -75,7 +76,7 @@ class GoldenBucketQueryTest {
                     + "version_id, size, files FROM inputs"));
             for (String experiment : expected.experiments()) {
                 Table board = lake.leaderboard(experiment, expected.leaderboardMetric(experiment),
-                        Lake.Direction.parse(expected.leaderboardDirection(experiment)), 100, null);
+                        Direction.parse(expected.leaderboardDirection(experiment)), 100, null);
                 List<String> finished = new ArrayList<>();
                 for (int i = 0; i < board.size(); i++) {
                     if ("FINISHED".equals(board.get(i, "status"))) finished.add((String) board.get(i, "run_id"));
