@@ -1,6 +1,7 @@
 package io.runlake.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -206,7 +208,7 @@ public final class Mirror {
     private void checkMarker() {
         Path marker = root.resolve(Layout.FORMAT_MARKER);
         try {
-            io.runlake.format.FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
+            FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
         } catch (IOException e) {
             throw new QueryException("cannot read the local copy of " + Layout.FORMAT_MARKER + ": " + e.getMessage(), e);
         }
@@ -234,7 +236,7 @@ public final class Mirror {
                 futures.add(pool.submit(() -> {
                     Path target = LocalPaths.resolveKey(root, o.key());
                     // unique per process: two syncs of one cache must not share a temporary file
-                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
+                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
                     LocalPaths.createPrivateDirectories(target.getParent()); // 0700 folders, 0600 files
                     Optional<ObjectInfo> got = store.download(o.key(), tmp);
                     if (got.isPresent()) {
@@ -291,7 +293,7 @@ public final class Mirror {
     private void writeManifest(Map<String, Entry> manifest) {
         try {
             LocalPaths.createPrivateDirectories(manifestFile.toAbsolutePath().getParent());
-            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
             LocalPaths.makePrivate(tmp);
             Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
