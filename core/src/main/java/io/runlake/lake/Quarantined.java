@@ -1,5 +1,7 @@
 package io.runlake.lake;
 
+import io.runlake.format.Names;
+
 /**
  * A raw object that cannot be read (corrupt Parquet, malformed JSON). Recorded once in a
  * {@code quarantine} (or {@code index}) commit; every reader and maintenance step skips it from then on.
@@ -12,6 +14,6 @@ package io.runlake.lake;
 public record Quarantined(String key, String error, String copy, long timeMs) {
     public Quarantined {
         // error texts quote what was read (a DuckDB message can quote the bad bytes): keep the commit valid JSON text
-        error = io.runlake.format.Names.wellFormed(error);
+        error = Names.wellFormed(error);
     }
 }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -89,7 +91,7 @@ public final class FileObjectStore implements ObjectStore {
     public boolean putIfAbsent(String key, byte[] data) {
         return commit(key, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
+                ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) ch.write(buf);
                 ch.force(true);
             }
@@ -122,7 +124,7 @@ public final class FileObjectStore implements ObjectStore {
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
-            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            } catch (UnsupportedOperationException | FileSystemException e) {
                 if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) throw (IOException) e;
                 if (Files.exists(target)) return false;
                 // File systems without hard links: rename without replace (checked, not atomic; see FORMAT.md).

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -42,7 +43,7 @@ public final class LocalPaths {
         Path p;
         try {
             p = base.resolve(key).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new UnsafeKeyException(key, "not a valid local path: " + e.getReason(), base);
         }
         if (!p.startsWith(base) || p.equals(base)) throw new UnsafeKeyException(key, "leaves the folder", base);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,7 +75,7 @@ public interface ObjectStore extends AutoCloseable {
         if (contentType == null ? putIfAbsent(key, data) : putIfAbsent(key, data, contentType)) return;
         byte[] existing = get(key).orElseThrow(() -> new StoreException(
                 "object " + key + " reported as existing but could not be read back"));
-        if (!java.util.Arrays.equals(existing, data)) {
+        if (!Arrays.equals(existing, data)) {
             throw new ObjectConflictException(key);
         }
     }

@@ -1,10 +1,15 @@
 package io.runlake.store;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +127,7 @@ public final class S3ObjectStore implements ObjectStore {
         long size;
         try {
             size = Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e, e);
         }
         if (size <= partSize) {
@@ -144,14 +149,14 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             throw translate("start multipart upload of", key, e);
         }
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
+        try (var ch = FileChannel.open(file)) {
             List<CompletedPart> parts = new ArrayList<>();
             int partNumber = 1;
             for (long offset = 0; offset < size; offset += partSize, partNumber++) {
                 int len = (int) Math.min(partSize, size - offset);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(len);
+                ByteBuffer buf = ByteBuffer.allocate(len);
                 while (buf.hasRemaining()) {
-                    if (ch.read(buf, offset + buf.position()) < 0) throw new java.io.EOFException(file.toString());
+                    if (ch.read(buf, offset + buf.position()) < 0) throw new EOFException(file.toString());
                 }
                 buf.flip();
                 final int pn = partNumber;
@@ -166,7 +171,7 @@ public final class S3ObjectStore implements ObjectStore {
             abort(key, uploadId);
             if (isPreconditionFailed(e)) return false;
             throw translate("write", key, e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             abort(key, uploadId);
             throw new StoreException("cannot read " + file + ": " + e, e);
         }
@@ -207,10 +212,10 @@ public final class S3ObjectStore implements ObjectStore {
                 GetObjectResponse resp;
                 try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(full(key)))) {
                     resp = in.response();
-                    Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 return Optional.of(new ObjectInfo(key, resp.contentLength(), resp.eTag(), resp.lastModified()));
             } finally {
                 Files.deleteIfExists(tmp);
@@ -220,7 +225,7 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             if (isNotFound(e)) return Optional.empty();
             throw translate("download", key, e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreUnavailableException("cannot download " + key + " to " + target + ": " + e, e);
         }
     }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
+import io.runlake.testing.ForwardingStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ class LakeLogTest {
     @Test
     void aCommitWhoseRetryGets412IsStillOurs() {
         try (ObjectStore real = new FileObjectStore(tmp)) {
-            ObjectStore lostResponse = new io.runlake.testing.ForwardingStore(real) {
+            ObjectStore lostResponse = new ForwardingStore(real) {
                 @Override
                 public boolean putIfAbsent(String key, byte[] data) {
                     real.putIfAbsent(key, data);
@@ -70,7 +72,7 @@ class LakeLogTest {
             assertNotNull(s1, "our own commit must not be taken for another writer's");
             assertEquals(0, s1.version());
             // a genuinely different entry at the next version is still a lost race
-            real.putIfAbsent(LakeLayout.logEntry(EXP, 1), io.runlake.format.Json.write(
+            real.putIfAbsent(LakeLayout.logEntry(EXP, 1), Json.write(
                     compaction("lake/theirs", List.of(), List.of()).withVersion(1)));
             assertNull(LakeLog.tryCommit(lostResponse, s1, compaction("lake/f2", List.of(), List.of())));
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.format.Json;
 import io.runlake.format.RunStatus;
 import io.runlake.format.DuckSql;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -148,10 +149,10 @@ class RankingTest {
         RankingRule rule = RankingRule.of("val/acc", null);
         Leaderboard b = Leaderboard.of("e", rule, rank(rule, List.of(run("r1", "FINISHED", 1, 0, 1, Map.of()))),
                 "2026-01-01T00:00:00Z").withCurves(Map.of("r1", List.of(new double[] {0, 1})));
-        String json = new String(Json.write(b), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(Json.write(b), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"direction\":\"max\"") && json.contains("\"rank_value\":\"last\""), json);
         assertTrue(json.contains("\"statuses\":[\"RUNNING\",\"FINISHED\",\"KILLED\",\"CRASHED\"]"), json);
-        Leaderboard back = Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Leaderboard.class, "k");
+        Leaderboard back = Json.read(json.getBytes(StandardCharsets.UTF_8), Leaderboard.class, "k");
         assertTrue(back.madeUnder(rule));
         assertFalse(back.madeUnder(rule.withValue(MetricValue.BEST)));
         assertFalse(back.madeUnder(rule.withTopK(3)));

@@ -2,8 +2,10 @@ package io.runlake.query;
 
 import java.io.IOException;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -21,7 +23,7 @@ final class ClosingArrowReader extends ArrowReader {
     }
 
     @Override
-    public org.apache.arrow.vector.VectorSchemaRoot getVectorSchemaRoot() throws IOException {
+    public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
         return delegate.getVectorSchemaRoot();
     }
 
@@ -43,7 +45,7 @@ final class ClosingArrowReader extends ArrowReader {
             try {
                 rs.close();
                 st.close();
-            } catch (java.sql.SQLException ignored) {
+            } catch (SQLException ignored) {
                 // closing
             }
         }

@@ -1,5 +1,7 @@
 package io.runlake.query;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +11,7 @@ public record History(String runId, String key, long totalPoints, List<Point> po
 
     public Table toTable() {
         List<List<Object>> rows = new ArrayList<>();
-        for (Point p : points) rows.add(List.of(p.step(), java.time.Instant.ofEpochMilli(p.timeMs()).atOffset(java.time.ZoneOffset.UTC), p.value()));
+        for (Point p : points) rows.add(List.of(p.step(), Instant.ofEpochMilli(p.timeMs()).atOffset(ZoneOffset.UTC), p.value()));
         return new Table(List.of("step", "timestamp", "value"), rows);
     }
 

@@ -1,6 +1,7 @@
 package io.runlake.query;
 
 import io.runlake.format.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public record Lineage(String target, String sha256, List<RunInfo> producedBy, Li
 
     private static void add(List<List<Object>> rows, String run, String section, String key, Object value) {
         String v = value == null ? "" : value instanceof String s ? s : value instanceof Number || value instanceof Boolean ? value.toString()
-                : new String(Json.write(value), java.nio.charset.StandardCharsets.UTF_8);
+                : new String(Json.write(value), StandardCharsets.UTF_8);
         rows.add(List.of(run, section, key, v));
     }
 

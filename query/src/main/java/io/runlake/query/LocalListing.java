@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.StoreUnavailableException;
 import java.io.File;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -36,7 +38,7 @@ final class LocalListing {
     /** Objects under {@code prefix} (a key prefix, usually a folder like {@code runs/}), sorted by key. */
     static List<ObjectInfo> list(Path root, String prefix) {
         Path absRoot = root.toAbsolutePath().normalize();
-        io.runlake.store.LocalPaths.requireSafePrefix(absRoot, prefix); // never list outside the root
+        LocalPaths.requireSafePrefix(absRoot, prefix); // never list outside the root
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? absRoot : absRoot.resolve(prefix.substring(0, slash));
         if (!Files.isDirectory(start)) return List.of();
@@ -98,7 +100,7 @@ final class LocalListing {
         for (Path p : children) {
             BasicFileAttributes a;
             try {
-                a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
                 continue;
             }

@@ -1,6 +1,7 @@
 package io.runlake.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
@@ -10,8 +11,10 @@ import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
 import io.runlake.store.UnsafeKeyException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +92,20 @@ public final class Mirror {
         List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.REPORTS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
+    }
+
+    /** Mirrors the store at {@code uri} into {@code folder} (incrementally) so plain DuckDB can read it. */
+    static Result copyStore(URI uri, Path folder, boolean artifacts, Progress progress) {
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path abs = folder.toAbsolutePath().normalize();
+            if (store instanceof FileObjectStore fs && fs.root().equals(abs)) {
+                throw new QueryException("cannot sync " + uri + " into itself");
+            }
+            Mirror m = new Mirror(store, abs, abs.resolve(".runlake-sync.json"), 8);
+            Result result = m.syncWholeStore(artifacts, progress);
+            if (result.listed() == 0) throw QueryException.noStore(StoreUris.display(uri, ""));
+            return result;
+        }
     }
 
     private Result sync(List<String> extraPrefixes, Progress progress) {
@@ -190,7 +208,7 @@ public final class Mirror {
     private void checkMarker() {
         Path marker = root.resolve(Layout.FORMAT_MARKER);
         try {
-            io.runlake.format.FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
+            FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
         } catch (IOException e) {
             throw new QueryException("cannot read the local copy of " + Layout.FORMAT_MARKER + ": " + e.getMessage(), e);
         }
@@ -218,7 +236,7 @@ public final class Mirror {
                 futures.add(pool.submit(() -> {
                     Path target = LocalPaths.resolveKey(root, o.key());
                     // unique per process: two syncs of one cache must not share a temporary file
-                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
+                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
                     LocalPaths.createPrivateDirectories(target.getParent()); // 0700 folders, 0600 files
                     Optional<ObjectInfo> got = store.download(o.key(), tmp);
                     if (got.isPresent()) {
@@ -275,7 +293,7 @@ public final class Mirror {
     private void writeManifest(Map<String, Entry> manifest) {
         try {
             LocalPaths.createPrivateDirectories(manifestFile.toAbsolutePath().getParent());
-            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
             LocalPaths.makePrivate(tmp);
             Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -3,17 +3,22 @@ package io.runlake.query;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.Json;
+import java.math.BigInteger;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Struct;
+import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** A query result held in memory: column names and rows of Java values. Renders as a text table, CSV or JSON. */
 public final class Table {
@@ -46,10 +51,10 @@ public final class Table {
             for (Object o : items) out.add(normalise(o));
             return out;
         }
-        if (v instanceof java.sql.Struct s) {
+        if (v instanceof Struct s) {
             return List.of(s.getAttributes());
         }
-        if (v instanceof java.sql.Timestamp t) return t.toInstant().atOffset(ZoneOffset.UTC);
+        if (v instanceof Timestamp t) return t.toInstant().atOffset(ZoneOffset.UTC);
         return v;
     }
 
@@ -178,10 +183,10 @@ public final class Table {
     private static Object jsonValue(Object v) {
         if (v instanceof OffsetDateTime t) return text(t);
         if (v instanceof Double d && (d.isNaN() || d.isInfinite())) return d.toString();
-        if (v instanceof java.util.UUID || v instanceof java.math.BigInteger) return v.toString();
+        if (v instanceof UUID || v instanceof BigInteger) return v.toString();
         if (v instanceof List<?> l) return l.stream().map(Table::jsonValue).toList();
         if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            Map<String, Object> out = new LinkedHashMap<>();
             m.forEach((k, x) -> out.put(String.valueOf(k), jsonValue(x)));
             return out;
         }

@@ -3,7 +3,7 @@ package io.runlake.query;
 /**
  * A file the reader listed (or the log named live) was gone when read: maintenance covered or replaced it in a
  * newer commit and deleted it (FORMAT.md §12.3). Never a reason to skip the file as corrupt: the reader lists and
- * reads the log again ({@link Lake}).
+ * reads the log again ({@link LakeSession}).
  */
 final class Vanished extends RuntimeException {
     final String key;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.format.Layout;
+import io.runlake.functions.core.CompactorOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +43,7 @@ class FileReadDuringMaintenanceTest extends ReadDuringMaintenanceSuite {
     @Test
     void lakeFilesMergedAwayAfterTheLogWasReadAreReloaded() throws Exception {
         URI uri = writeStore();
-        compact(uri, graceZero().withBatch(128 * io.runlake.functions.core.CompactorOptions.MiB, 2).withFiles(64 * 1024, 100, 500_000));
+        compact(uri, graceZero().withBatch(128 * CompactorOptions.MiB, 2).withFiles(64 * 1024, 100, 500_000));
         AtomicInteger snapshots = new AtomicInteger();
         try (Lake lake = Lake.open(uri, options(), Mirror.Progress.NONE, phase -> {
             if (phase.startsWith("snapshot + view") && snapshots.incrementAndGet() == 1) compact(uri, graceZero().withFiles(64 * 1024, 2, 500_000));
@@ -80,8 +83,8 @@ class FileReadDuringMaintenanceTest extends ReadDuringMaintenanceSuite {
             try (Stream<Path> files = Files.walk(root.resolve(Layout.RUNS))) {
                 List<Path> shards = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
                 Files.delete(shards.get(0)); // a listed shard disappears after every listing
-            } catch (java.io.IOException io) {
-                throw new java.io.UncheckedIOException(io);
+            } catch (IOException io) {
+                throw new UncheckedIOException(io);
             }
         }).close());
         assertTrue(e.getMessage().startsWith("the store keeps changing while it is read"), e.getMessage());

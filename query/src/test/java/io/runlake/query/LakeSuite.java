@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -228,7 +229,7 @@ abstract class LakeSuite {
             Table t = lake.sql("SELECT name, status FROM runs WHERE experiment = 'sweep' ORDER BY name");
             assertTrue(t.toCsv().startsWith("name,status\ndiverged,FAILED\n"), t.toCsv());
             assertTrue(t.toJson().contains("\"status\" : \"FAILED\""), t.toJson());
-            try (var alloc = new org.apache.arrow.memory.RootAllocator();
+            try (var alloc = new RootAllocator();
                  var reader = lake.arrow("SELECT step, value FROM metrics WHERE run_id = '" + longRun + "'", alloc, 1024)) {
                 long rows = 0;
                 while (reader.loadNextBatch()) rows += reader.getVectorSchemaRoot().getRowCount();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectInfo;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -44,7 +45,7 @@ class LocalListingTest {
         try {
             Files.createSymbolicLink(root.resolve("runs/experiment=e0/run=r1/linked.json"), root.resolve("runs/top.json"));
             Files.createSymbolicLink(root.resolve("runs/experiment=e0/linkdir"), root.resolve("lake"));
-        } catch (UnsupportedOperationException | java.io.IOException ignored) {
+        } catch (UnsupportedOperationException | IOException ignored) {
             // no links on this file system
         }
         FileObjectStore store = new FileObjectStore(root);

@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.lake.LakeView;
 import io.runlake.report.Direction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +27,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -120,7 +125,7 @@ abstract class MalformedObjectsSuite {
             poison.put(corrupt, "corrupt data page, valid magic and footer");
             // a well-formed shard under b1's key whose rows say they are b2's
             Path foreign = tmp.resolve("foreign.parquet");
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
                 st.execute("COPY (SELECT '" + b2 + "' AS run_id, 0::INTEGER AS worker, 'loss' AS key, 99::BIGINT AS step, "
                         + "TIMESTAMPTZ '2026-01-01 00:00:00+00' AS timestamp, 1000.0::DOUBLE AS value) TO " + Lakes.lit(foreign) + " (FORMAT parquet)");
             }
@@ -201,7 +206,7 @@ abstract class MalformedObjectsSuite {
                     List.of("good", g2, "loss", 5L, round(l2), 4L), List.of("other", o1, "acc", 3L, 1.0, 2L)));
             assertEquals(points, a.get("metrics"), "exact points: nothing of the shard with b2's rows leaks into b2");
             assertEquals(List.of(), a.get("b2 tags"), "the event whose run_id says b2 is not b2's");
-            Map<Object, List<Object>> runs = new java.util.TreeMap<>();
+            Map<Object, List<Object>> runs = new TreeMap<>();
             for (List<Object> r : lake.sql("SELECT run_id, status, tags FROM runs").rows()) runs.put(r.get(0), List.of(r.get(1), r.get(2)));
             assertEquals(Map.of(b1, List.of("FINISHED", Map.of("t", "b")), b2, List.of("FINISHED", Map.of()), g1, List.of("FINISHED", Map.of("t", "a")),
                     g2, List.of("FINISHED", Map.of()), o1, List.of("FINISHED", Map.of())), runs);
@@ -226,7 +231,7 @@ abstract class MalformedObjectsSuite {
                 assertTrue(snap.isQuarantined(key), key + " is quarantined");
                 assertTrue(snap.quarantined().get(key).error().contains(key), "the recorded error names the object: " + snap.quarantined().get(key));
             }
-            assertEquals(0, io.runlake.lake.LakeView.load(store, "bad").uncoveredShards().size(), "every good shard is compacted");
+            assertEquals(0, LakeView.load(store, "bad").uncoveredShards().size(), "every good shard is compacted");
             for (String e : List.of("good", "other")) Maintenance.runExperiment(store, e, mo, Instant.MAX, true);
         }
         for (Duration margin : List.of(Duration.ofMinutes(10), Duration.ZERO)) {

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +133,7 @@ abstract class ReadDuringMaintenanceSuite {
         URI uri = writeStore();
         Semaphore readDone = new Semaphore(0);
         AtomicInteger commits = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         CompactorOptions options = graceZero().withBatch(128 * CompactorOptions.MiB, 2).withFiles(8 * 1024, 2, 500_000)
                 .withHook(step -> {
                     if (!step.equals("committed")) return;

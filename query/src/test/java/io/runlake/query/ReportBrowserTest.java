@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,7 +48,7 @@ class ReportBrowserTest {
         Path page = tmp.resolve("report.html");
         Files.writeString(page, html);
         // The PNG renderer works without a browser.
-        BufferedImage png = ImageIO.read(new java.io.ByteArrayInputStream(PngChart.render("loss", "step", "loss",
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(PngChart.render("loss", "step", "loss",
                 List.of(new Series("a", List.of(new double[] {0, 1}, new double[] {1, 2}))))));
         assertEquals(800, png.getWidth());
 
@@ -78,7 +80,7 @@ class ReportBrowserTest {
     }
 
     private static List<String> concat(List<String> a, String... more) {
-        List<String> out = new java.util.ArrayList<>(a);
+        List<String> out = new ArrayList<>(a);
         out.addAll(List.of(more));
         return out;
     }

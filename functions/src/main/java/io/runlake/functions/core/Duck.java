@@ -1,6 +1,8 @@
 package io.runlake.functions.core;
 
 import io.runlake.format.DuckSql;
+import io.runlake.format.FooterVersions;
+import io.runlake.format.FormatVersion;
 import io.runlake.format.MetricSchema;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An in-process DuckDB database for one maintenance step, bounded in memory and spilling to a local temp
@@ -79,15 +82,15 @@ final class Duck implements AutoCloseable {
      * @param files object key → local copy
      * @throws io.runlake.format.FormatVersion.UnsupportedFormatException naming the first such key
      */
-    void requireSupportedFormat(java.util.Map<String, Path> files) {
-        io.runlake.format.FooterVersions.check(connection, files);
+    void requireSupportedFormat(Map<String, Path> files) {
+        FooterVersions.check(connection, files);
     }
 
     /** The footer options of a COPY that writes a lake file or runs index: the format version and the experiment. */
     static String footer(String experiment) {
-        return "KV_METADATA {" + lit(io.runlake.format.FormatVersion.FOOTER_KEY) + ": "
-                + lit(Integer.toString(io.runlake.format.FormatVersion.CURRENT)) + ", "
-                + lit(io.runlake.format.MetricSchema.META_EXPERIMENT) + ": " + lit(experiment) + "}";
+        return "KV_METADATA {" + lit(FormatVersion.FOOTER_KEY) + ": "
+                + lit(Integer.toString(FormatVersion.CURRENT)) + ", "
+                + lit(MetricSchema.META_EXPERIMENT) + ": " + lit(experiment) + "}";
     }
 
     /** A SQL string literal. */

@@ -28,6 +28,9 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -226,7 +229,7 @@ public final class Indexer {
 
     private static void setMillis(PreparedStatement ps, int i, Long ms) throws SQLException {
         if (ms == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-        else ps.setObject(i, java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC));
+        else ps.setObject(i, OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC));
     }
 
     private static void addKv(PreparedStatement kv, String runId, String kind, Map.Entry<String, String> e) throws SQLException {

@@ -3,6 +3,7 @@ package io.runlake.functions.core;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,11 +141,11 @@ final class LocalFiles implements AutoCloseable {
     }
 
     /** Size of a local file, for comparing with a stored object. */
-    static long sizeOf(java.nio.file.Path p) {
+    static long sizeOf(Path p) {
         try {
-            return java.nio.file.Files.size(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

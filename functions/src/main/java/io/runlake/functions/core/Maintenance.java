@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -37,7 +38,7 @@ public final class Maintenance {
      * then reads, compacts, quarantines and deletes nothing. A store without a marker is maintained as version 1.
      */
     public static void checkStore(ObjectStore store) {
-        io.runlake.format.FormatVersion.checkMarker(store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
+        FormatVersion.checkMarker(store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
     }
 
     /** Experiments with anything under {@code runs/}, in name order. */

@@ -16,6 +16,7 @@ import io.runlake.store.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class Quarantine {
     static Map<String, String> foreignRows(Duck duck, Map<String, Path> shards) throws SQLException {
         Map<String, String> bad = new LinkedHashMap<>();
         if (shards.isEmpty()) return bad;
-        Map<String, String> keyOf = new java.util.HashMap<>();
+        Map<String, String> keyOf = new HashMap<>();
         shards.forEach((k, p) -> keyOf.put(p.toString(), k));
         String sql = "SELECT filename, " + RunObjects.RUN_ID_RANGE_SQL + " FROM (SELECT filename, "
                 + MetricSchema.column(MetricSchema.RUN_ID).cast() + " FROM "

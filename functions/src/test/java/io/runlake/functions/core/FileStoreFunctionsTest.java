@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 
@@ -9,7 +10,7 @@ class FileStoreFunctionsTest extends FunctionsSuite {
     protected URI newStoreUri(String name) {
         try {
             return Files.createDirectories(tmp.resolve("stores").resolve(name)).toUri();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -30,6 +30,7 @@ import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import io.runlake.store.StoreUris;
+import io.runlake.testing.Lakes;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -155,7 +157,7 @@ abstract class FunctionsSuite {
     }
 
     private Path mirror(ObjectStore store) throws Exception {
-        return io.runlake.testing.Lakes.mirror(store, Files.createTempDirectory(tmp, "mirror"));
+        return Lakes.mirror(store, Files.createTempDirectory(tmp, "mirror"));
     }
 
     // ---- compaction --------------------------------------------------------------------------------
@@ -190,8 +192,8 @@ abstract class FunctionsSuite {
                     + Duck.lit(local.toString()) + ")");
             assertEquals("ZSTD", String.valueOf(meta.get(0)[0]).toUpperCase());
             String glob = lake.resolve(LakeLayout.METRICS).toString() + "/*/*.parquet";
-            Object hive = io.runlake.testing.Lakes.scalar("SELECT count(DISTINCT experiment) FROM read_parquet("
-                    + io.runlake.testing.Lakes.lit(glob) + ", hive_partitioning=true)");
+            Object hive = Lakes.scalar("SELECT count(DISTINCT experiment) FROM read_parquet("
+                    + Lakes.lit(glob) + ", hive_partitioning=true)");
             assertEquals(1L, ((Number) hive).longValue());
             assertEquals(file.rows(), logged.count);
             assertEquals(logged.runIds.stream().sorted().findFirst().get(), file.minRunId());
@@ -352,7 +354,7 @@ abstract class FunctionsSuite {
             Path index = mirror(store).resolve(r.indexFile());
             List<Object[]> rows = LakeProbe.query(index, "SELECT run_id, name, status, error, params['lr'], params['late'], "
                     + "tags['stage'], tags['team'], points, end_time IS NOT NULL, \"user\", experiment FROM t ORDER BY name");
-            Map<String, Object[]> byName = new java.util.HashMap<>();
+            Map<String, Object[]> byName = new HashMap<>();
             for (Object[] row : rows) byName.put((String) row[1], row);
             assertEquals("FINISHED", byName.get("good")[2]);
             assertEquals("0.01", byName.get("good")[4]);

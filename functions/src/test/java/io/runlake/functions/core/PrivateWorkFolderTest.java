@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +50,11 @@ class PrivateWorkFolderTest {
 
     /** Folders (and, unless {@code foldersOnly}, files) under {@code root} that are not 0700 / 0600. */
     private static List<String> notPrivate(Path root, boolean foldersOnly) throws Exception {
-        return notPrivate(root, foldersOnly, java.util.Set.of());
+        return notPrivate(root, foldersOnly, Set.of());
     }
 
     /** As above, ignoring what other programs of this user (e.g. the demo's data) left in {@code others}. */
-    private static List<String> notPrivate(Path root, boolean foldersOnly, java.util.Set<Path> others) throws Exception {
+    private static List<String> notPrivate(Path root, boolean foldersOnly, Set<Path> others) throws Exception {
         List<String> wrong = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
@@ -75,9 +77,9 @@ class PrivateWorkFolderTest {
         Files.createDirectories(expected);
         Files.setPosixFilePermissions(expected, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        java.util.Set<Path> others;
+        Set<Path> others;
         try (Stream<Path> s = Files.list(expected)) {
-            others = s.collect(java.util.stream.Collectors.toSet());
+            others = s.collect(Collectors.toSet());
         }
         URI uri = storeWithShards();
         List<String> atDownload = new ArrayList<>();

@@ -17,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -84,7 +87,7 @@ class TemplateTest {
     }
 
     static Object at(Object o, String... path) {
-        String[] parent = java.util.Arrays.copyOf(path, path.length - 1);
+        String[] parent = Arrays.copyOf(path, path.length - 1);
         return map(o, parent).get(path[path.length - 1]);
     }
 
@@ -339,14 +342,14 @@ class TemplateTest {
         if (!Files.exists(file)) file = Path.of("template.yaml");
         Path repo = file.toAbsolutePath().normalize().getParent();
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9_./-]+\\.md)(?:\\s*§([0-9.]+[0-9]))?").matcher(text);
+        Matcher m = Pattern.compile("([A-Za-z0-9_./-]+\\.md)(?:\\s*§([0-9.]+[0-9]))?").matcher(text);
         int refs = 0;
         while (m.find()) {
             Path doc = repo.resolve(m.group(1));
             assertTrue(Files.isRegularFile(doc), "template.yaml refers to " + m.group(1) + ", which does not exist");
             if (m.group(2) != null) {
                 String section = m.group(2);
-                assertTrue(Files.readAllLines(doc).stream().anyMatch(l -> l.matches("#+ " + java.util.regex.Pattern.quote(section) + " .*")),
+                assertTrue(Files.readAllLines(doc).stream().anyMatch(l -> l.matches("#+ " + Pattern.quote(section) + " .*")),
                         m.group(1) + " has no section " + section);
             }
             refs++;
