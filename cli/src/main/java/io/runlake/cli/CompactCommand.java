@@ -17,25 +17,35 @@ import picocli.CommandLine.ParentCommand;
  * {@code runlake compact}: the same cores the Lambda functions run (compaction, runs index and, with
  * {@code --publish}, the published leaderboard), here against any {@code file:} or {@code s3:} store.
  */
-@Command(name = "compact", mixinStandardHelpOptions = true,
+@Command(
+        name = "compact",
+        mixinStandardHelpOptions = true,
         description = "Compacts raw metric shards into sorted lake files and rebuilds the runs index of each "
                 + "experiment (what the maintenance function does); with --publish also publishes each leaderboard.")
 final class CompactCommand implements Callable<Integer> {
-    @ParentCommand Main main;
+    @ParentCommand
+    Main main;
 
-    @Option(names = {"-e", "--experiment"}, paramLabel = "NAME",
+    @Option(
+            names = {"-e", "--experiment"},
+            paramLabel = "NAME",
             description = "Only this experiment (repeatable; default: all).")
     List<String> experiments;
 
-    @Option(names = "--publish",
+    @Option(
+            names = "--publish",
             description = "Also publish each experiment's leaderboard report into the store's reports/.")
     boolean publish;
 
-    @Option(names = {"-m", "--metric"}, paramLabel = "KEY",
+    @Option(
+            names = {"-m", "--metric"},
+            paramLabel = "KEY",
             description = "With --publish: the metric the leaderboard ranks by (default: the function's setting).")
     String metric;
 
-    @Option(names = {"-d", "--direction"}, paramLabel = "min|max",
+    @Option(
+            names = {"-d", "--direction"},
+            paramLabel = "min|max",
             description = "With --publish: that metric's direction.")
     String direction;
 
@@ -67,7 +77,10 @@ final class CompactCommand implements Callable<Integer> {
             for (int i = 0; i < names.size(); i++) {
                 String experiment = names.get(i);
                 if (terminal) {
-                    main.err().printf("\r[%s] %d/%d compacting %s ", bar(i, names.size()), i + 1, names.size(), experiment);
+                    main.err()
+                            .printf(
+                                    "\r[%s] %d/%d compacting %s ",
+                                    bar(i, names.size()), i + 1, names.size(), experiment);
                     main.err().flush();
                 }
                 Maintenance.ExperimentResult r =
@@ -95,17 +108,25 @@ final class CompactCommand implements Callable<Integer> {
         var c = r.compaction();
         var i = r.index();
         var rep = r.report();
-        out.printf("%s: compacted %,d points from %d shards (%d files merged, %d quarantined) -> %d live lake files, "
-                + "version %d%n", r.experiment(), c.pointsCompacted(), c.shardsCompacted(), c.filesMerged(),
-                c.quarantined(), c.liveFiles(), c.version());
+        out.printf(
+                "%s: compacted %,d points from %d shards (%d files merged, %d quarantined) -> %d live lake files, "
+                        + "version %d%n",
+                r.experiment(),
+                c.pointsCompacted(),
+                c.shardsCompacted(),
+                c.filesMerged(),
+                c.quarantined(),
+                c.liveFiles(),
+                c.version());
         if (i.skipped()) {
             out.printf("%s: runs index up to date%n", r.experiment());
         } else {
             out.printf("%s: runs index %s (%d runs: %s)%n", r.experiment(), i.indexFile(), i.runs(), i.statusCounts());
         }
         if (rep != null) {
-            out.printf("%s: leaderboard report %s%n", r.experiment(),
-                    rep.written() ? rep.htmlKey() : "not written (" + rep.reason() + ")");
+            out.printf(
+                    "%s: leaderboard report %s%n",
+                    r.experiment(), rep.written() ? rep.htmlKey() : "not written (" + rep.reason() + ")");
         }
     }
 }

@@ -5,9 +5,9 @@ import io.runlake.functions.core.Maintenance;
 import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.query.Lake;
 import io.runlake.query.Report;
-import io.runlake.samples.SweepDemo;
 import io.runlake.report.Direction;
 import io.runlake.report.RankingRule;
+import io.runlake.samples.SweepDemo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.io.PrintStream;
@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code runlake demo}: tracks a small, real hyperparameter sweep so there is something to look at. Everything
  * it writes is in the store, in its work folder (named in its output) or in the {@code --report} file.
  */
-@Command(name = "demo",
+@Command(
+        name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             "Trains a small neural network on two spirals with 14 hyperparameter settings and tracks the sweep "
@@ -37,15 +38,20 @@ import picocli.CommandLine.ParentCommand;
         })
 final class DemoCommand implements Callable<Integer> {
     static final String METRIC = "val/accuracy";
+
     @ParentCommand
     Main main;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
             description = "Where the demo writes its data set and model files (default: demo-files/ inside a local "
                     + "store's folder; ./runlake-demo-files for s3:// stores).")
     Path workDir;
 
-    @Option(names = "--report", paramLabel = "FILE",
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
             description = "Also write the sweep's HTML report (leaderboard, comparison, curves) to this file.")
     Path report;
 
@@ -59,7 +65,8 @@ final class DemoCommand implements Callable<Integer> {
             summary = SweepDemo.run(tracker, out, work);
         } // closing pushes everything still buffered
         String location = summary.experimentLocation();
-        String where = "file".equals(uri.getScheme()) ? Path.of(URI.create(location)).toString() : location;
+        String where =
+                "file".equals(uri.getScheme()) ? Path.of(URI.create(location)).toString() : location;
         out.println();
         out.printf("Raw runs written to %s%n", where);
         out.printf("  run.json (start), end/ (status), events/ (params, tags, artifacts) and metrics/*.parquet "
@@ -79,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
         try (Lake lake = Lake.open(uri)) {
-            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null).format("table"));
+            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null)
+                    .format("table"));
             if (report != null) {
                 Path file = report.toAbsolutePath();
                 Files.createDirectories(file.getParent());
@@ -90,23 +98,30 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         if (maintained.report() != null && maintained.report().written()) {
-            out.printf("Published in the store: %s%n", StoreUris.display(uri, maintained.report().htmlKey()));
+            out.printf(
+                    "Published in the store: %s%n",
+                    StoreUris.display(uri, maintained.report().htmlKey()));
         }
         printNext(out, uri, work, summary);
         return 0;
     }
 
     private void printNext(PrintStream out, URI uri, Path work, SweepDemo.Summary summary) {
-        boolean isDefault = uri.toString().replaceAll("/+$", "")
+        boolean isDefault = uri.toString()
+                .replaceAll("/+$", "")
                 .equals(StoreUris.defaultUri().toString().replaceAll("/+$", ""));
         String store = isDefault ? "" : " --uri " + uri;
-        out.printf("Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n", store,
-                SweepDemo.EXPERIMENT);
+        out.printf(
+                "Next:%n  ./runlake runs%s -e %s --where \"params.lr < 0.2 and status = 'FINISHED'\"%n",
+                store, SweepDemo.EXPERIMENT);
         if (report == null) {
-            out.printf("  ./runlake report%s -e %s -m %s -d max -o spirals-report.html%n", store, SweepDemo.EXPERIMENT,
-                    METRIC);
+            out.printf(
+                    "  ./runlake report%s -e %s -m %s -d max -o spirals-report.html%n",
+                    store, SweepDemo.EXPERIMENT, METRIC);
         }
-        summary.best().ifPresent(b -> out.printf("  ./runlake lineage%s %s    # where the best model came from%n",
-                store, SweepDemo.modelFile(work, b.name())));
+        summary.best()
+                .ifPresent(b -> out.printf(
+                        "  ./runlake lineage%s %s    # where the best model came from%n",
+                        store, SweepDemo.modelFile(work, b.name())));
     }
 }

@@ -12,14 +12,19 @@ import picocli.CommandLine.ScopeType;
 public final class GlobalOptions {
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    @Option(names = "--uri", paramLabel = "URI", scope = ScopeType.INHERIT,
-            description = "The RunLake store: s3://bucket/prefix, file:///path or a local folder "
-                    + "(default: $" + StoreUris.ENV + ", else ./" + StoreUris.DEFAULT_FOLDER + ").")
+    @Option(
+            names = "--uri",
+            paramLabel = "URI",
+            scope = ScopeType.INHERIT,
+            description = "The RunLake store: s3://bucket/prefix, file:///path or a local folder " + "(default: $"
+                    + StoreUris.ENV + ", else ./" + StoreUris.DEFAULT_FOLDER + ").")
     String uri;
 
     boolean verbose;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
             description = "Log what happens and print full stack traces of errors.")
     void setVerbose(boolean on) {
         verbose = on;

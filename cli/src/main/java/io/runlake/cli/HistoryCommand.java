@@ -8,17 +8,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
-        description = "A metric's points of one run, downsampled to --max-points keeping each bucket's first, last, min and max.")
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
+        description =
+                "A metric's points of one run, downsampled to --max-points keeping each bucket's first, last, min and max.")
 final class HistoryCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
-    @Mixin QueryCli.Output output = new QueryCli.Output();
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Mixin
+    QueryCli.Output output = new QueryCli.Output();
 
     @Parameters(index = "0", paramLabel = "RUN", description = "Run id, unique id prefix (6+ characters) or run name.")
     String run;
-    @Parameters(index = "1", paramLabel = "KEY", description = "The metric, e.g. train/loss.") String key;
-    @Option(names = "--max-points", defaultValue = "1000", paramLabel = "N",
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The metric, e.g. train/loss.")
+    String key;
+
+    @Option(
+            names = "--max-points",
+            defaultValue = "1000",
+            paramLabel = "N",
             description = "Downsample to about this many points; 0 for every point (default: ${DEFAULT-VALUE}).")
     int maxPoints;
 

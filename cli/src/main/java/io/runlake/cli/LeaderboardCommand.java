@@ -13,22 +13,49 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "leaderboard", mixinStandardHelpOptions = true,
+@Command(
+        name = "leaderboard",
+        mixinStandardHelpOptions = true,
         description = "The best runs of an experiment by a metric's final value; FAILED runs are not ranked.")
 final class LeaderboardCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
-    @Mixin QueryCli.Output output = new QueryCli.Output();
-    @Mixin RankingOptions ranking = new RankingOptions();
+    @ParentCommand
+    Main main;
 
-    @Option(names = {"-e", "--experiment"}, required = true, paramLabel = "NAME",
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Mixin
+    QueryCli.Output output = new QueryCli.Output();
+
+    @Mixin
+    RankingOptions ranking = new RankingOptions();
+
+    @Option(
+            names = {"-e", "--experiment"},
+            required = true,
+            paramLabel = "NAME",
             description = "The experiment to rank.")
     String experiment;
-    @Option(names = {"-w", "--where"}, paramLabel = "FILTER", description = "Runs filter, as for 'runs --where'.") String where;
-    @Option(names = "--by", defaultValue = "last", paramLabel = "last|best",
-            description = "Rank by the final value (default) or the best value of the metric.") String by;
-    @Option(names = "--status", split = ",", paramLabel = "STATUS",
-            description = "Statuses ranked (default: FINISHED,RUNNING,KILLED,CRASHED).") List<RunStatus> statuses;
+
+    @Option(
+            names = {"-w", "--where"},
+            paramLabel = "FILTER",
+            description = "Runs filter, as for 'runs --where'.")
+    String where;
+
+    @Option(
+            names = "--by",
+            defaultValue = "last",
+            paramLabel = "last|best",
+            description = "Rank by the final value (default) or the best value of the metric.")
+    String by;
+
+    @Option(
+            names = "--status",
+            split = ",",
+            paramLabel = "STATUS",
+            description = "Statuses ranked (default: FINISHED,RUNNING,KILLED,CRASHED).")
+    List<RunStatus> statuses;
 
     @Override
     public Integer call() {

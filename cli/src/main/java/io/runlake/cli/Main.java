@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * Throw an exception with a clear message to fail: it is printed as one line on stderr (the full stack
  * trace only with {@code --verbose}) and the exit code is 1.
  */
-@Command(name = "runlake",
+@Command(
+        name = "runlake",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
@@ -158,8 +159,10 @@ public final class Main implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"runlake " + (v == null ? "(development build)" : v),
-                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+            return new String[] {
+                "runlake " + (v == null ? "(development build)" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
     }
 }

@@ -17,19 +17,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "A line chart of one metric for several runs, as PNG or SVG (chosen by the output file's extension).")
+@Command(
+        name = "plot",
+        mixinStandardHelpOptions = true,
+        description =
+                "A line chart of one metric for several runs, as PNG or SVG (chosen by the output file's extension).")
 final class PlotCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
+    @ParentCommand
+    Main main;
 
-    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY", description = "The metric to plot.")
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Option(
+            names = {"-m", "--metric"},
+            required = true,
+            paramLabel = "KEY",
+            description = "The metric to plot.")
     String metric;
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "The chart file: a name ending in .png or .svg.") Path output;
-    @Option(names = "--max-points", defaultValue = "1000", paramLabel = "N",
+
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The chart file: a name ending in .png or .svg.")
+    Path output;
+
+    @Option(
+            names = "--max-points",
+            defaultValue = "1000",
+            paramLabel = "N",
             description = "Downsample each curve to about this many points; 0 for all (default: ${DEFAULT-VALUE}).")
     int maxPoints;
+
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run ids, unique id prefixes or run names.")
     List<String> runs;
 
@@ -44,15 +64,19 @@ final class PlotCommand implements Callable<Integer> {
             List<Series> series = new ArrayList<>();
             for (String run : runs) {
                 History h = lake.history(run, metric, maxPoints);
-                Object runName = lake.sql("SELECT name FROM runs WHERE run_id = '" + h.runId() + "'").rows().get(0).get(0);
-                String label = runName == null ? h.runId() : runName + " (" + h.runId().substring(20) + ")";
+                Object runName = lake.sql("SELECT name FROM runs WHERE run_id = '" + h.runId() + "'")
+                        .rows()
+                        .get(0)
+                        .get(0);
+                String label =
+                        runName == null ? h.runId() : runName + " (" + h.runId().substring(20) + ")";
                 series.add(new Series(label, h.stepValues()));
             }
-            if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
+            if (output.toAbsolutePath().getParent() != null)
+                Files.createDirectories(output.toAbsolutePath().getParent());
             if (name.endsWith(".svg")) {
                 Files.writeString(output, SvgChart.render(metric, "step", metric, series), StandardCharsets.UTF_8);
-            }
-            else Files.write(output, PngChart.render(metric, "step", metric, series));
+            } else Files.write(output, PngChart.render(metric, "step", metric, series));
         }
         main.out().println(output.toAbsolutePath());
         return 0;

@@ -15,7 +15,10 @@ final class QueryCli {
 
     /** {@code --format}, mixed into each query command that prints a table (not those that write a file). */
     static final class Output {
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "table",
                 description = "Output format: table, csv or json (default: ${DEFAULT-VALUE}).")
         String format = "table";
 
@@ -28,11 +31,16 @@ final class QueryCli {
 
     /** {@code --cache-dir} and {@code --stale-timeout}, mixed into each query command. */
     static final class Options {
-        @Option(names = "--cache-dir", paramLabel = "DIR",
+        @Option(
+                names = "--cache-dir",
+                paramLabel = "DIR",
                 description = "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else ~/.cache/runlake).")
         Path cacheDir;
 
-        @Option(names = "--stale-timeout", paramLabel = "MINUTES", defaultValue = "15",
+        @Option(
+                names = "--stale-timeout",
+                paramLabel = "MINUTES",
+                defaultValue = "15",
                 description = "A run quiet for this long without an end is CRASHED (default: ${DEFAULT-VALUE}).")
         long staleMinutes = 15;
     }
@@ -71,7 +79,9 @@ final class QueryCli {
                 last = now;
                 int width = 30;
                 int filled = total == 0 ? width : (int) (width * done / total);
-                err.printf("\r%s [%s%s] %d/%d objects, %.1f MB", what, "#".repeat(filled), " ".repeat(width - filled), done, total, bytes / 1e6);
+                err.printf(
+                        "\r%s [%s%s] %d/%d objects, %.1f MB",
+                        what, "#".repeat(filled), " ".repeat(width - filled), done, total, bytes / 1e6);
                 if (done == total) err.println();
                 err.flush();
             }

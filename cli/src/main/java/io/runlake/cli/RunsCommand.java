@@ -10,19 +10,33 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists runs, newest first.")
 final class RunsCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
-    @Mixin QueryCli.Output output = new QueryCli.Output();
+    @ParentCommand
+    Main main;
 
-    @Option(names = {"-e", "--experiment"}, paramLabel = "NAME", description = "Only runs of this experiment.")
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Mixin
+    QueryCli.Output output = new QueryCli.Output();
+
+    @Option(
+            names = {"-e", "--experiment"},
+            paramLabel = "NAME",
+            description = "Only runs of this experiment.")
     String experiment;
 
-    @Option(names = {"-w", "--where"}, paramLabel = "FILTER",
-            description = "SQL condition over the runs view; params.NAME, tags.NAME and metrics.KEY (last value) are looked up, "
-                    + "e.g. \"params.lr < 0.01 and status = 'FINISHED'\".")
+    @Option(
+            names = {"-w", "--where"},
+            paramLabel = "FILTER",
+            description =
+                    "SQL condition over the runs view; params.NAME, tags.NAME and metrics.KEY (last value) are looked up, "
+                            + "e.g. \"params.lr < 0.01 and status = 'FINISHED'\".")
     String where;
 
-    @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "At most this many runs, newest first; 0 for all (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -36,8 +50,10 @@ final class RunsCommand implements Callable<Integer> {
             } else {
                 QueryCli.print(main, new Table(all.columns(), all.rows().subList(0, limit)), output);
                 // on stderr, so that CSV or JSON on stdout stays clean
-                main.err().printf("runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n",
-                        limit, all.size());
+                main.err()
+                        .printf(
+                                "runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n",
+                                limit, all.size());
             }
         }
         return 0;

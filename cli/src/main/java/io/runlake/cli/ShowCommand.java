@@ -7,11 +7,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one run: status, params, tags, metric summaries, artifacts, inputs.")
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description = "Shows one run: status, params, tags, metric summaries, artifacts, inputs.")
 final class ShowCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
-    @Mixin QueryCli.Output output = new QueryCli.Output();
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Mixin
+    QueryCli.Output output = new QueryCli.Output();
 
     @Parameters(paramLabel = "RUN", description = "Run id, unique id prefix (6+ characters) or run name.")
     String run;

@@ -3,32 +3,46 @@ package io.runlake.cli;
 import io.runlake.query.Lake;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Runs SQL over the views experiments, runs, metrics, metric_summary, params, tags, artifacts, inputs, points.",
-                "Without a query: an interactive shell (line editing, history in ~/" + SqlShell.HISTORY_FILE
-                        + ", .help, .tables, .quit; Ctrl-C cancels a statement, Ctrl-D leaves), or, with stdin piped, "
-                        + "the statements (each ending with ';') read from stdin."})
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs SQL over the views experiments, runs, metrics, metric_summary, params, tags, artifacts, inputs, points.",
+            "Without a query: an interactive shell (line editing, history in ~/" + SqlShell.HISTORY_FILE
+                    + ", .help, .tables, .quit; Ctrl-C cancels a statement, Ctrl-D leaves), or, with stdin piped, "
+                    + "the statements (each ending with ';') read from stdin."
+        })
 final class SqlCommand implements Callable<Integer> {
-    @ParentCommand Main main;
-    @Mixin QueryCli.Options options = new QueryCli.Options();
-    @Mixin QueryCli.Output output = new QueryCli.Output();
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    QueryCli.Options options = new QueryCli.Options();
+
+    @Mixin
+    QueryCli.Output output = new QueryCli.Output();
 
     @Parameters(arity = "0..1", paramLabel = "QUERY", description = "One SQL statement to run (without it: the shell).")
     String query;
 
-    @Option(names = "--print-views", description = "Print the view definitions as plain DuckDB SQL over a local folder "
-            + "(a file: store, or --folder made by 'runlake sync') and exit.")
+    @Option(
+            names = "--print-views",
+            description = "Print the view definitions as plain DuckDB SQL over a local folder "
+                    + "(a file: store, or --folder made by 'runlake sync') and exit.")
     boolean printViews;
 
-    @Option(names = "--folder", paramLabel = "DIR", description = "With --print-views: the synced folder (default: the file: store).")
+    @Option(
+            names = "--folder",
+            paramLabel = "DIR",
+            description = "With --print-views: the synced folder (default: the file: store).")
     Path folder;
 
     @Override
@@ -37,7 +51,8 @@ final class SqlCommand implements Callable<Integer> {
             Path root = folder;
             if (root == null) {
                 if (!"file".equals(main.storeUri().getScheme())) {
-                    throw new IllegalArgumentException("--print-views needs a local folder: run 'runlake sync DIR' first and pass --folder DIR");
+                    throw new IllegalArgumentException(
+                            "--print-views needs a local folder: run 'runlake sync DIR' first and pass --folder DIR");
                 }
                 root = Path.of(main.storeUri());
             }

@@ -39,12 +39,15 @@ final class SqlShell {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     /** {@code show tables} lists the public views only, as {@code .tables} does. */
     private static final Pattern SHOW_TABLES = Pattern.compile("(?i)\\s*show\\s+(tables|all\\s+tables)\\s*;?\\s*");
-    static final String HELP = String.join("\n",
+
+    static final String HELP = String.join(
+            "\n",
             "End each SQL statement with ';'. The views: run '.tables', then e.g. 'describe runs;'.",
             "  .tables         the views (also: show tables;)",
             "  .help           this text",
             "  .quit, .exit    leave (also Ctrl-D)",
-            "Ctrl-C cancels the running statement, or the line being typed.", "");
+            "Ctrl-C cancels the running statement, or the line being typed.",
+            "");
 
     private final Lake lake;
     private final PrintStream out;
@@ -82,7 +85,9 @@ final class SqlShell {
     /** The interactive shell on {@code terminal}, with its history in {@code history} (created 0600). */
     int interactive(Terminal terminal, Path history) throws IOException {
         privateFile(history);
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("runlake")
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("runlake")
                 .parser(new StatementParser())
                 .variable(LineReader.HISTORY_FILE, history)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
@@ -178,7 +183,8 @@ final class SqlShell {
         static boolean needsMore(String buffer) {
             String text = buffer.strip();
             if (text.isEmpty() || text.startsWith(".")) return false;
-            List<String> lines = text.lines().filter(l -> !l.strip().startsWith("--")).toList();
+            List<String> lines =
+                    text.lines().filter(l -> !l.strip().startsWith("--")).toList();
             return !lines.isEmpty() && !lines.get(lines.size() - 1).strip().endsWith(";");
         }
     }

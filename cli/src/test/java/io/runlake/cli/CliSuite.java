@@ -41,7 +41,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -101,8 +100,12 @@ abstract class CliSuite {
     }
 
     TrackerOptions trackerOptions() {
-        return TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO);
+        return TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
     }
 
     @BeforeAll
@@ -124,7 +127,12 @@ abstract class CliSuite {
 
         try (Tracker t = Tracker.open(uri, trackerOptions())) {
             for (int i = 0; i < LRS.length; i++) {
-                Run r = t.newRun(EXP).name(NAMES[i]).param("lr", LRS[i]).param("layers", 2).param("optimizer", "adam").start();
+                Run r = t.newRun(EXP)
+                        .name(NAMES[i])
+                        .param("lr", LRS[i])
+                        .param("layers", 2)
+                        .param("optimizer", "adam")
+                        .start();
                 r.logInput("train", dataset.toString(), "train");
                 for (int s = 0; s < STEPS; s++) {
                     r.log(Map.of("loss", loss(i, s), "acc", acc(i, s)), s);
@@ -133,7 +141,12 @@ abstract class CliSuite {
                 r.finish();
                 ids.put(NAMES[i], r.id());
             }
-            Run failed = t.newRun(EXP).name("diverged").param("lr", 1.0).param("layers", 2).param("optimizer", "adam").start();
+            Run failed = t.newRun(EXP)
+                    .name("diverged")
+                    .param("lr", 1.0)
+                    .param("layers", 2)
+                    .param("optimizer", "adam")
+                    .start();
             for (int s = 0; s < FAILED_POINTS; s++) failed.log("loss", 10.0, s);
             failed.fail(new RuntimeException("boom"));
             failedId = failed.id();
@@ -159,9 +172,12 @@ abstract class CliSuite {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--uri", uri.toString()));
         all.addAll(Arrays.asList(args));
-        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        int code = new Main(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
                 .withTrackerOptions(trackerOptions())
-                .commandLine().execute(all.toArray(String[]::new));
+                .commandLine()
+                .execute(all.toArray(String[]::new));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -268,7 +284,8 @@ abstract class CliSuite {
 
     static Set<String> folderKeys(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+            return s.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -308,7 +325,10 @@ abstract class CliSuite {
         JsonNode board = okJson("leaderboard", "-e", "spirals", "-m", "val/accuracy", "-d", "max", "-k", "5");
         assertEquals(5, board.size(), board::toString);
         for (int i = 1; i < board.size(); i++) {
-            assertTrue(board.get(i - 1).get("value").asDouble() >= board.get(i).get("value").asDouble(), board::toString);
+            assertTrue(
+                    board.get(i - 1).get("value").asDouble()
+                            >= board.get(i).get("value").asDouble(),
+                    board::toString);
         }
         assertEquals("FINISHED", board.get(0).get("status").asText());
     }
@@ -326,7 +346,9 @@ abstract class CliSuite {
         assertEquals(0, cli.get("running").asInt());
         // The same in the other formats.
         List<List<String>> rows = csv(ok("experiments", "--format", "csv"));
-        assertEquals(List.of("experiment", "runs", "running", "finished", "failed"), rows.get(0).subList(0, 5));
+        assertEquals(
+                List.of("experiment", "runs", "running", "finished", "failed"),
+                rows.get(0).subList(0, 5));
         assertEquals(List.of(EXP, "4", "0", "3", "1"), rows.get(1).subList(0, 5));
         String table = ok("experiments");
         assertTrue(table.lines().anyMatch(l -> l.matches("cli\\s+4\\s+0\\s+3\\s+1\\s.*")), table);
@@ -337,11 +359,15 @@ abstract class CliSuite {
         JsonNode all = okJson("runs", "-e", EXP);
         assertEquals(Set.of(NAMES[0], NAMES[1], NAMES[2], "diverged"), new HashSet<>(texts(all, "name")));
         JsonNode low = okJson("runs", "-e", EXP, "--where", "params.lr < 0.05 and status = 'FINISHED'");
-        assertEquals(Set.of(ids.get("lr-0.01"), ids.get("lr-0.001")), new HashSet<>(texts(low, "run_id")), low::toString);
+        assertEquals(
+                Set.of(ids.get("lr-0.01"), ids.get("lr-0.001")), new HashSet<>(texts(low, "run_id")), low::toString);
         JsonNode failed = okJson("runs", "-e", EXP, "--where", "status = 'FAILED'");
         assertEquals(List.of(failedId), texts(failed, "run_id"));
         JsonNode byMetric = okJson("runs", "-e", EXP, "--where", "metrics.loss < 0.12");
-        assertEquals(Set.of(ids.get("lr-0.01"), ids.get("lr-0.001")), new HashSet<>(texts(byMetric, "run_id")), byMetric::toString);
+        assertEquals(
+                Set.of(ids.get("lr-0.01"), ids.get("lr-0.001")),
+                new HashSet<>(texts(byMetric, "run_id")),
+                byMetric::toString);
         Result limited = query("runs", "-e", EXP, "--limit", "2", "--format", "csv");
         assertEquals(3, limited.out.lines().count(), limited::toString);
         assertEquals("runlake: showing 2 of 4 runs; use --limit N, or --limit 0 for all", limited.err.strip());
@@ -388,7 +414,9 @@ abstract class CliSuite {
         // --all-params and -m
         List<List<String>> all = csv(ok("compare", a, b, "--all-params", "-m", "acc", "--format", "csv"));
         Set<String> fields = all.stream().map(r -> r.get(0)).collect(Collectors.toSet());
-        assertTrue(fields.containsAll(List.of("params.layers", "params.optimizer", "params.lr", "acc (last)")), fields::toString);
+        assertTrue(
+                fields.containsAll(List.of("params.layers", "params.optimizer", "params.lr", "acc (last)")),
+                fields::toString);
         assertFalse(fields.contains("loss (last)"), fields::toString);
     }
 
@@ -396,10 +424,14 @@ abstract class CliSuite {
     void leaderboardRanksByTheFinalValue() {
         // -d not given: min, inferred from the name 'loss'; the FAILED run "diverged" is not ranked (FORMAT.md §12.8)
         JsonNode board = okJson("leaderboard", "-e", EXP, "-m", "loss");
-        assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.001"), ids.get("lr-0.1")), texts(board, "run_id"), board::toString);
+        assertEquals(
+                List.of(ids.get("lr-0.01"), ids.get("lr-0.001"), ids.get("lr-0.1")),
+                texts(board, "run_id"),
+                board::toString);
         assertEquals(List.of("1", "2", "3"), texts(board, "rank"));
         double[] expected = {loss(1, STEPS - 1), loss(2, STEPS - 1), loss(0, STEPS - 1)};
-        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], board.get(i).get("value").asDouble(), 1e-12, board::toString);
+        for (int i = 0; i < expected.length; i++)
+            assertEquals(expected[i], board.get(i).get("value").asDouble(), 1e-12, board::toString);
         assertEquals(STEPS - 1, board.get(0).get("step").asInt());
         assertEquals("FINISHED", board.get(2).get("status").asText());
         // asked for explicitly, FAILED runs rank too
@@ -447,8 +479,10 @@ abstract class CliSuite {
     void sqlCountsEveryPointOnce() {
         assertEquals(EXP_POINTS, sqlCount("select count(*) from metrics where experiment = 'cli'"));
         assertEquals(3L * STEPS, sqlCount("select count(*) from metrics where experiment = 'cli' and key = 'acc'"));
-        JsonNode byRun = okJson("sql", "select run_id, count(*) as n, max(value) as mx from metrics where experiment = 'cli' and key = 'loss' "
-                + "group by run_id order by run_id");
+        JsonNode byRun = okJson(
+                "sql",
+                "select run_id, count(*) as n, max(value) as mx from metrics where experiment = 'cli' and key = 'loss' "
+                        + "group by run_id order by run_id");
         assertEquals(4, byRun.size(), byRun::toString);
         for (JsonNode r : byRun) {
             boolean failed = r.get("run_id").asText().equals(failedId);
@@ -493,7 +527,8 @@ abstract class CliSuite {
         Set<String> got = folderKeys(dir);
         got.remove(".runlake-sync.json");
         assertEquals(expected, got);
-        assertTrue(got.contains("artifacts/sha256/" + sha256(model).substring(0, 2) + "/" + sha256(model)), got::toString);
+        assertTrue(
+                got.contains("artifacts/sha256/" + sha256(model).substring(0, 2) + "/" + sha256(model)), got::toString);
         assertTrue(r.out.contains(expected.size() + " in the folder"), r.out);
         // Incremental: a second sync fetches nothing.
         Result again = cli("sync", dir.toString());
@@ -505,7 +540,8 @@ abstract class CliSuite {
         assertEquals(0, views.code, views::toString);
         assertTrue(views.out.contains("CREATE"), views.out);
         long cliTotal = sqlCount("select count(*) from metrics");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             for (String stmt : views.out.split(";\\s*\\n\\s*\\n")) {
                 if (!stmt.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) st.execute(stmt);
             }
@@ -546,7 +582,8 @@ abstract class CliSuite {
         assertNotNull(img, "ImageIO reads the PNG");
         assertTrue(img.getWidth() >= 200 && img.getHeight() >= 100, img.getWidth() + "x" + img.getHeight());
         Set<Integer> colours = new HashSet<>();
-        for (int x = 0; x < img.getWidth(); x += 3) for (int y = 0; y < img.getHeight(); y += 3) colours.add(img.getRGB(x, y));
+        for (int x = 0; x < img.getWidth(); x += 3)
+            for (int y = 0; y < img.getHeight(); y += 3) colours.add(img.getRGB(x, y));
         assertTrue(colours.size() >= 4, "not blank: " + colours.size() + " colours");
 
         Path svg = tmp.resolve("charts/acc.svg");
@@ -558,7 +595,10 @@ abstract class CliSuite {
         assertTrue(text.contains("lr-0.1") && text.contains("lr-0.01"), "runs named in the legend");
         assertTrue(text.contains(">acc<") || text.contains("acc"), "axis labelled");
 
-        fails(query("plot", "-m", "loss", "-o", tmp.resolve("chart.gif").toString(), "lr-0.1"), "chart.gif", ".png or .svg");
+        fails(
+                query("plot", "-m", "loss", "-o", tmp.resolve("chart.gif").toString(), "lr-0.1"),
+                "chart.gif",
+                ".png or .svg");
         fails(query("plot", "-m", "nope", "-o", tmp.resolve("x.svg").toString(), "lr-0.1"), "no metric 'nope'");
     }
 
@@ -569,25 +609,34 @@ abstract class CliSuite {
         Result r = query("report", "-e", EXP, "-m", "loss", "-o", html.toString());
         assertEquals(0, r.code, r::toString);
         assertEquals("", r.err, r::toString);
-        assertEquals(List.of(html.toAbsolutePath().toString()), r.out.lines().toList(), "without --publish: nothing published");
+        assertEquals(
+                List.of(html.toAbsolutePath().toString()),
+                r.out.lines().toList(),
+                "without --publish: nothing published");
         String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("<polyline"), "charts in the report");
         assertTrue(page.contains("Experiment cli"), "title");
         assertTrue(page.contains(ids.get("lr-0.01")) && page.contains("lr-0.001"), "leaderboard rows");
         assertFalse(page.contains("diverged"), "the FAILED run is not ranked");
-        assertTrue(page.contains("<table id=\"leaderboard\">") && page.contains("lower is better"), "the published page's design");
+        assertTrue(
+                page.contains("<table id=\"leaderboard\">") && page.contains("lower is better"),
+                "the published page's design");
         assertTrue(page.indexOf(ids.get("lr-0.01")) < page.indexOf(ids.get("lr-0.1")), "best first");
         assertEquals(List.of(), reportKeys(), "without --publish nothing is written into the store");
 
         // Publishing needs the runs index that 'compact' builds: before it, the command says so and writes nothing.
         Result pub = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish");
         assertEquals(0, pub.code, pub::toString);
-        assertEquals(List.of(html.toAbsolutePath().toString(), "not published: no runs index yet"), pub.out.lines().toList());
+        assertEquals(
+                List.of(html.toAbsolutePath().toString(), "not published: no runs index yet"),
+                pub.out.lines().toList());
         assertEquals(List.of(), reportKeys());
     }
 
     List<String> reportKeys() {
-        return storeKeys().stream().filter(k -> k.startsWith("reports/experiment=cli/")).toList();
+        return storeKeys().stream()
+                .filter(k -> k.startsWith("reports/experiment=cli/"))
+                .toList();
     }
 
     // ---- lineage -----------------------------------------------------------------------------------
@@ -608,7 +657,10 @@ abstract class CliSuite {
 
         // The data set: used by the three trials.
         List<List<String>> rows = csv(ok("lineage", dataset.toString(), "--format", "csv"));
-        Set<String> users = rows.stream().filter(r -> r.get(1).equals("used_by")).map(r -> r.get(0)).collect(Collectors.toSet());
+        Set<String> users = rows.stream()
+                .filter(r -> r.get(1).equals("used_by"))
+                .map(r -> r.get(0))
+                .collect(Collectors.toSet());
         assertEquals(Set.copyOf(ids.values()), users, rows::toString);
         // A run.
         String table = ok("lineage", "lr-0.001");
@@ -624,10 +676,21 @@ abstract class CliSuite {
 
     @Test
     void unknownExperimentIsOneLine() {
-        String line = fails(query("leaderboard", "-e", "nope", "-m", "loss"), "unknown experiment 'nope'", "cli", "spirals");
+        String line =
+                fails(query("leaderboard", "-e", "nope", "-m", "loss"), "unknown experiment 'nope'", "cli", "spirals");
         failsVerbosely(line, "leaderboard", "-e", "nope", "-m", "loss");
         fails(query("runs", "-e", "nope"), "unknown experiment 'nope'");
-        fails(query("report", "-e", "nope", "-m", "loss", "-o", tmp.resolve("r.html").toString(), "--no-publish"), "unknown experiment 'nope'");
+        fails(
+                query(
+                        "report",
+                        "-e",
+                        "nope",
+                        "-m",
+                        "loss",
+                        "-o",
+                        tmp.resolve("r.html").toString(),
+                        "--no-publish"),
+                "unknown experiment 'nope'");
     }
 
     @Test
@@ -640,15 +703,20 @@ abstract class CliSuite {
 
     @Test
     void unknownMetricIsOneLine() {
-        String line = fails(query("history", "lr-0.1", "val_loss"), "no metric 'val_loss'", ids.get("lr-0.1"), "acc, loss");
+        String line =
+                fails(query("history", "lr-0.1", "val_loss"), "no metric 'val_loss'", ids.get("lr-0.1"), "acc, loss");
         failsVerbosely(line, "history", "lr-0.1", "val_loss");
-        fails(query("leaderboard", "-e", EXP, "-m", "val_loss"), "experiment 'cli' has no metric 'val_loss'", "acc, loss");
+        fails(
+                query("leaderboard", "-e", EXP, "-m", "val_loss"),
+                "experiment 'cli' has no metric 'val_loss'",
+                "acc, loss");
         fails(query("compare", "lr-0.1", "lr-0.01", "-m", "val_loss"), "metric 'val_loss'");
     }
 
     @Test
     void malformedFilterIsOneLine() {
-        String line = fails(query("runs", "-e", EXP, "--where", "params.lr <<< 0.1"), "malformed filter 'params.lr <<< 0.1'");
+        String line =
+                fails(query("runs", "-e", EXP, "--where", "params.lr <<< 0.1"), "malformed filter 'params.lr <<< 0.1'");
         failsVerbosely(line, "runs", "-e", EXP, "--where", "params.lr <<< 0.1");
         fails(query("runs", "--where", "status = 'FINISHED'; drop table runs"), "malformed filter", "';'");
         fails(query("leaderboard", "-e", EXP, "-m", "loss", "--where", "lr ==="), "malformed filter 'lr ==='");
@@ -680,7 +748,8 @@ abstract class CliSuite {
         String board = ok("leaderboard", "-e", EXP, "-m", "loss", "--format", "csv");
         String history = ok("history", "lr-0.1", "loss", "--format", "csv");
         long total = sqlCount("select count(*) from metrics");
-        assertTrue(storeKeys().stream().noneMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")),
+        assertTrue(
+                storeKeys().stream().noneMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")),
                 "nothing of 'cli' compacted before: " + storeKeys());
 
         Result r = cli("compact", "--publish", "-m", "loss", "-d", "min");
@@ -690,27 +759,35 @@ abstract class CliSuite {
         assertTrue(r.out.contains("cli: runs index "), r.out);
         assertTrue(r.out.contains("4 runs"), r.out);
         assertTrue(r.out.contains("spirals: compacted 0 points"), r.out);
-        assertTrue(storeKeys().stream().anyMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")), storeKeys()::toString);
+        assertTrue(
+                storeKeys().stream().anyMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")),
+                storeKeys()::toString);
 
         assertEquals(experiments, ok("experiments", "--format", "csv"));
         assertEquals(board, ok("leaderboard", "-e", EXP, "-m", "loss", "--format", "csv"));
         assertEquals(history, ok("history", "lr-0.1", "loss", "--format", "csv"));
         assertEquals(total, sqlCount("select count(*) from metrics"));
         assertEquals(EXP_POINTS, sqlCount("select count(*) from metrics where experiment = 'cli'"));
-        assertEquals(0, sqlCount("select count(*) from (select run_id, key, step, worker from metrics group by all having count(*) > 1)"),
+        assertEquals(
+                0,
+                sqlCount(
+                        "select count(*) from (select run_id, key, step, worker from metrics group by all having count(*) > 1)"),
                 "no point twice");
 
         // Now that there is a runs index, 'report' publishes into the store's reports/ (and --no-publish doesn't).
         Path html = tmp.resolve("out/after-compact.html");
         List<String> before = reportKeys();
-        assertTrue(before.stream().anyMatch(k -> k.endsWith("/leaderboard.html")), "compact publishes a leaderboard: " + before);
+        assertTrue(
+                before.stream().anyMatch(k -> k.endsWith("/leaderboard.html")),
+                "compact publishes a leaderboard: " + before);
         Result quiet = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--no-publish");
         assertEquals(0, quiet.code, quiet::toString);
         assertEquals(1, quiet.out.lines().count(), quiet::toString);
         assertEquals(before, reportKeys(), "--no-publish writes nothing");
         for (String flag : List.of("--publish", "-k=3")) {
             List<String> prior = reportKeys();
-            Result pub = flag.equals("--publish") ? query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), flag)
+            Result pub = flag.equals("--publish")
+                    ? query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), flag)
                     : query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish", flag);
             assertEquals(0, pub.code, pub::toString);
             assertEquals("", pub.err, pub::toString);
@@ -718,7 +795,9 @@ abstract class CliSuite {
             assertEquals(2, lines.size(), pub::toString);
             List<String> added = new ArrayList<>(reportKeys());
             added.removeAll(prior);
-            String htmlKey = added.stream().filter(k -> k.endsWith("/leaderboard.html")).findFirst()
+            String htmlKey = added.stream()
+                    .filter(k -> k.endsWith("/leaderboard.html"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(flag + ": no new reports/ object: " + pub));
             assertTrue(added.stream().anyMatch(k -> k.endsWith("/leaderboard.json")), added::toString);
             assertTrue(lines.get(1).contains(htmlKey), lines.get(1) + " names " + htmlKey);

@@ -27,22 +27,38 @@ class GoldenBucketCliTest {
         var status = expected.statusOf();
         for (String experiment : expected.experiments()) {
             // EXPECTED ranks the FINISHED runs; asked for exactly those, the whole list must match in order.
-            JsonNode board = json(copy, "leaderboard", "-e", experiment, "-m", expected.leaderboardMetric(experiment),
-                    "-d", expected.leaderboardDirection(experiment), "-k", "100", "--status", "FINISHED");
+            JsonNode board = json(
+                    copy,
+                    "leaderboard",
+                    "-e",
+                    experiment,
+                    "-m",
+                    expected.leaderboardMetric(experiment),
+                    "-d",
+                    expected.leaderboardDirection(experiment),
+                    "-k",
+                    "100",
+                    "--status",
+                    "FINISHED");
             List<String> finished = new ArrayList<>();
             board.forEach(r -> finished.add(r.get("run_id").asText()));
             assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
 
             JsonNode runs = json(copy, "runs", "-e", experiment);
-            runs.forEach(r -> assertEquals(status.get(r.get("run_id").asText()), r.get("status").asText()));
-            assertEquals(expected.runs().stream().filter(r -> r.startsWith(experiment + " | ")).count(), runs.size());
+            runs.forEach(r -> assertEquals(
+                    status.get(r.get("run_id").asText()), r.get("status").asText()));
+            assertEquals(
+                    expected.runs().stream()
+                            .filter(r -> r.startsWith(experiment + " | "))
+                            .count(),
+                    runs.size());
         }
     }
 
     private JsonNode json(Path store, String... command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Main main = new Main(
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of("--uri", store.toString(), "--format", "json"));
         int code = main.commandLine().execute(args.toArray(String[]::new));

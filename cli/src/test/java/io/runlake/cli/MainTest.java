@@ -24,8 +24,12 @@ class MainTest {
     private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        Main main = new Main(new PrintStream(outBytes, true, StandardCharsets.UTF_8), new PrintStream(errBytes, true, StandardCharsets.UTF_8))
-                .withTrackerOptions(TrackerOptions.defaults().withSpillRoot(dir.resolve("spill")).withShutdownHook(false));
+        Main main = new Main(
+                        new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                        new PrintStream(errBytes, true, StandardCharsets.UTF_8))
+                .withTrackerOptions(TrackerOptions.defaults()
+                        .withSpillRoot(dir.resolve("spill"))
+                        .withShutdownHook(false));
         return main.commandLine().execute(args);
     }
 
@@ -54,7 +58,8 @@ class MainTest {
 
     @Test
     void uriIsAcceptedBeforeAndAfterTheSubcommandAndDefaultsToTheEnvironment() {
-        for (String[] args : List.of(new String[] {"--uri", "/data/lake", "demo"}, new String[] {"demo", "--uri", "/data/lake"})) {
+        for (String[] args :
+                List.of(new String[] {"--uri", "/data/lake", "demo"}, new String[] {"demo", "--uri", "/data/lake"})) {
             Main main = new Main(System.out, System.err);
             main.commandLine().parseArgs(args);
             assertEquals(Path.of("/data/lake").toUri(), main.storeUri(), String.join(" ", args));
@@ -68,7 +73,9 @@ class MainTest {
     @Test
     void aFailingCommandPrintsOneLineAndExitsOne() {
         assertEquals(Main.FAILED, run("--uri", "ftp://host/lake", "demo"));
-        assertEquals(List.of("runlake: unsupported store URI 'ftp://host/lake': use s3://bucket/prefix or file:///path"), errLines());
+        assertEquals(
+                List.of("runlake: unsupported store URI 'ftp://host/lake': use s3://bucket/prefix or file:///path"),
+                errLines());
         assertEquals("", out());
     }
 
@@ -76,7 +83,8 @@ class MainTest {
     void verboseAddsTheStackTrace() {
         assertEquals(Main.FAILED, run("demo", "--uri", "ftp://host/lake", "--verbose"));
         List<String> err = errLines();
-        assertEquals("runlake: unsupported store URI 'ftp://host/lake': use s3://bucket/prefix or file:///path", err.get(0));
+        assertEquals(
+                "runlake: unsupported store URI 'ftp://host/lake': use s3://bucket/prefix or file:///path", err.get(0));
         assertTrue(err.size() > 3, err.toString());
         assertTrue(err.stream().anyMatch(l -> l.contains("at io.runlake.store.StoreUris")), err.toString());
     }
@@ -85,7 +93,9 @@ class MainTest {
     void usageErrorsPrintOneLineAndExitTwo() {
         assertEquals(Main.USAGE, run("demo", "--no-such-option"));
         assertEquals(1, errLines().size(), errLines().toString());
-        assertTrue(errLines().get(0).startsWith("runlake: Unknown option: '--no-such-option'"), errLines().toString());
+        assertTrue(
+                errLines().get(0).startsWith("runlake: Unknown option: '--no-such-option'"),
+                errLines().toString());
 
         errBytes.reset();
         assertEquals(Main.USAGE, run("no-such-command"));

@@ -8,9 +8,9 @@ import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.query.Lake;
-import io.runlake.samples.OnlineLearningSample;
 import io.runlake.query.LakeOptions;
 import io.runlake.query.QueryException;
+import io.runlake.samples.OnlineLearningSample;
 import io.runlake.testing.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,12 +33,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.impl.DumbTerminal;
 
 /**
  * What a new user runs into (issue 9): filters written as a user writes them, strict store URIs, read-only
@@ -66,13 +66,20 @@ class NewUserCliTest {
         tmp = dir;
         lake = tmp.resolve("lake");
         cache = tmp.resolve("cache");
-        TrackerOptions options = TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TrackerOptions.defaults()
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
         double[] lrs = {0.1, 0.3, 0.001};
         try (Tracker t = Tracker.open(lake.toUri(), options)) {
             for (int i = 0; i < lrs.length; i++) {
-                Run r = t.newRun("nu").name("trial-" + i).param("lr", lrs[i]).param("batch_norm", i != 1)
-                        .param("optimizer", i == 1 ? "sgd" : "adam").start();
+                Run r = t.newRun("nu")
+                        .name("trial-" + i)
+                        .param("lr", lrs[i])
+                        .param("batch_norm", i != 1)
+                        .param("optimizer", i == 1 ? "sgd" : "adam")
+                        .start();
                 r.log(Map.of("loss", PRECISE * (i + 1)), 0);
                 r.finish();
                 ids.add(r.id());
@@ -83,9 +90,14 @@ class NewUserCliTest {
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTrackerOptions(TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill")).withShutdownHook(false))
-                .commandLine().execute(args);
+        int code = new Main(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .withTrackerOptions(TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false))
+                .commandLine()
+                .execute(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -115,7 +127,9 @@ class NewUserCliTest {
         String csv = ok("runs", "-e", "nu", "--where", where, "--format", "csv");
         List<String> lines = csv.lines().toList();
         int col = Arrays.asList(lines.get(0).split(",")).indexOf("run_id");
-        return lines.subList(1, lines.size()).stream().map(l -> l.split(",")[col]).collect(Collectors.toSet());
+        return lines.subList(1, lines.size()).stream()
+                .map(l -> l.split(",")[col])
+                .collect(Collectors.toSet());
     }
 
     static Set<String> tree(Path dir) throws IOException {
@@ -134,24 +148,34 @@ class NewUserCliTest {
         assertEquals(Set.of(ids.get(0)), runIds("params.lr between 0.05 and 0.2"));
         assertEquals(Set.of(ids.get(0), ids.get(2)), runIds("params.batch_norm = true"));
         assertEquals(Set.of(ids.get(1)), runIds("params.optimizer in ('sgd')"));
-        String board = ok("leaderboard", "-e", "nu", "-m", "loss", "--where", "params.lr in (0.1, 0.001)",
-                "--format", "csv");
+        String board =
+                ok("leaderboard", "-e", "nu", "-m", "loss", "--where", "params.lr in (0.1, 0.001)", "--format", "csv");
         assertEquals(3, board.lines().count(), board);
     }
 
     @Test
     void whereNamesAParamThatNoRunHas() {
-        String line = fails(query("runs", "-e", "nu", "--where", "params.lrr < 0.2"), Main.FAILED,
-                "params.lrr", "did you mean params.lr?", "batch_norm, lr, optimizer");
+        String line = fails(
+                query("runs", "-e", "nu", "--where", "params.lrr < 0.2"),
+                Main.FAILED,
+                "params.lrr",
+                "did you mean params.lr?",
+                "batch_norm, lr, optimizer");
         assertFalse(line.contains("\tat "), line);
         fails(query("runs", "--where", "tags.stage = 'prod'"), Main.FAILED, "tags.stage", "no tags");
-        fails(query("leaderboard", "-e", "nu", "-m", "loss", "--where", "metrics.los < 1"), Main.FAILED,
-                "metrics.los", "did you mean metrics.loss?");
+        fails(
+                query("leaderboard", "-e", "nu", "-m", "loss", "--where", "metrics.los < 1"),
+                Main.FAILED,
+                "metrics.los",
+                "did you mean metrics.loss?");
     }
 
     @Test
     void aBareParamNameGetsAHint() {
-        fails(query("runs", "-e", "nu", "--where", "lr < 0.2"), Main.FAILED, "malformed filter 'lr < 0.2'",
+        fails(
+                query("runs", "-e", "nu", "--where", "lr < 0.2"),
+                Main.FAILED,
+                "malformed filter 'lr < 0.2'",
                 "did you mean params.lr?");
     }
 
@@ -166,8 +190,11 @@ class NewUserCliTest {
 
     @Test
     void unknownUriOptionsAreErrorsNamingTheValidOnes() {
-        fails(run("experiments", "--uri", "s3://bucket/lake?endpont=http://localhost:9"), Main.FAILED,
-                "unknown option 'endpont'", "endpoint, path_style, region");
+        fails(
+                run("experiments", "--uri", "s3://bucket/lake?endpont=http://localhost:9"),
+                Main.FAILED,
+                "unknown option 'endpont'",
+                "endpoint, path_style, region");
         fails(run("compact", "--uri", "file:///tmp/x?region=eu-west-1"), Main.FAILED, "unknown option 'region'");
     }
 
@@ -184,17 +211,25 @@ class NewUserCliTest {
     @Test
     void aStoreThatIsNotThereIsAnErrorAndIsNotCreated() throws IOException {
         Path missing = tmp.resolve("no-such-store");
-        fails(run("experiments", "--uri", missing.toString(), "--cache-dir", cache.toString()), Main.FAILED,
+        fails(
+                run("experiments", "--uri", missing.toString(), "--cache-dir", cache.toString()),
+                Main.FAILED,
                 "no RunLake store at " + missing);
         fails(run("compact", "--uri", missing.toString()), Main.FAILED, "no RunLake store at " + missing);
-        fails(run("sync", tmp.resolve("copy").toString(), "--uri", missing.toString()), Main.FAILED,
+        fails(
+                run("sync", tmp.resolve("copy").toString(), "--uri", missing.toString()),
+                Main.FAILED,
                 "no RunLake store");
         assertFalse(Files.exists(missing), "nothing created where the store was named");
         // An empty folder (e.g. a new working directory's ./runlake-data): an error, and it stays empty.
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        fails(run("experiments", "--uri", empty.toString(), "--cache-dir", cache.toString()), Main.FAILED,
+        fails(
+                run("experiments", "--uri", empty.toString(), "--cache-dir", cache.toString()),
+                Main.FAILED,
                 "no RunLake store at " + empty);
-        fails(run("sql", "select 1", "--uri", empty.toString(), "--cache-dir", cache.toString()), Main.FAILED,
+        fails(
+                run("sql", "select 1", "--uri", empty.toString(), "--cache-dir", cache.toString()),
+                Main.FAILED,
                 "no RunLake store");
         assertEquals(Set.of(""), tree(empty));
         fails(run("compact", "--uri", lake.toString(), "-e", "nope"), Main.FAILED, "unknown experiment 'nope'", "nu");
@@ -204,7 +239,10 @@ class NewUserCliTest {
     void aWrongS3PrefixIsAnError() {
         URI good = S3ProxyServer.shared().newBucketUri("nu-" + System.nanoTime() % 1_000_000_000L, "lake");
         String wrong = good.toString().replace("/lake?", "/no-such-prefix?");
-        fails(run("runs", "--uri", wrong, "--cache-dir", cache.toString()), Main.FAILED, "no RunLake store at s3://",
+        fails(
+                run("runs", "--uri", wrong, "--cache-dir", cache.toString()),
+                Main.FAILED,
+                "no RunLake store at s3://",
                 "/no-such-prefix");
     }
 
@@ -228,9 +266,16 @@ class NewUserCliTest {
     void optionsAreAcceptedOnlyWhereTheyDoSomething() {
         fails(query("leaderboard", "-e", "nu", "-m", "loss", "-k", "0"), Main.FAILED, "--top must be at least 1");
         fails(query("runs", "--limit", "-1"), Main.FAILED, "--limit must be at least 0");
-        fails(query("plot", "-m", "loss", "-o", tmp.resolve("p.svg").toString(), "--format", "csv", ids.get(0)),
-                Main.USAGE, "Unknown option", "'--format'");
-        fails(query("report", "-e", "nu", "-m", "loss", "--format", "json"), Main.USAGE, "Unknown option", "'--format'");
+        fails(
+                query("plot", "-m", "loss", "-o", tmp.resolve("p.svg").toString(), "--format", "csv", ids.get(0)),
+                Main.USAGE,
+                "Unknown option",
+                "'--format'");
+        fails(
+                query("report", "-e", "nu", "-m", "loss", "--format", "json"),
+                Main.USAGE,
+                "Unknown option",
+                "'--format'");
         fails(run("compact", "--uri", lake.toString(), "-m", "loss"), Main.FAILED, "add --publish");
     }
 
@@ -294,11 +339,18 @@ class NewUserCliTest {
         Path history = tmp.resolve("home").resolve(SqlShell.HISTORY_FILE);
         Files.createDirectories(history.getParent());
         try (Lake l = Lake.open(lake.toUri(), LakeOptions.defaults().withCacheDir(cache));
-             // a dumb terminal over streams: what a user types, line by line, and the screen
-             Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
-                     new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen, StandardCharsets.UTF_8)) {
-            SqlShell shell = new SqlShell(l, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), "csv");
+                // a dumb terminal over streams: what a user types, line by line, and the screen
+                Terminal terminal = new DumbTerminal(
+                        "test",
+                        Terminal.TYPE_DUMB,
+                        new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                        screen,
+                        StandardCharsets.UTF_8)) {
+            SqlShell shell = new SqlShell(
+                    l,
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    "csv");
             assertEquals(0, shell.interactive(terminal, history));
         }
         String printed = out.toString(StandardCharsets.UTF_8);
@@ -315,11 +367,23 @@ class NewUserCliTest {
     void theOnlineSamplesSqlRunsInTheCli() {
         Path store = tmp.resolve("online");
         String runId;
-        try (Tracker t = Tracker.open(store.toUri(), TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                store.toUri(),
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             runId = OnlineLearningSample.run(t, 300, 0, new PrintStream(OutputStream.nullOutputStream()));
         }
-        Result r = run("sql", "--uri", store.toString(), "--cache-dir", cache.toString(), "--format", "csv",
+        Result r = run(
+                "sql",
+                "--uri",
+                store.toString(),
+                "--cache-dir",
+                cache.toString(),
+                "--format",
+                "csv",
                 OnlineLearningSample.windowedAccuracySql(runId));
         assertEquals(0, r.code, r::toString);
         assertTrue(r.out.startsWith("time_window,accuracy,events\n"), r::toString);
@@ -342,10 +406,9 @@ class NewUserCliTest {
                 statement.join(50);
             }
             assertTrue(failure[0] instanceof QueryException, String.valueOf(failure[0]));
-            assertTrue(failure[0].getMessage().toLowerCase(Locale.ROOT).contains("interrupt"),
-                    failure[0].getMessage());
-            assertEquals(3, l.sql("select count(*) from runs").rows().get(0).get(0) instanceof Number n
-                    ? n.intValue() : -1);
+            assertTrue(failure[0].getMessage().toLowerCase(Locale.ROOT).contains("interrupt"), failure[0].getMessage());
+            assertEquals(
+                    3, l.sql("select count(*) from runs").rows().get(0).get(0) instanceof Number n ? n.intValue() : -1);
         }
     }
 }

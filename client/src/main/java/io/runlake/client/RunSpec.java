@@ -36,7 +36,8 @@ public final class RunSpec {
         Object v = ParamValues.normalise(key, value);
         Object old = params.get(key);
         if (old != null && !ParamValues.same(old, v)) {
-            throw new IllegalArgumentException("param '" + key + "' given twice with different values: " + old + " and " + v);
+            throw new IllegalArgumentException(
+                    "param '" + key + "' given twice with different values: " + old + " and " + v);
         }
         params.put(key, v);
         return this;

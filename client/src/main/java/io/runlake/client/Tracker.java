@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Tracker implements AutoCloseable {
     /** Environment variables a launcher sets so that every worker joins the same run. */
     public static final String ENV_RUN_ID = "RUNLAKE_RUN_ID";
+
     public static final String ENV_WORKER = "RUNLAKE_WORKER";
     /** System property naming the folder whose git state is recorded; default the working directory. */
     public static final String CODE_DIR_PROPERTY = "runlake.code.dir";
@@ -62,7 +63,10 @@ public final class Tracker implements AutoCloseable {
         this.options = options;
         // A store that is down or hangs at open does not stop training: objects spill until the marker
         // has been checked. A store of a newer format, or one that refuses us, fails the open.
-        this.out = new DurableWriter(store, new Spill(options.spillRoot(), store.uri().toString()), options.storeWait(),
+        this.out = new DurableWriter(
+                store,
+                new Spill(options.spillRoot(), store.uri().toString()),
+                options.storeWait(),
                 () -> checkFormat(store));
         if (options.shutdownHook()) {
             shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
@@ -100,11 +104,14 @@ public final class Tracker implements AutoCloseable {
         try {
             byte[] marker = store.get(Layout.FORMAT_MARKER).orElse(null);
             if (marker == null) {
-                store.putIfAbsent(Layout.FORMAT_MARKER, Json.write(new FormatMarker(FormatVersion.CURRENT,
-                        "runlake-client", System.currentTimeMillis())));
+                store.putIfAbsent(
+                        Layout.FORMAT_MARKER,
+                        Json.write(
+                                new FormatMarker(FormatVersion.CURRENT, "runlake-client", System.currentTimeMillis())));
                 marker = store.get(Layout.FORMAT_MARKER).orElseThrow();
             }
-            FormatVersion.checkMarker(marker, store.uri().toString()); // a newer store is refused before anything is written
+            FormatVersion.checkMarker(
+                    marker, store.uri().toString()); // a newer store is refused before anything is written
         } catch (StoreUnavailableException e) {
             throw e; // not an answer: the writer spills and checks again later
         } catch (StoreException e) {
@@ -160,20 +167,34 @@ public final class Tracker implements AutoCloseable {
         Map<String, Object> code = new LinkedHashMap<>();
         byte[] diff = null;
         if (options.captureCode()) {
-            CodeVersion.Capture captured = CodeVersion.capture(Path.of(
-                    System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir"))));
+            CodeVersion.Capture captured =
+                    CodeVersion.capture(Path.of(System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir"))));
             code.putAll(captured.fields());
             diff = captured.diff();
             if (diff != null) code.put("git_diff_sha256", sha256(diff));
         }
-        RunStart start = new RunStart(FormatVersion.CURRENT, RunStart.KIND, spec.experiment(), runId, spec.name(),
-                spec.parentRunId(), System.currentTimeMillis(), 0, writerId, spec.params(), spec.tags(), environment,
+        RunStart start = new RunStart(
+                FormatVersion.CURRENT,
+                RunStart.KIND,
+                spec.experiment(),
+                runId,
+                spec.name(),
+                spec.parentRunId(),
+                System.currentTimeMillis(),
+                0,
+                writerId,
+                spec.params(),
+                spec.tags(),
+                environment,
                 code.isEmpty() ? null : code);
         // start manifest first, then the pointer other workers use to find the run by id; a store that is
         // down or hangs gets them in this order from the spill, so the run never waits for storage
         out.write(Layout.startManifest(spec.experiment(), runId), Json.write(start));
-        out.write(Layout.runIdPointer(runId), Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
-        DefaultRun run = new DefaultRun(out, options, spec.experiment(), runId, writerId, 0, spec.params(), open::remove);
+        out.write(
+                Layout.runIdPointer(runId),
+                Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
+        DefaultRun run =
+                new DefaultRun(out, options, spec.experiment(), runId, writerId, 0, spec.params(), open::remove);
         open.add(run);
         if (diff != null) logDiff(run, diff);
         return run;
@@ -208,7 +229,8 @@ public final class Tracker implements AutoCloseable {
      */
     public Run joinRun(String runId, int worker) {
         RunIds.requireValid(runId);
-        if (worker < 0 || worker > 99_999) throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
+        if (worker < 0 || worker > 99_999)
+            throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
         byte[] pointer;
         try {
             pointer = store.get(Layout.runIdPointer(runId)).orElse(null);
@@ -221,12 +243,22 @@ public final class Tracker implements AutoCloseable {
         // both are refused when newer: joining must not misread a run created by a newer client
         RunIdPointer ptr = FormatVersion.readJson(pointer, RunIdPointer.class, Layout.runIdPointer(runId));
         String experiment = ptr.experiment();
-        RunStart start = FormatVersion.readJson(store.get(Layout.startManifest(experiment, runId)).orElseThrow(() ->
-                new TrackerException("run " + runId + " has no start manifest in " + store.uri())), RunStart.class,
+        RunStart start = FormatVersion.readJson(
+                store.get(Layout.startManifest(experiment, runId))
+                        .orElseThrow(() ->
+                                new TrackerException("run " + runId + " has no start manifest in " + store.uri())),
+                RunStart.class,
                 Layout.startManifest(experiment, runId));
         String writerId = RunIds.newId();
-        WorkerStart ws = new WorkerStart(FormatVersion.CURRENT, WorkerStart.KIND, experiment, runId, worker, writerId,
-                System.currentTimeMillis(), Environment.capture());
+        WorkerStart ws = new WorkerStart(
+                FormatVersion.CURRENT,
+                WorkerStart.KIND,
+                experiment,
+                runId,
+                worker,
+                writerId,
+                System.currentTimeMillis(),
+                Environment.capture());
         out.write(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
         Map<String, Object> params = start.params() == null ? Map.of() : start.params();
         DefaultRun run = new DefaultRun(out, options, experiment, runId, writerId, worker, params, open::remove);

@@ -34,51 +34,130 @@ public record TrackerOptions(
     public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
 
     public TrackerOptions {
-        if (flushInterval.isNegative() || flushInterval.isZero()) throw new IllegalArgumentException("flushInterval must be positive");
+        if (flushInterval.isNegative() || flushInterval.isZero())
+            throw new IllegalArgumentException("flushInterval must be positive");
         if (pageCapacity < 16) throw new IllegalArgumentException("pageCapacity must be at least 16");
         if (bufferBytes < 2 * MetricPage.bytesFor(pageCapacity)) {
-            throw new IllegalArgumentException("bufferBytes " + bufferBytes + " holds fewer than 2 pages of " + pageCapacity + " points");
+            throw new IllegalArgumentException(
+                    "bufferBytes " + bufferBytes + " holds fewer than 2 pages of " + pageCapacity + " points");
         }
     }
 
     public static TrackerOptions defaults() {
-        return new TrackerOptions(Duration.ofSeconds(10), DEFAULT_BUFFER_BYTES, 65_536, Duration.ofSeconds(60),
-                Path.of(System.getProperty("user.home"), ".runlake", "spill"), Duration.ofSeconds(30), true,
-                Duration.ofSeconds(10), true);
+        return new TrackerOptions(
+                Duration.ofSeconds(10),
+                DEFAULT_BUFFER_BYTES,
+                65_536,
+                Duration.ofSeconds(60),
+                Path.of(System.getProperty("user.home"), ".runlake", "spill"),
+                Duration.ofSeconds(30),
+                true,
+                Duration.ofSeconds(10),
+                true);
     }
 
     public TrackerOptions withFlushInterval(Duration d) {
-        return new TrackerOptions(d, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                d,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withBuffer(long bytes, int pagePoints) {
-        return new TrackerOptions(flushInterval, bytes, pagePoints, heartbeatInterval, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bytes,
+                pagePoints,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withHeartbeatInterval(Duration d) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, d, spillRoot, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                d,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withSpillRoot(Path p) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, p, closeTimeout, shutdownHook, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                p,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withCloseTimeout(Duration d) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, d, shutdownHook, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                d,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withShutdownHook(boolean on) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, on, systemMetricsInterval, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                on,
+                systemMetricsInterval,
+                captureCode);
     }
 
     public TrackerOptions withSystemMetricsInterval(Duration d) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook,
-                d, captureCode);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                d,
+                captureCode);
     }
 
     public TrackerOptions withCaptureCode(boolean on) {
-        return new TrackerOptions(flushInterval, bufferBytes, pageCapacity, heartbeatInterval, spillRoot, closeTimeout, shutdownHook,
-                systemMetricsInterval, on);
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                on);
     }
 
     /**

@@ -28,7 +28,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -81,7 +80,8 @@ abstract class ClientSuite {
             assertFalse(store.putIfAbsent("a/b/one.json", "second".getBytes(StandardCharsets.UTF_8)));
             assertEquals("first", new String(store.get("a/b/one.json").orElseThrow(), StandardCharsets.UTF_8));
             store.putIfAbsentIdempotent("a/b/one.json", "first".getBytes(StandardCharsets.UTF_8));
-            assertThrows(ObjectConflictException.class,
+            assertThrows(
+                    ObjectConflictException.class,
                     () -> store.putIfAbsentIdempotent("a/b/one.json", "other".getBytes(StandardCharsets.UTF_8)));
             assertTrue(store.get("a/b/missing").isEmpty());
             assertTrue(store.head("a/b/missing").isEmpty());
@@ -97,7 +97,9 @@ abstract class ClientSuite {
             }
             List<String> keys = store.list("p/").stream().map(ObjectInfo::key).toList();
             assertEquals(List.of("p/a/10", "p/a/2", "p/b", "p/c/d/e"), keys);
-            assertEquals(List.of("p/a/10", "p/a/2"), store.list("p/a").stream().map(ObjectInfo::key).toList());
+            assertEquals(
+                    List.of("p/a/10", "p/a/2"),
+                    store.list("p/a").stream().map(ObjectInfo::key).toList());
         }
     }
 
@@ -139,8 +141,14 @@ abstract class ClientSuite {
         URI uri = freshUri();
         String runId;
         try (Tracker tracker = Tracker.open(uri, options());
-             Run run = tracker.newRun("mnist").name("baseline").param("lr", 0.01).param("layers", 3)
-                     .param("optimizer", "adam").param("augment", true).tag("team", "vision").start()) {
+                Run run = tracker.newRun("mnist")
+                        .name("baseline")
+                        .param("lr", 0.01)
+                        .param("layers", 3)
+                        .param("optimizer", "adam")
+                        .param("augment", true)
+                        .tag("team", "vision")
+                        .start()) {
             runId = run.id();
             for (int step = 0; step < 1000; step++) {
                 run.log("loss", 1.0 / (step + 1), step);
@@ -164,31 +172,41 @@ abstract class ClientSuite {
             String shards = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "metrics/*.parquet"));
             assertEquals(1000L + 4 + 3 + 2 + 2, scalar("select count(*) from read_parquet(" + shards + ")"));
             // every loss value exactly
-            List<List<Object>> loss = query("select step, value from read_parquet(" + shards + ") where key = 'loss' order by step");
+            List<List<Object>> loss =
+                    query("select step, value from read_parquet(" + shards + ") where key = 'loss' order by step");
             assertEquals(1000, loss.size());
             for (int step = 0; step < 1000; step++) {
                 assertEquals((long) step, loss.get(step).get(0));
                 assertEquals(1.0 / (step + 1), (double) loss.get(step).get(1), 0.0);
             }
-            List<List<Object>> special = query("select step, value from read_parquet(" + shards + ") where key = 'special' order by step");
+            List<List<Object>> special =
+                    query("select step, value from read_parquet(" + shards + ") where key = 'special' order by step");
             assertTrue(Double.isNaN((double) special.get(0).get(1)));
             assertEquals(Double.POSITIVE_INFINITY, (double) special.get(1).get(1));
             assertEquals(Double.NEGATIVE_INFINITY, (double) special.get(2).get(1));
-            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits((double) special.get(3).get(1)));
-            assertEquals(List.of(List.of(3L, 4.0), List.of(7L, 3.0), List.of(10L, 5.0)),
-                    query("select step, value from read_parquet(" + shards + ") where key = 'unordered' order by step"));
-            assertEquals(List.of(List.of(0L, 1.5), List.of(1L, 2.5)),
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits((double)
+                    special.get(3).get(1)));
+            assertEquals(
+                    List.of(List.of(3L, 4.0), List.of(7L, 3.0), List.of(10L, 5.0)),
+                    query("select step, value from read_parquet(" + shards
+                            + ") where key = 'unordered' order by step"));
+            assertEquals(
+                    List.of(List.of(0L, 1.5), List.of(1L, 2.5)),
                     query("select step, value from read_parquet(" + shards + ") where key = 'auto' order by step"));
-            assertEquals(List.of(List.of("acc", 42L, 0.9), List.of("f1", 42L, 0.8)),
-                    query("select key, step, value from read_parquet(" + shards + ") where key in ('acc','f1') order by key"));
-            assertEquals(List.of(List.of(runId, 0)),
+            assertEquals(
+                    List.of(List.of("acc", 42L, 0.9), List.of("f1", 42L, 0.8)),
+                    query("select key, step, value from read_parquet(" + shards
+                            + ") where key in ('acc','f1') order by key"));
+            assertEquals(
+                    List.of(List.of(runId, 0)),
                     query("select distinct run_id, worker from read_parquet(" + shards + ")"));
             // timestamps are wall clock
             long now = System.currentTimeMillis();
             Object minTs = scalar("select epoch_ms(min(timestamp)) from read_parquet(" + shards + ")");
             assertTrue(Math.abs(now - ((Number) minTs).longValue()) < 120_000);
 
-            RunStart start = Json.read(store.get(Layout.startManifest("mnist", runId)).orElseThrow(), RunStart.class, "start");
+            RunStart start =
+                    Json.read(store.get(Layout.startManifest("mnist", runId)).orElseThrow(), RunStart.class, "start");
             assertEquals("baseline", start.name());
             assertEquals(0.01, start.params().get("lr"));
             assertEquals(3, ((Number) start.params().get("layers")).intValue());
@@ -197,12 +215,17 @@ abstract class ClientSuite {
             assertNotNull(start.environment().get("java_version"));
 
             String end = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "end/*.json"));
-            assertEquals(List.of(List.of("FINISHED", 1011L)), query("select status, points_logged from read_json(" + end + ")"));
+            assertEquals(
+                    List.of(List.of("FINISHED", 1011L)),
+                    query("select status, points_logged from read_json(" + end + ")"));
             String events = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "events/*.json"));
-            assertEquals(List.of(List.of("params", "10"), List.of("tags", "candidate"), List.of("tags", "deleted")),
-                    query("select kind, coalesce(params->>'epochs', tags->>'stage', case when json_type(tags->'team') = 'NULL' then 'deleted' end)"
-                            + " from read_json(" + events + ", union_by_name=true, format='auto', records=true, columns={kind: 'VARCHAR',"
-                            + " params: 'JSON', tags: 'JSON'}) order by kind, 2"));
+            assertEquals(
+                    List.of(List.of("params", "10"), List.of("tags", "candidate"), List.of("tags", "deleted")),
+                    query(
+                            "select kind, coalesce(params->>'epochs', tags->>'stage', case when json_type(tags->'team') = 'NULL' then 'deleted' end)"
+                                    + " from read_json(" + events
+                                    + ", union_by_name=true, format='auto', records=true, columns={kind: 'VARCHAR',"
+                                    + " params: 'JSON', tags: 'JSON'}) order by kind, 2"));
         }
     }
 
@@ -210,7 +233,8 @@ abstract class ClientSuite {
     void nonMonotonicStepsAreKeptAsLogged() throws Exception {
         URI uri = freshUri();
         String runId;
-        try (Tracker tracker = Tracker.open(uri, options()); Run run = tracker.startRun("steps")) {
+        try (Tracker tracker = Tracker.open(uri, options());
+                Run run = tracker.startRun("steps")) {
             runId = run.id();
             run.log("x", 5.0, 10);
             run.log("x", 4.0, 3);
@@ -220,7 +244,8 @@ abstract class ClientSuite {
         try (ObjectStore store = StoreUris.open(uri)) {
             Path lake = mirror(store);
             String shards = lit(lake.resolve(Layout.runPrefix("steps", runId) + "metrics/*.parquet"));
-            assertEquals(List.of(List.of(3L, 4.0), List.of(7L, 3.0), List.of(10L, 5.0), List.of(11L, 2.0)),
+            assertEquals(
+                    List.of(List.of(3L, 4.0), List.of(7L, 3.0), List.of(10L, 5.0), List.of(11L, 2.0)),
                     query("select step, value from read_parquet(" + shards + ") order by step"));
         }
     }
@@ -235,8 +260,12 @@ abstract class ClientSuite {
             Run run = tracker.newRun("errors").param("lr", 0.1).start();
             runId = run.id();
             run.log("kept", 1.0, 0);
-            IllegalArgumentException conflict = assertThrows(IllegalArgumentException.class, () -> run.logParam("lr", 0.2));
-            assertTrue(conflict.getMessage().contains("'lr'") && conflict.getMessage().contains("immutable"), conflict.getMessage());
+            IllegalArgumentException conflict =
+                    assertThrows(IllegalArgumentException.class, () -> run.logParam("lr", 0.2));
+            assertTrue(
+                    conflict.getMessage().contains("'lr'")
+                            && conflict.getMessage().contains("immutable"),
+                    conflict.getMessage());
             run.logParam("lr", 0.1); // same value: fine
             assertThrows(IllegalArgumentException.class, () -> run.log("bad\nkey", 1.0));
             assertThrows(IllegalArgumentException.class, () -> run.log("runlake/heartbeat", 1.0));
@@ -246,7 +275,8 @@ abstract class ClientSuite {
             assertThrows(IllegalArgumentException.class, () -> tracker.startRun(".."));
             assertThrows(IllegalArgumentException.class, () -> tracker.startRun("bad\u0000name"));
             assertThrows(IllegalArgumentException.class, () -> tracker.startRun("x".repeat(201)));
-            assertThrows(IllegalArgumentException.class, () -> tracker.newRun("ok").parent("not-a-run-id"));
+            assertThrows(
+                    IllegalArgumentException.class, () -> tracker.newRun("ok").parent("not-a-run-id"));
             run.finish();
             IllegalStateException ended = assertThrows(IllegalStateException.class, () -> run.log("kept", 2.0, 1));
             assertTrue(ended.getMessage().contains("FINISHED"), ended.getMessage());
@@ -254,8 +284,10 @@ abstract class ClientSuite {
         }
         try (ObjectStore store = StoreUris.open(uri)) {
             Path lake = mirror(store);
-            assertEquals(1L, scalar("select count(*) from read_parquet("
-                    + lit(lake.resolve(Layout.runPrefix("errors", runId) + "metrics/*.parquet")) + ")"));
+            assertEquals(
+                    1L,
+                    scalar("select count(*) from read_parquet("
+                            + lit(lake.resolve(Layout.runPrefix("errors", runId) + "metrics/*.parquet")) + ")"));
         }
     }
 
@@ -264,14 +296,17 @@ abstract class ClientSuite {
         URI uri = freshUri();
         String name = "../../etc/passwd x/ü";
         String runId;
-        try (Tracker tracker = Tracker.open(uri, options()); Run run = tracker.startRun(name)) {
+        try (Tracker tracker = Tracker.open(uri, options());
+                Run run = tracker.startRun(name)) {
             runId = run.id();
             run.log("loss", 1.0);
         }
         try (ObjectStore store = StoreUris.open(uri)) {
             for (ObjectInfo o : store.list("")) {
                 for (String segment : o.key().split("/")) {
-                    assertFalse(segment.equals("..") || segment.equals(".") || segment.isEmpty(), o.key() + " has segment '" + segment + "'");
+                    assertFalse(
+                            segment.equals("..") || segment.equals(".") || segment.isEmpty(),
+                            o.key() + " has segment '" + segment + "'");
                 }
                 String top = o.key().substring(0, o.key().indexOf('/'));
                 assertTrue(List.of("runs", "run-ids", "_runlake", "artifacts").contains(top), o.key());
@@ -291,11 +326,13 @@ abstract class ClientSuite {
         URI uri = freshUri();
         String[] runId = new String[1];
         try (Tracker tracker = Tracker.open(uri, options())) {
-            RuntimeException boom = assertThrows(RuntimeException.class, () -> tracker.run(tracker.newRun("fails"), run -> {
-                runId[0] = run.id();
-                run.log("loss", 0.5, 0);
-                throw new IllegalStateException("diverged: loss is NaN");
-            }));
+            RuntimeException boom = assertThrows(
+                    RuntimeException.class,
+                    () -> tracker.run(tracker.newRun("fails"), run -> {
+                        runId[0] = run.id();
+                        run.log("loss", 0.5, 0);
+                        throw new IllegalStateException("diverged: loss is NaN");
+                    }));
             assertEquals("diverged: loss is NaN", boom.getMessage());
         }
         try (ObjectStore store = StoreUris.open(uri)) {
@@ -314,7 +351,8 @@ abstract class ClientSuite {
     void twoWorkersShareOneRunWithoutCollisions() throws Exception {
         URI uri = freshUri();
         String runId;
-        try (Tracker t0 = Tracker.open(uri, options()); Tracker t1 = Tracker.open(uri, options())) {
+        try (Tracker t0 = Tracker.open(uri, options());
+                Tracker t1 = Tracker.open(uri, options())) {
             Run chief = t0.newRun("ddp").param("world_size", 2).start();
             runId = chief.id();
             Run w1 = t1.joinRun(runId, 1);
@@ -333,10 +371,13 @@ abstract class ClientSuite {
         try (ObjectStore store = StoreUris.open(uri)) {
             Path lake = mirror(store);
             String shards = lit(lake.resolve(Layout.runPrefix("ddp", runId) + "metrics/*.parquet"));
-            assertEquals(List.of(List.of(0, 500L, 124750.0), List.of(1, 500L, -124750.0)),
-                    query("select worker, count(*), sum(value) from read_parquet(" + shards + ") group by worker order by worker"));
+            assertEquals(
+                    List.of(List.of(0, 500L, 124750.0), List.of(1, 500L, -124750.0)),
+                    query("select worker, count(*), sum(value) from read_parquet(" + shards
+                            + ") group by worker order by worker"));
             assertEquals(2, store.list(Layout.runPrefix("ddp", runId) + "end/").size());
-            assertEquals(1, store.list(Layout.runPrefix("ddp", runId) + "workers/").size());
+            assertEquals(
+                    1, store.list(Layout.runPrefix("ddp", runId) + "workers/").size());
             assertTrue(store.list(Layout.runPrefix("ddp", runId) + "metrics/").size() >= 4);
         }
     }
@@ -366,7 +407,8 @@ abstract class ClientSuite {
                 b.logArtifactReference("imagenet", URI.create("s3://datasets/imagenet/"), null, 150_000_000_000L);
             }
         }
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v1)), first.sha256());
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v1)), first.sha256());
         assertEquals(first.sha256(), again.sha256());
         assertFalse(first.sha256().equals(second.sha256()));
         try (ObjectStore store = StoreUris.open(uri)) {
@@ -375,8 +417,13 @@ abstract class ClientSuite {
             Path lake = mirror(store);
             List<List<Object>> refs = query("select artifact.name, artifact.reference, artifact.size from read_json("
                     + lit(lake.resolve("runs/experiment=models/*/events/*.json")) + ", union_by_name=true) order by 1");
-            assertEquals(List.of(List.of("imagenet", true, 150_000_000_000L), List.of("model-v2.bin", false, 300_000L),
-                    List.of("model.bin", false, 300_000L), List.of("model.bin", false, 300_000L)), refs);
+            assertEquals(
+                    List.of(
+                            List.of("imagenet", true, 150_000_000_000L),
+                            List.of("model-v2.bin", false, 300_000L),
+                            List.of("model.bin", false, 300_000L),
+                            List.of("model.bin", false, 300_000L)),
+                    refs);
         }
     }
 
@@ -388,13 +435,18 @@ abstract class ClientSuite {
         new Random(7).nextBytes(data);
         Files.write(big, data);
         ArtifactRef ref;
-        try (Tracker tracker = Tracker.open(uri, options()); Run run = tracker.startRun("big")) {
+        try (Tracker tracker = Tracker.open(uri, options());
+                Run run = tracker.startRun("big")) {
             ref = run.logArtifact(big);
         }
         try (ObjectStore store = StoreUris.open(uri)) {
-            assertEquals(data.length, store.head(Layout.artifactBlob(ref.sha256())).orElseThrow().size());
+            assertEquals(
+                    data.length,
+                    store.head(Layout.artifactBlob(ref.sha256())).orElseThrow().size());
             byte[] back = store.get(Layout.artifactBlob(ref.sha256())).orElseThrow();
-            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), MessageDigest.getInstance("SHA-256").digest(back));
+            assertArrayEquals(
+                    MessageDigest.getInstance("SHA-256").digest(data),
+                    MessageDigest.getInstance("SHA-256").digest(back));
             assertFalse(store.putFileIfAbsent(Layout.artifactBlob(ref.sha256()), big));
         }
     }
@@ -421,11 +473,14 @@ abstract class ClientSuite {
         }
         try (ObjectStore plain = StoreUris.open(uri)) {
             Path lake = mirror(plain);
-            assertEquals(List.of(List.of(60_000L, 60_000L, 1_799_970_000.0)),
+            assertEquals(
+                    List.of(List.of(60_000L, 60_000L, 1_799_970_000.0)),
                     query("select count(*), count(distinct step), sum(value) from read_parquet("
                             + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
-            assertEquals(1, plain.list(Layout.runPrefix("outage", runId) + "end/").size());
-            assertEquals(1, plain.list(Layout.runPrefix("outage", runId) + "events/").size());
+            assertEquals(
+                    1, plain.list(Layout.runPrefix("outage", runId) + "end/").size());
+            assertEquals(
+                    1, plain.list(Layout.runPrefix("outage", runId) + "events/").size());
         }
     }
 
@@ -452,9 +507,12 @@ abstract class ClientSuite {
             assertTrue(plain.head(Layout.FORMAT_MARKER).isPresent(), "format marker");
             assertTrue(plain.head(Layout.startManifest("outage", runId)).isPresent(), "start manifest");
             Path lake = mirror(plain);
-            assertEquals(List.of(List.of(1_000L, 499_500.0)), query("select count(*), sum(value) from read_parquet("
-                    + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
-            assertEquals(1, plain.list(Layout.runPrefix("outage", runId) + "end/").size());
+            assertEquals(
+                    List.of(List.of(1_000L, 499_500.0)),
+                    query("select count(*), sum(value) from read_parquet("
+                            + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
+            assertEquals(
+                    1, plain.list(Layout.runPrefix("outage", runId) + "end/").size());
         }
     }
 
@@ -474,7 +532,9 @@ abstract class ClientSuite {
             run.finish();
         }
         try (ObjectStore store = StoreUris.open(uri)) {
-            long bytes = store.list(Layout.runPrefix("size", runId) + "metrics/").stream().mapToLong(ObjectInfo::size).sum();
+            long bytes = store.list(Layout.runPrefix("size", runId) + "metrics/").stream()
+                    .mapToLong(ObjectInfo::size)
+                    .sum();
             assertTrue(bytes < 10L * n, "shard bytes per point: " + (double) bytes / n);
             System.out.printf("shard bytes per random point: %.2f%n", (double) bytes / n);
         }

@@ -11,8 +11,8 @@ import io.runlake.format.Layout;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
-import io.runlake.testing.FaultProxy.Fault;
 import io.runlake.testing.FaultProxy;
+import io.runlake.testing.FaultProxy.Fault;
 import io.runlake.testing.Lakes;
 import io.runlake.testing.S3ProxyServer;
 import java.io.BufferedReader;
@@ -50,7 +50,12 @@ class FaultMatrixTest {
      * When the fault starts: OPEN (before {@code Tracker.open}) and START (before {@code start()}) last the whole
      * run, MID_RUN ends before {@code finish()}, CLOSE lasts from {@code finish()} until after {@code close()}.
      */
-    enum Moment { OPEN, START, MID_RUN, CLOSE }
+    enum Moment {
+        OPEN,
+        START,
+        MID_RUN,
+        CLOSE
+    }
 
     static final int POINTS = 6_000;
     static final double SUM = (double) POINTS * (POINTS - 1) / 2;
@@ -75,13 +80,18 @@ class FaultMatrixTest {
     }
 
     static Stream<Arguments> cells() {
-        return Stream.of(Fault.values()).filter(f -> f != Fault.NONE)
+        return Stream.of(Fault.values())
+                .filter(f -> f != Fault.NONE)
                 .flatMap(f -> Stream.of(Moment.values()).map(m -> Arguments.of(f, m)));
     }
 
     static TrackerOptions options(Path spill) {
-        return TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(spill)
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO)
+        return TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(spill)
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO)
                 .withCloseTimeout(Duration.ofSeconds(2));
     }
 
@@ -101,7 +111,10 @@ class FaultMatrixTest {
         Tracker tracker = Tracker.open(viaProxy, options(spill));
         try {
             if (moment == Moment.START) proxy.set(fault);
-            Run run = tracker.newRun("faults").param("lr", 0.1).tag("team", "vision").start();
+            Run run = tracker.newRun("faults")
+                    .param("lr", 0.1)
+                    .tag("team", "vision")
+                    .start();
             runId = run.id();
             for (int i = 0; i < POINTS / 3; i++) run.log("loss", i, i);
             run.flush();
@@ -138,16 +151,20 @@ class FaultMatrixTest {
 
     @AfterAll
     static void writeMatrix() throws IOException {
-        StringBuilder md = new StringBuilder("| fault | moment | points stored / logged | events | end manifests | status | objects in the spill when the store healed |\n"
-                + "|---|---|---|---|---|---|---|\n");
-        RESULTS.forEach((cell, row) -> md.append("| ").append(cell).append(" | ").append(row).append(" |\n"));
+        StringBuilder md = new StringBuilder(
+                "| fault | moment | points stored / logged | events | end manifests | status | objects in the spill when the store healed |\n"
+                        + "|---|---|---|---|---|---|---|\n");
+        RESULTS.forEach((cell, row) ->
+                md.append("| ").append(cell).append(" | ").append(row).append(" |\n"));
         Files.writeString(Path.of("target", "fault-matrix.md"), md);
     }
 
     static long spilledObjects(Path spill) throws IOException {
         if (!Files.isDirectory(spill)) return 0;
         try (Stream<Path> files = Files.walk(spill)) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.")).count();
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.toString().contains("/."))
+                    .count();
         }
     }
 
@@ -168,9 +185,11 @@ class FaultMatrixTest {
             assertTrue(store.head(Layout.startManifest("faults", runId)).isPresent(), "start manifest lost");
             assertTrue(store.head(Layout.runIdPointer(runId)).isPresent(), "run-id pointer lost");
             Path lake = Lakes.mirror(store, Files.createDirectories(tmp.resolve("mirror-" + runId)));
-            assertEquals(List.of(List.of(points, points, points * (points - 1) / 2.0)),
+            assertEquals(
+                    List.of(List.of(points, points, points * (points - 1) / 2.0)),
                     query("select count(*), count(distinct step), sum(value) from read_parquet("
-                            + lit(lake.resolve(prefix + "metrics/*.parquet")) + ", hive_partitioning = false) where key = 'loss'"),
+                            + lit(lake.resolve(prefix + "metrics/*.parquet"))
+                            + ", hive_partitioning = false) where key = 'loss'"),
                     "points");
             List<ObjectInfo> ends = store.list(prefix + "end/");
             assertEquals(1, ends.size(), "end manifests");
@@ -217,7 +236,8 @@ class FaultMatrixTest {
         long spilled = spilledObjects(spill);
         pushSpill(viaProxy, spill);
         assertRunComplete(direct, runId, "FINISHED", POINTS, 4, true);
-        RESULTS.put("HANG + interrupted caller | CLOSE", POINTS + " / " + POINTS + " | 4 / 4 | 1 | FINISHED | " + spilled);
+        RESULTS.put(
+                "HANG + interrupted caller | CLOSE", POINTS + " / " + POINTS + " | 4 / 4 | 1 | FINISHED | " + spilled);
     }
 
     /**
@@ -241,15 +261,24 @@ class FaultMatrixTest {
         URI viaProxy = proxy.storeUri(bucket, "lake");
         Path spill = tmp.resolve("spill");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY, "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY,
-                "-Daws.region=us-east-1", ExitChild.class.getName(), viaProxy.toString(), spill.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY,
+                        "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY,
+                        "-Daws.region=us-east-1",
+                        ExitChild.class.getName(),
+                        viaProxy.toString(),
+                        spill.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String runId = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
             String line;
-            while ((line = out.readLine()) != null && !line.startsWith("READY ")) { }
+            while ((line = out.readLine()) != null && !line.startsWith("READY ")) {}
             assertTrue(line != null, "child did not start");
             runId = line.substring(6);
             proxy.set(fault);
@@ -263,7 +292,9 @@ class FaultMatrixTest {
         long spilled = spilledObjects(spill);
         pushSpill(viaProxy, spill);
         assertRunComplete(direct, runId, "KILLED", ExitChild.POINTS, 1, false);
-        RESULTS.put(fault + " | JVM exit (shutdown hook)", ExitChild.POINTS + " / " + ExitChild.POINTS + " | 1 / 1 | 1 | KILLED | " + spilled);
+        RESULTS.put(
+                fault + " | JVM exit (shutdown hook)",
+                ExitChild.POINTS + " / " + ExitChild.POINTS + " | 1 / 1 | 1 | KILLED | " + spilled);
     }
 
     /** A training job that exits the JVM without closing its run when told to. */
@@ -271,7 +302,8 @@ class FaultMatrixTest {
         static final long POINTS = 5_000;
 
         public static void main(String[] args) throws Exception {
-            Tracker tracker = Tracker.open(URI.create(args[0]), options(Path.of(args[1])).withShutdownHook(true));
+            Tracker tracker =
+                    Tracker.open(URI.create(args[0]), options(Path.of(args[1])).withShutdownHook(true));
             Run run = tracker.newRun("faults").param("lr", 0.1).start();
             for (int i = 0; i < POINTS / 2; i++) run.log("loss", i, i);
             run.flush();

@@ -3,7 +3,6 @@ package io.runlake.client;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** The integration suite on the {@code file:} store. */
 class FileStoreClientTest extends ClientSuite {

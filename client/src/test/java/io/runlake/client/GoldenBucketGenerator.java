@@ -64,8 +64,9 @@ final class GoldenBucketGenerator {
         Files.createDirectories(root);
         GoldenModel model = GoldenContent.build();
         GoldenBucketGenerator g = new GoldenBucketGenerator(root, work);
-        g.put(Layout.FORMAT_MARKER, Json.write(obj("format_version", 1, "created_by", "runlake-client",
-                "created_at_ms", 1795687464769L)));
+        g.put(
+                Layout.FORMAT_MARKER,
+                Json.write(obj("format_version", 1, "created_by", "runlake-client", "created_at_ms", 1795687464769L)));
         g.put(Layout.artifactBlob(GoldenContent.MODEL_SHA), GoldenContent.MODEL_BIN);
         for (Experiment e : model.experiments) {
             for (Run r : e.runs) g.writeRun(r);
@@ -114,9 +115,12 @@ final class GoldenBucketGenerator {
         Map<String, Object> dataFile;
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             exec(duck, "SET TimeZone = 'UTC'");
-            exec(duck, "COPY (" + points(coveredCopies) + " ORDER BY run_id, key, step, worker, timestamp) TO "
-                    + DuckSql.lit(lakeCopy.toString()) + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, "
-                    + "ROW_GROUP_SIZE 500000, " + footer(exp) + ")");
+            exec(
+                    duck,
+                    "COPY (" + points(coveredCopies) + " ORDER BY run_id, key, step, worker, timestamp) TO "
+                            + DuckSql.lit(lakeCopy.toString())
+                            + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, "
+                            + "ROW_GROUP_SIZE 500000, " + footer(exp) + ")");
             put(lakeFile, Files.readAllBytes(lakeCopy));
             dataFile = dataFile(duck, lakeFile, lakeCopy);
             List<Path> allPoints = new ArrayList<>(List.of(lakeCopy));
@@ -132,10 +136,20 @@ final class GoldenBucketGenerator {
         Map<String, Object> v0 = commit(0, "compaction", COMPACTED_MS, List.of(dataFile), covered, null, List.of());
         put(LakeLayout.logEntry(exp, 0), Json.write(v0));
         put(LakeLayout.checkpoint(exp, 0), Json.write(checkpoint(exp, dataFile, covered)));
-        put(LakeLayout.logEntry(exp, 1), Json.write(commit(1, "quarantine", QUARANTINED_MS, List.of(), List.of(),
-                null, List.of(quarantine(e)))));
-        put(LakeLayout.logEntry(exp, 2), Json.write(commit(2, "index", INDEXED_MS, List.of(), List.of(),
-                LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID), List.of())));
+        put(
+                LakeLayout.logEntry(exp, 1),
+                Json.write(
+                        commit(1, "quarantine", QUARANTINED_MS, List.of(), List.of(), null, List.of(quarantine(e)))));
+        put(
+                LakeLayout.logEntry(exp, 2),
+                Json.write(commit(
+                        2,
+                        "index",
+                        INDEXED_MS,
+                        List.of(),
+                        List.of(),
+                        LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID),
+                        List.of())));
     }
 
     private Map<String, Object> quarantine(Experiment e) throws IOException {
@@ -145,37 +159,98 @@ final class GoldenBucketGenerator {
                 String key = shardKey(r, s);
                 String copy = LakeLayout.quarantineCopy(e.name, key);
                 put(copy, corruptShard());
-                return obj("key", key, "error", key + ": not a readable RunLake metric shard: No magic bytes found at "
-                        + "end of file '" + key + "'", "copy", copy, "time_ms", QUARANTINED_MS);
+                return obj(
+                        "key",
+                        key,
+                        "error",
+                        key + ": not a readable RunLake metric shard: No magic bytes found at " + "end of file '" + key
+                                + "'",
+                        "copy",
+                        copy,
+                        "time_ms",
+                        QUARANTINED_MS);
             }
         }
         throw new IllegalStateException("the compacted experiment has no corrupt shard");
     }
 
     /** A log entry (FORMAT.md §12.2): every list present, absent fields omitted. */
-    private static Map<String, Object> commit(long version, String kind, long timeMs, List<Object> add,
-                                              List<String> covered, String index, List<Object> quarantined) {
-        return obj("format_version", 1, "version", version, "kind", kind, "time_ms", timeMs,
-                "writer", MAINTENANCE_WRITER, "add", add, "remove", List.of(), "covered_shards", covered,
-                "index", index, "quarantined", quarantined);
+    private static Map<String, Object> commit(
+            long version,
+            String kind,
+            long timeMs,
+            List<Object> add,
+            List<String> covered,
+            String index,
+            List<Object> quarantined) {
+        return obj(
+                "format_version",
+                1,
+                "version",
+                version,
+                "kind",
+                kind,
+                "time_ms",
+                timeMs,
+                "writer",
+                MAINTENANCE_WRITER,
+                "add",
+                add,
+                "remove",
+                List.of(),
+                "covered_shards",
+                covered,
+                "index",
+                index,
+                "quarantined",
+                quarantined);
     }
 
     /** The checkpoint of version 0 (FORMAT.md §12.2, "Checkpoints"): the state after the compaction. */
     private static Map<String, Object> checkpoint(String exp, Map<String, Object> dataFile, List<String> covered) {
         Map<String, Object> coveredAt = new LinkedHashMap<>();
         covered.forEach(k -> coveredAt.put(k, COMPACTED_MS));
-        return obj("format_version", 1, "experiment", exp, "version", 0, "last_commit_time_ms", COMPACTED_MS,
-                "files", List.of(dataFile), "covered_shards", coveredAt, "removed_files", obj(),
-                "index_version", -1, "replaced_indexes", obj(), "quarantined", List.of());
+        return obj(
+                "format_version",
+                1,
+                "experiment",
+                exp,
+                "version",
+                0,
+                "last_commit_time_ms",
+                COMPACTED_MS,
+                "files",
+                List.of(dataFile),
+                "covered_shards",
+                coveredAt,
+                "removed_files",
+                obj(),
+                "index_version",
+                -1,
+                "replaced_indexes",
+                obj(),
+                "quarantined",
+                List.of());
     }
 
     private static Map<String, Object> dataFile(Connection duck, String key, Path file) throws SQLException {
         try (Statement st = duck.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*), min(run_id), max(run_id) FROM "
-                     + DuckSql.readParquet(DuckSql.lit(file.toString())))) {
+                ResultSet rs = st.executeQuery("SELECT count(*), min(run_id), max(run_id) FROM "
+                        + DuckSql.readParquet(DuckSql.lit(file.toString())))) {
             rs.next();
-            return obj("path", key, "rows", rs.getLong(1), "bytes", sizeOf(file), "min_run_id", rs.getString(2),
-                    "max_run_id", rs.getString(3), "tier", 0);
+            return obj(
+                    "path",
+                    key,
+                    "rows",
+                    rs.getLong(1),
+                    "bytes",
+                    sizeOf(file),
+                    "min_run_id",
+                    rs.getString(2),
+                    "max_run_id",
+                    rs.getString(3),
+                    "tier",
+                    0);
         }
     }
 
@@ -192,7 +267,8 @@ final class GoldenBucketGenerator {
     }
 
     private static byte[] encode(Run r, Shard s) {
-        List<String> keys = s.points().stream().map(GoldenModel.Point::key).distinct().toList();
+        List<String> keys =
+                s.points().stream().map(GoldenModel.Point::key).distinct().toList();
         MetricPage page = new MetricPage(s.points().size());
         for (GoldenModel.Point p : s.points()) {
             page.keys[page.size] = keys.indexOf(p.key());

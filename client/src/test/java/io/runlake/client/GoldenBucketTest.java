@@ -57,10 +57,23 @@ class GoldenBucketTest {
     @Test
     void theBucketHasEveryObjectKind() throws IOException {
         TreeMap<String, Path> keys = files(GOLDEN);
-        for (String part : List.of("_runlake/format.json", "run-ids/", "artifacts/sha256/", "/run.json", "/workers/",
-                "/events/", "/metrics/", "/end/", "lake/_log/experiment=mnist/00000000000000000000.json",
-                ".checkpoint.json", "lake/metrics/", "lake/runs/", "lake/quarantine/", "EXPECTED.json",
-                "experiment=my%20exp%2Fv2/", "experiment=..%2F..%2Fetc%2Fpasswd%20x%2F%C3%BC/")) {
+        for (String part : List.of(
+                "_runlake/format.json",
+                "run-ids/",
+                "artifacts/sha256/",
+                "/run.json",
+                "/workers/",
+                "/events/",
+                "/metrics/",
+                "/end/",
+                "lake/_log/experiment=mnist/00000000000000000000.json",
+                ".checkpoint.json",
+                "lake/metrics/",
+                "lake/runs/",
+                "lake/quarantine/",
+                "EXPECTED.json",
+                "experiment=my%20exp%2Fv2/",
+                "experiment=..%2F..%2Fetc%2Fpasswd%20x%2F%C3%BC/")) {
             assertTrue(keys.keySet().stream().anyMatch(k -> k.contains(part)), "no key with " + part);
         }
     }
@@ -68,7 +81,8 @@ class GoldenBucketTest {
     private static TreeMap<String, Path> files(Path root) throws IOException {
         TreeMap<String, Path> out = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
-            all.filter(Files::isRegularFile).forEach(p -> out.put(root.relativize(p).toString().replace('\\', '/'), p));
+            all.filter(Files::isRegularFile)
+                    .forEach(p -> out.put(root.relativize(p).toString().replace('\\', '/'), p));
         }
         return out;
     }
@@ -82,7 +96,8 @@ class GoldenBucketTest {
     private static List<String> parquetContent(Path file) throws SQLException {
         List<String> out = new ArrayList<>();
         String f = DuckSql.lit(file.toString());
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             for (String sql : List.of(
                     "SELECT name, type, logical_type, repetition_type FROM parquet_schema(" + f + ")",

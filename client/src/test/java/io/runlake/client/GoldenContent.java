@@ -28,10 +28,12 @@ final class GoldenContent {
     static final String R1_W1 = "01m8bn15qmc92zrrvv2jkfdxk0";
     /** The blob of the model.bin artifact: 11 bytes whose SHA-256 FORMAT.md §7.4 quotes. */
     static final byte[] MODEL_BIN = "model bytes".getBytes(StandardCharsets.US_ASCII);
+
     static final String MODEL_SHA = "9cb7487000bc86ac36ce83c4acfabe8878552be99572a6770f65ab1d048a5c48";
 
     /** The maintenance process that wrote the mnist lake log, and its files. */
     static final String MAINTENANCE_WRITER = "01m8bn3000m0000000000000m1";
+
     static final String LAKE_FILE_ID = "01m8bn3000f0000000000000f1";
     static final String INDEX_FILE_ID = "01m8bn3000f0000000000000x1";
     static final long COMPACTED_MS = 1795687600000L;
@@ -46,15 +48,22 @@ final class GoldenContent {
         GoldenModel m = new GoldenModel();
         Experiment spec = new Experiment(EXP_SPEC, false, "val_loss", "min");
         spec.runs.add(exampleRun());
-        spec.runs.add(simpleRun(EXP_SPEC, 2, "FINISHED", "lr-0.1", Map.of("lr", 0.1),
-                pts("val_loss", 0, 0.9, 9, 0.30), List.of(new Point("val_loss", 9, T + 23_000, 0.25),
+        spec.runs.add(simpleRun(
+                EXP_SPEC,
+                2,
+                "FINISHED",
+                "lr-0.1",
+                Map.of("lr", 0.1),
+                pts("val_loss", 0, 0.9, 9, 0.30),
+                List.of(
+                        new Point("val_loss", 9, T + 23_000, 0.25),
                         new Point("runlake/heartbeat", 0, T + 23_000, 60.0))));
-        spec.runs.add(simpleRun(EXP_SPEC, 3, "FINISHED", "lr-0.03", Map.of("lr", 0.03),
-                pts("val_loss", 0, 0.8, 9, 0.20), List.of()));
-        spec.runs.add(simpleRun(EXP_SPEC, 4, "CRASHED", "crashed", Map.of("lr", 0.3),
-                pts("val_loss", 0, 0.95), List.of()));
-        spec.runs.add(simpleRun(EXP_SPEC, 5, "KILLED", "killed", Map.of("lr", 0.01),
-                pts("val_loss", 0, 0.5, 9, 0.10), List.of()));
+        spec.runs.add(simpleRun(
+                EXP_SPEC, 3, "FINISHED", "lr-0.03", Map.of("lr", 0.03), pts("val_loss", 0, 0.8, 9, 0.20), List.of()));
+        spec.runs.add(
+                simpleRun(EXP_SPEC, 4, "CRASHED", "crashed", Map.of("lr", 0.3), pts("val_loss", 0, 0.95), List.of()));
+        spec.runs.add(simpleRun(
+                EXP_SPEC, 5, "KILLED", "killed", Map.of("lr", 0.01), pts("val_loss", 0, 0.5, 9, 0.10), List.of()));
         m.experiments.add(spec);
 
         Experiment edge = new Experiment(EXP_EDGE, false, "edge", "min");
@@ -69,8 +78,8 @@ final class GoldenContent {
         b.events.add(event(b, 0, writer(8), 0, T + 151_000, "tags", mapWithNulls("stage", "prod")));
         b.ends.set(0, end(b, 0, writer(8), "FINISHED", T + 152_000, null, 5, 3));
         lake.runs.add(b);
-        lake.runs.add(compactedRun(9, "FAILED", "c", pts("accuracy", 0, 0.99),
-                obj("type", "java.lang.OutOfMemoryError")));
+        lake.runs.add(
+                compactedRun(9, "FAILED", "c", pts("accuracy", 0, 0.99), obj("type", "java.lang.OutOfMemoryError")));
         m.experiments.add(lake);
         return m;
     }
@@ -78,53 +87,201 @@ final class GoldenContent {
     /** FORMAT.md §6–§7's example: two workers, late params, tag set and deleted, artifacts, an input; FAILED. */
     private static Run exampleRun() {
         Run r = new Run(EXP_SPEC, R1, "FAILED");
-        r.start = obj("format_version", 1, "kind", "run_start", "experiment", EXP_SPEC, "run_id", R1,
-                "name", "baseline",
-                "parent_run_id", "01m8bn0ggnst4c111xp8ehwr70", "start_time_ms", 1795687487044L, "worker", 0,
-                "writer_id", R1_W0,
-                "params", obj("lr", 0.01, "layers", 3, "optimizer", "adam", "augment", true),
-                "tags", obj("team", "vision"),
-                "environment", obj("host", "gpu-7", "user", "alice", "pid", 6015, "working_dir", "/home/alice/mnist",
-                        "java_version", "17.0.15", "java_vendor", "Debian",
-                        "java_vm", "OpenJDK 64-Bit Server VM 17.0.15+6",
-                        "jvm_args", List.of("-Xmx6g"), "os", "Linux 6.8.0", "arch", "amd64", "cpus", 16,
-                        "max_heap_bytes", 6320816128L, "cpu_model", "AMD EPYC 7R13 Processor", "cpu_physical_cores", 8,
-                        "cpu_logical_cores", 16, "memory_total_bytes", 66571993088L,
-                        "gpus", List.of(obj("index", "0", "name", "NVIDIA A10G", "driver_version", "550.54.15",
-                                "memory_total_mib", "23028", "uuid", "GPU-5b1f0c3e-0000-0000-0000-000000000000")),
-                        "platform", obj("aws_region", "us-east-1"),
-                        "libraries", List.of("com.github.luben:zstd-jni:1.5.7-28",
-                                "org.apache.parquet:parquet-hadoop:1.18.1")),
-                "code", obj("git_root", "/home/alice/mnist", "git_commit", "3f2c1ab9d0e4b5a6c7d8e9f00112233445566778",
-                        "git_branch", "main", "git_remote", "https://git.example.com/team/mnist.git",
-                        "git_dirty", false));
-        r.workers.add(obj("format_version", 1, "kind", "worker_start", "experiment", EXP_SPEC, "run_id", R1,
-                "worker", 1,
-                "writer_id", R1_W1, "start_time_ms", 1795687487221L,
-                "environment", obj("host", "gpu-8", "user", "alice", "pid", 7120, "java_version", "17.0.15",
-                        "java_vendor", "Debian", "os", "Linux 6.8.0 amd64", "cpus", 16, "max_heap_bytes", 6320816128L,
-                        "jvm_args", List.of("-Xmx6g"), "working_dir", "/home/alice/mnist")));
+        r.start = obj(
+                "format_version",
+                1,
+                "kind",
+                "run_start",
+                "experiment",
+                EXP_SPEC,
+                "run_id",
+                R1,
+                "name",
+                "baseline",
+                "parent_run_id",
+                "01m8bn0ggnst4c111xp8ehwr70",
+                "start_time_ms",
+                1795687487044L,
+                "worker",
+                0,
+                "writer_id",
+                R1_W0,
+                "params",
+                obj("lr", 0.01, "layers", 3, "optimizer", "adam", "augment", true),
+                "tags",
+                obj("team", "vision"),
+                "environment",
+                obj(
+                        "host",
+                        "gpu-7",
+                        "user",
+                        "alice",
+                        "pid",
+                        6015,
+                        "working_dir",
+                        "/home/alice/mnist",
+                        "java_version",
+                        "17.0.15",
+                        "java_vendor",
+                        "Debian",
+                        "java_vm",
+                        "OpenJDK 64-Bit Server VM 17.0.15+6",
+                        "jvm_args",
+                        List.of("-Xmx6g"),
+                        "os",
+                        "Linux 6.8.0",
+                        "arch",
+                        "amd64",
+                        "cpus",
+                        16,
+                        "max_heap_bytes",
+                        6320816128L,
+                        "cpu_model",
+                        "AMD EPYC 7R13 Processor",
+                        "cpu_physical_cores",
+                        8,
+                        "cpu_logical_cores",
+                        16,
+                        "memory_total_bytes",
+                        66571993088L,
+                        "gpus",
+                        List.of(obj(
+                                "index",
+                                "0",
+                                "name",
+                                "NVIDIA A10G",
+                                "driver_version",
+                                "550.54.15",
+                                "memory_total_mib",
+                                "23028",
+                                "uuid",
+                                "GPU-5b1f0c3e-0000-0000-0000-000000000000")),
+                        "platform",
+                        obj("aws_region", "us-east-1"),
+                        "libraries",
+                        List.of("com.github.luben:zstd-jni:1.5.7-28", "org.apache.parquet:parquet-hadoop:1.18.1")),
+                "code",
+                obj(
+                        "git_root",
+                        "/home/alice/mnist",
+                        "git_commit",
+                        "3f2c1ab9d0e4b5a6c7d8e9f00112233445566778",
+                        "git_branch",
+                        "main",
+                        "git_remote",
+                        "https://git.example.com/team/mnist.git",
+                        "git_dirty",
+                        false));
+        r.workers.add(obj(
+                "format_version",
+                1,
+                "kind",
+                "worker_start",
+                "experiment",
+                EXP_SPEC,
+                "run_id",
+                R1,
+                "worker",
+                1,
+                "writer_id",
+                R1_W1,
+                "start_time_ms",
+                1795687487221L,
+                "environment",
+                obj(
+                        "host",
+                        "gpu-8",
+                        "user",
+                        "alice",
+                        "pid",
+                        7120,
+                        "java_version",
+                        "17.0.15",
+                        "java_vendor",
+                        "Debian",
+                        "os",
+                        "Linux 6.8.0 amd64",
+                        "cpus",
+                        16,
+                        "max_heap_bytes",
+                        6320816128L,
+                        "jvm_args",
+                        List.of("-Xmx6g"),
+                        "working_dir",
+                        "/home/alice/mnist")));
         r.events.add(event(r, 0, R1_W0, 0, 1795687487382L, "params", obj("epochs", 10)));
         r.events.add(event(r, 0, R1_W0, 1, 1795687487395L, "tags", mapWithNulls("stage", "candidate")));
         r.events.add(event(r, 0, R1_W0, 2, 1795687487396L, "tags", mapWithNulls("stage", null)));
-        r.events.add(event(r, 0, R1_W0, 3, 1795687487401L, "artifact", obj("name", "model.bin", "sha256", MODEL_SHA,
-                "size", 11, "uri", "artifacts/sha256/9c/" + MODEL_SHA, "reference", false)));
-        r.events.add(event(r, 0, R1_W0, 4, 1795687487401L, "artifact", obj("name", "imagenet",
-                "size", 150000000000L, "uri", "s3://datasets/imagenet/", "reference", true)));
-        r.events.add(event(r, 0, R1_W0, 5, 1795687487410L, "input", obj("name", "spirals",
-                "uri", "s3://datasets/spirals/v3/", "role", "train", "etag", "\"9b2cf5e7d2a1c4f0e8b6a3d5c7f9e1b2\"",
-                "version_id", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "size", 48213, "files", 2)));
+        r.events.add(event(
+                r,
+                0,
+                R1_W0,
+                3,
+                1795687487401L,
+                "artifact",
+                obj(
+                        "name",
+                        "model.bin",
+                        "sha256",
+                        MODEL_SHA,
+                        "size",
+                        11,
+                        "uri",
+                        "artifacts/sha256/9c/" + MODEL_SHA,
+                        "reference",
+                        false)));
+        r.events.add(event(
+                r,
+                0,
+                R1_W0,
+                4,
+                1795687487401L,
+                "artifact",
+                obj("name", "imagenet", "size", 150000000000L, "uri", "s3://datasets/imagenet/", "reference", true)));
+        r.events.add(event(
+                r,
+                0,
+                R1_W0,
+                5,
+                1795687487410L,
+                "input",
+                obj(
+                        "name",
+                        "spirals",
+                        "uri",
+                        "s3://datasets/spirals/v3/",
+                        "role",
+                        "train",
+                        "etag",
+                        "\"9b2cf5e7d2a1c4f0e8b6a3d5c7f9e1b2\"",
+                        "version_id",
+                        "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY",
+                        "size",
+                        48213,
+                        "files",
+                        2)));
         // loss at step 2: worker 0 diverged (NaN), worker 1 logged 1.4 at the same step and millisecond, so the
         // last value is worker 1's (ties: highest step, then latest timestamp, then highest worker)
         r.shards.add(new Shard(0, R1_W0, 0, pts2("loss", 0, 2.0, 1, 1.5), false, false));
         r.shards.add(new Shard(0, R1_W0, 5, List.of(new Point("loss", 2, 1795687489300L, Double.NaN)), false, false));
         r.shards.add(new Shard(1, R1_W1, 0, pts2("loss", 0, 2.1, 1, 1.6), false, false));
         r.shards.add(new Shard(1, R1_W1, 1, List.of(new Point("loss", 2, 1795687489300L, 1.4)), false, false));
-        r.ends.add(end(r, 0, R1_W0, "FAILED", 1795687489410L, obj("type", "java.lang.IllegalStateException",
-                "message", "diverged: loss is NaN",
-                "stack_trace", "java.lang.IllegalStateException: diverged: loss is NaN\n"
-                        + "\tat Train.main(Train.java:26)\n"),
-                3, 2));
+        r.ends.add(end(
+                r,
+                0,
+                R1_W0,
+                "FAILED",
+                1795687489410L,
+                obj(
+                        "type",
+                        "java.lang.IllegalStateException",
+                        "message",
+                        "diverged: loss is NaN",
+                        "stack_trace",
+                        "java.lang.IllegalStateException: diverged: loss is NaN\n"
+                                + "\tat Train.main(Train.java:26)\n"),
+                3,
+                2));
         r.ends.add(end(r, 1, R1_W1, "KILLED", 1795687489403L, null, 3, 2));
         return r;
     }
@@ -135,20 +292,32 @@ final class GoldenContent {
         Run r = new Run(EXP_EDGE, id, "FINISHED");
         long t = T + 60_000;
         r.start = startManifest(r, null, t, Map.of(), obj());
-        r.shards.add(new Shard(0, writer(6), 0, List.of(
-                new Point("edge", 0, t + 1, Double.NaN),
-                new Point("edge", 1, t + 2, Double.POSITIVE_INFINITY),
-                new Point("edge", 2, t + 3, -0.0),
-                new Point("edge", 9007199254740993L, t + 4, Double.NEGATIVE_INFINITY),
-                new Point("nan_last", 0, t + 5, 1.0),
-                new Point("nan_last", 1, t + 6, Double.NaN),
-                new Point("all_nan", 0, t + 7, Double.NaN)), false, false));
+        r.shards.add(new Shard(
+                0,
+                writer(6),
+                0,
+                List.of(
+                        new Point("edge", 0, t + 1, Double.NaN),
+                        new Point("edge", 1, t + 2, Double.POSITIVE_INFINITY),
+                        new Point("edge", 2, t + 3, -0.0),
+                        new Point("edge", 9007199254740993L, t + 4, Double.NEGATIVE_INFINITY),
+                        new Point("nan_last", 0, t + 5, 1.0),
+                        new Point("nan_last", 1, t + 6, Double.NaN),
+                        new Point("all_nan", 0, t + 7, Double.NaN)),
+                false,
+                false));
         r.ends.add(end(r, 0, writer(6), "FINISHED", t + 10, null, 7, 1));
         return r;
     }
 
-    private static Run simpleRun(String exp, int n, String status, String name, Map<String, Object> params,
-                                 List<Point> points, List<Point> secondBatch) {
+    private static Run simpleRun(
+            String exp,
+            int n,
+            String status,
+            String name,
+            Map<String, Object> params,
+            List<Point> points,
+            List<Point> secondBatch) {
         Run r = new Run(exp, runId(n), status);
         long t = T + n * 10_000L;
         r.start = startManifest(r, name, t, params, obj("host", "gpu-" + n, "user", "bob"));
@@ -162,43 +331,107 @@ final class GoldenContent {
     private static Run compactedRun(int n, String status, String name, List<Point> points, Map<String, Object> error) {
         Run r = new Run(EXP_LAKE, runId(n), status);
         long t = T + n * 10_000L;
-        r.start = startManifest(r, name, t, obj("batch", 64, "lr", 0.1),
-                obj("host", "gpu-" + n, "user", "carol"));
+        r.start = startManifest(r, name, t, obj("batch", 64, "lr", 0.1), obj("host", "gpu-" + n, "user", "carol"));
         r.start.put("code", obj("git_commit", "0123456789abcdef0123456789abcdef0123456" + n));
         r.shards.add(new Shard(0, writer(n), 0, shift(points, t), true, false));
         r.ends.add(end(r, 0, writer(n), status, t + 9_000, error, points.size(), 1));
         return r;
     }
 
-    private static Map<String, Object> startManifest(Run r, String name, long t, Map<String, Object> params,
-                                                     Map<String, Object> environment) {
-        return obj("format_version", 1, "kind", "run_start", "experiment", r.experiment, "run_id", r.runId,
-                "name", name,
-                "start_time_ms", t, "worker", 0, "writer_id", writerOf(r.runId), "params", params, "tags", obj(),
-                "environment", environment);
+    private static Map<String, Object> startManifest(
+            Run r, String name, long t, Map<String, Object> params, Map<String, Object> environment) {
+        return obj(
+                "format_version",
+                1,
+                "kind",
+                "run_start",
+                "experiment",
+                r.experiment,
+                "run_id",
+                r.runId,
+                "name",
+                name,
+                "start_time_ms",
+                t,
+                "worker",
+                0,
+                "writer_id",
+                writerOf(r.runId),
+                "params",
+                params,
+                "tags",
+                obj(),
+                "environment",
+                environment);
     }
 
-    private static Map<String, Object> event(Run r, int worker, String writer, int seq, long t, String kind,
-                                             Map<String, Object> payload) {
-        Map<String, Object> e = obj("format_version", 1, "kind", kind, "experiment", r.experiment, "run_id", r.runId,
-                "worker", worker, "writer_id", writer, "time_ms", t, kind, payload);
+    private static Map<String, Object> event(
+            Run r, int worker, String writer, int seq, long t, String kind, Map<String, Object> payload) {
+        Map<String, Object> e = obj(
+                "format_version",
+                1,
+                "kind",
+                kind,
+                "experiment",
+                r.experiment,
+                "run_id",
+                r.runId,
+                "worker",
+                worker,
+                "writer_id",
+                writer,
+                "time_ms",
+                t,
+                kind,
+                payload);
         e.put("_seq", seq); // the event's sequence number, for its key; removed before writing
         return e;
     }
 
-    private static Map<String, Object> end(Run r, int worker, String writer, String status, long t,
-                                           Map<String, Object> error, long points, long shards) {
-        return obj("format_version", 1, "kind", "run_end", "experiment", r.experiment, "run_id", r.runId,
-                "worker", worker,
-                "writer_id", writer, "status", status, "end_time_ms", t, "error", error, "points_logged", points,
-                "points_dropped", 0, "shards_written", shards);
+    private static Map<String, Object> end(
+            Run r,
+            int worker,
+            String writer,
+            String status,
+            long t,
+            Map<String, Object> error,
+            long points,
+            long shards) {
+        return obj(
+                "format_version",
+                1,
+                "kind",
+                "run_end",
+                "experiment",
+                r.experiment,
+                "run_id",
+                r.runId,
+                "worker",
+                worker,
+                "writer_id",
+                writer,
+                "status",
+                status,
+                "end_time_ms",
+                t,
+                "error",
+                error,
+                "points_logged",
+                points,
+                "points_dropped",
+                0,
+                "shards_written",
+                shards);
     }
 
     /** Points of one key at (step, value) pairs, one second apart from offset 1 s. */
     private static List<Point> pts(String key, Object... stepValues) {
         List<Point> out = new ArrayList<>();
         for (int i = 0; i < stepValues.length; i += 2) {
-            out.add(new Point(key, ((Number) stepValues[i]).longValue(), 1_000L * (i / 2 + 1),
+            out.add(new Point(
+                    key,
+                    ((Number) stepValues[i]).longValue(),
+                    1_000L * (i / 2 + 1),
                     ((Number) stepValues[i + 1]).doubleValue()));
         }
         return out;
@@ -210,7 +443,9 @@ final class GoldenContent {
     }
 
     private static List<Point> shift(List<Point> points, long t) {
-        return points.stream().map(p -> new Point(p.key(), p.step(), t + p.timestampMs(), p.value())).toList();
+        return points.stream()
+                .map(p -> new Point(p.key(), p.step(), t + p.timestampMs(), p.value()))
+                .toList();
     }
 
     static String runId(int n) {

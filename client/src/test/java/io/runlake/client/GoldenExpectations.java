@@ -27,10 +27,14 @@ final class GoldenExpectations {
         Map<String, Object> experiments = new TreeMap<>();
         for (Experiment e : model.experiments) experiments.put(e.name, experiment(e));
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(obj(
-                    "about", "Answers every RunLake reader must give for this bucket (see ARCHITECTURE.md, Golden "
-                            + "bucket). Statuses assume the clock is past 2026-11-26T10:30Z.",
-                    "experiments", experiments));
+            return Json.MAPPER
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(obj(
+                            "about",
+                            "Answers every RunLake reader must give for this bucket (see ARCHITECTURE.md, Golden "
+                                    + "bucket). Statuses assume the clock is past 2026-11-26T10:30Z.",
+                            "experiments",
+                            experiments));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -41,12 +45,30 @@ final class GoldenExpectations {
         List<Object> summaries = new ArrayList<>();
         List<Object> artifacts = new ArrayList<>();
         List<Object> inputs = new ArrayList<>();
-        List<Run> sorted = e.runs.stream().sorted(Comparator.comparing(r -> r.runId)).toList();
+        List<Run> sorted =
+                e.runs.stream().sorted(Comparator.comparing(r -> r.runId)).toList();
         for (Run r : sorted) {
-            runs.add(obj("run_id", r.runId, "name", r.start.get("name"), "status", r.expectedStatus,
-                    "start_time_ms", r.start.get("start_time_ms"), "end_time_ms", endMs(r),
-                    "last_activity_ms", lastActivityMs(r), "error", error(r),
-                    "points", r.readablePoints().size(), "params", params(r), "tags", tags(r)));
+            runs.add(obj(
+                    "run_id",
+                    r.runId,
+                    "name",
+                    r.start.get("name"),
+                    "status",
+                    r.expectedStatus,
+                    "start_time_ms",
+                    r.start.get("start_time_ms"),
+                    "end_time_ms",
+                    endMs(r),
+                    "last_activity_ms",
+                    lastActivityMs(r),
+                    "error",
+                    error(r),
+                    "points",
+                    r.readablePoints().size(),
+                    "params",
+                    params(r),
+                    "tags",
+                    tags(r)));
             summaries.addAll(summaries(r));
             for (Map<String, Object> ev : r.events) {
                 if (ev.get("artifact") instanceof Map<?, ?> a) artifacts.add(withRun(r, a));
@@ -55,10 +77,25 @@ final class GoldenExpectations {
         }
         String metric = e.leaderboardMetric;
         String direction = e.direction;
-        return obj("runs", runs, "metric_summary", summaries, "artifacts", artifacts, "inputs", inputs,
-                "leaderboard", obj("metric", metric, "direction", direction,
-                        "ranks", "FINISHED runs with a non-NaN last value, by last value, then run id",
-                        "run_ids", leaderboard(sorted, metric, direction)));
+        return obj(
+                "runs",
+                runs,
+                "metric_summary",
+                summaries,
+                "artifacts",
+                artifacts,
+                "inputs",
+                inputs,
+                "leaderboard",
+                obj(
+                        "metric",
+                        metric,
+                        "direction",
+                        direction,
+                        "ranks",
+                        "FINISHED runs with a non-NaN last value, by last value, then run id",
+                        "run_ids",
+                        leaderboard(sorted, metric, direction)));
     }
 
     private static Map<String, Object> withRun(Run r, Map<?, ?> payload) {
@@ -79,14 +116,18 @@ final class GoldenExpectations {
         }
         Comparator<Ranked> byValue = Comparator.comparingDouble(Ranked::value);
         if (direction.equals("max")) byValue = byValue.reversed();
-        return ranked.stream().sorted(byValue.thenComparing(Ranked::runId)).map(Ranked::runId).toList();
+        return ranked.stream()
+                .sorted(byValue.thenComparing(Ranked::runId))
+                .map(Ranked::runId)
+                .toList();
     }
 
     /** One row per user metric (keys under {@code runlake/} are hidden), in key order. */
     private static List<Object> summaries(Run r) {
         List<Object> out = new ArrayList<>();
         TreeMap<String, List<WorkerPoint>> byKey = new TreeMap<>();
-        for (WorkerPoint p : r.readablePoints()) byKey.computeIfAbsent(p.point().key(), k -> new ArrayList<>()).add(p);
+        for (WorkerPoint p : r.readablePoints())
+            byKey.computeIfAbsent(p.point().key(), k -> new ArrayList<>()).add(p);
         byKey.forEach((key, points) -> {
             if (key.startsWith("runlake/")) return;
             double min = Double.NaN, max = Double.NaN;
@@ -97,16 +138,29 @@ final class GoldenExpectations {
                 max = Double.isNaN(max) ? v : Math.max(max, v);
             }
             Point last = lastPoint(r, key).point();
-            out.add(obj("run_id", r.runId, "key", key, "points", points.size(), "last_step", last.step(),
-                    "last_value", num(last.value()), "min_value", Double.isNaN(min) ? null : num(min),
-                    "max_value", Double.isNaN(max) ? null : num(max)));
+            out.add(obj(
+                    "run_id",
+                    r.runId,
+                    "key",
+                    key,
+                    "points",
+                    points.size(),
+                    "last_step",
+                    last.step(),
+                    "last_value",
+                    num(last.value()),
+                    "min_value",
+                    Double.isNaN(min) ? null : num(min),
+                    "max_value",
+                    Double.isNaN(max) ? null : num(max)));
         });
         return out;
     }
 
     /** The point at the highest step; ties: latest timestamp, then highest worker (FORMAT.md §13.4). */
     static WorkerPoint lastPoint(Run r, String key) {
-        return r.readablePoints().stream().filter(p -> p.point().key().equals(key))
+        return r.readablePoints().stream()
+                .filter(p -> p.point().key().equals(key))
                 .max(Comparator.comparingLong((WorkerPoint p) -> p.point().step())
                         .thenComparingLong(p -> p.point().timestampMs())
                         .thenComparingInt(WorkerPoint::worker))

@@ -20,23 +20,27 @@ final class GoldenIndex {
     private GoldenIndex() {}
 
     static void write(Connection duck, Experiment e, String pointsSql, Path out, String footer) throws SQLException {
-        exec(duck, "CREATE OR REPLACE TABLE golden_summaries AS SELECT run_id, key, "
-                + "arg_max(value, (step, timestamp, worker)) AS last_value, "
-                + "min(value) FILTER (WHERE NOT isnan(value)) AS min_value, "
-                + "max(value) FILTER (WHERE NOT isnan(value)) AS max_value, "
-                + "count(*)::BIGINT AS point_count, max(step) AS last_step FROM (" + pointsSql + ")\n"
-                + "GROUP BY run_id, key");
+        exec(
+                duck,
+                "CREATE OR REPLACE TABLE golden_summaries AS SELECT run_id, key, "
+                        + "arg_max(value, (step, timestamp, worker)) AS last_value, "
+                        + "min(value) FILTER (WHERE NOT isnan(value)) AS min_value, "
+                        + "max(value) FILTER (WHERE NOT isnan(value)) AS max_value, "
+                        + "count(*)::BIGINT AS point_count, max(step) AS last_step FROM (" + pointsSql + ")\n"
+                        + "GROUP BY run_id, key");
         List<String> rows = new ArrayList<>();
         for (Run r : e.runs) rows.add(row(e, r));
-        exec(duck, "COPY (SELECT r.*, coalesce((SELECT sum(point_count) FROM golden_summaries s\n"
-                + "WHERE s.run_id = r.run_id), 0)::BIGINT AS points, r2.params, r2.tags,\n"
-                + "coalesce((SELECT list({'key': key, 'last_value': last_value, "
-                + "'min_value': min_value, 'max_value': max_value, 'point_count': point_count, 'last_step': last_step} "
-                + "ORDER BY key) FROM golden_summaries s WHERE s.run_id = r.run_id), []) AS metrics "
-                + "FROM (" + String.join(" UNION ALL ", rows) + ") r\n"
-                + "JOIN (" + String.join(" UNION ALL ", maps(e)) + ") r2 "
-                + "USING (run_id) ORDER BY r.start_time, r.run_id) TO " + DuckSql.lit(out.toString())
-                + " (FORMAT parquet, COMPRESSION zstd, " + footer + ")");
+        exec(
+                duck,
+                "COPY (SELECT r.*, coalesce((SELECT sum(point_count) FROM golden_summaries s\n"
+                        + "WHERE s.run_id = r.run_id), 0)::BIGINT AS points, r2.params, r2.tags,\n"
+                        + "coalesce((SELECT list({'key': key, 'last_value': last_value, "
+                        + "'min_value': min_value, 'max_value': max_value, 'point_count': point_count, 'last_step': last_step} "
+                        + "ORDER BY key) FROM golden_summaries s WHERE s.run_id = r.run_id), []) AS metrics "
+                        + "FROM (" + String.join(" UNION ALL ", rows) + ") r\n"
+                        + "JOIN (" + String.join(" UNION ALL ", maps(e)) + ") r2 "
+                        + "USING (run_id) ORDER BY r.start_time, r.run_id) TO " + DuckSql.lit(out.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd, " + footer + ")");
     }
 
     private static String row(Experiment e, Run r) {

@@ -57,6 +57,7 @@ final class GoldenModel {
         final String leaderboardMetric;
         /** {@code min} or {@code max}: what the reporter infers from the metric's name. */
         final String direction;
+
         final List<Run> runs = new ArrayList<>();
 
         Experiment(String name, boolean compacted, String leaderboardMetric, String direction) {

@@ -27,13 +27,19 @@ class KillNineTest {
     void pointsFlushedBeforeSigkillSurvive() throws Exception {
         Path lake = tmp.resolve("lake");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                KillNineChild.class.getName(), lake.toString(), tmp.resolve("spill").toString())
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KillNineChild.class.getName(),
+                        lake.toString(),
+                        tmp.resolve("spill").toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         String runId = null;
         long flushed = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("RUN ")) runId = line.substring(4);
@@ -48,17 +54,28 @@ class KillNineTest {
 
             String shards = lit(lake.resolve(Layout.runPrefix("killed", runId) + "metrics/*.parquet"));
             // every point reported as flushed is there exactly once, with its value
-            assertEquals(List.of(List.of(flushed, flushed)), query("select count(*), count(distinct step) from read_parquet("
-                    + shards + ") where step < " + flushed));
-            assertEquals(0L, query("select count(*) from read_parquet(" + shards + ") where step < " + flushed
-                    + " and value <> 1.0 / (step + 1)").get(0).get(0));
+            assertEquals(
+                    List.of(List.of(flushed, flushed)),
+                    query("select count(*), count(distinct step) from read_parquet(" + shards + ") where step < "
+                            + flushed));
+            assertEquals(
+                    0L,
+                    query("select count(*) from read_parquet(" + shards + ") where step < " + flushed
+                                    + " and value <> 1.0 / (step + 1)")
+                            .get(0)
+                            .get(0));
             try (FileObjectStore store = new FileObjectStore(lake)) {
-                assertTrue(store.list(Layout.runPrefix("killed", runId) + "end/").isEmpty(), "a killed -9 process writes no end");
+                assertTrue(
+                        store.list(Layout.runPrefix("killed", runId) + "end/").isEmpty(),
+                        "a killed -9 process writes no end");
                 assertTrue(store.head(Layout.startManifest("killed", runId)).isPresent());
             }
             // readers can tell how stale it is: last activity is in every shard's footer
-            long lastActivity = Long.parseLong(String.valueOf(query("select max(decode(value)::BIGINT) from parquet_kv_metadata("
-                    + shards + ") where decode(key) = '" + MetricSchema.META_LAST_ACTIVITY + "'").get(0).get(0)));
+            long lastActivity =
+                    Long.parseLong(String.valueOf(query("select max(decode(value)::BIGINT) from parquet_kv_metadata("
+                                    + shards + ") where decode(key) = '" + MetricSchema.META_LAST_ACTIVITY + "'")
+                            .get(0)
+                            .get(0)));
             assertTrue(lastActivity <= killedAt && lastActivity > killedAt - 60_000, "last activity " + lastActivity);
         } finally {
             child.destroyForcibly();

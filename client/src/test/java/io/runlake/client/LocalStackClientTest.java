@@ -14,14 +14,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackClientTest extends ClientSuite {
     @Container
-    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"));
+    static final LocalStackContainer LOCALSTACK =
+            new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"));
 
     @Override
     protected URI newStoreUri(String name) {
         System.setProperty("aws.accessKeyId", LOCALSTACK.getAccessKey());
         System.setProperty("aws.secretAccessKey", LOCALSTACK.getSecretKey());
         String bucket = name.toLowerCase().replaceAll("[^a-z0-9-]", "-");
-        try (S3Client s3 = S3Client.builder().endpointOverride(LOCALSTACK.getEndpoint()).forcePathStyle(true)
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(LOCALSTACK.getEndpoint())
+                .forcePathStyle(true)
                 .region(Region.of(LOCALSTACK.getRegion()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))

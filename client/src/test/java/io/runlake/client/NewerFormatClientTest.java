@@ -29,8 +29,12 @@ class NewerFormatClientTest {
     Path tmp;
 
     private TrackerOptions options() {
-        return TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO);
+        return TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
     }
 
     @ParameterizedTest
@@ -38,8 +42,10 @@ class NewerFormatClientTest {
     void aStoreWhoseMarkerIsNewerIsRefusedBeforeAnythingIsWritten(String kind) {
         URI uri = NewerFormat.freshStore(kind, tmp);
         try (ObjectStore store = StoreUris.open(uri)) {
-            store.putIfAbsent(Layout.FORMAT_MARKER, utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake-client 9\","
-                    + "\"created_at_ms\":1,\"layout\":{\"runs\":\"r/\"}}"));
+            store.putIfAbsent(
+                    Layout.FORMAT_MARKER,
+                    utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake-client 9\","
+                            + "\"created_at_ms\":1,\"layout\":{\"runs\":\"r/\"}}"));
             Map<String, String> before = NewerFormat.snapshot(store);
             RuntimeException e = assertThrows(RuntimeException.class, () -> Tracker.open(uri, options()));
             assertRefused(e, Layout.FORMAT_MARKER);
@@ -55,8 +61,11 @@ class NewerFormatClientTest {
             String runId = RunIds.newId();
             String pointer = Layout.runIdPointer(runId);
             // a future pointer whose fields no longer map onto this version's (experiment became an object)
-            tracker.store().putIfAbsent(pointer, utf8("{\"format_version\":" + NEWER + ",\"experiment\":{\"name\":\"e\",\"id\":7},"
-                    + "\"run_id\":\"" + runId + "\"}"));
+            tracker.store()
+                    .putIfAbsent(
+                            pointer,
+                            utf8("{\"format_version\":" + NEWER + ",\"experiment\":{\"name\":\"e\",\"id\":7},"
+                                    + "\"run_id\":\"" + runId + "\"}"));
             Map<String, String> before = NewerFormat.snapshot(tracker.store());
             RuntimeException e = assertThrows(RuntimeException.class, () -> tracker.joinRun(runId, 1));
             assertRefused(e, pointer);
@@ -70,12 +79,21 @@ class NewerFormatClientTest {
         URI uri = NewerFormat.freshStore(kind, tmp);
         try (Tracker tracker = Tracker.open(uri, options())) {
             String runId = RunIds.newId();
-            tracker.store().putIfAbsent(Layout.runIdPointer(runId), utf8("{\"format_version\":1,\"experiment\":\"e\",\"run_id\":\"" + runId + "\"}"));
+            tracker.store()
+                    .putIfAbsent(
+                            Layout.runIdPointer(runId),
+                            utf8("{\"format_version\":1,\"experiment\":\"e\",\"run_id\":\"" + runId + "\"}"));
             String start = Layout.startManifest("e", runId);
             // reads fine as version 1 (unknown fields are ignored, params are any JSON), but means something else
-            tracker.store().putIfAbsent(start, utf8("{\"format_version\":" + NEWER + ",\"kind\":\"run_start\",\"experiment\":\"e\","
-                    + "\"run_id\":\"" + runId + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\"" + RunIds.newId() + "\","
-                    + "\"params\":{\"lr\":{\"value\":\"0.1\",\"type\":\"decimal\"}},\"tags\":{},\"environment\":{}}"));
+            tracker.store()
+                    .putIfAbsent(
+                            start,
+                            utf8(
+                                    "{\"format_version\":" + NEWER + ",\"kind\":\"run_start\",\"experiment\":\"e\","
+                                            + "\"run_id\":\"" + runId
+                                            + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\"" + RunIds.newId()
+                                            + "\","
+                                            + "\"params\":{\"lr\":{\"value\":\"0.1\",\"type\":\"decimal\"}},\"tags\":{},\"environment\":{}}"));
             Map<String, String> before = NewerFormat.snapshot(tracker.store());
             RuntimeException e = assertThrows(RuntimeException.class, () -> tracker.joinRun(runId, 1));
             assertRefused(e, start);

@@ -44,15 +44,21 @@ class ReproducibilityTest {
     }
 
     private TrackerOptions options() {
-        return TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(100)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withSystemMetricsInterval(Duration.ZERO);
+        return TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(100))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withSystemMetricsInterval(Duration.ZERO);
     }
 
     private static String git(Path dir, String... args) throws Exception {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "git";
         System.arraycopy(args, 0, cmd, 1, args.length);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "git " + String.join(" ", args) + ": " + out);
@@ -81,11 +87,13 @@ class ReproducibilityTest {
 
         Path lake = tmp.resolve("lake");
         String runId;
-        try (Tracker tracker = Tracker.open(lake.toUri(), options()); Run run = tracker.startRun("repro")) {
+        try (Tracker tracker = Tracker.open(lake.toUri(), options());
+                Run run = tracker.startRun("repro")) {
             runId = run.id();
         }
         try (FileObjectStore store = new FileObjectStore(lake)) {
-            RunStart start = Json.read(store.get(Layout.startManifest("repro", runId)).orElseThrow(), RunStart.class, "start");
+            RunStart start =
+                    Json.read(store.get(Layout.startManifest("repro", runId)).orElseThrow(), RunStart.class, "start");
             Map<String, Object> code = start.code();
             assertEquals(head, code.get("git_commit"));
             assertEquals("main", code.get("git_branch"));
@@ -106,11 +114,13 @@ class ReproducibilityTest {
         System.setProperty(Tracker.CODE_DIR_PROPERTY, notRepo.toString());
         Path lake = tmp.resolve("lake");
         String runId;
-        try (Tracker tracker = Tracker.open(lake.toUri(), options()); Run run = tracker.startRun("repro")) {
+        try (Tracker tracker = Tracker.open(lake.toUri(), options());
+                Run run = tracker.startRun("repro")) {
             runId = run.id();
         }
         try (FileObjectStore store = new FileObjectStore(lake)) {
-            RunStart start = Json.read(store.get(Layout.startManifest("repro", runId)).orElseThrow(), RunStart.class, "start");
+            RunStart start =
+                    Json.read(store.get(Layout.startManifest("repro", runId)).orElseThrow(), RunStart.class, "start");
             assertNull(start.code().get("git_commit"));
             assertNotNull(start.code().get("git_status"));
         }
@@ -126,22 +136,32 @@ class ReproducibilityTest {
         RunEvent.Input file;
         RunEvent.Input folder;
         String runId;
-        try (Tracker tracker = Tracker.open(lake.toUri(), options()); Run run = tracker.startRun("data")) {
+        try (Tracker tracker = Tracker.open(lake.toUri(), options());
+                Run run = tracker.startRun("data")) {
             runId = run.id();
             file = run.logInput("train", data.resolve("train.csv").toString(), "train");
             folder = run.logInput("all", data.toString());
-            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException missing = assertThrows(
+                    IllegalArgumentException.class,
                     () -> run.logInput("test", tmp.resolve("nope.csv").toString(), "test"));
-            assertTrue(missing.getMessage().contains("'test'") && missing.getMessage().contains("does not exist"), missing.getMessage());
+            assertTrue(
+                    missing.getMessage().contains("'test'")
+                            && missing.getMessage().contains("does not exist"),
+                    missing.getMessage());
         }
         assertEquals(sha256("x,y\n1,2\n".getBytes(StandardCharsets.UTF_8)), file.sha256());
         assertEquals(8, file.size());
-        String listing = sha256(new byte[] {1, 2, 3}) + "  images/a.bin\n" + sha256("x,y\n1,2\n".getBytes(StandardCharsets.UTF_8)) + "  train.csv\n";
+        String listing = sha256(new byte[] {1, 2, 3}) + "  images/a.bin\n"
+                + sha256("x,y\n1,2\n".getBytes(StandardCharsets.UTF_8)) + "  train.csv\n";
         assertEquals(sha256(listing.getBytes(StandardCharsets.UTF_8)), folder.sha256());
         assertEquals(2, folder.files());
         List<List<Object>> rows = query("select input.name, input.role, input.sha256 from read_json("
-                + lit(lake.resolve(Layout.runPrefix("data", runId) + "events/*.json")) + ", union_by_name=true) where kind = 'input' order by 1");
-        assertEquals(List.of(Arrays.asList("all", null, folder.sha256()).toString(), List.of("train", "train", file.sha256()).toString()),
+                + lit(lake.resolve(Layout.runPrefix("data", runId) + "events/*.json"))
+                + ", union_by_name=true) where kind = 'input' order by 1");
+        assertEquals(
+                List.of(
+                        Arrays.asList("all", null, folder.sha256()).toString(),
+                        List.of("train", "train", file.sha256()).toString()),
                 rows.stream().map(Object::toString).toList());
     }
 
@@ -155,7 +175,8 @@ class ReproducibilityTest {
         }
         String base = "s3://" + bucket.getHost() + "/imagenet";
         String query = "?endpoint=" + s3.endpoint() + "&path_style=true&region=us-east-1";
-        try (Tracker tracker = Tracker.open(tmp.resolve("lake").toUri(), options()); Run run = tracker.startRun("data")) {
+        try (Tracker tracker = Tracker.open(tmp.resolve("lake").toUri(), options());
+                Run run = tracker.startRun("data")) {
             RunEvent.Input object = run.logInput("part0", base + "/part-0" + query, "train");
             assertEquals(1000, object.size());
             assertNotNull(object.etag());
@@ -185,11 +206,13 @@ class ReproducibilityTest {
     void environmentAndSeedAreInEveryRun() throws Exception {
         Path lake = tmp.resolve("lake");
         String runId;
-        try (Tracker tracker = Tracker.open(lake.toUri(), options()); Run run = tracker.newRun("env").seed(42).start()) {
+        try (Tracker tracker = Tracker.open(lake.toUri(), options());
+                Run run = tracker.newRun("env").seed(42).start()) {
             runId = run.id();
         }
         try (FileObjectStore store = new FileObjectStore(lake)) {
-            RunStart start = Json.read(store.get(Layout.startManifest("env", runId)).orElseThrow(), RunStart.class, "start");
+            RunStart start =
+                    Json.read(store.get(Layout.startManifest("env", runId)).orElseThrow(), RunStart.class, "start");
             Map<String, Object> env = start.environment();
             assertEquals(42, ((Number) start.params().get("seed")).intValue());
             assertEquals(System.getProperty("java.version"), env.get("java_version"));
@@ -198,7 +221,10 @@ class ReproducibilityTest {
             assertTrue(env.get("gpus") instanceof List);
             @SuppressWarnings("unchecked")
             List<String> libs = (List<String>) env.get("libraries");
-            assertTrue(libs.stream().anyMatch(l -> l.startsWith("org.apache.parquet:parquet-hadoop:") || l.startsWith("parquet-hadoop-")),
+            assertTrue(
+                    libs.stream()
+                            .anyMatch(l -> l.startsWith("org.apache.parquet:parquet-hadoop:")
+                                    || l.startsWith("parquet-hadoop-")),
                     "parquet-hadoop missing from " + libs);
         }
     }
@@ -208,27 +234,46 @@ class ReproducibilityTest {
         Path lake = tmp.resolve("lake");
         String runId;
         try (Tracker tracker = Tracker.open(lake.toUri(), options().withSystemMetricsInterval(Duration.ofMillis(100)));
-             Run run = tracker.startRun("sys")) {
+                Run run = tracker.startRun("sys")) {
             runId = run.id();
             Thread.sleep(800);
         }
         List<List<Object>> rows = query("select key, count(*) from read_parquet("
-                + lit(lake.resolve(Layout.runPrefix("sys", runId) + "metrics/*.parquet")) + ") group by key order by key");
+                + lit(lake.resolve(Layout.runPrefix("sys", runId) + "metrics/*.parquet"))
+                + ") group by key order by key");
         List<String> keys = rows.stream().map(r -> (String) r.get(0)).toList();
-        assertTrue(keys.containsAll(List.of("system/cpu_utilization", "system/memory_used_bytes", "system/jvm_heap_used_bytes",
-                "system/process_rss_bytes")), keys.toString());
+        assertTrue(
+                keys.containsAll(List.of(
+                        "system/cpu_utilization",
+                        "system/memory_used_bytes",
+                        "system/jvm_heap_used_bytes",
+                        "system/process_rss_bytes")),
+                keys.toString());
         assertTrue(((Number) rows.get(keys.indexOf("system/cpu_utilization")).get(1)).intValue() >= 3);
     }
 
     @Test
     void configFilesBecomeParamsAndAnArtifact() throws Exception {
         Path cfg = tmp.resolve("train.yaml");
-        Files.writeString(cfg, "optimizer:\n  name: adam\n  lr: 0.001\nlayers:\n  - units: 64\n  - units: 32\nshuffle: true\n");
+        Files.writeString(
+                cfg, "optimizer:\n  name: adam\n  lr: 0.001\nlayers:\n  - units: 64\n  - units: 32\nshuffle: true\n");
         Path lake = tmp.resolve("lake");
-        try (Tracker tracker = Tracker.open(lake.toUri(), options()); Run run = tracker.startRun("cfg")) {
+        try (Tracker tracker = Tracker.open(lake.toUri(), options());
+                Run run = tracker.startRun("cfg")) {
             Map<String, Object> params = run.logConfig(cfg);
-            assertEquals(Map.of("optimizer.name", "adam", "optimizer.lr", 0.001, "layers.0.units", 64L, "layers.1.units", 32L,
-                    "shuffle", true), params);
+            assertEquals(
+                    Map.of(
+                            "optimizer.name",
+                            "adam",
+                            "optimizer.lr",
+                            0.001,
+                            "layers.0.units",
+                            64L,
+                            "layers.1.units",
+                            32L,
+                            "shuffle",
+                            true),
+                    params);
             Path bad = tmp.resolve("bad.yaml");
             Files.writeString(bad, "a: [1, 2\n");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.logConfig(bad));
@@ -240,7 +285,8 @@ class ReproducibilityTest {
             assertThrows(IllegalArgumentException.class, () -> run.logConfig(other));
         }
         try (FileObjectStore store = new FileObjectStore(lake)) {
-            byte[] blob = store.get(Layout.artifactBlob(sha256(Files.readAllBytes(cfg)))).orElseThrow();
+            byte[] blob = store.get(Layout.artifactBlob(sha256(Files.readAllBytes(cfg))))
+                    .orElseThrow();
             assertArrayEquals(Files.readAllBytes(cfg), blob);
         }
     }

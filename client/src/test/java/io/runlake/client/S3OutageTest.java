@@ -29,9 +29,13 @@ class S3OutageTest {
         try {
             URI uri = server.newBucketUri("outage", "lake");
             String runId;
-            TrackerOptions options = TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(100))
-                    .withSpillRoot(tmp.resolve("spill")).withShutdownHook(false).withCaptureCode(false)
-                    .withSystemMetricsInterval(Duration.ZERO).withCloseTimeout(Duration.ofSeconds(30));
+            TrackerOptions options = TrackerOptions.defaults()
+                    .withFlushInterval(Duration.ofMillis(100))
+                    .withSpillRoot(tmp.resolve("spill"))
+                    .withShutdownHook(false)
+                    .withCaptureCode(false)
+                    .withSystemMetricsInterval(Duration.ZERO)
+                    .withCloseTimeout(Duration.ofSeconds(30));
             try (Tracker tracker = Tracker.open(uri, options)) {
                 Run run = tracker.startRun("outage");
                 runId = run.id();
@@ -54,10 +58,17 @@ class S3OutageTest {
             }
             try (ObjectStore store = StoreUris.open(uri)) {
                 Path lake = Lakes.mirror(store, Files.createDirectories(tmp.resolve("mirror")));
-                assertEquals(List.of(List.of(40_000L, 40_000L)), query("select count(*), count(distinct step) from read_parquet("
-                        + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
-                assertEquals(1, store.list(Layout.runPrefix("outage", runId) + "end/").size());
-                assertEquals(1, store.list(Layout.runPrefix("outage", runId) + "events/").size());
+                assertEquals(
+                        List.of(List.of(40_000L, 40_000L)),
+                        query("select count(*), count(distinct step) from read_parquet("
+                                + lit(lake.resolve(Layout.runPrefix("outage", runId) + "metrics/*.parquet")) + ")"));
+                assertEquals(
+                        1,
+                        store.list(Layout.runPrefix("outage", runId) + "end/").size());
+                assertEquals(
+                        1,
+                        store.list(Layout.runPrefix("outage", runId) + "events/")
+                                .size());
             }
         } finally {
             server.close();

@@ -12,12 +12,14 @@ import java.time.Duration;
 public final class SecretsChild {
     public static void main(String[] args) throws Exception {
         URI store = URI.create(args[0]);
-        try (Tracker tracker = Tracker.open(store, TrackerOptions.defaults()
-                .withSpillRoot(Path.of(args[1]))
-                .withFlushInterval(Duration.ofSeconds(1))
-                .withShutdownHook(false)
-                .withSystemMetricsInterval(Duration.ZERO)
-                .withCaptureCode(true))) {
+        try (Tracker tracker = Tracker.open(
+                store,
+                TrackerOptions.defaults()
+                        .withSpillRoot(Path.of(args[1]))
+                        .withFlushInterval(Duration.ofSeconds(1))
+                        .withShutdownHook(false)
+                        .withSystemMetricsInterval(Duration.ZERO)
+                        .withCaptureCode(true))) {
             Run run = tracker.startRun("secrets");
             run.logInput("train", args[2], "train");
             run.logArtifactReference("model", URI.create(args[3]), null, 42);

@@ -73,7 +73,8 @@ class SecretsTest {
         secrets.put("error bearer token", "BEARERERR1");
 
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java,
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY,
                 "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY,
@@ -84,21 +85,33 @@ class SecretsTest {
                 "-Dhttp.sessionId=SESSIONVALUE1",
                 "-Xmx256m",
                 "-D" + Tracker.CODE_DIR_PROPERTY + "=" + repo,
-                "-cp", System.getProperty("java.class.path"),
-                SecretsChild.class.getName(), plainStore.toString(), tmp.resolve("spill").toString(), input, artifact, error));
+                "-cp",
+                System.getProperty("java.class.path"),
+                SecretsChild.class.getName(),
+                plainStore.toString(),
+                tmp.resolve("spill").toString(),
+                input,
+                artifact,
+                error));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, child.exitValue(), out);
-        String runId = out.lines().filter(l -> l.startsWith("RUN ")).map(l -> l.substring(4)).findFirst().orElseThrow(() -> new AssertionError(out));
+        String runId = out.lines()
+                .filter(l -> l.startsWith("RUN "))
+                .map(l -> l.substring(4))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(out));
 
         // Every object of the bucket, RunLake's or not, byte for byte.
         List<String> leaks = new ArrayList<>();
         int objects = 0;
         try (S3Client s3 = server.client()) {
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
-                byte[] body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray();
-                String text = new String(body, StandardCharsets.ISO_8859_1) + "\n" + new String(body, StandardCharsets.UTF_8) + "\n" + o.key();
+                byte[] body =
+                        s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray();
+                String text = new String(body, StandardCharsets.ISO_8859_1) + "\n"
+                        + new String(body, StandardCharsets.UTF_8) + "\n" + o.key();
                 objects++;
                 secrets.forEach((what, secret) -> {
                     if (text.contains(secret)) leaks.add(what + " in " + o.key());
@@ -110,7 +123,8 @@ class SecretsTest {
 
         // ... and what was recorded is still useful: names kept, values masked.
         try (ObjectStore s = StoreUris.open(plainStore)) {
-            JsonNode start = Json.MAPPER.readTree(s.get(Layout.startManifest("secrets", runId)).orElseThrow());
+            JsonNode start = Json.MAPPER.readTree(
+                    s.get(Layout.startManifest("secrets", runId)).orElseThrow());
             List<String> jvmArgs = new ArrayList<>();
             start.at("/environment/jvm_args").forEach(a -> jvmArgs.add(a.asText()));
             assertTrue(jvmArgs.contains("-Daws.secretAccessKey=***"), jvmArgs.toString());
@@ -119,19 +133,28 @@ class SecretsTest {
             assertTrue(jvmArgs.contains("-Daws.accessKeyId=***"), jvmArgs.toString());
             assertTrue(jvmArgs.contains("-Daws.region=us-east-1"), "other flags are kept: " + jvmArgs);
             assertTrue(jvmArgs.contains("-Xmx256m"), jvmArgs.toString());
-            assertEquals("https://git.example.com/team/repo.git", start.at("/code/git_remote").asText());
+            assertEquals(
+                    "https://git.example.com/team/repo.git",
+                    start.at("/code/git_remote").asText());
             List<String> uris = new ArrayList<>();
             for (ObjectInfo o : s.list(Layout.runPrefix("secrets", runId) + "events/")) {
                 JsonNode ev = Json.MAPPER.readTree(s.get(o.key()).orElseThrow());
                 if (ev.has("input")) uris.add(ev.at("/input/uri").asText());
                 if (ev.has("artifact")) uris.add(ev.at("/artifact/uri").asText());
             }
-            assertTrue(uris.contains("s3://" + bucket + "/data/train.csv?" + endpoint + "&X-Amz-Signature=***&token=***"), uris.toString());
-            assertTrue(uris.contains("https://models.example.com/m.bin?X-Amz-Credential=***&X-Amz-Date=20250101T000000Z"
-                    + "&X-Amz-Signature=***#access_token=***"), uris.toString());
+            assertTrue(
+                    uris.contains("s3://" + bucket + "/data/train.csv?" + endpoint + "&X-Amz-Signature=***&token=***"),
+                    uris.toString());
+            assertTrue(
+                    uris.contains("https://models.example.com/m.bin?X-Amz-Credential=***&X-Amz-Date=20250101T000000Z"
+                            + "&X-Amz-Signature=***#access_token=***"),
+                    uris.toString());
             List<ObjectInfo> ends = s.list(Layout.runPrefix("secrets", runId) + "end/");
             assertEquals(1, ends.size());
-            String message = Json.MAPPER.readTree(s.get(ends.get(0).key()).orElseThrow()).at("/error/message").asText();
+            String message = Json.MAPPER
+                    .readTree(s.get(ends.get(0).key()).orElseThrow())
+                    .at("/error/message")
+                    .asText();
             assertTrue(message.startsWith("upload to https://example.com/x?sig=*** failed"), message);
             assertFalse(message.contains("carol"), message);
         }

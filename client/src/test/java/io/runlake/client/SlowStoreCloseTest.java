@@ -47,8 +47,12 @@ class SlowStoreCloseTest {
                 return super.putIfAbsent(key, data);
             }
         };
-        TrackerOptions options = TrackerOptions.defaults().withFlushInterval(Duration.ofMinutes(10)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO)
+        TrackerOptions options = TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMinutes(10))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO)
                 .withCloseTimeout(Duration.ofSeconds(1));
         String runId;
         try (Tracker tracker = Tracker.open(hanging, options)) {
@@ -63,7 +67,8 @@ class SlowStoreCloseTest {
             // before the store answers (a JVM exiting now would lose anything still in memory), the tail
             // is already durable on local disk
             try (Stream<Path> spilled = Files.walk(tmp.resolve("spill"))) {
-                List<String> files = spilled.filter(Files::isRegularFile).map(Path::toString).toList();
+                List<String> files =
+                        spilled.filter(Files::isRegularFile).map(Path::toString).toList();
                 assertTrue(files.stream().anyMatch(f -> f.contains("/end/")), "end manifest not spilled: " + files);
                 assertTrue(files.stream().anyMatch(f -> f.contains("/metrics/")), "last shard not spilled: " + files);
             }
@@ -73,8 +78,10 @@ class SlowStoreCloseTest {
         }
         try (FileObjectStore store = new FileObjectStore(lake)) {
             assertEquals(1, store.list(Layout.runPrefix("slow", runId) + "end/").size(), "end manifest lost");
-            assertEquals(List.of(List.of(1000L, 499500.0)), query("select count(*), sum(value) from read_parquet("
-                    + lit(lake.resolve(Layout.runPrefix("slow", runId) + "metrics/*.parquet")) + ")"));
+            assertEquals(
+                    List.of(List.of(1000L, 499500.0)),
+                    query("select count(*), sum(value) from read_parquet("
+                            + lit(lake.resolve(Layout.runPrefix("slow", runId) + "metrics/*.parquet")) + ")"));
         }
     }
 }

@@ -14,11 +14,20 @@ import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /** Missing or wrong credentials and a missing bucket are one clear error at start, not a stack of SDK noise. */
 class S3CredentialsTest {
-    private static final String[] PROPS = {"aws.accessKeyId", "aws.secretAccessKey", "aws.disableEc2Metadata", "aws.profile",
-            "aws.sharedCredentialsFile", "aws.configFile"};
+    private static final String[] PROPS = {
+        "aws.accessKeyId",
+        "aws.secretAccessKey",
+        "aws.disableEc2Metadata",
+        "aws.profile",
+        "aws.sharedCredentialsFile",
+        "aws.configFile"
+    };
 
     @Test
-    @DisabledIfEnvironmentVariable(named = "AWS_ACCESS_KEY_ID", matches = ".+", disabledReason = "real credentials in the environment")
+    @DisabledIfEnvironmentVariable(
+            named = "AWS_ACCESS_KEY_ID",
+            matches = ".+",
+            disabledReason = "real credentials in the environment")
     void missingCredentialsAreNamed() throws Exception {
         URI uri = S3ProxyServer.shared().newBucketUri("creds-" + System.nanoTime(), "lake");
         Map<String, String> saved = new HashMap<>();

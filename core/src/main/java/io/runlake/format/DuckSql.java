@@ -51,7 +51,11 @@ public final class DuckSql {
     }
 
     private static String call(String function, String files, String... options) {
-        StringBuilder b = new StringBuilder(function).append('(').append(files).append(", ").append(NO_HIVE);
+        StringBuilder b = new StringBuilder(function)
+                .append('(')
+                .append(files)
+                .append(", ")
+                .append(NO_HIVE);
         for (String o : options) b.append(", ").append(o);
         return b.append(')').toString();
     }

@@ -65,7 +65,8 @@ public final class FooterVersions {
         list.append(']');
         String sql = "SELECT file_name, CAST(value AS VARCHAR) FROM parquet_kv_metadata(" + list
                 + ") WHERE key = CAST('" + FormatVersion.FOOTER_KEY + "' AS BLOB)";
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 String key = keyOfPath.get(rs.getString(1));
                 if (key != null) out.put(key, rs.getString(2));

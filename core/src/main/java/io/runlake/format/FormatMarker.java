@@ -1,6 +1,4 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
-
 /** {@code _runlake/format.json}: created once per store with put-if-absent. */
 public record FormatMarker(int formatVersion, String createdBy, long createdAtMs) implements FormatVersion.Versioned {}

@@ -56,7 +56,8 @@ public final class FormatVersion {
         int v = value.formatVersion();
         check(v, key);
         if (v < OLDEST) {
-            throw new Json.MalformedObjectException(key, JSON_FIELD + " is missing or not a positive integer (" + v + ")");
+            throw new Json.MalformedObjectException(
+                    key, JSON_FIELD + " is missing or not a positive integer (" + v + ")");
         }
         return value;
     }
@@ -103,17 +104,20 @@ public final class FormatVersion {
     public static String describe(String key) {
         if (key.equals(Layout.FORMAT_MARKER)) return "store marker";
         if (key.startsWith(Layout.RUN_IDS)) return "run-id pointer";
-        if (key.startsWith(LakeLayout.LOG)) return key.endsWith(LakeLayout.CHECKPOINT_SUFFIX) ? "lake log checkpoint" : "lake log entry";
+        if (key.startsWith(LakeLayout.LOG))
+            return key.endsWith(LakeLayout.CHECKPOINT_SUFFIX) ? "lake log checkpoint" : "lake log entry";
         if (key.startsWith(LakeLayout.METRICS)) return "lake file";
         if (key.startsWith(LakeLayout.RUNS_INDEX)) return "runs index";
         if (key.startsWith(LakeLayout.REPORTS)) return "report";
-        return Layout.parseRunObject(key).map(ro -> switch (ro.kind()) {
-            case START -> "start manifest";
-            case WORKER -> "worker manifest";
-            case EVENT -> "event";
-            case SHARD -> "metric shard";
-            case END -> "end manifest";
-        }).orElse("object");
+        return Layout.parseRunObject(key)
+                .map(ro -> switch (ro.kind()) {
+                    case START -> "start manifest";
+                    case WORKER -> "worker manifest";
+                    case EVENT -> "event";
+                    case SHARD -> "metric shard";
+                    case END -> "end manifest";
+                })
+                .orElse("object");
     }
 
     /**
@@ -132,10 +136,13 @@ public final class FormatVersion {
         }
 
         private static String message(String key, String found, String store) {
-            String supported = OLDEST == CURRENT ? "format version " + CURRENT + " only" : "format versions " + OLDEST + " to " + CURRENT;
+            String supported = OLDEST == CURRENT
+                    ? "format version " + CURRENT + " only"
+                    : "format versions " + OLDEST + " to " + CURRENT;
             boolean marker = key.equals(Layout.FORMAT_MARKER);
-            return describe(key) + " " + key + (store == null ? "" : " of store " + store) + " has format version " + found
-                    + ", but this RunLake supports " + supported + "; upgrade RunLake to " + (marker ? "use this store" : "read it");
+            return describe(key) + " " + key + (store == null ? "" : " of store " + store) + " has format version "
+                    + found + ", but this RunLake supports " + supported + "; upgrade RunLake to "
+                    + (marker ? "use this store" : "read it");
         }
 
         /** The key of the refused object. */

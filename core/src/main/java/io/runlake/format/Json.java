@@ -15,7 +15,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             // null fields are omitted, but null map values are kept: a tag set to null is a deletion
-            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
+            .setDefaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false);
 
@@ -25,7 +26,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 
@@ -56,12 +58,15 @@ public final class Json {
                         String s = p.getText();
                         int bad = Names.unpairedSurrogate(s);
                         if (bad >= 0) {
-                            throw new MalformedObjectException(key, (t == JsonToken.FIELD_NAME ? "field name '" : "string '")
-                                    + Names.printable(s.length() > 60 ? s.substring(0, 60) + "..." : s) + "' contains an unpaired surrogate U+"
-                                    + String.format("%04X", (int) s.charAt(bad)) + " (not valid Unicode)");
+                            throw new MalformedObjectException(
+                                    key,
+                                    (t == JsonToken.FIELD_NAME ? "field name '" : "string '")
+                                            + Names.printable(s.length() > 60 ? s.substring(0, 60) + "..." : s)
+                                            + "' contains an unpaired surrogate U+"
+                                            + String.format("%04X", (int) s.charAt(bad)) + " (not valid Unicode)");
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         }

@@ -36,7 +36,8 @@ public final class LakeLayout {
 
     private static final Pattern LOG_KEY =
             Pattern.compile(LOG + Layout.EXPERIMENT_KEY + "([^/]+)/(\\d{20})(\\.checkpoint)?\\.json");
-    private static final Pattern REPORT_KEY = Pattern.compile(REPORTS + Layout.EXPERIMENT_KEY + "([^/]+)/([^/]+)/([^/]+)");
+    private static final Pattern REPORT_KEY =
+            Pattern.compile(REPORTS + Layout.EXPERIMENT_KEY + "([^/]+)/([^/]+)/([^/]+)");
     private static final Pattern FILE_ID = Pattern.compile("[0-9a-z][0-9a-z-]{0,99}");
     private static final DateTimeFormatter REPORT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
@@ -66,7 +67,8 @@ public final class LakeLayout {
         Matcher m = LOG_KEY.matcher(key);
         if (!m.matches()) return Optional.empty();
         try {
-            return Optional.of(new LogKey(Names.unescapeSegment(m.group(1)), Long.parseLong(m.group(2)), m.group(3) != null));
+            return Optional.of(
+                    new LogKey(Names.unescapeSegment(m.group(1)), Long.parseLong(m.group(2)), m.group(3) != null));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // not a valid escaped name (§5): readers skip the key
         }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class Layout {
     /** The store's own folder (the format marker). */
     public static final String STORE_META = "_runlake/";
+
     public static final String FORMAT_MARKER = STORE_META + "format.json";
     public static final String RUNS = "runs/";
     public static final String RUN_IDS = "run-ids/";
@@ -24,9 +25,11 @@ public final class Layout {
 
     /** The folder name prefix of an experiment, in every tree of the store (runs/, lake/..., reports/). */
     static final String EXPERIMENT_KEY = "experiment=";
+
     private static final String RUN_KEY = "run=";
     /** A run id or writer id as it appears in keys: a lower-case ULID (§4). */
     private static final String ID = "[0-7][0-9a-hjkmnp-tv-z]{25}";
+
     private static final Pattern RUN_OBJECT = Pattern.compile(RUNS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
             + ")/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-(" + ID + ")(?:-(\\d{8}))?\\.(json|parquet))");
 
@@ -85,11 +88,13 @@ public final class Layout {
     }
 
     public static String event(String experiment, String runId, int worker, String writerId, long seq) {
-        return runPrefix(experiment, runId) + "events/" + workerWriter(worker, writerId) + "-" + seq8(seq) + JSON_SUFFIX;
+        return runPrefix(experiment, runId) + "events/" + workerWriter(worker, writerId) + "-" + seq8(seq)
+                + JSON_SUFFIX;
     }
 
     public static String metricShard(String experiment, String runId, int worker, String writerId, long seq) {
-        return runPrefix(experiment, runId) + "metrics/" + workerWriter(worker, writerId) + "-" + seq8(seq) + SHARD_SUFFIX;
+        return runPrefix(experiment, runId) + "metrics/" + workerWriter(worker, writerId) + "-" + seq8(seq)
+                + SHARD_SUFFIX;
     }
 
     public static String endManifest(String experiment, String runId, int worker, String writerId) {
@@ -119,10 +124,17 @@ public final class Layout {
     }
 
     /** The kinds of object under runs/. */
-    public enum RunObjectKind { START, WORKER, EVENT, SHARD, END }
+    public enum RunObjectKind {
+        START,
+        WORKER,
+        EVENT,
+        SHARD,
+        END
+    }
 
     /** A parsed key under runs/. */
-    public record RunObject(String experiment, String runId, RunObjectKind kind, int worker, String writerId, long seq) {}
+    public record RunObject(
+            String experiment, String runId, RunObjectKind kind, int worker, String writerId, long seq) {}
 
     public static Optional<RunObject> parseRunObject(String key) {
         Matcher m = RUN_OBJECT.matcher(key);
@@ -150,7 +162,12 @@ public final class Layout {
         boolean wantsSeq = kind == RunObjectKind.EVENT || kind == RunObjectKind.SHARD;
         boolean wantsParquet = kind == RunObjectKind.SHARD;
         if (wantsSeq != hasSeq || wantsParquet != ext.equals("parquet")) return Optional.empty();
-        return Optional.of(new RunObject(experiment, runId, kind, Integer.parseInt(m.group(5)), m.group(6),
+        return Optional.of(new RunObject(
+                experiment,
+                runId,
+                kind,
+                Integer.parseInt(m.group(5)),
+                m.group(6),
                 hasSeq ? Long.parseLong(m.group(7)) : -1));
     }
 }

@@ -43,14 +43,23 @@ public final class MetricSchema {
 
     public static final List<Column> COLUMNS = List.of(
             new Column(RUN_ID, string(RUN_ID), "VARCHAR", true, "Run id; every row of a shard is the run of its key."),
-            new Column(WORKER, Types.required(PrimitiveTypeName.INT32).named(WORKER), "INTEGER", true,
-                    "Writer's rank."),
+            new Column(
+                    WORKER, Types.required(PrimitiveTypeName.INT32).named(WORKER), "INTEGER", true, "Writer's rank."),
             new Column(KEY, string(KEY), "VARCHAR", true, "Metric key."),
             new Column(STEP, Types.required(PrimitiveTypeName.INT64).named(STEP), "BIGINT", true, "Step, >= 0."),
-            new Column(TIMESTAMP, Types.required(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
-                    .named(TIMESTAMP), "TIMESTAMPTZ", true, "When the point was logged (ms, UTC)."),
-            new Column(VALUE, Types.required(PrimitiveTypeName.DOUBLE).named(VALUE), "DOUBLE", true,
+            new Column(
+                    TIMESTAMP,
+                    Types.required(PrimitiveTypeName.INT64)
+                            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+                            .named(TIMESTAMP),
+                    "TIMESTAMPTZ",
+                    true,
+                    "When the point was logged (ms, UTC)."),
+            new Column(
+                    VALUE,
+                    Types.required(PrimitiveTypeName.DOUBLE).named(VALUE),
+                    "DOUBLE",
+                    true,
                     "IEEE 754 binary64; NaN, +-Infinity and -0.0 allowed."));
 
     private static final Map<String, Column> BY_NAME =
@@ -61,17 +70,20 @@ public final class MetricSchema {
 
     /** Footer key-value metadata written into every shard. */
     public static final String META_FORMAT_VERSION = "runlake.format_version";
+
     public static final String META_EXPERIMENT = "runlake.experiment";
     public static final String META_LAST_ACTIVITY = "runlake.last_activity_ms";
     public static final String META_POINTS = "runlake.points";
 
-    public static final MessageType SHARD = new MessageType("runlake_metric",
-            COLUMNS.stream().map(Column::parquetType).toList());
+    public static final MessageType SHARD = new MessageType(
+            "runlake_metric", COLUMNS.stream().map(Column::parquetType).toList());
 
     private MetricSchema() {}
 
     private static Type string(String name) {
-        return Types.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+        return Types.required(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType())
+                .named(name);
     }
 
     public static Column column(String name) {
@@ -100,7 +112,8 @@ public final class MetricSchema {
      * optional column reads as NULL.
      */
     public static String castProjection(List<String> names, Set<String> present) {
-        return names.stream().map(n -> present.contains(n) ? column(n).cast() : column(n).nullValue())
+        return names.stream()
+                .map(n -> present.contains(n) ? column(n).cast() : column(n).nullValue())
                 .collect(Collectors.joining(", "));
     }
 

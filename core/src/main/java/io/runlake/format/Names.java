@@ -28,6 +28,7 @@ public final class Names {
      * copies included, under S3's 1024-byte limit for a store prefix of up to 400 bytes.
      */
     public static final int MAX_ESCAPED_EXPERIMENT_LENGTH = Layout.maxEscapedExperimentLength();
+
     public static final int MAX_RUN_NAME_LENGTH = 250;
     public static final int MAX_TAG_VALUE_LENGTH = 5000;
     public static final int MAX_PARAM_VALUE_LENGTH = 5000;
@@ -37,21 +38,26 @@ public final class Names {
     public static String requireExperiment(String name) {
         requireText("experiment name", name, MAX_EXPERIMENT_LENGTH);
         if (name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("experiment name '" + name + "' is not allowed (a path segment of its own)");
+            throw new IllegalArgumentException(
+                    "experiment name '" + name + "' is not allowed (a path segment of its own)");
         }
         if (name.equalsIgnoreCase("null") || name.equalsIgnoreCase("__HIVE_DEFAULT_PARTITION__")) {
             // key segments are Hive-style partitions (FORMAT.md §6): DuckDB's hive_partitioning, Hive, Spark and
-            // Trino/Athena read the value NULL (any case) or this marker as SQL NULL, so such a name would not round-trip
-            throw new IllegalArgumentException("experiment name '" + name + "' is not allowed (query engines read the Hive partition "
-                    + "value experiment=" + name + " as NULL)");
+            // Trino/Athena read the value NULL (any case) or this marker as SQL NULL, so such a name would not
+            // round-trip
+            throw new IllegalArgumentException(
+                    "experiment name '" + name + "' is not allowed (query engines read the Hive partition "
+                            + "value experiment=" + name + " as NULL)");
         }
         if (!name.strip().equals(name)) {
-            throw new IllegalArgumentException("experiment name '" + printable(name) + "' has leading or trailing whitespace");
+            throw new IllegalArgumentException(
+                    "experiment name '" + printable(name) + "' has leading or trailing whitespace");
         }
         int escaped = escapeSegment(name).length();
         if (escaped > MAX_ESCAPED_EXPERIMENT_LENGTH) {
-            throw new IllegalArgumentException("experiment name '" + shortened(name) + "' is too long once escaped for object keys ("
-                    + escaped + " > " + MAX_ESCAPED_EXPERIMENT_LENGTH + " characters; each byte of its UTF-8 outside [A-Za-z0-9._-] takes 3)");
+            throw new IllegalArgumentException("experiment name '" + shortened(name)
+                    + "' is too long once escaped for object keys (" + escaped + " > " + MAX_ESCAPED_EXPERIMENT_LENGTH
+                    + " characters; each byte of its UTF-8 outside [A-Za-z0-9._-] takes 3)");
         }
         return name;
     }
@@ -78,7 +84,8 @@ public final class Names {
             throw new IllegalArgumentException("tag '" + printable(tag) + "' has a null value");
         }
         if (value.length() > MAX_TAG_VALUE_LENGTH) {
-            throw new IllegalArgumentException("tag '" + printable(tag) + "' value is longer than " + MAX_TAG_VALUE_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "tag '" + printable(tag) + "' value is longer than " + MAX_TAG_VALUE_LENGTH + " characters");
         }
         requireUnicode("value of tag '" + printable(tag) + "'", value);
         return value;
@@ -87,7 +94,8 @@ public final class Names {
     /** A string param value: 0..5000 chars of valid Unicode (control characters allowed). */
     public static String requireParamValue(String param, String value) {
         if (value.length() > MAX_PARAM_VALUE_LENGTH) {
-            throw new IllegalArgumentException("param '" + printable(param) + "' is longer than " + MAX_PARAM_VALUE_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "param '" + printable(param) + "' is longer than " + MAX_PARAM_VALUE_LENGTH + " characters");
         }
         requireUnicode("value of param '" + printable(param) + "'", value);
         return value;
@@ -98,7 +106,8 @@ public final class Names {
         int bad = unpairedSurrogate(value);
         if (bad >= 0) {
             throw new IllegalArgumentException(kind + " '" + shortened(value) + "' contains an unpaired surrogate U+"
-                    + String.format("%04X", (int) value.charAt(bad)) + " at index " + bad + " (not valid Unicode, cannot be stored as UTF-8)");
+                    + String.format("%04X", (int) value.charAt(bad)) + " at index " + bad
+                    + " (not valid Unicode, cannot be stored as UTF-8)");
         }
         return value;
     }
@@ -142,7 +151,8 @@ public final class Names {
             throw new IllegalArgumentException(kind + " must not be empty");
         }
         if (value.length() > max) {
-            throw new IllegalArgumentException(kind + " '" + shortened(value) + "' is longer than " + max + " characters (" + value.length() + ")");
+            throw new IllegalArgumentException(kind + " '" + shortened(value) + "' is longer than " + max
+                    + " characters (" + value.length() + ")");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -164,9 +174,11 @@ public final class Names {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+            boolean paired = Character.isHighSurrogate(c)
+                    ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
                     : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-            if (Character.isISOControl(c) || (Character.isSurrogate(c) && !paired)) b.append(String.format("\\u%04x", (int) c));
+            if (Character.isISOControl(c) || (Character.isSurrogate(c) && !paired))
+                b.append(String.format("\\u%04x", (int) c));
             else b.append(c);
         }
         return b.toString();
@@ -177,10 +189,16 @@ public final class Names {
         StringBuilder out = new StringBuilder(name.length());
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -199,8 +217,10 @@ public final class Names {
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
             if (c == '%') {
-                if (i + 2 >= segment.length() || !segment.substring(i + 1, i + 3).matches("[0-9A-F]{2}")) {
-                    throw new IllegalArgumentException("'" + segment + "' is not a valid escaped name: bad %XX at index " + i);
+                if (i + 2 >= segment.length()
+                        || !segment.substring(i + 1, i + 3).matches("[0-9A-F]{2}")) {
+                    throw new IllegalArgumentException(
+                            "'" + segment + "' is not a valid escaped name: bad %XX at index " + i);
                 }
                 out[n++] = (byte) Integer.parseInt(segment.substring(i + 1, i + 3), 16);
                 i += 2;
@@ -210,16 +230,19 @@ public final class Names {
         }
         String name;
         try {
-            name = StandardCharsets.UTF_8.newDecoder()
+            name = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out, 0, n)).toString();
+                    .decode(ByteBuffer.wrap(out, 0, n))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("'" + segment + "' is not a valid escaped name: not UTF-8");
         }
         if (!escapeSegment(name).equals(segment)) {
-            throw new IllegalArgumentException("'" + segment + "' is not a valid escaped name: not the canonical escaping of '"
-                    + printable(name) + "' (" + escapeSegment(name) + ")");
+            throw new IllegalArgumentException(
+                    "'" + segment + "' is not a valid escaped name: not the canonical escaping of '" + printable(name)
+                            + "' (" + escapeSegment(name) + ")");
         }
         return name;
     }

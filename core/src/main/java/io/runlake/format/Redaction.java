@@ -37,17 +37,35 @@ public final class Redaction {
     /** What a secret value is replaced with. */
     public static final String MASK = "***";
 
-    private static final List<String> SECRET_PARTS = List.of("secret", "password", "passwd", "passphrase", "token",
-            "credential", "auth", "session", "signature", "cookie", "apikey", "api_key", "api-key", "accesskey",
-            "access_key", "access-key", "privatekey", "private_key", "private-key");
+    private static final List<String> SECRET_PARTS = List.of(
+            "secret",
+            "password",
+            "passwd",
+            "passphrase",
+            "token",
+            "credential",
+            "auth",
+            "session",
+            "signature",
+            "cookie",
+            "apikey",
+            "api_key",
+            "api-key",
+            "accesskey",
+            "access_key",
+            "access-key",
+            "privatekey",
+            "private_key",
+            "private-key");
     private static final Set<String> SECRET_WORDS = Set.of("key", "keys", "pwd", "pass", "sig", "jwt");
     private static final Pattern WORDS = Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s\"'<>`]+");
     private static final Pattern FLAG = Pattern.compile("(-D|--|-)?([A-Za-z_][A-Za-z0-9_.\\-]*)=(.*)", Pattern.DOTALL);
     private static final Pattern BARE_FLAG = Pattern.compile("--?([A-Za-z_][A-Za-z0-9_.\\-]*)");
     /** {@code name=}, {@code name: } or {@code "name": }; a colon needs a space or quote after it (not {@code Auth.java:12}). */
-    private static final Pattern NAME_SEP = Pattern.compile(
-            "(?<![A-Za-z0-9_.\\-])([A-Za-z_][A-Za-z0-9_.\\-]*)(\"?\\s*(?:=|:(?=[\\s\"]))\\s*\"?)");
+    private static final Pattern NAME_SEP =
+            Pattern.compile("(?<![A-Za-z0-9_.\\-])([A-Za-z_][A-Za-z0-9_.\\-]*)(\"?\\s*(?:=|:(?=[\\s\"]))\\s*\"?)");
+
     private static final String VALUE_END = " \t\r\n&;,\"'<>`";
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]+");
     private static final Pattern SIMPLE_USER = Pattern.compile("[A-Za-z0-9._\\-]{1,32}");
@@ -192,7 +210,8 @@ public final class Redaction {
                 String name = pair.substring(0, eq);
                 String value = pair.substring(eq + 1);
                 if (isSecretName(decode(name))) value = MASK;
-                else if (value.contains("://") || decode(value).contains("://")) value = redactUri(value.contains("://") ? value : decode(value));
+                else if (value.contains("://") || decode(value).contains("://"))
+                    value = redactUri(value.contains("://") ? value : decode(value));
                 b.append(name).append('=').append(value);
             } else {
                 b.append(pair);

@@ -1,7 +1,5 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
-
 /** The end of one process's part of a run: {@code end/...json}, written once (FORMAT.md, "End manifest"). */
 public record RunEnd(
         int formatVersion,
@@ -15,7 +13,8 @@ public record RunEnd(
         ErrorInfo error,
         long pointsLogged,
         long pointsDropped,
-        long shardsWritten) implements FormatVersion.Versioned {
+        long shardsWritten)
+        implements FormatVersion.Versioned {
     public static final String KIND = "run_end";
 
     /** A failure's exception, as recorded by {@code Run.fail}. */

@@ -1,6 +1,5 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /**
@@ -19,7 +18,8 @@ public record RunEvent(
         Map<String, Object> params,
         Map<String, String> tags,
         Artifact artifact,
-        Input input) implements FormatVersion.Versioned {
+        Input input)
+        implements FormatVersion.Versioned {
     public static final String PARAMS = "params";
     public static final String TAGS = "tags";
     public static final String ARTIFACT = "artifact";
@@ -32,5 +32,13 @@ public record RunEvent(
     public record Artifact(String name, String sha256, long size, String uri, boolean reference) {}
 
     /** A data set the run read, identified by content (sha256) or by the store's version (etag/version id). */
-    public record Input(String name, String uri, String role, String sha256, String etag, String versionId, long size, long files) {}
+    public record Input(
+            String name,
+            String uri,
+            String role,
+            String sha256,
+            String etag,
+            String versionId,
+            long size,
+            long files) {}
 }

@@ -1,6 +1,4 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
-
 /** {@code run-ids/<run_id>.json}: finds a run's experiment from its id alone (e.g. for joinRun). */
 public record RunIdPointer(int formatVersion, String experiment, String runId) implements FormatVersion.Versioned {}

@@ -31,8 +31,14 @@ public final class RunIds {
         for (int i = 0; i < 5; i++) hi = (hi << 8) | (random[i] & 0xff);
         long lo = 0;
         for (int i = 5; i < 10; i++) lo = (lo << 8) | (random[i] & 0xff);
-        for (int i = 25; i >= 18; i--) { out[i] = ALPHABET[(int) (lo & 31)]; lo >>>= 5; }
-        for (int i = 17; i >= 10; i--) { out[i] = ALPHABET[(int) (hi & 31)]; hi >>>= 5; }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = ALPHABET[(int) (lo & 31)];
+            lo >>>= 5;
+        }
+        for (int i = 17; i >= 10; i--) {
+            out[i] = ALPHABET[(int) (hi & 31)];
+            hi >>>= 5;
+        }
         return new String(out);
     }
 
@@ -46,7 +52,8 @@ public final class RunIds {
 
     public static String requireValid(String id) {
         if (!isValid(id)) {
-            throw new IllegalArgumentException("run id '" + id + "' is not a RunLake id (26 lower-case Crockford base32 characters)");
+            throw new IllegalArgumentException(
+                    "run id '" + id + "' is not a RunLake id (26 lower-case Crockford base32 characters)");
         }
         return id;
     }

@@ -32,10 +32,16 @@ public final class RunObjects {
             String firstLine = nl < 0 ? p : p.substring(0, nl);
             throw new Json.MalformedObjectException(key, "not valid JSON for its kind (" + firstLine + ")");
         }
-        String kind = value instanceof RunStart r ? r.kind() : value instanceof WorkerStart w ? w.kind()
-                : value instanceof RunEnd e ? e.kind() : null; // an event's kind says what it carries: any is read
-        String expected = value instanceof RunStart ? RunStart.KIND : value instanceof WorkerStart ? WorkerStart.KIND
-                : value instanceof RunEnd ? RunEnd.KIND : null;
+        String kind = value instanceof RunStart r
+                ? r.kind()
+                : value instanceof WorkerStart w
+                        ? w.kind()
+                        : value instanceof RunEnd e
+                                ? e.kind()
+                                : null; // an event's kind says what it carries: any is read
+        String expected = value instanceof RunStart
+                ? RunStart.KIND
+                : value instanceof WorkerStart ? WorkerStart.KIND : value instanceof RunEnd ? RunEnd.KIND : null;
         if (expected != null && !expected.equals(kind)) {
             throw new Json.MalformedObjectException(key, "kind is '" + kind + "', expected '" + expected + "'");
         }
@@ -63,8 +69,9 @@ public final class RunObjects {
      * from {@link #RUN_ID_RANGE_SQL} over its rows.
      */
     public static String foreignRows(String keyRunId, String minRunId, String maxRunId, long nullRunIds) {
-        String foreign = nullRunIds > 0 ? null : !keyRunId.equals(minRunId) ? minRunId
-                : !keyRunId.equals(maxRunId) ? maxRunId : "";
+        String foreign = nullRunIds > 0
+                ? null
+                : !keyRunId.equals(minRunId) ? minRunId : !keyRunId.equals(maxRunId) ? maxRunId : "";
         if ("".equals(foreign)) return "";
         return "has rows of run_id " + (foreign == null ? "NULL" : "'" + foreign + "'") + ", not of its key's run "
                 + keyRunId + " (a shard holds points of its own run only)";
@@ -77,34 +84,53 @@ public final class RunObjects {
         String timeField;
         long time;
         if (value instanceof RunStart r) {
-            experiment = r.experiment(); runId = r.runId(); writerId = r.writerId(); worker = r.worker();
-            timeField = "start_time_ms"; time = r.startTimeMs();
+            experiment = r.experiment();
+            runId = r.runId();
+            writerId = r.writerId();
+            worker = r.worker();
+            timeField = "start_time_ms";
+            time = r.startTimeMs();
         } else if (value instanceof WorkerStart r) {
-            experiment = r.experiment(); runId = r.runId(); writerId = r.writerId(); worker = r.worker();
-            timeField = "start_time_ms"; time = r.startTimeMs();
+            experiment = r.experiment();
+            runId = r.runId();
+            writerId = r.writerId();
+            worker = r.worker();
+            timeField = "start_time_ms";
+            time = r.startTimeMs();
         } else if (value instanceof RunEvent r) {
-            experiment = r.experiment(); runId = r.runId(); writerId = r.writerId(); worker = r.worker();
-            timeField = "time_ms"; time = r.timeMs();
+            experiment = r.experiment();
+            runId = r.runId();
+            writerId = r.writerId();
+            worker = r.worker();
+            timeField = "time_ms";
+            time = r.timeMs();
         } else if (value instanceof RunEnd r) {
-            experiment = r.experiment(); runId = r.runId(); writerId = r.writerId(); worker = r.worker();
-            timeField = "end_time_ms"; time = r.endTimeMs();
+            experiment = r.experiment();
+            runId = r.runId();
+            writerId = r.writerId();
+            worker = r.worker();
+            timeField = "end_time_ms";
+            time = r.endTimeMs();
         } else {
             return "";
         }
         if (!key.runId().equals(runId)) return "run_id is '" + runId + "' but the key says " + key.runId();
         if (!key.experiment().equals(experiment)) {
-            return "experiment is '" + (experiment == null ? null : Names.printable(experiment)) + "' but the key says '"
-                    + Names.printable(key.experiment()) + "'";
+            return "experiment is '" + (experiment == null ? null : Names.printable(experiment))
+                    + "' but the key says '" + Names.printable(key.experiment()) + "'";
         }
         if (key.kind() == Layout.RunObjectKind.START) {
             if (worker != 0) return "worker is " + worker + " but a start manifest is always worker 0";
         } else {
             if (worker != key.worker()) return "worker is " + worker + " but the key says " + key.worker();
-            if (!key.writerId().equals(writerId)) return "writer_id is '" + writerId + "' but the key says " + key.writerId();
+            if (!key.writerId().equals(writerId))
+                return "writer_id is '" + writerId + "' but the key says " + key.writerId();
         }
         if (time < 0 || time > MAX_TIME_MS) return timeField + " " + time + " is not a time between 1970 and 9999";
-        if (value instanceof RunEnd r && !(RunStatus.FINISHED.name().equals(r.status()) || RunStatus.FAILED.name().equals(r.status())
-                || RunStatus.KILLED.name().equals(r.status()))) {
+        if (value instanceof RunEnd r
+                && !(RunStatus.FINISHED.name().equals(r.status())
+                        || RunStatus.FAILED.name().equals(r.status())
+                        || RunStatus.KILLED.name().equals(r.status()))) {
             return "status is '" + r.status() + "', not FINISHED, FAILED or KILLED";
         }
         return "";

@@ -1,6 +1,5 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /**
@@ -20,6 +19,7 @@ public record RunStart(
         Map<String, Object> params,
         Map<String, String> tags,
         Map<String, Object> environment,
-        Map<String, Object> code) implements FormatVersion.Versioned {
+        Map<String, Object> code)
+        implements FormatVersion.Versioned {
     public static final String KIND = "run_start";
 }

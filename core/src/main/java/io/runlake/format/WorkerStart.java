@@ -1,6 +1,5 @@
 package io.runlake.format;
 
-import io.runlake.format.FormatVersion;
 import java.util.Map;
 
 /** Written by each process that joins an existing run (distributed training): {@code workers/...json}. */
@@ -12,6 +11,7 @@ public record WorkerStart(
         int worker,
         String writerId,
         long startTimeMs,
-        Map<String, Object> environment) implements FormatVersion.Versioned {
+        Map<String, Object> environment)
+        implements FormatVersion.Versioned {
     public static final String KIND = "worker_start";
 }

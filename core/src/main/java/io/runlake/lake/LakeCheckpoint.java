@@ -26,4 +26,5 @@ public record LakeCheckpoint(
         Long indexValidUntilMs,
         Map<String, Long> replacedIndexes,
         List<Quarantined> quarantined,
-        Long indexTimeMs) implements FormatVersion.Versioned {}
+        Long indexTimeMs)
+        implements FormatVersion.Versioned {}

@@ -37,7 +37,8 @@ public record LakeCommit(
         String index,
         String indexFingerprint,
         Long indexValidUntilMs,
-        List<Quarantined> quarantined) implements FormatVersion.Versioned {
+        List<Quarantined> quarantined)
+        implements FormatVersion.Versioned {
 
     public static final String COMPACTION = "compaction";
     public static final String INDEX = "index";
@@ -56,20 +57,53 @@ public record LakeCommit(
 
     /** Tier 0: {@code file} now holds the points of the raw {@code shards}, which readers skip from now on. */
     public static LakeCommit compaction(long timeMs, String writer, DataFile file, List<String> shards) {
-        return new LakeCommit(FormatVersion.CURRENT, UNASSIGNED, COMPACTION, timeMs, writer, List.of(file), List.of(),
-                shards, null, null, null, List.of());
+        return new LakeCommit(
+                FormatVersion.CURRENT,
+                UNASSIGNED,
+                COMPACTION,
+                timeMs,
+                writer,
+                List.of(file),
+                List.of(),
+                shards,
+                null,
+                null,
+                null,
+                List.of());
     }
 
     /** A merge of lake files: {@code merged} replaces the live files {@code inputs}. */
     public static LakeCommit merge(long timeMs, String writer, DataFile merged, List<String> inputs) {
-        return new LakeCommit(FormatVersion.CURRENT, UNASSIGNED, COMPACTION, timeMs, writer, List.of(merged), inputs,
-                List.of(), null, null, null, List.of());
+        return new LakeCommit(
+                FormatVersion.CURRENT,
+                UNASSIGNED,
+                COMPACTION,
+                timeMs,
+                writer,
+                List.of(merged),
+                inputs,
+                List.of(),
+                null,
+                null,
+                null,
+                List.of());
     }
 
     /** Raw objects every reader and maintenance step skips from now on. */
     public static LakeCommit quarantine(long timeMs, String writer, List<Quarantined> objects) {
-        return new LakeCommit(FormatVersion.CURRENT, UNASSIGNED, QUARANTINE, timeMs, writer, List.of(), List.of(),
-                List.of(), null, null, null, objects);
+        return new LakeCommit(
+                FormatVersion.CURRENT,
+                UNASSIGNED,
+                QUARANTINE,
+                timeMs,
+                writer,
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                objects);
     }
 
     /**
@@ -77,14 +111,41 @@ public record LakeCommit(
      *
      * @param malformed manifests and events the index was built without (quarantined by the same commit)
      */
-    public static LakeCommit index(long timeMs, String writer, String indexFile, String fingerprint,
-                                   Long validUntilMs, List<Quarantined> malformed) {
-        return new LakeCommit(FormatVersion.CURRENT, UNASSIGNED, INDEX, timeMs, writer, List.of(), List.of(),
-                List.of(), indexFile, fingerprint, validUntilMs, malformed);
+    public static LakeCommit index(
+            long timeMs,
+            String writer,
+            String indexFile,
+            String fingerprint,
+            Long validUntilMs,
+            List<Quarantined> malformed) {
+        return new LakeCommit(
+                FormatVersion.CURRENT,
+                UNASSIGNED,
+                INDEX,
+                timeMs,
+                writer,
+                List.of(),
+                List.of(),
+                List.of(),
+                indexFile,
+                fingerprint,
+                validUntilMs,
+                malformed);
     }
 
     public LakeCommit withVersion(long newVersion) {
-        return new LakeCommit(formatVersion, newVersion, kind, timeMs, writer, add, remove, coveredShards, index,
-                indexFingerprint, indexValidUntilMs, quarantined);
+        return new LakeCommit(
+                formatVersion,
+                newVersion,
+                kind,
+                timeMs,
+                writer,
+                add,
+                remove,
+                coveredShards,
+                index,
+                indexFingerprint,
+                indexValidUntilMs,
+                quarantined);
     }
 }

@@ -42,7 +42,10 @@ public final class LakeCommitter {
         return store;
     }
 
-    public enum Status { COMMITTED, NOTHING_TO_DO }
+    public enum Status {
+        COMMITTED,
+        NOTHING_TO_DO
+    }
 
     /**
      * How a commit ended.
@@ -81,15 +84,19 @@ public final class LakeCommitter {
             }
             Optional<String> obsolete = operation.validate(latest);
             if (obsolete.isPresent()) {
-                LOG.info("experiment '{}': nothing to commit for {} at v{}: {}", base.experiment(),
-                        operation.describe(), latest.version(), obsolete.get());
+                LOG.info(
+                        "experiment '{}': nothing to commit for {} at v{}: {}",
+                        base.experiment(),
+                        operation.describe(),
+                        latest.version(),
+                        obsolete.get());
                 return new Outcome(Status.NOTHING_TO_DO, latest, attempt, obsolete.get());
             }
             LakeSnapshot after = LakeLog.tryCommit(store, latest, operation.apply(latest));
             if (after != null) return new Outcome(Status.COMMITTED, after, attempt, "");
         }
-        throw new CommitConflictException(base.experiment(), operation.describe(), policy.maxAttempts(),
-                latest.version() + 1);
+        throw new CommitConflictException(
+                base.experiment(), operation.describe(), policy.maxAttempts(), latest.version() + 1);
     }
 
     private void pause(int lostRaces) {

@@ -49,7 +49,9 @@ public final class LakeLog {
     /** Best effort: a missing checkpoint only makes readers replay more entries. */
     static void writeCheckpoint(ObjectStore store, LakeSnapshot s) {
         try {
-            store.putIfAbsent(LakeLayout.checkpoint(s.experiment(), s.version()), Json.write(s.toCheckpoint(FormatVersion.CURRENT)));
+            store.putIfAbsent(
+                    LakeLayout.checkpoint(s.experiment(), s.version()),
+                    Json.write(s.toCheckpoint(FormatVersion.CURRENT)));
         } catch (StoreException e) {
             // the next checkpoint interval will write one
         }

@@ -73,8 +73,9 @@ public final class LakeSnapshot {
                 throw new LakeLogException("lake log of experiment '" + experiment + "' has no entry "
                         + LakeLayout.logEntry(experiment, v) + " although " + entries.get(last) + " exists");
             }
-            byte[] bytes = store.get(key).orElseThrow(() -> new LakeLogException(
-                    "lake log entry " + key + " was listed but cannot be read; log entries must never be deleted"));
+            byte[] bytes = store.get(key)
+                    .orElseThrow(() -> new LakeLogException("lake log entry " + key
+                            + " was listed but cannot be read; log entries must never be deleted"));
             s.apply(parseEntry(bytes, key, v));
         }
         if (s.indexVersion >= 0 && s.indexTimeMs == null) s.indexTimeMs = indexTimeFromEntry(store, s);
@@ -85,12 +86,14 @@ public final class LakeSnapshot {
     public static LakeCommit parseEntry(byte[] bytes, String key, long expectedVersion) {
         LakeCommit c;
         try {
-            c = FormatVersion.readJson(bytes, LakeCommit.class, key); // a newer entry is refused, never "not valid JSON"
+            c = FormatVersion.readJson(
+                    bytes, LakeCommit.class, key); // a newer entry is refused, never "not valid JSON"
         } catch (Json.MalformedObjectException e) {
             throw new LakeLogException("lake log entry " + key + " is not valid JSON: " + e.getMessage());
         }
         if (c.version() != expectedVersion) {
-            throw new LakeLogException("lake log entry " + key + " says version " + c.version() + ", expected " + expectedVersion);
+            throw new LakeLogException(
+                    "lake log entry " + key + " says version " + c.version() + ", expected " + expectedVersion);
         }
         if (!LakeCommit.KINDS.contains(c.kind())) {
             throw new LakeLogException("lake log entry " + key + " has unknown kind '" + c.kind() + "'");
@@ -123,7 +126,9 @@ public final class LakeSnapshot {
         String key = LakeLayout.logEntry(s.experiment, s.indexVersion);
         try {
             Optional<byte[]> bytes = store.get(key);
-            return bytes.isEmpty() ? null : parseEntry(bytes.get(), key, s.indexVersion).timeMs();
+            return bytes.isEmpty()
+                    ? null
+                    : parseEntry(bytes.get(), key, s.indexVersion).timeMs();
         } catch (LakeLogException e) {
             return null;
         }
@@ -175,9 +180,20 @@ public final class LakeSnapshot {
     }
 
     public LakeCheckpoint toCheckpoint(int formatVersion) {
-        return new LakeCheckpoint(formatVersion, experiment, version, lastCommitTimeMs, List.copyOf(files.values()),
-                new LinkedHashMap<>(covered), new LinkedHashMap<>(removed), index, indexVersion, indexFingerprint,
-                indexValidUntilMs, new LinkedHashMap<>(replacedIndexes), List.copyOf(quarantined.values()),
+        return new LakeCheckpoint(
+                formatVersion,
+                experiment,
+                version,
+                lastCommitTimeMs,
+                List.copyOf(files.values()),
+                new LinkedHashMap<>(covered),
+                new LinkedHashMap<>(removed),
+                index,
+                indexVersion,
+                indexFingerprint,
+                indexValidUntilMs,
+                new LinkedHashMap<>(replacedIndexes),
+                List.copyOf(quarantined.values()),
                 indexTimeMs);
     }
 
@@ -258,7 +274,10 @@ public final class LakeSnapshot {
 
     /** Any lake object referenced by the log, live or not (vacuum keeps unreferenced ones only until they are old). */
     public boolean isReferenced(String path) {
-        return files.containsKey(path) || removed.containsKey(path) || path.equals(index) || replacedIndexes.containsKey(path);
+        return files.containsKey(path)
+                || removed.containsKey(path)
+                || path.equals(index)
+                || replacedIndexes.containsKey(path);
     }
 
     @Override

@@ -37,7 +37,9 @@ public record LakeView(
         List<ObjectInfo> uncovered = new ArrayList<>();
         for (ObjectInfo o : raw) {
             Optional<Layout.RunObject> ro = Layout.parseRunObject(o.key());
-            if (ro.isEmpty() || ro.get().kind() != Layout.RunObjectKind.SHARD || !ro.get().experiment().equals(experiment)) continue;
+            if (ro.isEmpty()
+                    || ro.get().kind() != Layout.RunObjectKind.SHARD
+                    || !ro.get().experiment().equals(experiment)) continue;
             if (snapshot.isCovered(o.key()) || snapshot.isQuarantined(o.key())) continue;
             uncovered.add(o);
         }

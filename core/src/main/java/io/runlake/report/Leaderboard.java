@@ -33,15 +33,26 @@ public record Leaderboard(
         String indexFile,
         int runsRanked,
         int runsTotal,
-        List<Leader> leaders) implements FormatVersion.Versioned {
+        List<Leader> leaders)
+        implements FormatVersion.Versioned {
 
     /**
      * One ranked run; {@code value} is the ranked value, {@code best} the min or max by the direction,
      * {@code curve} a list of [step, value] pairs.
      */
-    public record Leader(int rank, String runId, String name, String status, double value, double best, long step,
-                         long points, String startTime, String user, Map<String, String> params,
-                         List<double[]> curve) {
+    public record Leader(
+            int rank,
+            String runId,
+            String name,
+            String status,
+            double value,
+            double best,
+            long step,
+            long points,
+            String startTime,
+            String user,
+            Map<String, String> params,
+            List<double[]> curve) {
 
         public Leader withCurve(List<double[]> c) {
             return new Leader(rank, runId, name, status, value, best, step, points, startTime, user, params, c);
@@ -55,30 +66,74 @@ public record Leaderboard(
 
     /** A leaderboard computed now from a ranking, not (yet) published. */
     public static Leaderboard of(String experiment, RankingRule rule, Ranking.Result ranked, String generatedAt) {
-        return new Leaderboard(FormatVersion.CURRENT, experiment, null, generatedAt, rule.metric(), rule.direction(),
-                rule.value(), List.copyOf(new TreeSet<>(rule.statuses())), rule.topK(), -1, -1, null,
-                ranked.runsRanked(), ranked.runsTotal(), ranked.leaders());
+        return new Leaderboard(
+                FormatVersion.CURRENT,
+                experiment,
+                null,
+                generatedAt,
+                rule.metric(),
+                rule.direction(),
+                rule.value(),
+                List.copyOf(new TreeSet<>(rule.statuses())),
+                rule.topK(),
+                -1,
+                -1,
+                null,
+                ranked.runsRanked(),
+                ranked.runsTotal(),
+                ranked.leaders());
     }
 
     /** This leaderboard as the report {@code reportVersion} built from the given lake and runs index versions. */
     public Leaderboard published(String version, long lake, long index, String file) {
-        return new Leaderboard(formatVersion, experiment, version, generatedAt, metric, direction, rankValue, statuses,
-                topK, lake, index, file, runsRanked, runsTotal, leaders);
+        return new Leaderboard(
+                formatVersion,
+                experiment,
+                version,
+                generatedAt,
+                metric,
+                direction,
+                rankValue,
+                statuses,
+                topK,
+                lake,
+                index,
+                file,
+                runsRanked,
+                runsTotal,
+                leaders);
     }
 
     /** The same leaders with their curves, by run id (a leader missing from the map keeps an empty curve). */
     public Leaderboard withCurves(Map<String, List<double[]>> curves) {
         List<Leader> out = new ArrayList<>();
         for (Leader l : leaders) out.add(l.withCurve(curves.getOrDefault(l.runId(), List.of())));
-        return new Leaderboard(formatVersion, experiment, reportVersion, generatedAt, metric, direction, rankValue,
-                statuses, topK, lakeVersion, indexVersion, indexFile, runsRanked, runsTotal, out);
+        return new Leaderboard(
+                formatVersion,
+                experiment,
+                reportVersion,
+                generatedAt,
+                metric,
+                direction,
+                rankValue,
+                statuses,
+                topK,
+                lakeVersion,
+                indexVersion,
+                indexFile,
+                runsRanked,
+                runsTotal,
+                out);
     }
 
     /** Whether this leaderboard was made under {@code rule} (old reports without a rank value ranked the last). */
     public boolean madeUnder(RankingRule rule) {
-        return rule.metric().equals(metric) && rule.direction() == direction && rule.topK() == topK
+        return rule.metric().equals(metric)
+                && rule.direction() == direction
+                && rule.topK() == topK
                 && Objects.requireNonNullElse(rankValue, MetricValue.LAST) == rule.value()
-                && statuses != null && Set.copyOf(statuses).equals(rule.statuses());
+                && statuses != null
+                && Set.copyOf(statuses).equals(rule.statuses());
     }
 
     /** The ranked run ids, best first. */
@@ -95,7 +150,10 @@ public record Leaderboard(
         for (Leader l : leaders) names.addAll(l.params().keySet());
         List<String> varying = new ArrayList<>(), same = new ArrayList<>();
         for (String p : names) {
-            long distinct = leaders.stream().map(l -> Objects.toString(l.params().get(p), "\0")).distinct().count();
+            long distinct = leaders.stream()
+                    .map(l -> Objects.toString(l.params().get(p), "\0"))
+                    .distinct()
+                    .count();
             (distinct > 1 ? varying : same).add(p);
         }
         varying.addAll(same);

@@ -14,6 +14,7 @@ import java.util.Map;
 public final class LeaderboardPage {
     /** Params shown as columns, the ones that vary between the leaders first. */
     static final int MAX_PARAM_COLUMNS = 6;
+
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222}
             table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
@@ -36,18 +37,27 @@ public final class LeaderboardPage {
     public static String html(Leaderboard b, List<Chart> moreCharts, List<String> skipped) {
         StringBuilder s = new StringBuilder();
         s.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Leaderboard: ")
-                .append(Text.html(b.experiment())).append("</title>\n<style>\n").append(CSS)
+                .append(Text.html(b.experiment()))
+                .append("</title>\n<style>\n")
+                .append(CSS)
                 .append("</style></head><body>\n");
         s.append("<h1>Experiment ").append(Text.html(b.experiment())).append("</h1>\n");
-        s.append("<h2>Leaderboard by ").append(valueWord(b)).append(" <code>").append(Text.html(b.metric()))
-                .append("</code></h2>\n<p>").append(Text.html(summary(b))).append("</p>\n");
-        s.append("<figure>").append(SvgChart.render(b.metric(), "step", b.metric(), leaderCurves(b)))
+        s.append("<h2>Leaderboard by ")
+                .append(valueWord(b))
+                .append(" <code>")
+                .append(Text.html(b.metric()))
+                .append("</code></h2>\n<p>")
+                .append(Text.html(summary(b)))
+                .append("</p>\n");
+        s.append("<figure>")
+                .append(SvgChart.render(b.metric(), "step", b.metric(), leaderCurves(b)))
                 .append("</figure>\n");
         table(s, b);
         if (b.leaders().isEmpty()) s.append("<p>No eligible run has a value of this metric yet.</p>\n");
         if (!moreCharts.isEmpty()) s.append("<h2>More metrics of the leaders</h2>\n");
         for (Chart c : moreCharts) {
-            s.append("<figure>").append(SvgChart.render(c.metric(), "step", c.metric(), c.series()))
+            s.append("<figure>")
+                    .append(SvgChart.render(c.metric(), "step", c.metric(), c.series()))
                     .append("</figure>\n");
         }
         if (!skipped.isEmpty()) {
@@ -61,16 +71,25 @@ public final class LeaderboardPage {
     private static void table(StringBuilder s, Leaderboard b) {
         List<String> params = shownParams(b);
         s.append("<table id=\"leaderboard\">\n<thead><tr><th>#</th><th>run</th><th>name</th><th>status</th><th>")
-                .append(Text.html(b.metric())).append("</th><th>best</th><th>step</th><th>points</th>")
+                .append(Text.html(b.metric()))
+                .append("</th><th>best</th><th>step</th><th>points</th>")
                 .append("<th>started</th><th>user</th>");
         for (String p : params) s.append("<th>").append(Text.html(p)).append("</th>");
         s.append("</tr></thead>\n<tbody>\n");
         for (Leaderboard.Leader l : b.leaders()) {
             s.append("<tr><td class=\"num\"><span class=\"swatch\" style=\"background:")
-                    .append(ChartStyle.colour(l.rank() - 1)).append("\"></span>").append(l.rank()).append("</td>");
+                    .append(ChartStyle.colour(l.rank() - 1))
+                    .append("\"></span>")
+                    .append(l.rank())
+                    .append("</td>");
             s.append("<td><code>").append(Text.html(l.runId())).append("</code></td>");
             cells(s, "", l.name(), l.status());
-            cells(s, " class=\"num\"", Text.number(l.value()), Text.number(l.best()), Long.toString(l.step()),
+            cells(
+                    s,
+                    " class=\"num\"",
+                    Text.number(l.value()),
+                    Text.number(l.best()),
+                    Long.toString(l.step()),
                     Long.toString(l.points()));
             cells(s, "", l.startTime(), l.user());
             for (String p : params) cells(s, "", l.params().get(p));
@@ -80,24 +99,48 @@ public final class LeaderboardPage {
     }
 
     private static void cells(StringBuilder s, String attributes, String... values) {
-        for (String v : values) s.append("<td").append(attributes).append('>').append(Text.html(v)).append("</td>");
+        for (String v : values)
+            s.append("<td").append(attributes).append('>').append(Text.html(v)).append("</td>");
     }
 
     public static String markdown(Leaderboard b) {
         StringBuilder s = new StringBuilder();
         s.append("# Experiment ").append(Text.markdown(b.experiment())).append("\n\n");
-        s.append("Leaderboard by ").append(valueWord(b)).append(" `").append(b.metric().replace("`", "'"))
-                .append("`. ").append(summary(b)).append("\n\n");
+        s.append("Leaderboard by ")
+                .append(valueWord(b))
+                .append(" `")
+                .append(b.metric().replace("`", "'"))
+                .append("`. ")
+                .append(summary(b))
+                .append("\n\n");
         List<String> params = shownParams(b);
-        s.append("| # | run | name | status | ").append(Text.markdown(b.metric())).append(" | best | step | points |");
+        s.append("| # | run | name | status | ")
+                .append(Text.markdown(b.metric()))
+                .append(" | best | step | points |");
         for (String p : params) s.append(' ').append(Text.markdown(p)).append(" |");
-        s.append("\n|---|---|---|---|---:|---:|---:|---:|").append("---|".repeat(params.size())).append('\n');
+        s.append("\n|---|---|---|---|---:|---:|---:|---:|")
+                .append("---|".repeat(params.size()))
+                .append('\n');
         for (Leaderboard.Leader l : b.leaders()) {
-            s.append("| ").append(l.rank()).append(" | `").append(l.runId()).append("` | ")
-                    .append(Text.markdown(l.name())).append(" | ").append(l.status()).append(" | ")
-                    .append(Text.number(l.value())).append(" | ").append(Text.number(l.best())).append(" | ")
-                    .append(l.step()).append(" | ").append(l.points()).append(" |");
-            for (String p : params) s.append(' ').append(Text.markdown(l.params().get(p))).append(" |");
+            s.append("| ")
+                    .append(l.rank())
+                    .append(" | `")
+                    .append(l.runId())
+                    .append("` | ")
+                    .append(Text.markdown(l.name()))
+                    .append(" | ")
+                    .append(l.status())
+                    .append(" | ")
+                    .append(Text.number(l.value()))
+                    .append(" | ")
+                    .append(Text.number(l.best()))
+                    .append(" | ")
+                    .append(l.step())
+                    .append(" | ")
+                    .append(l.points())
+                    .append(" |");
+            for (String p : params)
+                s.append(' ').append(Text.markdown(l.params().get(p))).append(" |");
             s.append('\n');
         }
         if (b.leaders().isEmpty()) s.append("\n_No eligible run has a value of this metric yet._\n");
@@ -107,14 +150,20 @@ public final class LeaderboardPage {
     /** "Top 2 of 5 ranked runs (6 runs; FAILED runs are not ranked), lower is better. Generated ...". */
     static String summary(Leaderboard b) {
         StringBuilder s = new StringBuilder();
-        s.append("Top ").append(b.leaders().size()).append(" of ").append(b.runsRanked()).append(" ranked runs (")
-                .append(b.runsTotal()).append(" runs");
+        s.append("Top ")
+                .append(b.leaders().size())
+                .append(" of ")
+                .append(b.runsRanked())
+                .append(" ranked runs (")
+                .append(b.runsTotal())
+                .append(" runs");
         if (b.statuses() != null) {
             EnumSet<RunStatus> left = EnumSet.allOf(RunStatus.class);
             left.removeAll(b.statuses());
             List<String> names = new ArrayList<>();
             for (RunStatus st : left) names.add(st.name());
-            if (!names.isEmpty()) s.append("; ").append(String.join(", ", names)).append(" runs are not ranked");
+            if (!names.isEmpty())
+                s.append("; ").append(String.join(", ", names)).append(" runs are not ranked");
         }
         s.append("), ").append(b.direction().meaning()).append(". Generated ").append(b.generatedAt());
         if (b.lakeVersion() >= 0) s.append(" from lake version ").append(b.lakeVersion());

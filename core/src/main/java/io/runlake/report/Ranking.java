@@ -20,8 +20,18 @@ import java.util.stream.Collectors;
  * lacks the metric).
  */
 public final class Ranking {
-    public static final List<String> CANDIDATE_COLUMNS = List.of("run_id", "name", "status", "start_time", "user",
-            "params", "last_value", "min_value", "max_value", "last_step", "points");
+    public static final List<String> CANDIDATE_COLUMNS = List.of(
+            "run_id",
+            "name",
+            "status",
+            "start_time",
+            "user",
+            "params",
+            "last_value",
+            "min_value",
+            "max_value",
+            "last_step",
+            "points");
 
     private Ranking() {}
 
@@ -42,7 +52,10 @@ public final class Ranking {
         String best = rule.direction() == Direction.MIN ? "min_value" : "max_value";
         String value = rule.value() == MetricValue.LAST ? "last_value" : best;
         String order = "ranked_value " + (rule.direction() == Direction.MIN ? "ASC" : "DESC") + ", run_id ASC";
-        String statuses = rule.statuses().stream().map(RunStatus::name).sorted().map(DuckSql::lit)
+        String statuses = rule.statuses().stream()
+                .map(RunStatus::name)
+                .sorted()
+                .map(DuckSql::lit)
                 .collect(Collectors.joining(", "));
         return "WITH candidates AS (" + candidates + "), "
                 + "eligible AS (SELECT *, " + value + " AS ranked_value FROM candidates WHERE status IN (" + statuses
@@ -63,9 +76,19 @@ public final class Ranking {
         List<Leaderboard.Leader> leaders = new ArrayList<>();
         int ranked = 0;
         for (List<Object> r : rows) {
-            leaders.add(new Leaderboard.Leader((int) whole(r.get(0)), (String) r.get(1), (String) r.get(2),
-                    (String) r.get(3), number(r.get(4)), number(r.get(5)), whole(r.get(6)), whole(r.get(7)),
-                    (String) r.get(8), (String) r.get(9), textMap(r.get(10)), List.of()));
+            leaders.add(new Leaderboard.Leader(
+                    (int) whole(r.get(0)),
+                    (String) r.get(1),
+                    (String) r.get(2),
+                    (String) r.get(3),
+                    number(r.get(4)),
+                    number(r.get(5)),
+                    whole(r.get(6)),
+                    whole(r.get(7)),
+                    (String) r.get(8),
+                    (String) r.get(9),
+                    textMap(r.get(10)),
+                    List.of()));
             ranked = (int) whole(r.get(11));
         }
         return new Result(leaders, ranked, (int) runsTotal);

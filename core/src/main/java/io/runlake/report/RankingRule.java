@@ -15,6 +15,7 @@ public record RankingRule(String metric, Direction direction, MetricValue value,
     /** Every status but FAILED: a failed run said its numbers are not a result. */
     public static final Set<RunStatus> ELIGIBLE =
             Set.copyOf(EnumSet.of(RunStatus.FINISHED, RunStatus.RUNNING, RunStatus.KILLED, RunStatus.CRASHED));
+
     public static final int DEFAULT_TOP_K = 10;
 
     public RankingRule {

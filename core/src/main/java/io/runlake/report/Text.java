@@ -34,7 +34,9 @@ final class Text {
 
     /** Escapes for a Markdown table cell. */
     static String markdown(String s) {
-        return s == null ? "" : s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;");
+        return s == null
+                ? ""
+                : s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;");
     }
 
     static String shorten(String s, int n) {

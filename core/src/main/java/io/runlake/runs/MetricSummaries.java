@@ -17,6 +17,7 @@ public final class MetricSummaries {
     public static final String MAX_VALUE = "max(value) FILTER (WHERE NOT isnan(value))";
     /** Every point, counted once (the reader gives each point once: FORMAT.md §12.3). */
     public static final String POINT_COUNT = "count(*)::BIGINT";
+
     public static final String LAST_STEP = "max(step)";
 
     private MetricSummaries() {}

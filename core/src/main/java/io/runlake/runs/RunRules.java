@@ -22,8 +22,13 @@ public final class RunRules {
      * is at least one end and every writer that started has one; else CRASHED when the last activity is older than
      * the stale timeout; else RUNNING.
      */
-    public static RunStatus status(boolean anyFailed, boolean anyKilled, boolean everyWriterEnded, long lastActivityMs,
-                                   long nowMs, long staleTimeoutMs) {
+    public static RunStatus status(
+            boolean anyFailed,
+            boolean anyKilled,
+            boolean everyWriterEnded,
+            long lastActivityMs,
+            long nowMs,
+            long staleTimeoutMs) {
         if (anyFailed) return RunStatus.FAILED;
         if (anyKilled) return RunStatus.KILLED;
         if (everyWriterEnded) return RunStatus.FINISHED;
@@ -31,8 +36,8 @@ public final class RunRules {
     }
 
     /** {@link #status} in SQL over boolean expressions and a last-activity expression in ms; "now" is DuckDB's. */
-    public static String statusSql(String anyFailed, String anyKilled, String everyWriterEnded, String lastActivityMs,
-                                   long staleTimeoutMs) {
+    public static String statusSql(
+            String anyFailed, String anyKilled, String everyWriterEnded, String lastActivityMs, long staleTimeoutMs) {
         return "CASE WHEN " + anyFailed + " THEN 'FAILED' WHEN " + anyKilled + " THEN 'KILLED'\n"
                 + "       WHEN " + everyWriterEnded + " THEN 'FINISHED'\n"
                 + "       WHEN " + staleSql(lastActivityMs, staleTimeoutMs) + " THEN 'CRASHED' ELSE 'RUNNING' END";
@@ -87,13 +92,14 @@ public final class RunRules {
     /** The run's error over an end manifests' table: {@link #errorText} of the first end with one (see there). */
     public static String runErrorSql(String error, String endTimeMs, String worker, String writerId) {
         String text = errorTextSql(error);
-        return "arg_min(" + text + ", (" + endTimeMs + ", " + worker + ", " + writerId + "))"
-                + " FILTER (WHERE " + text + " IS NOT NULL)";
+        return "arg_min(" + text + ", (" + endTimeMs + ", " + worker + ", " + writerId + "))" + " FILTER (WHERE " + text
+                + " IS NOT NULL)";
     }
 
     /** The code version of a JSON {@code code} column in SQL: the first of {@link #CODE_VERSION_KEYS} present. */
     public static String codeVersionSql(String code) {
-        return CODE_VERSION_KEYS.stream().map(k -> code + "->>" + DuckSql.lit(k))
+        return CODE_VERSION_KEYS.stream()
+                .map(k -> code + "->>" + DuckSql.lit(k))
                 .collect(Collectors.joining(", ", "coalesce(", ")"));
     }
 }

@@ -103,7 +103,11 @@ public final class RunState {
     /** The start manifest's start time, else the earliest worker's; null when the run has neither. */
     public Long startTimeMs() {
         if (start != null) return start.startTimeMs();
-        return workers.stream().mapToLong(WorkerStart::startTimeMs).boxed().min(Long::compare).orElse(null);
+        return workers.stream()
+                .mapToLong(WorkerStart::startTimeMs)
+                .boxed()
+                .min(Long::compare)
+                .orElse(null);
     }
 
     /** §8.3: the latest time any of the run's objects or points carries; null when it has none. */
@@ -141,8 +145,10 @@ public final class RunState {
     /** {@link RunRules#errorText} of the first end manifest with an error, by (end_time_ms, worker, writer_id). */
     public String error() {
         return ends.stream()
-                .filter(e -> e.error() != null && RunRules.errorText(e.error().type(), e.error().message()) != null)
-                .min(Comparator.comparingLong(RunEnd::endTimeMs).thenComparingInt(RunEnd::worker)
+                .filter(e -> e.error() != null
+                        && RunRules.errorText(e.error().type(), e.error().message()) != null)
+                .min(Comparator.comparingLong(RunEnd::endTimeMs)
+                        .thenComparingInt(RunEnd::worker)
                         .thenComparing(e -> String.valueOf(e.writerId())))
                 .map(e -> RunRules.errorText(e.error().type(), e.error().message()))
                 .orElse(null);

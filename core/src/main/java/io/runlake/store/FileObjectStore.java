@@ -2,7 +2,6 @@ package io.runlake.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -200,7 +199,8 @@ public final class FileObjectStore implements ObjectStore {
 
     private static ObjectInfo info(String key, BasicFileAttributes a) {
         // Objects are immutable, so size + modification time identify a version.
-        String etag = Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().toMillis());
+        String etag = Long.toHexString(a.size()) + "-"
+                + Long.toHexString(a.lastModifiedTime().toMillis());
         return new ObjectInfo(key, a.size(), etag, a.lastModifiedTime().toInstant());
     }
 
@@ -274,5 +274,4 @@ public final class FileObjectStore implements ObjectStore {
     public String toString() {
         return uri.toString();
     }
-
 }

@@ -69,7 +69,8 @@ public final class LocalPaths {
         if (key == null) return "null";
         if (key.isEmpty()) return "empty";
         if (key.startsWith("/")) return "absolute";
-        if (key.length() >= 2 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0))) return "absolute (drive letter)";
+        if (key.length() >= 2 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)))
+            return "absolute (drive letter)";
         if (key.indexOf('\\') >= 0) return "contains a backslash";
         if (key.indexOf('\0') >= 0) return "contains a NUL character";
         for (String segment : key.split("/", -1)) {
@@ -122,8 +123,11 @@ public final class LocalPaths {
             try {
                 view.setPermissions(PRIVATE_DIR);
             } catch (FileSystemException e) {
-                throw new AccessDeniedException(dir.toString(), null, "cannot make the folder private (mode 0700); it belongs to "
-                        + attrs.owner().getName() + " (" + e.getReason() + ")");
+                throw new AccessDeniedException(
+                        dir.toString(),
+                        null,
+                        "cannot make the folder private (mode 0700); it belongs to "
+                                + attrs.owner().getName() + " (" + e.getReason() + ")");
             }
         }
         return dir;
@@ -137,7 +141,9 @@ public final class LocalPaths {
 
     /** The attribute that creates a file 0600 (for {@code Files.newByteChannel} and friends); none if not POSIX. */
     public static FileAttribute<?>[] privateFileAttributes(Path p) {
-        return isPosix(p) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)} : new FileAttribute<?>[0];
+        return isPosix(p)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)}
+                : new FileAttribute<?>[0];
     }
 
     /**

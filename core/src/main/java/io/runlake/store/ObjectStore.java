@@ -73,8 +73,8 @@ public interface ObjectStore extends AutoCloseable {
     /** {@link #putIfAbsentIdempotent(String, byte[])} with a media type (null: the store's default). */
     default void putIfAbsentIdempotent(String key, byte[] data, String contentType) {
         if (contentType == null ? putIfAbsent(key, data) : putIfAbsent(key, data, contentType)) return;
-        byte[] existing = get(key).orElseThrow(() -> new StoreException(
-                "object " + key + " reported as existing but could not be read back"));
+        byte[] existing = get(key).orElseThrow(
+                        () -> new StoreException("object " + key + " reported as existing but could not be read back"));
         if (!Arrays.equals(existing, data)) {
             throw new ObjectConflictException(key);
         }

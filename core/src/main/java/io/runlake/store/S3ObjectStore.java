@@ -71,8 +71,7 @@ public final class S3ObjectStore implements ObjectStore {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30))
                         .maxConnections(32))
-                .overrideConfiguration(o -> o
-                        .retryStrategy(RetryMode.STANDARD)
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
                         .apiCallAttemptTimeout(Duration.ofSeconds(60))
                         .apiCallTimeout(Duration.ofMinutes(5)))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build());
@@ -80,7 +79,8 @@ public final class S3ObjectStore implements ObjectStore {
         if (endpoint != null && !endpoint.isBlank()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        boolean pathStyle = Boolean.parseBoolean(q.getOrDefault("path_style",
+        boolean pathStyle = Boolean.parseBoolean(q.getOrDefault(
+                "path_style",
                 System.getenv().getOrDefault("RUNLAKE_S3_PATH_STYLE", endpoint != null ? "true" : "false")));
         b.forcePathStyle(pathStyle);
         b.region(region(q.get("region")));
@@ -114,7 +114,9 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public boolean putIfAbsent(String key, byte[] data, String contentType) {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(full(key)).ifNoneMatch("*").contentType(contentType), RequestBody.fromBytes(data));
+            s3.putObject(
+                    r -> r.bucket(bucket).key(full(key)).ifNoneMatch("*").contentType(contentType),
+                    RequestBody.fromBytes(data));
             return true;
         } catch (SdkException e) {
             if (isPreconditionFailed(e)) return false;
@@ -145,7 +147,8 @@ public final class S3ObjectStore implements ObjectStore {
     private boolean multipartIfAbsent(String key, Path file, long size) {
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(full(key))).uploadId();
+            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(full(key)))
+                    .uploadId();
         } catch (SdkException e) {
             throw translate("start multipart upload of", key, e);
         }
@@ -160,12 +163,21 @@ public final class S3ObjectStore implements ObjectStore {
                 }
                 buf.flip();
                 final int pn = partNumber;
-                String etag = s3.uploadPart(r -> r.bucket(bucket).key(full(key)).uploadId(uploadId).partNumber(pn),
-                        RequestBody.fromByteBuffer(buf)).eTag();
+                String etag = s3.uploadPart(
+                                r -> r.bucket(bucket)
+                                        .key(full(key))
+                                        .uploadId(uploadId)
+                                        .partNumber(pn),
+                                RequestBody.fromByteBuffer(buf))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(pn).eTag(etag).build());
             }
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(full(key)).uploadId(uploadId).ifNoneMatch("*")
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            s3.completeMultipartUpload(r -> r.bucket(bucket)
+                    .key(full(key))
+                    .uploadId(uploadId)
+                    .ifNoneMatch("*")
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(parts).build()));
             return true;
         } catch (SdkException e) {
             abort(key, uploadId);
@@ -193,7 +205,8 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<InputStream> open(String key) {
         try {
-            ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(full(key)));
+            ResponseInputStream<GetObjectResponse> in =
+                    s3.getObject(r -> r.bucket(bucket).key(full(key)));
             return Optional.of(in);
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -210,12 +223,12 @@ public final class S3ObjectStore implements ObjectStore {
             Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".dl-", ".tmp");
             try {
                 GetObjectResponse resp;
-                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(full(key)))) {
+                try (ResponseInputStream<GetObjectResponse> in =
+                        s3.getObject(r -> r.bucket(bucket).key(full(key)))) {
                     resp = in.response();
                     Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return Optional.of(new ObjectInfo(key, resp.contentLength(), resp.eTag(), resp.lastModified()));
             } finally {
                 Files.deleteIfExists(tmp);
@@ -247,7 +260,8 @@ public final class S3ObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String keyPrefix) {
         List<ObjectInfo> out = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(full(keyPrefix))).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(full(keyPrefix)))
+                    .contents()) {
                 out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.eTag(), o.lastModified()));
             }
         } catch (SdkException e) {
@@ -298,20 +312,30 @@ public final class S3ObjectStore implements ObjectStore {
             int status = s.statusCode();
             String code = code(s);
             if (status == 403) {
-                return new StoreException("access denied to " + action + " " + where + " (" + code + "): check the IAM policy and credentials", e);
+                return new StoreException(
+                        "access denied to " + action + " " + where + " (" + code
+                                + "): check the IAM policy and credentials",
+                        e);
             }
             if ("NoSuchBucket".equals(code)) {
-                return new StoreException("bucket '" + bucket + "' does not exist (while trying to " + action + " " + where + ")", e);
+                return new StoreException(
+                        "bucket '" + bucket + "' does not exist (while trying to " + action + " " + where + ")", e);
             }
             if (status >= 500 || status == 429 || status == 409) {
-                return new StoreUnavailableException("S3 is unavailable: " + action + " " + where + " failed with " + status + " " + code + " after retries", e);
+                return new StoreUnavailableException(
+                        "S3 is unavailable: " + action + " " + where + " failed with " + status + " " + code
+                                + " after retries",
+                        e);
             }
-            return new StoreException(action + " " + where + " failed: " + status + " " + code + " " + s.getMessage(), e);
+            return new StoreException(
+                    action + " " + where + " failed: " + status + " " + code + " " + s.getMessage(), e);
         }
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("Unable to load credentials") || msg.contains("credentials")) {
-            return new StoreException("no AWS credentials found to " + action + " " + where
-                    + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a machine with an IAM role", e);
+            return new StoreException(
+                    "no AWS credentials found to " + action + " " + where
+                            + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a machine with an IAM role",
+                    e);
         }
         return new StoreUnavailableException("cannot reach S3 to " + action + " " + where + ": " + msg, e);
     }

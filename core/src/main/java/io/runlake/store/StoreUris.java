@@ -43,20 +43,22 @@ public final class StoreUris {
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("malformed store URI '" + text + "': " + e.getReason(), e);
             }
-            if (uri.getScheme().equals("s3") && (uri.getHost() == null || uri.getHost().isEmpty())) {
-                throw new IllegalArgumentException("malformed store URI '" + text
-                        + "': no bucket; use s3://bucket/prefix");
+            if (uri.getScheme().equals("s3")
+                    && (uri.getHost() == null || uri.getHost().isEmpty())) {
+                throw new IllegalArgumentException(
+                        "malformed store URI '" + text + "': no bucket; use s3://bucket/prefix");
             }
             query(uri);
             return uri;
         }
         if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("unsupported store URI '" + text + "': use s3://bucket/prefix or file:///path");
+            throw new IllegalArgumentException(
+                    "unsupported store URI '" + text + "': use s3://bucket/prefix or file:///path");
         }
         // "s3:/bucket", "s3:bucket": a scheme of two or more letters (not a drive letter such as C:) without "//".
         if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-            throw new IllegalArgumentException("malformed store URI '" + text
-                    + "': use s3://bucket/prefix, file:///path or a local folder");
+            throw new IllegalArgumentException(
+                    "malformed store URI '" + text + "': use s3://bucket/prefix, file:///path or a local folder");
         }
         return Path.of(text).toAbsolutePath().normalize().toUri();
     }
@@ -65,7 +67,8 @@ public final class StoreUris {
         String scheme = uri.getScheme();
         if ("s3".equals(scheme)) return new S3ObjectStore(uri);
         if ("file".equals(scheme)) return new FileObjectStore(Path.of(uri));
-        throw new IllegalArgumentException("unsupported store URI '" + uri + "': use s3://bucket/prefix or file:///path");
+        throw new IllegalArgumentException(
+                "unsupported store URI '" + uri + "': use s3://bucket/prefix or file:///path");
     }
 
     public static ObjectStore open(String text) {
@@ -74,7 +77,8 @@ public final class StoreUris {
 
     /** Where an object of a store can be opened by a person: a local path, or the s3:// location. */
     public static String display(URI storeUri, String key) {
-        if ("file".equals(storeUri.getScheme())) return Path.of(storeUri).resolve(key).toString();
+        if ("file".equals(storeUri.getScheme()))
+            return Path.of(storeUri).resolve(key).toString();
         String base = "s3://" + storeUri.getHost() + (storeUri.getPath() == null ? "/" : storeUri.getPath());
         return base + (base.endsWith("/") ? "" : "/") + key;
     }
@@ -91,8 +95,9 @@ public final class StoreUris {
             String v = eq < 0 ? "true" : pair.substring(eq + 1);
             if (!valid.contains(k)) {
                 throw new IllegalArgumentException("unknown option '" + k + "' in store URI '" + uri + "': "
-                        + (valid.isEmpty() ? uri.getScheme() + ": URIs take no options" : "valid options are "
-                        + String.join(", ", valid)));
+                        + (valid.isEmpty()
+                                ? uri.getScheme() + ": URIs take no options"
+                                : "valid options are " + String.join(", ", valid)));
             }
             out.put(k, URLDecoder.decode(v, StandardCharsets.UTF_8));
         }

@@ -38,13 +38,17 @@ class MetricSchemaTest {
                 + " AS timestamp, 0.5 AS value) TO " + DuckSql.lit(file.toString()) + " (FORMAT parquet)");
         List<String> names = List.of("key", "step", "value", "worker");
         String from = " FROM " + DuckSql.readParquet(DuckSql.lit(file.toString()));
-        List<Object> row = Lakes.query("SELECT " + MetricSchema.castProjection(names) + from).get(0);
+        List<Object> row = Lakes.query("SELECT " + MetricSchema.castProjection(names) + from)
+                .get(0);
         assertEquals(List.of("loss", 3L, 0.5, 1), row);
         Object types = Lakes.query("SELECT typeof(step), typeof(value), typeof(worker) FROM (SELECT "
-                + MetricSchema.castProjection(names) + from + ")").get(0);
+                        + MetricSchema.castProjection(names) + from + ")")
+                .get(0);
         assertEquals(List.of("BIGINT", "DOUBLE", "INTEGER"), types);
         String withoutWorker = MetricSchema.castProjection(names, Set.of("key", "step", "value"));
-        assertEquals(Arrays.asList("loss", 3L, 0.5, null), Lakes.query("SELECT " + withoutWorker + from).get(0));
+        assertEquals(
+                Arrays.asList("loss", 3L, 0.5, null),
+                Lakes.query("SELECT " + withoutWorker + from).get(0));
         String none = "SELECT count(*) FROM (SELECT " + MetricSchema.nullRow(names) + ") WHERE false";
         assertEquals(0L, ((Number) Lakes.scalar(none)).longValue());
         Files.delete(file);
@@ -56,12 +60,14 @@ class MetricSchemaTest {
         exec("COPY (SELECT 'r' AS run_id, 1.5 AS value) TO " + DuckSql.lit(old.toString()) + " (FORMAT parquet)");
         exec("COPY (SELECT 'r' AS run_id, 2.5 AS value, 'h' AS host) TO " + DuckSql.lit(newer.toString())
                 + " (FORMAT parquet)");
-        List<MetricSchema.Column> columns = List.of(MetricSchema.column("run_id"), MetricSchema.column("value"),
+        List<MetricSchema.Column> columns = List.of(
+                MetricSchema.column("run_id"),
+                MetricSchema.column("value"),
                 new MetricSchema.Column("host", null, "VARCHAR", false, "a column added in a later version"));
         for (List<Path> files : List.of(List.of(old), List.of(old, newer))) {
             String from = MetricSchema.readPoints(columns, DuckSql.list(files));
-            List<List<Object>> rows = Lakes.query("SELECT CAST(value AS DOUBLE), CAST(host AS VARCHAR) FROM " + from
-                    + " ORDER BY 1");
+            List<List<Object>> rows =
+                    Lakes.query("SELECT CAST(value AS DOUBLE), CAST(host AS VARCHAR) FROM " + from + " ORDER BY 1");
             assertEquals(Arrays.asList(1.5, null), rows.get(0), "the old file's missing column is NULL: " + files);
             if (files.size() == 2) assertEquals(List.of(2.5, "h"), rows.get(1));
         }
@@ -69,7 +75,8 @@ class MetricSchemaTest {
     }
 
     private static void exec(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

@@ -20,8 +20,10 @@ class RunObjectsTest {
 
     private static String problem(String key, String json) {
         Layout.RunObject ro = Layout.parseRunObject(key).orElseThrow();
-        return assertThrows(Json.MalformedObjectException.class,
-                () -> RunObjects.read(json.getBytes(StandardCharsets.UTF_8), key, ro)).problem();
+        return assertThrows(
+                        Json.MalformedObjectException.class,
+                        () -> RunObjects.read(json.getBytes(StandardCharsets.UTF_8), key, ro))
+                .problem();
     }
 
     @Test
@@ -44,7 +46,11 @@ class RunObjectsTest {
     void aNewerObjectIsRefusedNotMalformed() {
         String key = Layout.endManifest("e", RUN, 0, W);
         String newer = end("e", RunEnd.KIND).replace("\"format_version\":1", "\"format_version\":99");
-        assertThrows(FormatVersion.UnsupportedFormatException.class,
-                () -> RunObjects.read(newer.getBytes(StandardCharsets.UTF_8), key, Layout.parseRunObject(key).get()));
+        assertThrows(
+                FormatVersion.UnsupportedFormatException.class,
+                () -> RunObjects.read(
+                        newer.getBytes(StandardCharsets.UTF_8),
+                        key,
+                        Layout.parseRunObject(key).get()));
     }
 }

@@ -41,11 +41,13 @@ class GoldenLakeLogTest {
         LakeSnapshot viaCheckpoint = LakeSnapshot.load(store, MNIST);
         Files.delete(copy.resolve(LakeLayout.checkpoint(MNIST, 0)));
         LakeSnapshot replayed = LakeSnapshot.load(store, MNIST);
-        assertEquals(new String(Json.write(replayed.toCheckpoint(FormatVersion.CURRENT))),
+        assertEquals(
+                new String(Json.write(replayed.toCheckpoint(FormatVersion.CURRENT))),
                 new String(Json.write(viaCheckpoint.toCheckpoint(FormatVersion.CURRENT))));
 
         assertEquals(2, viaCheckpoint.version());
-        assertEquals(List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1")),
+        assertEquals(
+                List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1")),
                 viaCheckpoint.liveFiles().stream().map(DataFile::path).toList());
         assertEquals(3, viaCheckpoint.coveredShards().size());
         assertEquals(1, viaCheckpoint.quarantined().size());
@@ -61,7 +63,8 @@ class GoldenLakeLogTest {
         Files.delete(copy.resolve(LakeLayout.checkpoint(MNIST, 0)));
         LakeSnapshot v0 = LakeSnapshot.load(store, MNIST);
         Path golden = GoldenBucket.copyTo(dir.resolve("again"));
-        assertEquals(Files.readString(golden.resolve(LakeLayout.checkpoint(MNIST, 0))),
+        assertEquals(
+                Files.readString(golden.resolve(LakeLayout.checkpoint(MNIST, 0))),
                 new String(Json.write(v0.toCheckpoint(FormatVersion.CURRENT))));
     }
 
@@ -70,9 +73,11 @@ class GoldenLakeLogTest {
         Path copy = GoldenBucket.copyTo(dir);
         LakeView view = LakeView.load(new FileObjectStore(copy), MNIST);
         List<String> sources = view.pointSources().stream().toList();
-        assertEquals(List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1"),
-                "runs/experiment=mnist/run=01m8bn2a08g0000000000000r8/metrics/"
-                        + "w00000-01m8bn2a08w0000000000000r8-00000002.parquet"),
+        assertEquals(
+                List.of(
+                        LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1"),
+                        "runs/experiment=mnist/run=01m8bn2a08g0000000000000r8/metrics/"
+                                + "w00000-01m8bn2a08w0000000000000r8-00000002.parquet"),
                 sources);
     }
 }

@@ -57,8 +57,8 @@ class LakeCommitterTest {
     }
 
     /** Runs one task per writer, all released at once, and returns their outcomes. */
-    private static List<LakeCommitter.Outcome> race(ObjectStore store, CommitRetryPolicy policy,
-                                                    List<LakeOperation> operations) throws Exception {
+    private static List<LakeCommitter.Outcome> race(
+            ObjectStore store, CommitRetryPolicy policy, List<LakeOperation> operations) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(operations.size());
         try {
@@ -88,7 +88,8 @@ class LakeCommitterTest {
                 ops.add(LakeOperations.compactShards(file("f" + i), List.of(shard(i)), "writer-" + i, () -> 1000));
             }
             // A writer loses at most one race per other writer's commit: WRITERS attempts always suffice.
-            CommitRetryPolicy policy = CommitRetryPolicy.defaults().withMaxAttempts(WRITERS)
+            CommitRetryPolicy policy = CommitRetryPolicy.defaults()
+                    .withMaxAttempts(WRITERS)
                     .withBackoff(Duration.ZERO, Duration.ofMillis(20));
             List<LakeCommitter.Outcome> outcomes = race(store, policy, ops);
 
@@ -103,7 +104,8 @@ class LakeCommitterTest {
             Set<String> writers = new HashSet<>();
             for (long v = 0; v < WRITERS; v++) {
                 String key = LakeLayout.logEntry(EXP, v);
-                writers.add(LakeSnapshot.parseEntry(store.get(key).orElseThrow(), key, v).writer());
+                writers.add(LakeSnapshot.parseEntry(store.get(key).orElseThrow(), key, v)
+                        .writer());
             }
             assertEquals(WRITERS, writers.size(), "one entry per writer: " + writers);
         }
@@ -119,11 +121,13 @@ class LakeCommitterTest {
                 List<String> shards = List.of(shard(i), shard((i + 1) % WRITERS));
                 ops.add(LakeOperations.compactShards(file("g" + i), shards, "writer-" + i, () -> 1000));
             }
-            CommitRetryPolicy policy = CommitRetryPolicy.defaults().withMaxAttempts(WRITERS)
+            CommitRetryPolicy policy = CommitRetryPolicy.defaults()
+                    .withMaxAttempts(WRITERS)
                     .withBackoff(Duration.ZERO, Duration.ofMillis(20));
             List<LakeCommitter.Outcome> outcomes = race(store, policy, ops);
 
-            long committed = outcomes.stream().filter(LakeCommitter.Outcome::committed).count();
+            long committed =
+                    outcomes.stream().filter(LakeCommitter.Outcome::committed).count();
             assertTrue(committed >= 1 && committed <= WRITERS / 2, "committed: " + committed);
             LakeSnapshot last = LakeSnapshot.load(store, EXP);
             assertEquals(committed, last.version() + 1, "one entry per committed writer, nothing else");
@@ -144,8 +148,8 @@ class LakeCommitterTest {
             committer.commit(EXP, LakeOperations.compactShards(file("b"), List.of(shard(2)), "w1", () -> 2));
 
             // Planned on the old base: its shard 1 was covered meanwhile.
-            LakeCommitter.Outcome late = committer.commit(base,
-                    LakeOperations.compactShards(file("c"), List.of(shard(1), shard(3)), "w2", () -> 3));
+            LakeCommitter.Outcome late = committer.commit(
+                    base, LakeOperations.compactShards(file("c"), List.of(shard(1), shard(3)), "w2", () -> 3));
             assertFalse(late.committed());
             assertEquals(LakeCommitter.Status.NOTHING_TO_DO, late.status());
             assertEquals(2, late.attempts(), "one lost race, then validation against the refreshed log");
@@ -153,21 +157,30 @@ class LakeCommitterTest {
             assertEquals(1, late.snapshot().version());
 
             // A merge of files of which one is no longer live.
-            LakeCommitter.Outcome merged = committer.commit(EXP, LakeOperations.mergeFiles(file("m1"),
-                    List.of(file("a").path(), file("b").path()), "w1", () -> 4));
+            LakeCommitter.Outcome merged = committer.commit(
+                    EXP,
+                    LakeOperations.mergeFiles(
+                            file("m1"), List.of(file("a").path(), file("b").path()), "w1", () -> 4));
             assertTrue(merged.committed());
-            LakeCommitter.Outcome stale = committer.commit(base, LakeOperations.mergeFiles(file("m2"),
-                    List.of(file("a").path()), "w2", () -> 5));
+            LakeCommitter.Outcome stale = committer.commit(
+                    base,
+                    LakeOperations.mergeFiles(file("m2"), List.of(file("a").path()), "w2", () -> 5));
             assertEquals(LakeCommitter.Status.NOTHING_TO_DO, stale.status());
 
             // A quarantine of objects someone else quarantined already.
             Quarantined q = new Quarantined(shard(9), "broken", null, 6);
-            assertTrue(committer.commit(EXP, LakeOperations.quarantine(List.of(q), "w1", 6)).committed());
-            assertFalse(committer.commit(base, LakeOperations.quarantine(List.of(q), "w2", 7)).committed());
+            assertTrue(committer
+                    .commit(EXP, LakeOperations.quarantine(List.of(q), "w1", 6))
+                    .committed());
+            assertFalse(committer
+                    .commit(base, LakeOperations.quarantine(List.of(q), "w2", 7))
+                    .committed());
 
             LakeSnapshot last = LakeSnapshot.load(store, EXP);
             assertEquals(3, last.version(), "nothing-to-do commits leave no entry");
-            assertEquals(List.of(file("m1").path()), last.liveFiles().stream().map(DataFile::path).toList());
+            assertEquals(
+                    List.of(file("m1").path()),
+                    last.liveFiles().stream().map(DataFile::path).toList());
             assertFalse(last.isCovered(shard(3)));
         }
     }
@@ -179,8 +192,8 @@ class LakeCommitterTest {
             LakeCommitter committer = new LakeCommitter(store);
             LakeSnapshot base = LakeSnapshot.load(store, EXP);
             committer.commit(base, LakeOperations.compactShards(file("a"), List.of(shard(1)), "c", () -> 1));
-            LakeCommitter.Outcome index = committer.commit(base,
-                    LakeOperations.replaceIndex(base, "lake/runs/i1", "fp1", null, List.of(), "i", 50));
+            LakeCommitter.Outcome index = committer.commit(
+                    base, LakeOperations.replaceIndex(base, "lake/runs/i1", "fp1", null, List.of(), "i", 50));
             assertTrue(index.committed());
             assertEquals(1, index.snapshot().indexVersion());
             assertEquals(50L, index.snapshot().indexTimeMs());
@@ -188,8 +201,8 @@ class LakeCommitterTest {
             LakeSnapshot indexed = index.snapshot();
             Quarantined bad = new Quarantined(shard(2), "bad", null, 60);
             committer.commit(EXP, LakeOperations.quarantine(List.of(bad), "q", 60));
-            LakeCommitter.Outcome stale = committer.commit(indexed,
-                    LakeOperations.replaceIndex(indexed, "lake/runs/i2", "fp2", null, List.of(), "i", 70));
+            LakeCommitter.Outcome stale = committer.commit(
+                    indexed, LakeOperations.replaceIndex(indexed, "lake/runs/i2", "fp2", null, List.of(), "i", 70));
             assertEquals(LakeCommitter.Status.NOTHING_TO_DO, stale.status(), stale.toString());
             assertEquals("lake/runs/i1", LakeSnapshot.load(store, EXP).indexFile());
         }
@@ -200,14 +213,18 @@ class LakeCommitterTest {
     void runningOutOfAttemptsNamesTheExperimentAndTheAttempts(String kind) {
         try (ObjectStore store = open(kind)) {
             LakeSnapshot stale = LakeSnapshot.load(store, EXP);
-            new LakeCommitter(store).commit(stale,
-                    LakeOperations.compactShards(file("a"), List.of(shard(1)), "w", () -> 1));
-            LakeCommitter oneShot = new LakeCommitter(store, CommitRetryPolicy.defaults().withMaxAttempts(1));
-            CommitConflictException e = assertThrows(CommitConflictException.class, () -> oneShot.commit(stale,
-                    LakeOperations.compactShards(file("b"), List.of(shard(2)), "w", () -> 2)));
+            new LakeCommitter(store)
+                    .commit(stale, LakeOperations.compactShards(file("a"), List.of(shard(1)), "w", () -> 1));
+            LakeCommitter oneShot =
+                    new LakeCommitter(store, CommitRetryPolicy.defaults().withMaxAttempts(1));
+            CommitConflictException e = assertThrows(
+                    CommitConflictException.class,
+                    () -> oneShot.commit(
+                            stale, LakeOperations.compactShards(file("b"), List.of(shard(2)), "w", () -> 2)));
             assertEquals(EXP, e.experiment());
             assertEquals(1, e.attempts());
-            assertTrue(e.getMessage().contains("'" + EXP + "'") && e.getMessage().contains("after 1 attempts"),
+            assertTrue(
+                    e.getMessage().contains("'" + EXP + "'") && e.getMessage().contains("after 1 attempts"),
                     e.getMessage());
             assertEquals(0, LakeSnapshot.load(store, EXP).version());
         }
@@ -218,8 +235,10 @@ class LakeCommitterTest {
     void checkpointsAreWrittenByTheLoopAndCarryTheIndexTime() throws Exception {
         try (ObjectStore store = open("file")) {
             LakeCommitter committer = new LakeCommitter(store);
-            committer.commit(EXP, LakeOperations.replaceIndex(LakeSnapshot.load(store, EXP), "lake/runs/i0", "fp",
-                    null, List.of(), "i", 777));
+            committer.commit(
+                    EXP,
+                    LakeOperations.replaceIndex(
+                            LakeSnapshot.load(store, EXP), "lake/runs/i0", "fp", null, List.of(), "i", 777));
             for (int i = 1; i <= LakeLog.CHECKPOINT_INTERVAL; i++) {
                 committer.commit(EXP, LakeOperations.compactShards(file("f" + i), List.of(shard(i)), "c", () -> 1000));
             }
@@ -229,9 +248,12 @@ class LakeCommitterTest {
 
             // A checkpoint written before it carried index_time_ms: the time comes from the index entry.
             @SuppressWarnings("unchecked")
-            Map<String, Object> old = Json.MAPPER.readValue(store.get(checkpoint).orElseThrow(), Map.class);
+            Map<String, Object> old =
+                    Json.MAPPER.readValue(store.get(checkpoint).orElseThrow(), Map.class);
             assertEquals(777, ((Number) old.remove("index_time_ms")).intValue());
-            Files.writeString(tmp.resolve("store").resolve(checkpoint), Json.MAPPER.writeValueAsString(old),
+            Files.writeString(
+                    tmp.resolve("store").resolve(checkpoint),
+                    Json.MAPPER.writeValueAsString(old),
                     StandardCharsets.UTF_8);
             // Without the checkpoint this log has a gap: loading works only from the checkpoint.
             Files.delete(tmp.resolve("store").resolve(LakeLayout.logEntry(EXP, 10)));

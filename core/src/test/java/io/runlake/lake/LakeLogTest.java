@@ -29,8 +29,19 @@ class LakeLogTest {
 
     /** Any shape a reader must replay, not only the ones maintenance writes: the canonical constructor. */
     private static LakeCommit compaction(String file, List<String> remove, List<String> shards) {
-        return new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION, 1000, "w",
-                file == null ? List.of() : List.of(new DataFile(file, 10, 100, "a", "b", 0)), remove, shards, null, null, null, List.of());
+        return new LakeCommit(
+                FormatVersion.CURRENT,
+                0,
+                LakeCommit.COMPACTION,
+                1000,
+                "w",
+                file == null ? List.of() : List.of(new DataFile(file, 10, 100, "a", "b", 0)),
+                remove,
+                shards,
+                null,
+                null,
+                null,
+                List.of());
     }
 
     @Test
@@ -38,15 +49,28 @@ class LakeLogTest {
         try (ObjectStore store = new FileObjectStore(tmp)) {
             LakeSnapshot s0 = LakeSnapshot.load(store, EXP);
             assertEquals(-1, s0.version());
-            LakeSnapshot s1 = LakeLog.tryCommit(store, s0, compaction("lake/f1", List.of(), List.of("runs/s1", "runs/s2")));
+            LakeSnapshot s1 =
+                    LakeLog.tryCommit(store, s0, compaction("lake/f1", List.of(), List.of("runs/s1", "runs/s2")));
             assertNotNull(s1);
-            assertNull(LakeLog.tryCommit(store, s0, compaction("lake/other", List.of(), List.of())), "version 0 is taken");
-            LakeSnapshot s2 = LakeLog.tryCommit(store, s1, compaction("lake/f2", List.of("lake/f1"), List.of("runs/s3")));
-            LakeLog.tryCommit(store, s2, LakeCommit.index(2000, "w", "lake/runs/i1", "fp", null,
-                    List.of(new Quarantined("runs/bad", "broken", null, 2000))));
+            assertNull(
+                    LakeLog.tryCommit(store, s0, compaction("lake/other", List.of(), List.of())), "version 0 is taken");
+            LakeSnapshot s2 =
+                    LakeLog.tryCommit(store, s1, compaction("lake/f2", List.of("lake/f1"), List.of("runs/s3")));
+            LakeLog.tryCommit(
+                    store,
+                    s2,
+                    LakeCommit.index(
+                            2000,
+                            "w",
+                            "lake/runs/i1",
+                            "fp",
+                            null,
+                            List.of(new Quarantined("runs/bad", "broken", null, 2000))));
             LakeSnapshot s = LakeSnapshot.load(store, EXP);
             assertEquals(2, s.version());
-            assertEquals(List.of("lake/f2"), s.liveFiles().stream().map(DataFile::path).toList());
+            assertEquals(
+                    List.of("lake/f2"),
+                    s.liveFiles().stream().map(DataFile::path).toList());
             assertTrue(s.isCovered("runs/s1") && s.isCovered("runs/s3"));
             assertTrue(s.removedFiles().containsKey("lake/f1"));
             assertEquals("lake/runs/i1", s.indexFile());
@@ -72,8 +96,9 @@ class LakeLogTest {
             assertNotNull(s1, "our own commit must not be taken for another writer's");
             assertEquals(0, s1.version());
             // a genuinely different entry at the next version is still a lost race
-            real.putIfAbsent(LakeLayout.logEntry(EXP, 1), Json.write(
-                    compaction("lake/theirs", List.of(), List.of()).withVersion(1)));
+            real.putIfAbsent(
+                    LakeLayout.logEntry(EXP, 1),
+                    Json.write(compaction("lake/theirs", List.of(), List.of()).withVersion(1)));
             assertNull(LakeLog.tryCommit(lostResponse, s1, compaction("lake/f2", List.of(), List.of())));
         }
     }
@@ -83,13 +108,19 @@ class LakeLogTest {
         try (ObjectStore store = new FileObjectStore(tmp)) {
             LakeSnapshot s = LakeSnapshot.load(store, EXP);
             for (int i = 0; i < 120; i++) {
-                s = LakeLog.tryCommit(store, s, compaction("lake/f" + i, i == 0 ? List.of() : List.of("lake/f" + (i - 1)), List.of("runs/s" + i)));
+                s = LakeLog.tryCommit(
+                        store,
+                        s,
+                        compaction(
+                                "lake/f" + i, i == 0 ? List.of() : List.of("lake/f" + (i - 1)), List.of("runs/s" + i)));
             }
             assertTrue(store.head(LakeLayout.checkpoint(EXP, 50)).isPresent());
             assertTrue(store.head(LakeLayout.checkpoint(EXP, 100)).isPresent());
             LakeSnapshot loaded = LakeSnapshot.load(store, EXP);
             assertEquals(119, loaded.version());
-            assertEquals(List.of("lake/f119"), loaded.liveFiles().stream().map(DataFile::path).toList());
+            assertEquals(
+                    List.of("lake/f119"),
+                    loaded.liveFiles().stream().map(DataFile::path).toList());
             assertEquals(120, loaded.coveredShards().size());
             // A corrupt checkpoint: the reader falls back to the previous one / the entries.
             Files.writeString(tmp.resolve(LakeLayout.checkpoint(EXP, 100)), "{not json", StandardCharsets.UTF_8);
@@ -102,11 +133,14 @@ class LakeLogTest {
     @Test
     void aGapOrAForeignEntryIsAnErrorNamingTheKey() throws Exception {
         try (ObjectStore store = new FileObjectStore(tmp)) {
-            LakeSnapshot s = LakeLog.tryCommit(store, LakeSnapshot.load(store, EXP), compaction("lake/f0", List.of(), List.of()));
+            LakeSnapshot s = LakeLog.tryCommit(
+                    store, LakeSnapshot.load(store, EXP), compaction("lake/f0", List.of(), List.of()));
             store.putIfAbsent(LakeLayout.logEntry(EXP, 2), new byte[] {'{', '}'});
             LakeLogException gap = assertThrows(LakeLogException.class, () -> LakeSnapshot.load(store, EXP));
             assertTrue(gap.getMessage().contains(LakeLayout.logEntry(EXP, 1)), gap.getMessage());
-            store.putIfAbsent(LakeLayout.logEntry(EXP, 1), "{\"format_version\":1,\"version\":5,\"kind\":\"compaction\"}".getBytes(StandardCharsets.UTF_8));
+            store.putIfAbsent(
+                    LakeLayout.logEntry(EXP, 1),
+                    "{\"format_version\":1,\"version\":5,\"kind\":\"compaction\"}".getBytes(StandardCharsets.UTF_8));
             LakeLogException wrong = assertThrows(LakeLogException.class, () -> LakeSnapshot.load(store, EXP));
             assertTrue(wrong.getMessage().contains("says version 5"), wrong.getMessage());
             assertNotNull(s);
@@ -116,13 +150,21 @@ class LakeLogTest {
     @Test
     void layoutKeysRoundTrip() {
         assertEquals("lake/_log/experiment=exp%201/00000000000000000007.json", LakeLayout.logEntry(EXP, 7));
-        assertEquals(new LakeLayout.LogKey(EXP, 7, false), LakeLayout.parseLogKey(LakeLayout.logEntry(EXP, 7)).orElseThrow());
-        assertEquals(new LakeLayout.LogKey(EXP, 50, true), LakeLayout.parseLogKey(LakeLayout.checkpoint(EXP, 50)).orElseThrow());
+        assertEquals(
+                new LakeLayout.LogKey(EXP, 7, false),
+                LakeLayout.parseLogKey(LakeLayout.logEntry(EXP, 7)).orElseThrow());
+        assertEquals(
+                new LakeLayout.LogKey(EXP, 50, true),
+                LakeLayout.parseLogKey(LakeLayout.checkpoint(EXP, 50)).orElseThrow());
         String v = LakeLayout.reportVersion(Instant.parse("2025-03-01T12:00:00.123Z"), 7, "abc");
         assertEquals("20250301T120000123Z-v00000000000000000007-abc", v);
-        assertEquals(new LakeLayout.ReportKey(EXP, v, "leaderboard.json"),
-                LakeLayout.parseReportKey(LakeLayout.report(EXP, v, LakeLayout.LEADERBOARD_JSON)).orElseThrow());
-        assertEquals("lake/quarantine/experiment=exp%201/runs/experiment=exp%201/x", LakeLayout.quarantineCopy(EXP, "runs/experiment=exp%201/x"));
+        assertEquals(
+                new LakeLayout.ReportKey(EXP, v, "leaderboard.json"),
+                LakeLayout.parseReportKey(LakeLayout.report(EXP, v, LakeLayout.LEADERBOARD_JSON))
+                        .orElseThrow());
+        assertEquals(
+                "lake/quarantine/experiment=exp%201/runs/experiment=exp%201/x",
+                LakeLayout.quarantineCopy(EXP, "runs/experiment=exp%201/x"));
         assertThrows(IllegalArgumentException.class, () -> LakeLayout.metricsFile(EXP, "../x"));
     }
 }

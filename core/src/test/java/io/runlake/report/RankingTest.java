@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.RunStatus;
-import io.runlake.format.DuckSql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,10 +30,13 @@ class RankingTest {
     /** One candidate run: id, status, last, min, max (NaN: SQL NULL for min/max, NaN for last), params. */
     record Run(String id, String status, double last, double min, double max, Map<String, String> params) {
         String row() {
-            String p = params.entrySet().stream().map(e -> DuckSql.lit(e.getKey()) + ": " + DuckSql.lit(e.getValue()))
+            String p = params.entrySet().stream()
+                    .map(e -> DuckSql.lit(e.getKey()) + ": " + DuckSql.lit(e.getValue()))
                     .collect(Collectors.joining(", "));
-            return "(" + DuckSql.lit(id) + ", 'n-" + id + "', " + DuckSql.lit(status) + ", TIMESTAMP '2026-01-02 03:04:05', "
-                    + "'u', MAP {" + p + "}::MAP(VARCHAR, VARCHAR), " + num(last) + ", " + orNull(min) + ", " + orNull(max)
+            return "(" + DuckSql.lit(id) + ", 'n-" + id + "', " + DuckSql.lit(status)
+                    + ", TIMESTAMP '2026-01-02 03:04:05', "
+                    + "'u', MAP {" + p + "}::MAP(VARCHAR, VARCHAR), " + num(last) + ", " + orNull(min) + ", "
+                    + orNull(max)
                     + ", 9, 10)";
         }
 
@@ -52,9 +55,15 @@ class RankingTest {
 
     /** Ranks {@code runs} in DuckDB through the SQL every engine uses. */
     static Ranking.Result rank(RankingRule rule, List<Run> runs) {
-        String candidates = "SELECT * FROM (VALUES " + runs.stream().map(Run::row).collect(Collectors.joining(", "))
-                + ") AS t(" + String.join(", ", Ranking.CANDIDATE_COLUMNS.stream().map(c -> '"' + c + '"').toList()) + ")";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        String candidates =
+                "SELECT * FROM (VALUES " + runs.stream().map(Run::row).collect(Collectors.joining(", ")) + ") AS t("
+                        + String.join(
+                                ", ",
+                                Ranking.CANDIDATE_COLUMNS.stream()
+                                        .map(c -> '"' + c + '"')
+                                        .toList()) + ")";
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("SET TimeZone = 'UTC'");
             List<List<Object>> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(Ranking.sql(rule, candidates))) {
@@ -75,18 +84,34 @@ class RankingTest {
 
     @Test
     void directionIsInferredFromTheMetricNameUnlessGiven() {
-        for (String score : List.of("accuracy", "val/acc", "AUC", "f1_macro", "precision", "recall", "bleu", "mAP@50",
-                "episode_reward", "top5", "top-1", "ndcg@10", "val/score", "iou")) {
+        for (String score : List.of(
+                "accuracy",
+                "val/acc",
+                "AUC",
+                "f1_macro",
+                "precision",
+                "recall",
+                "bleu",
+                "mAP@50",
+                "episode_reward",
+                "top5",
+                "top-1",
+                "ndcg@10",
+                "val/score",
+                "iou")) {
             assertEquals(Direction.MAX, Direction.inferFrom(score), score);
             assertEquals(Direction.MAX, RankingRule.of(score, null).direction(), score);
         }
         for (String loss : List.of("loss", "val/loss", "error", "perplexity", "mse", "wer", "latency_ms")) {
             assertEquals(Direction.MIN, Direction.inferFrom(loss), loss);
         }
-        assertEquals(Direction.MIN, RankingRule.of("accuracy", Direction.MIN).direction(), "an explicit direction wins");
+        assertEquals(
+                Direction.MIN, RankingRule.of("accuracy", Direction.MIN).direction(), "an explicit direction wins");
         assertEquals(Direction.MAX, Direction.parse("higher"));
-        assertEquals("unknown direction 'up': use min or max",
-                assertThrows(IllegalArgumentException.class, () -> Direction.parse("up")).getMessage());
+        assertEquals(
+                "unknown direction 'up': use min or max",
+                assertThrows(IllegalArgumentException.class, () -> Direction.parse("up"))
+                        .getMessage());
     }
 
     @Test
@@ -100,13 +125,26 @@ class RankingTest {
                 run("r6", "FINISHED", Double.NaN, 0.1, 0.9, Map.of()),
                 run("r7", "FINISHED", Double.NaN, Double.NaN, Double.NaN, Map.of()));
         Ranking.Result r = rank(RankingRule.of("loss", null), runs);
-        assertEquals(List.of("r1", "r3", "r4", "r5"), r.leaders().stream().map(Leaderboard.Leader::runId).toList());
+        assertEquals(
+                List.of("r1", "r3", "r4", "r5"),
+                r.leaders().stream().map(Leaderboard.Leader::runId).toList());
         assertEquals(4, r.runsRanked());
         assertEquals(7, r.runsTotal());
-        assertEquals(List.of(1, 2, 3, 4), r.leaders().stream().map(Leaderboard.Leader::rank).toList());
+        assertEquals(
+                List.of(1, 2, 3, 4),
+                r.leaders().stream().map(Leaderboard.Leader::rank).toList());
         Leaderboard.Leader first = r.leaders().get(0);
-        assertEquals(List.of("n-r1", "FINISHED", 0.5, 0.4, 9L, 10L, "2026-01-02T03:04:05Z", "u"), List.of(first.name(),
-                first.status(), first.value(), first.best(), first.step(), first.points(), first.startTime(), first.user()));
+        assertEquals(
+                List.of("n-r1", "FINISHED", 0.5, 0.4, 9L, 10L, "2026-01-02T03:04:05Z", "u"),
+                List.of(
+                        first.name(),
+                        first.status(),
+                        first.value(),
+                        first.best(),
+                        first.step(),
+                        first.points(),
+                        first.startTime(),
+                        first.user()));
         assertEquals(0, rank(RankingRule.of("loss", null), List.of(runs.get(1))).runsRanked(), "no eligible run");
         assertEquals(1, rank(RankingRule.of("loss", null), List.of(runs.get(1))).runsTotal());
 
@@ -122,7 +160,8 @@ class RankingTest {
 
     @Test
     void tiesGoByRunIdAndTopKCuts() {
-        List<Run> runs = List.of(run("r9", "FINISHED", 0.9, 0, 0.9, Map.of()),
+        List<Run> runs = List.of(
+                run("r9", "FINISHED", 0.9, 0, 0.9, Map.of()),
                 run("r2", "FINISHED", 0.9, 0, 0.9, Map.of()),
                 run("r5", "FINISHED", 0.95, 0, 0.95, Map.of()),
                 run("r1", "FINISHED", 0.1, 0, 0.1, Map.of()));
@@ -139,16 +178,20 @@ class RankingTest {
                 run("r1", "FINISHED", 1, 1, 1, Map.of("a", "x", "lr", "0.1", "seed", "1")),
                 run("r2", "FINISHED", 2, 2, 2, Map.of("a", "x", "lr", "0.2")),
                 run("r3", "FAILED", 0, 0, 0, Map.of("a", "y", "lr", "0.3", "seed", "1")));
-        Leaderboard b = Leaderboard.of("e", RankingRule.of("loss", null), rank(RankingRule.of("loss", null), runs),
-                "2026-01-01T00:00:00Z");
+        Leaderboard b = Leaderboard.of(
+                "e", RankingRule.of("loss", null), rank(RankingRule.of("loss", null), runs), "2026-01-01T00:00:00Z");
         assertEquals(List.of("lr", "seed", "a"), b.paramColumns(), "seed is absent in r2: it varies; a does not");
     }
 
     @Test
     void theJsonRoundTripsAndRecordsTheRule() {
         RankingRule rule = RankingRule.of("val/acc", null);
-        Leaderboard b = Leaderboard.of("e", rule, rank(rule, List.of(run("r1", "FINISHED", 1, 0, 1, Map.of()))),
-                "2026-01-01T00:00:00Z").withCurves(Map.of("r1", List.of(new double[] {0, 1})));
+        Leaderboard b = Leaderboard.of(
+                        "e",
+                        rule,
+                        rank(rule, List.of(run("r1", "FINISHED", 1, 0, 1, Map.of()))),
+                        "2026-01-01T00:00:00Z")
+                .withCurves(Map.of("r1", List.of(new double[] {0, 1})));
         String json = new String(Json.write(b), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"direction\":\"max\"") && json.contains("\"rank_value\":\"last\""), json);
         assertTrue(json.contains("\"statuses\":[\"RUNNING\",\"FINISHED\",\"KILLED\",\"CRASHED\"]"), json);
@@ -160,9 +203,13 @@ class RankingTest {
 
     @Test
     void theSvgChartHasOneSeriesPerRunAndRoundTicks() {
-        String svg = SvgChart.render("loss", "step", "loss", List.of(
-                new Series("a", List.of(new double[] {0, 0.93}, new double[] {97, 0.11})),
-                new Series("b<c", List.of(new double[] {0, 1.0}, new double[] {50, Double.NaN}))));
+        String svg = SvgChart.render(
+                "loss",
+                "step",
+                "loss",
+                List.of(
+                        new Series("a", List.of(new double[] {0, 0.93}, new double[] {97, 0.11})),
+                        new Series("b<c", List.of(new double[] {0, 1.0}, new double[] {50, Double.NaN}))));
         assertEquals(2, svg.split("<polyline class=\"series\"", -1).length - 1, svg);
         assertTrue(svg.contains(">0.2<") && svg.contains(">100<"), "round tick labels: " + svg);
         assertTrue(svg.contains("b&lt;c") && !svg.contains("b<c"), "labels escaped");

@@ -30,22 +30,24 @@ class RunRulesTest {
                 expected.add(RunRules.status(failed, killed, ended, activity, now, TIMEOUT));
             }
         }
-        String sql = "SELECT " + RunRules.statusSql("f", "k", "e", "t", TIMEOUT)
-                + " FROM (VALUES " + String.join(", ", rows) + ") v(f, k, e, t)";
-        List<String> actual = Lakes.query(sql).stream().map(r -> (String) r.get(0)).toList();
+        String sql = "SELECT " + RunRules.statusSql("f", "k", "e", "t", TIMEOUT) + " FROM (VALUES "
+                + String.join(", ", rows) + ") v(f, k, e, t)";
+        List<String> actual =
+                Lakes.query(sql).stream().map(r -> (String) r.get(0)).toList();
         assertEquals(expected.stream().map(Enum::name).toList(), actual);
         assertEquals(List.of(RunStatus.CRASHED, RunStatus.RUNNING), expected.subList(0, 2), "no end: stale or live");
     }
 
     @Test
     void errorTextInSqlIsTheJavaText() {
-        String[][] cases = {
-            {"E", "boom"}, {"E", ""}, {"", "boom"}, {"", ""}, {null, "boom"}, {"E", null}, {null, null}
+        String[][] cases = {{"E", "boom"}, {"E", ""}, {"", "boom"}, {"", ""}, {null, "boom"}, {"E", null}, {null, null}
         };
         for (String[] c : cases) {
             String comma = c[0] != null && c[1] != null ? ", " : "";
             String json = "{" + field("type", c[0]) + comma + field("message", c[1]) + "}";
-            Object sql = Lakes.query("SELECT " + RunRules.errorTextSql(DuckSql.lit(json) + "::JSON")).get(0).get(0);
+            Object sql = Lakes.query("SELECT " + RunRules.errorTextSql(DuckSql.lit(json) + "::JSON"))
+                    .get(0)
+                    .get(0);
             assertEquals(RunRules.errorText(c[0], c[1]), sql, json);
         }
         assertNull(RunRules.errorText("", null));
@@ -65,7 +67,8 @@ class RunRulesTest {
     @Test
     void codeVersionTakesTheFirstKeyPresent() {
         Object v = Lakes.query("SELECT " + RunRules.codeVersionSql("'{\"revision\": \"r\", \"commit\": \"c\"}'::JSON"))
-                .get(0).get(0);
+                .get(0)
+                .get(0);
         assertEquals("c", v);
     }
 

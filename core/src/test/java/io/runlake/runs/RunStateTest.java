@@ -19,8 +19,8 @@ class RunStateTest {
     @Test
     void finishedOnlyWhenEveryWriterHasEndedAndFailureWins() {
         RunState s = new RunState(RUN);
-        s.addStart(new RunStart(1, RunStart.KIND, "e", RUN, "n", null, T, 0, W0, Map.of(), Map.of(), Map.of(),
-                Map.of()));
+        s.addStart(
+                new RunStart(1, RunStart.KIND, "e", RUN, "n", null, T, 0, W0, Map.of(), Map.of(), Map.of(), Map.of()));
         s.addWorker(new WorkerStart(1, WorkerStart.KIND, "e", RUN, 1, W1, T + 1, Map.of()));
         assertNull(s.endTimeMs(s.status(T + 2, TIMEOUT)));
         assertEquals(RunStatus.RUNNING, s.status(T + 2, TIMEOUT));

@@ -27,7 +27,8 @@ class FileStoreListWhileDeletingTest {
         byte[] data = "x".getBytes(StandardCharsets.UTF_8);
         List<String> keys = new ArrayList<>();
         for (int run = 0; run < 40; run++) {
-            for (int shard = 0; shard < 25; shard++) keys.add("runs/experiment=e/run=r" + run + "/metrics/s" + shard + ".parquet");
+            for (int shard = 0; shard < 25; shard++)
+                keys.add("runs/experiment=e/run=r" + run + "/metrics/s" + shard + ".parquet");
         }
         keys.add("runs/experiment=e/kept.json");
         for (String k : keys) store.putIfAbsent(k, data);
@@ -37,8 +38,10 @@ class FileStoreListWhileDeletingTest {
             // Delete every shard file, then every run folder, while the lister keeps listing.
             for (String k : keys) if (!k.endsWith("kept.json")) store.delete(k);
             try (Stream<Path> s = Files.walk(root.resolve("runs/experiment=e"))) {
-                s.sorted(Comparator.reverseOrder()).filter(p -> p.getFileName().toString().startsWith("run=")
-                        || p.getFileName().toString().equals("metrics")).forEach(p -> p.toFile().delete());
+                s.sorted(Comparator.reverseOrder())
+                        .filter(p -> p.getFileName().toString().startsWith("run=")
+                                || p.getFileName().toString().equals("metrics"))
+                        .forEach(p -> p.toFile().delete());
             } catch (Exception ignored) {
                 // folders vanish under the walk too; what is left is checked below
             }
@@ -48,7 +51,9 @@ class FileStoreListWhileDeletingTest {
         int lists = 0;
         while (!done.get() || lists < 3) {
             List<ObjectInfo> seen = assertDoesNotThrow(() -> store.list("runs/"));
-            assertTrue(seen.stream().anyMatch(o -> o.key().equals("runs/experiment=e/kept.json")), "an untouched object is always listed");
+            assertTrue(
+                    seen.stream().anyMatch(o -> o.key().equals("runs/experiment=e/kept.json")),
+                    "an untouched object is always listed");
             lists++;
         }
         deleter.join();

@@ -17,14 +17,18 @@ class S3ContentTypeTest {
         S3ProxyServer server = S3ProxyServer.shared();
         String bucket = "ctype-" + System.nanoTime();
         URI uri = server.newBucketUri(bucket, "lake");
-        try (ObjectStore store = StoreUris.open(uri); S3Client s3 = server.client()) {
+        try (ObjectStore store = StoreUris.open(uri);
+                S3Client s3 = server.client()) {
             byte[] page = "<html><body>hi</body></html>".getBytes(StandardCharsets.UTF_8);
             assertTrue(store.putIfAbsent("reports/x/leaderboard.html", page, "text/html; charset=utf-8"));
             assertFalse(store.putIfAbsent("reports/x/leaderboard.html", page, "text/html; charset=utf-8"));
             store.putIfAbsentIdempotent("reports/x/leaderboard.html", page, "text/html; charset=utf-8");
             // S3Proxy drops the optional space after ';'
-            assertEquals("text/html;charset=utf-8",
-                    s3.headObject(r -> r.bucket(bucket).key("lake/reports/x/leaderboard.html")).contentType().replace("; ", ";"));
+            assertEquals(
+                    "text/html;charset=utf-8",
+                    s3.headObject(r -> r.bucket(bucket).key("lake/reports/x/leaderboard.html"))
+                            .contentType()
+                            .replace("; ", ";"));
         }
     }
 }

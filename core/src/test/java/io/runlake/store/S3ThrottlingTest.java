@@ -17,7 +17,8 @@ class S3ThrottlingTest {
         S3ProxyServer s3 = S3ProxyServer.shared();
         URI direct = s3.newBucketUri("throttled-" + System.nanoTime(), "lake");
         try (FlakyHttpProxy proxy = new FlakyHttpProxy(s3.endpoint())) {
-            URI viaProxy = URI.create(direct.toString().replace(s3.endpoint().toString(), proxy.endpoint().toString()));
+            URI viaProxy = URI.create(direct.toString()
+                    .replace(s3.endpoint().toString(), proxy.endpoint().toString()));
             try (ObjectStore store = StoreUris.open(viaProxy)) {
                 proxy.failuresLeft.set(2);
                 assertTrue(store.putIfAbsent("a.json", "{}".getBytes(StandardCharsets.UTF_8)));
@@ -25,7 +26,8 @@ class S3ThrottlingTest {
                 assertEquals("{}", new String(store.get("a.json").orElseThrow(), StandardCharsets.UTF_8));
 
                 proxy.failuresLeft.set(1_000);
-                StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                StoreUnavailableException e = assertThrows(
+                        StoreUnavailableException.class,
                         () -> store.putIfAbsent("b.json", "{}".getBytes(StandardCharsets.UTF_8)));
                 assertTrue(e.getMessage().contains("503") && e.getMessage().contains("SlowDown"), e.getMessage());
                 proxy.failuresLeft.set(0);

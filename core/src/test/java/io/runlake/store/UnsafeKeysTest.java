@@ -16,15 +16,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** Object keys never name a file outside the folder they are stored under (FORMAT.md §2.2). */
 class UnsafeKeysTest {
     /** Keys a hostile or broken bucket could list; none may become a path outside the root. */
-    static final List<String> UNSAFE = List.of("", "/etc/passwd", "../escape.txt", "runs/../../escape.txt", "a/../../escape.txt",
-            "..", ".", "a/./b", "a//b", "a/", "a/b/..", "a\\..\\..\\escape.txt", "C:/escape.txt", "a/\0/b");
+    static final List<String> UNSAFE = List.of(
+            "",
+            "/etc/passwd",
+            "../escape.txt",
+            "runs/../../escape.txt",
+            "a/../../escape.txt",
+            "..",
+            ".",
+            "a/./b",
+            "a//b",
+            "a/",
+            "a/b/..",
+            "a\\..\\..\\escape.txt",
+            "C:/escape.txt",
+            "a/\0/b");
 
     @TempDir
     Path tmp;
 
     private List<Path> filesOutside(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(tmp)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(root)).toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.startsWith(root))
+                    .toList();
         }
     }
 
@@ -35,7 +50,8 @@ class UnsafeKeysTest {
             byte[] data = "x".getBytes(StandardCharsets.UTF_8);
             Path src = Files.write(tmp.resolve("src.bin"), data);
             for (String key : UNSAFE) {
-                UnsafeKeyException e = assertThrows(UnsafeKeyException.class, () -> store.putIfAbsent(key, data), "put " + key);
+                UnsafeKeyException e =
+                        assertThrows(UnsafeKeyException.class, () -> store.putIfAbsent(key, data), "put " + key);
                 assertEquals(key, e.key());
                 assertTrue(e.getMessage().contains("unsafe object key '"), e.getMessage());
                 assertThrows(UnsafeKeyException.class, () -> store.putFileIfAbsent(key, src), "putFile " + key);
@@ -45,7 +61,8 @@ class UnsafeKeysTest {
                 assertThrows(UnsafeKeyException.class, () -> store.download(key, tmp.resolve("dl")), "download " + key);
             }
             // the message names the key, with control characters escaped
-            UnsafeKeyException e = assertThrows(UnsafeKeyException.class, () -> store.get("runs/../../x\nFAKE LOG LINE"));
+            UnsafeKeyException e =
+                    assertThrows(UnsafeKeyException.class, () -> store.get("runs/../../x\nFAKE LOG LINE"));
             assertTrue(e.getMessage().contains("'runs/../../x\\u000aFAKE LOG LINE'"), e.getMessage());
             assertTrue(e.getMessage().contains("'..' segment"), e.getMessage());
             // the store's own staging folder is not an object either
@@ -59,7 +76,8 @@ class UnsafeKeysTest {
             assertTrue(store.putIfAbsent("runs/experiment=..%2E/run=x/run.json", data));
             assertEquals(2, store.list("runs/").size());
         }
-        assertEquals(List.of(tmp.resolve("outside.txt"), tmp.resolve("src.bin")),
+        assertEquals(
+                List.of(tmp.resolve("outside.txt"), tmp.resolve("src.bin")),
                 filesOutside(root).stream().sorted().toList());
         assertFalse(Files.exists(tmp.resolve("escape.txt")));
     }

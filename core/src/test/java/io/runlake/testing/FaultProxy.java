@@ -86,7 +86,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /** An S3 store URI of the given bucket and prefix that goes through this proxy. */
     public URI storeUri(String bucket, String prefix) {
-        return URI.create("s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint() + "&path_style=true&region=us-east-1");
+        return URI.create(
+                "s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint() + "&path_style=true&region=us-east-1");
     }
 
     public Fault fault() {
@@ -194,7 +195,7 @@ public final class FaultProxy implements AutoCloseable {
                         }
                     }
                     case DELAY -> Thread.sleep(delayMillis);
-                    default -> { }
+                    default -> {}
                 }
                 out.write(buf, 0, n);
                 out.flush();
@@ -214,9 +215,10 @@ public final class FaultProxy implements AutoCloseable {
         String code = status == 503 ? "SlowDown" : "InternalError";
         String reason = status == 503 ? "Slow Down" : "Internal Server Error";
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + reason
-                + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n";
+                        + "</Message></Error>")
+                .getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
+                + body.length + "\r\nConnection: close\r\n\r\n";
         try {
             OutputStream out = client.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));

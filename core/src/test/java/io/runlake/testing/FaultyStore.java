@@ -26,15 +26,67 @@ public final class FaultyStore implements ObjectStore {
         if (down.get()) throw new StoreUnavailableException("injected outage of " + real.uri(), null);
     }
 
-    @Override public URI uri() { return real.uri(); }
-    @Override public boolean putIfAbsent(String key, byte[] data) { check(); return real.putIfAbsent(key, data); }
-    @Override public boolean putIfAbsent(String key, byte[] data, String contentType) { check(); return real.putIfAbsent(key, data, contentType); }
-    @Override public boolean putFileIfAbsent(String key, Path file) { check(); return real.putFileIfAbsent(key, file); }
-    @Override public Optional<byte[]> get(String key) { check(); return real.get(key); }
-    @Override public Optional<InputStream> open(String key) { check(); return real.open(key); }
-    @Override public Optional<ObjectInfo> download(String key, Path target) { check(); return real.download(key, target); }
-    @Override public Optional<ObjectInfo> head(String key) { check(); return real.head(key); }
-    @Override public List<ObjectInfo> list(String prefix) { check(); return real.list(prefix); }
-    @Override public void delete(String key) { check(); real.delete(key); }
-    @Override public void close() { real.close(); }
+    @Override
+    public URI uri() {
+        return real.uri();
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) {
+        check();
+        return real.putIfAbsent(key, data);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data, String contentType) {
+        check();
+        return real.putIfAbsent(key, data, contentType);
+    }
+
+    @Override
+    public boolean putFileIfAbsent(String key, Path file) {
+        check();
+        return real.putFileIfAbsent(key, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        check();
+        return real.get(key);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        check();
+        return real.open(key);
+    }
+
+    @Override
+    public Optional<ObjectInfo> download(String key, Path target) {
+        check();
+        return real.download(key, target);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        check();
+        return real.head(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        check();
+        return real.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+        check();
+        real.delete(key);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
 }

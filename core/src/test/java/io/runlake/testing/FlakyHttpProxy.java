@@ -23,10 +23,11 @@ public final class FlakyHttpProxy implements AutoCloseable {
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     }
 
-    private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "transfer-encoding",
-            "expect", "upgrade", "keep-alive");
+    private static final Set<String> HOP_HEADERS =
+            Set.of("connection", "content-length", "transfer-encoding", "expect", "upgrade", "keep-alive");
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI target;
     public final AtomicInteger failuresLeft = new AtomicInteger();
     public final AtomicInteger throttled = new AtomicInteger();
@@ -51,20 +52,23 @@ public final class FlakyHttpProxy implements AutoCloseable {
             if (failuresLeft.getAndDecrement() > 0) {
                 throttled.incrementAndGet();
                 byte[] err = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                        + "<Message>Please reduce your request rate.</Message></Error>").getBytes();
+                                + "<Message>Please reduce your request rate.</Message></Error>")
+                        .getBytes();
                 ex.getResponseHeaders().add("Content-Type", "application/xml");
                 ex.sendResponseHeaders(503, err.length);
                 ex.getResponseBody().write(err);
                 return;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString()))
+            HttpRequest.Builder b = HttpRequest.newBuilder(
+                            target.resolve(ex.getRequestURI().toString()))
                     .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             ex.getRequestHeaders().forEach((k, vs) -> {
                 if (!HOP_HEADERS.contains(k.toLowerCase())) vs.forEach(v -> b.header(k, v));
             });
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             r.headers().map().forEach((k, vs) -> {
-                if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
+                if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":"))
+                    vs.forEach(v -> ex.getResponseHeaders().add(k, v));
             });
             byte[] out = r.body();
             boolean noBody = ex.getRequestMethod().equals("HEAD") || r.statusCode() == 204 || r.statusCode() == 304;

@@ -16,15 +16,58 @@ public class ForwardingStore implements ObjectStore {
         this.real = real;
     }
 
-    @Override public URI uri() { return real.uri(); }
-    @Override public boolean putIfAbsent(String key, byte[] data) { return real.putIfAbsent(key, data); }
-    @Override public boolean putIfAbsent(String key, byte[] data, String contentType) { return putIfAbsent(key, data); }
-    @Override public boolean putFileIfAbsent(String key, Path file) { return real.putFileIfAbsent(key, file); }
-    @Override public Optional<byte[]> get(String key) { return real.get(key); }
-    @Override public Optional<InputStream> open(String key) { return real.open(key); }
-    @Override public Optional<ObjectInfo> download(String key, Path target) { return real.download(key, target); }
-    @Override public Optional<ObjectInfo> head(String key) { return real.head(key); }
-    @Override public List<ObjectInfo> list(String prefix) { return real.list(prefix); }
-    @Override public void delete(String key) { real.delete(key); }
-    @Override public void close() { real.close(); }
+    @Override
+    public URI uri() {
+        return real.uri();
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) {
+        return real.putIfAbsent(key, data);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data, String contentType) {
+        return putIfAbsent(key, data);
+    }
+
+    @Override
+    public boolean putFileIfAbsent(String key, Path file) {
+        return real.putFileIfAbsent(key, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return real.get(key);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        return real.open(key);
+    }
+
+    @Override
+    public Optional<ObjectInfo> download(String key, Path target) {
+        return real.download(key, target);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        return real.head(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        return real.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+        real.delete(key);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
 }

@@ -35,8 +35,17 @@ public final class GoldenAnswers {
 
     /** experiment | run_id | name | status | start ms | end ms | last activity ms | error. */
     public List<String> runs() {
-        return collect("runs", (exp, r) -> row(exp, text(r, "run_id"), text(r, "name"), text(r, "status"),
-                text(r, "start_time_ms"), text(r, "end_time_ms"), text(r, "last_activity_ms"), text(r, "error")));
+        return collect(
+                "runs",
+                (exp, r) -> row(
+                        exp,
+                        text(r, "run_id"),
+                        text(r, "name"),
+                        text(r, "status"),
+                        text(r, "start_time_ms"),
+                        text(r, "end_time_ms"),
+                        text(r, "last_activity_ms"),
+                        text(r, "error")));
     }
 
     /** experiment | run_id | points of every key, {@code runlake/} keys included. */
@@ -56,21 +65,48 @@ public final class GoldenAnswers {
 
     /** experiment | run_id | key | points | last_step | last_value | min_value | max_value. */
     public List<String> metricSummary() {
-        return collect("metric_summary", (exp, m) -> row(exp, text(m, "run_id"), text(m, "key"), text(m, "points"),
-                text(m, "last_step"), number(m, "last_value"), number(m, "min_value"), number(m, "max_value")));
+        return collect(
+                "metric_summary",
+                (exp, m) -> row(
+                        exp,
+                        text(m, "run_id"),
+                        text(m, "key"),
+                        text(m, "points"),
+                        text(m, "last_step"),
+                        number(m, "last_value"),
+                        number(m, "min_value"),
+                        number(m, "max_value")));
     }
 
     /** experiment | run_id | name | sha256 | size | uri | reference. */
     public List<String> artifacts() {
-        return collect("artifacts", (exp, a) -> row(exp, text(a, "run_id"), text(a, "name"), text(a, "sha256"),
-                text(a, "size"), text(a, "uri"), text(a, "reference")));
+        return collect(
+                "artifacts",
+                (exp, a) -> row(
+                        exp,
+                        text(a, "run_id"),
+                        text(a, "name"),
+                        text(a, "sha256"),
+                        text(a, "size"),
+                        text(a, "uri"),
+                        text(a, "reference")));
     }
 
     /** experiment | run_id | name | uri | role | sha256 | etag | version_id | size | files. */
     public List<String> inputs() {
-        return collect("inputs", (exp, i) -> row(exp, text(i, "run_id"), text(i, "name"), text(i, "uri"),
-                text(i, "role"), text(i, "sha256"), text(i, "etag"), text(i, "version_id"), text(i, "size"),
-                text(i, "files")));
+        return collect(
+                "inputs",
+                (exp, i) -> row(
+                        exp,
+                        text(i, "run_id"),
+                        text(i, "name"),
+                        text(i, "uri"),
+                        text(i, "role"),
+                        text(i, "sha256"),
+                        text(i, "etag"),
+                        text(i, "version_id"),
+                        text(i, "size"),
+                        text(i, "files")));
     }
 
     /** The metric an experiment's leaderboard ranks by. */
@@ -94,7 +130,9 @@ public final class GoldenAnswers {
     public Map<String, String> statusOf() {
         Map<String, String> out = new HashMap<>();
         for (JsonNode e : experiments) {
-            e.get("runs").forEach(r -> out.put(r.get("run_id").asText(), r.get("status").asText()));
+            e.get("runs")
+                    .forEach(r ->
+                            out.put(r.get("run_id").asText(), r.get("status").asText()));
         }
         return out;
     }
@@ -110,8 +148,13 @@ public final class GoldenAnswers {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : experiments.properties()) {
             for (JsonNode r : e.getValue().get("runs")) {
-                r.get(field).properties().forEach(kv -> out.add(row(e.getKey(), r.get("run_id").asText(),
-                        kv.getKey(), kv.getValue().asText())));
+                r.get(field)
+                        .properties()
+                        .forEach(kv -> out.add(row(
+                                e.getKey(),
+                                r.get("run_id").asText(),
+                                kv.getKey(),
+                                kv.getValue().asText())));
             }
         }
         return out.stream().sorted().toList();

@@ -66,8 +66,11 @@ public final class GoldenBucket {
     public static List<String> keys(Path copy) {
         List<String> out = new ArrayList<>();
         try (Stream<Path> all = Files.walk(copy)) {
-            all.filter(Files::isRegularFile).map(p -> copy.relativize(p).toString().replace('\\', '/'))
-                    .filter(k -> !k.equals(EXPECTED)).sorted().forEach(out::add);
+            all.filter(Files::isRegularFile)
+                    .map(p -> copy.relativize(p).toString().replace('\\', '/'))
+                    .filter(k -> !k.equals(EXPECTED))
+                    .sorted()
+                    .forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

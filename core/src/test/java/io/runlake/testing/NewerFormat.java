@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class NewerFormat {
     /** A version this code does not support. */
     public static final int NEWER = FormatVersion.CURRENT + 1;
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private NewerFormat() {}
@@ -51,7 +52,9 @@ public final class NewerFormat {
         if ("s3".equals(store.getScheme())) {
             String prefix = store.getPath().replaceAll("^/+|/+$", "");
             try (S3Client s3 = S3ProxyServer.shared().client()) {
-                s3.putObject(b -> b.bucket(store.getHost()).key(prefix.isEmpty() ? key : prefix + "/" + key), RequestBody.fromBytes(bytes));
+                s3.putObject(
+                        b -> b.bucket(store.getHost()).key(prefix.isEmpty() ? key : prefix + "/" + key),
+                        RequestBody.fromBytes(bytes));
             }
         } else {
             try {
@@ -73,11 +76,13 @@ public final class NewerFormat {
      * {@code runlake.format_version = version} plus {@code runlake.experiment}.
      */
     public static Path parquet(Path file, String select, int version, String experiment) {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             Files.createDirectories(file.toAbsolutePath().getParent());
             st.execute("SET TimeZone = 'UTC'");
-            st.execute("COPY (" + select + ") TO " + Lakes.lit(file) + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {"
-                    + "'runlake.format_version': '" + version + "', 'runlake.experiment': " + Lakes.lit(experiment) + "})");
+            st.execute("COPY (" + select + ") TO " + Lakes.lit(file)
+                    + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {" + "'runlake.format_version': '" + version
+                    + "', 'runlake.experiment': " + Lakes.lit(experiment) + "})");
             return file;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException(e);
@@ -86,13 +91,15 @@ public final class NewerFormat {
 
     /** Ten metric points of one run and worker, with the shard schema of FORMAT.md §7.5. */
     public static String points(String runId, int worker) {
-        return "SELECT '" + runId + "' AS run_id, " + worker + "::INTEGER AS worker, 'loss' AS key, range::BIGINT AS step, "
+        return "SELECT '" + runId + "' AS run_id, " + worker
+                + "::INTEGER AS worker, 'loss' AS key, range::BIGINT AS step, "
                 + "epoch_ms(1700000000000 + range) AS timestamp, 1.0 / (range + 1) AS value FROM range(10)";
     }
 
     /** The same points with a schema a future version might use: the {@code value} column replaced. */
     public static String pointsWithANewSchema(String runId, int worker) {
-        return "SELECT '" + runId + "' AS run_id, " + worker + "::INTEGER AS worker, 'loss' AS key, range::BIGINT AS step, "
+        return "SELECT '" + runId + "' AS run_id, " + worker
+                + "::INTEGER AS worker, 'loss' AS key, range::BIGINT AS step, "
                 + "epoch_ms(1700000000000 + range) AS timestamp, struct_pack(mean := 1.0 / (range + 1), n := 3) AS value_v2 FROM range(10)";
     }
 
@@ -121,7 +128,9 @@ public final class NewerFormat {
         String m = t.getMessage();
         assertTrue(m.contains(key), () -> "the error should name " + key + ": " + m);
         assertTrue(m.contains("has format version " + NEWER), () -> "the error should name the version found: " + m);
-        assertTrue(m.contains("supports format version " + FormatVersion.CURRENT), () -> "the error should name the version supported: " + m);
+        assertTrue(
+                m.contains("supports format version " + FormatVersion.CURRENT),
+                () -> "the error should name the version supported: " + m);
         return (FormatVersion.UnsupportedFormatException) t;
     }
 }

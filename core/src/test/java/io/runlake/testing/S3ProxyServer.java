@@ -92,7 +92,8 @@ public final class S3ProxyServer implements AutoCloseable {
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 
@@ -101,7 +102,8 @@ public final class S3ProxyServer implements AutoCloseable {
         try (S3Client s3 = client()) {
             s3.createBucket(b -> b.bucket(bucket));
         }
-        return URI.create("s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint() + "&path_style=true&region=us-east-1");
+        return URI.create(
+                "s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint() + "&path_style=true&region=us-east-1");
     }
 
     @Override

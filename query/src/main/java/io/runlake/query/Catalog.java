@@ -7,14 +7,11 @@ import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunObjects;
-import io.runlake.format.RunStart;
-import io.runlake.format.WorkerStart;
-import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
-import io.runlake.store.ObjectInfo;
 import io.runlake.store.LocalPaths;
+import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,8 +69,15 @@ final class Catalog {
      *     still missing was not deleted by maintenance, and is reported instead (the store is damaged)
      * @throws Vanished if a file to read is gone
      */
-    static Catalog build(Path root, ObjectStore logStore, List<ObjectInfo> raw, Path validationFile, LakeOptions options,
-                         Connection conn, OpenTimer timer, Set<String> gone) {
+    static Catalog build(
+            Path root,
+            ObjectStore logStore,
+            List<ObjectInfo> raw,
+            Path validationFile,
+            LakeOptions options,
+            Connection conn,
+            OpenTimer timer,
+            Set<String> gone) {
         checkMarker(root); // a store of a newer format is refused before anything else is read
         Map<String, String> validated = ValidationCache.read(validationFile);
         timer.lap("read validation (" + validated.size() + ")");
@@ -93,11 +97,16 @@ final class Catalog {
     /** Every listed key parsed once (the costly part of a 200k-object listing), in parallel; by experiment. */
     private static Map<String, List<LakeView.RawObject>> parseKeys(List<ObjectInfo> raw) {
         List<LakeView.RawObject> parsed = raw.parallelStream()
-                .map(o -> Layout.parseRunObject(o.key()).map(ro -> new LakeView.RawObject(o, ro)).orElse(null))
+                .map(o -> Layout.parseRunObject(o.key())
+                        .map(ro -> new LakeView.RawObject(o, ro))
+                        .orElse(null))
                 .filter(Objects::nonNull)
                 .toList();
         Map<String, List<LakeView.RawObject>> byExperiment = new TreeMap<>();
-        for (LakeView.RawObject o : parsed) byExperiment.computeIfAbsent(o.parsed().experiment(), k -> new ArrayList<>()).add(o);
+        for (LakeView.RawObject o : parsed)
+            byExperiment
+                    .computeIfAbsent(o.parsed().experiment(), k -> new ArrayList<>())
+                    .add(o);
         return byExperiment;
     }
 
@@ -113,14 +122,25 @@ final class Catalog {
         final Map<String, String> newValidation = new ConcurrentHashMap<>();
         final List<String> problems = Collections.synchronizedList(new ArrayList<>());
         final Map<Path, String[]> ranges = new LinkedHashMap<>();
-        final List<Path> starts = new ArrayList<>(), workers = new ArrayList<>(), events = new ArrayList<>(),
-                allEvents = new ArrayList<>(), ends = new ArrayList<>(), lakeFiles = new ArrayList<>(),
-                shards = new ArrayList<>(), indexFiles = new ArrayList<>();
+        final List<Path> starts = new ArrayList<>(),
+                workers = new ArrayList<>(),
+                events = new ArrayList<>(),
+                allEvents = new ArrayList<>(),
+                ends = new ArrayList<>(),
+                lakeFiles = new ArrayList<>(),
+                shards = new ArrayList<>(),
+                indexFiles = new ArrayList<>();
         final Map<Path, String> experimentOf = new HashMap<>();
         final Map<Path, String> shardRuns = new HashMap<>();
 
-        FileLists(Path root, ObjectStore logStore, Map<String, String> validated, LakeOptions options, Connection conn,
-                  OpenTimer timer, Set<String> gone) {
+        FileLists(
+                Path root,
+                ObjectStore logStore,
+                Map<String, String> validated,
+                LakeOptions options,
+                Connection conn,
+                OpenTimer timer,
+                Set<String> gone) {
             this.root = root;
             this.logStore = logStore;
             this.validated = validated;
@@ -198,7 +218,7 @@ final class Catalog {
                         allEvents.add(path);
                         if (!settled.contains(o.parsed().runId())) events.add(path);
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -212,7 +232,8 @@ final class Catalog {
                 String id = o.info().key() + "|" + o.info().etag();
                 String problem = validated.get(id);
                 try {
-                    if (problem == null) problem = validateJson(root.resolve(o.info().key()), o);
+                    if (problem == null)
+                        problem = validateJson(root.resolve(o.info().key()), o);
                 } catch (FormatVersion.UnsupportedFormatException e) {
                     newer.put(o.info().key(), e);
                     return;
@@ -256,8 +277,17 @@ final class Catalog {
         Catalog catalog(Set<String> experiments) {
             List<String> sortedProblems = new ArrayList<>(problems);
             Collections.sort(sortedProblems);
-            Views.Files files = new Views.Files(starts, workers, events, allEvents, ends, lakeFiles, shards,
-                    indexFiles, options.staleTimeout().toMillis(), experimentOf);
+            Views.Files files = new Views.Files(
+                    starts,
+                    workers,
+                    events,
+                    allEvents,
+                    ends,
+                    lakeFiles,
+                    shards,
+                    indexFiles,
+                    options.staleTimeout().toMillis(),
+                    experimentOf);
             Catalog c = new Catalog(files, sortedProblems, experiments);
             c.lakeRanges.putAll(ranges);
             c.shardRuns.putAll(shardRuns);
@@ -291,7 +321,8 @@ final class Catalog {
         Path log = root.resolve(LakeLayout.LOG);
         if (!Files.isDirectory(log)) return out;
         try (Stream<Path> dirs = Files.list(log)) {
-            dirs.forEach(d -> Layout.parseExperimentSegment(d.getFileName().toString()).ifPresent(out::add));
+            dirs.forEach(d ->
+                    Layout.parseExperimentSegment(d.getFileName().toString()).ifPresent(out::add));
         } catch (IOException ignored) {
             // no log
         }
@@ -302,12 +333,20 @@ final class Catalog {
      * Runs taken from the runs index: present in the current index with a final status (FINISHED, FAILED,
      * KILLED), and none of their raw objects modified later than {@code indexMargin} before the index commit.
      */
-    private static Set<String> settledRuns(Path root, LakeSnapshot snapshot, LakeView view,
-                                           List<LakeView.RawObject> runObjects, LakeOptions options,
-                                           Connection conn, List<String> problems, List<Path> indexFiles, Set<String> gone) {
+    private static Set<String> settledRuns(
+            Path root,
+            LakeSnapshot snapshot,
+            LakeView view,
+            List<LakeView.RawObject> runObjects,
+            LakeOptions options,
+            Connection conn,
+            List<String> problems,
+            List<Path> indexFiles,
+            Set<String> gone) {
         if (snapshot.indexFile() == null) return Set.of();
         if (!LocalPaths.isSafeKey(snapshot.indexFile())) {
-            problems.add("runs index " + snapshot.indexFile() + " has an unsafe key (FORMAT.md §2.2); reading raw manifests");
+            problems.add("runs index " + snapshot.indexFile()
+                    + " has an unsafe key (FORMAT.md §2.2); reading raw manifests");
             return Set.of();
         }
         Path index = root.resolve(snapshot.indexFile());
@@ -325,7 +364,9 @@ final class Catalog {
         long cutoff = commitMs - options.indexMargin().toMillis();
         Map<String, Long> newest = new HashMap<>();
         for (LakeView.RawObject o : runObjects) {
-            long lm = o.info().lastModified() == null ? Long.MAX_VALUE : o.info().lastModified().toEpochMilli();
+            long lm = o.info().lastModified() == null
+                    ? Long.MAX_VALUE
+                    : o.info().lastModified().toEpochMilli();
             newest.merge(o.parsed().runId(), lm, Math::max);
         }
         for (ObjectInfo o : view.uncoveredShards()) {
@@ -333,8 +374,8 @@ final class Catalog {
         }
         Set<String> settled = new HashSet<>();
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT run_id FROM " + DuckSql.readParquet(Views.lit(index.toString()))
-                     + " WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
+                ResultSet rs = st.executeQuery("SELECT run_id FROM " + DuckSql.readParquet(Views.lit(index.toString()))
+                        + " WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
             while (rs.next()) {
                 String runId = rs.getString(1);
                 if (runId == null) continue;
@@ -342,7 +383,8 @@ final class Catalog {
                 if (lm == null || lm < cutoff) settled.add(runId);
             }
         } catch (SQLException e) {
-            problems.add("skipped runs index " + snapshot.indexFile() + ": " + QueryException.firstLine(e.getMessage()));
+            problems.add(
+                    "skipped runs index " + snapshot.indexFile() + ": " + QueryException.firstLine(e.getMessage()));
             return Set.of();
         }
         indexFiles.add(index);
@@ -371,8 +413,15 @@ final class Catalog {
 
     /** The first file the views read that no longer exists, or null. */
     Path missingFile() {
-        for (List<Path> l : List.of(files.starts(), files.workers(), files.events(), files.allEvents(), files.ends(),
-                files.lakeFiles(), files.shards(), files.indexFiles())) {
+        for (List<Path> l : List.of(
+                files.starts(),
+                files.workers(),
+                files.events(),
+                files.allEvents(),
+                files.ends(),
+                files.lakeFiles(),
+                files.shards(),
+                files.indexFiles())) {
             for (Path p : l) if (!Files.exists(p)) return p;
         }
         return null;

@@ -33,8 +33,8 @@ final class Exports {
         try {
             session.reading(() -> {
                 try (Statement st = session.connection().createStatement()) {
-                    st.execute("COPY (" + sql + ") TO " + Views.lit(target.toAbsolutePath().toString())
-                            + " (" + options + ")");
+                    st.execute("COPY (" + sql + ") TO "
+                            + Views.lit(target.toAbsolutePath().toString()) + " (" + options + ")");
                 }
                 return null;
             });

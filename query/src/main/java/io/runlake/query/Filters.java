@@ -55,8 +55,9 @@ final class Filters {
                     yield "TRY_CAST(" + v + " AS DOUBLE)";
                 }
                 case "tags" -> runsAlias + "tags[" + lit + "]";
-                default -> "(SELECT ms.last_value FROM metric_summary ms WHERE ms.run_id = " + runsAlias
-                        + "run_id AND ms.key = " + lit + ")";
+                default ->
+                    "(SELECT ms.last_value FROM metric_summary ms WHERE ms.run_id = " + runsAlias
+                            + "run_id AND ms.key = " + lit + ")";
             };
             String rest = m.group(3) == null ? "" : m.group(3);
             m.appendReplacement(out, Matcher.quoteReplacement(expr + rest));
@@ -80,8 +81,12 @@ final class Filters {
         String what = "filter names " + ref + ", but no run " + scope + " has " + singular + " '" + ref.name() + "'";
         if (known.isEmpty()) return what + " (they have no " + ref.kind() + ")";
         List<String> close = closest(ref.name(), known);
-        String hint = close.isEmpty() ? "" : "did you mean " + String.join(" or ", close.stream()
-                .map(n -> ref.kind() + "." + n).toList()) + "? ";
+        String hint = close.isEmpty()
+                ? ""
+                : "did you mean "
+                        + String.join(
+                                " or ",
+                                close.stream().map(n -> ref.kind() + "." + n).toList()) + "? ";
         return what + " (" + hint + ref.kind() + ": " + list(known) + ")";
     }
 

@@ -11,7 +11,8 @@ public record History(String runId, String key, long totalPoints, List<Point> po
 
     public Table toTable() {
         List<List<Object>> rows = new ArrayList<>();
-        for (Point p : points) rows.add(List.of(p.step(), Instant.ofEpochMilli(p.timeMs()).atOffset(ZoneOffset.UTC), p.value()));
+        for (Point p : points)
+            rows.add(List.of(p.step(), Instant.ofEpochMilli(p.timeMs()).atOffset(ZoneOffset.UTC), p.value()));
         return new Table(List.of("step", "timestamp", "value"), rows);
     }
 

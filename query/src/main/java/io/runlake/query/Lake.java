@@ -205,7 +205,8 @@ public final class Lake implements AutoCloseable {
      * params); a null direction is inferred from the metric name.
      */
     public Table leaderboard(String experiment, String metric, Direction direction, int k, String filter) {
-        return Leaderboards.table(leaderboard(experiment, RankingRule.of(metric, direction).withTopK(k), filter));
+        return Leaderboards.table(
+                leaderboard(experiment, RankingRule.of(metric, direction).withTopK(k), filter));
     }
 
     /**

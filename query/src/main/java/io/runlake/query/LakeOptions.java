@@ -46,7 +46,8 @@ public record LakeOptions(Path cacheDir, Duration staleTimeout, int ioThreads, b
         Path base = cacheDir;
         if (base == null) {
             String env = System.getenv(CACHE_ENV);
-            base = env != null && !env.isBlank() ? Path.of(env)
+            base = env != null && !env.isBlank()
+                    ? Path.of(env)
                     : Path.of(System.getProperty("user.home"), ".cache", "runlake");
         }
         return base.resolve(sha256(uri).substring(0, 16));
@@ -54,7 +55,8 @@ public record LakeOptions(Path cacheDir, Duration staleTimeout, int ioThreads, b
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

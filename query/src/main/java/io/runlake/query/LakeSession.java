@@ -44,6 +44,7 @@ final class LakeSession implements AutoCloseable {
             Set.of("_starts", "_workers", "_events", "_ends", "_shard_activity", "_raw_ids");
     /** Views materialised the first time a query names them (view → the pattern that finds it in SQL). */
     private static final Map<String, Pattern> LAZY = new LinkedHashMap<>();
+
     static {
         for (String v : List.of("metric_summary", "params", "tags")) {
             // a view name, not a column (r.params) or a map lookup (params['lr'])
@@ -61,6 +62,7 @@ final class LakeSession implements AutoCloseable {
     private final Set<String> materialised = new HashSet<>();
     /** The statement {@link #sql(String)} is running, for {@link #cancel()}. */
     private volatile Statement running;
+
     private Path root;
     private Catalog catalog;
     private Mirror.Result sync;
@@ -68,8 +70,8 @@ final class LakeSession implements AutoCloseable {
     /** Counts the loads, so that what was cached from the views can tell it is stale. */
     private int generation;
 
-    private LakeSession(URI uri, LakeOptions options, Mirror.Progress progress, Consumer<String> hook,
-            Connection conn) {
+    private LakeSession(
+            URI uri, LakeOptions options, Mirror.Progress progress, Consumer<String> hook, Connection conn) {
         this.uri = uri;
         this.options = options;
         this.progress = progress;
@@ -129,16 +131,19 @@ final class LakeSession implements AutoCloseable {
     }
 
     static QueryException keepsChanging(String what, int attempts, Throwable cause) {
-        return new QueryException("the store keeps changing while it is read: " + what + " (gave up after "
-                + attempts + " attempts)", cause);
+        return new QueryException(
+                "the store keeps changing while it is read: " + what + " (gave up after " + attempts + " attempts)",
+                cause);
     }
 
     /** Lists the store (or refreshes the cache), reads the log, decides the files and (re)creates the views. */
     private void load() {
-        untilSteady(gone -> {
-            loadOnce(new OpenTimer(hook), gone);
-            return null;
-        }, () -> reloads++);
+        untilSteady(
+                gone -> {
+                    loadOnce(new OpenTimer(hook), gone);
+                    return null;
+                },
+                () -> reloads++);
     }
 
     /** Where the views' files are, the raw objects listed there, and the store to read the log from. */
@@ -147,10 +152,18 @@ final class LakeSession implements AutoCloseable {
     private void loadOnce(OpenTimer timer, Set<String> gone) {
         Path cache = options.cacheFor(uri.toString());
         try (ObjectStore store = StoreUris.open(uri)) {
-            Listing listing = store instanceof FileObjectStore fs ? listInPlace(fs, timer) : mirror(store, cache, timer);
-            Catalog built = Catalog.build(listing.dir(), listing.logStore(), listing.raw(),
+            Listing listing =
+                    store instanceof FileObjectStore fs ? listInPlace(fs, timer) : mirror(store, cache, timer);
+            Catalog built = Catalog.build(
+                    listing.dir(),
+                    listing.logStore(),
+                    listing.raw(),
                     // "-2": verdicts cached by the rules before format versions were refused are not reused
-                    cache.resolve("validated-2.json"), options, conn, timer, gone);
+                    cache.resolve("validated-2.json"),
+                    options,
+                    conn,
+                    timer,
+                    gone);
             root = listing.dir();
             catalog = built;
             sync = listing.result();

@@ -28,7 +28,8 @@ public final class Leaderboards {
         try {
             Table rows = lake.query(Ranking.sql(rule, candidates), rule.metric(), experiment);
             Table count = lake.query(Ranking.countSql(candidates), rule.metric(), experiment);
-            Ranking.Result ranked = Ranking.result(rows.rows(), ((Number) count.rows().get(0).get(0)).longValue());
+            Ranking.Result ranked =
+                    Ranking.result(rows.rows(), ((Number) count.rows().get(0).get(0)).longValue());
             return Leaderboard.of(experiment, rule, ranked, Instant.now().toString());
         } catch (QueryException e) {
             if (filter == null || filter.isBlank()) throw e;
@@ -55,7 +56,8 @@ public final class Leaderboards {
         List<List<Object>> rows = new ArrayList<>();
         for (Leaderboard.Leader l : b.leaders()) {
             Map<String, String> params = new LinkedHashMap<>();
-            for (String p : paramOrder) if (l.params().containsKey(p)) params.put(p, l.params().get(p));
+            for (String p : paramOrder)
+                if (l.params().containsKey(p)) params.put(p, l.params().get(p));
             rows.add(Arrays.asList(l.rank(), l.runId(), l.name(), l.status(), l.value(), l.best(), l.step(), params));
         }
         return new Table(List.of("rank", "run_id", "name", "status", "value", "best", "step", "params"), rows);

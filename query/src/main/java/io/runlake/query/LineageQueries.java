@@ -65,7 +65,8 @@ final class LineageQueries {
     private List<Lineage.RunInfo> producers(String sha) {
         Map<String, List<Map<String, Object>>> byRun = new LinkedHashMap<>();
         for (List<Object> a : session.query(
-                "SELECT run_id, name, size, uri FROM artifacts WHERE sha256 = ? ORDER BY time", sha).rows()) {
+                        "SELECT run_id, name, size, uri FROM artifacts WHERE sha256 = ? ORDER BY time", sha)
+                .rows()) {
             Map<String, Object> art = new LinkedHashMap<>();
             art.put("name", a.get(1));
             art.put("size", a.get(2));
@@ -82,9 +83,11 @@ final class LineageQueries {
     /** The runs that used an input with this checksum (or ETag). */
     private List<Map<String, Object>> users(String sha) {
         List<Map<String, Object>> users = new ArrayList<>();
-        Table used = session.query("SELECT i.experiment, i.run_id, r.name, r.status, i.name AS input, i.role, i.uri "
-                + "FROM inputs i LEFT JOIN runs r USING (run_id) WHERE i.sha256 = ? OR i.etag = ? ORDER BY i.time",
-                sha, sha);
+        Table used = session.query(
+                "SELECT i.experiment, i.run_id, r.name, r.status, i.name AS input, i.role, i.uri "
+                        + "FROM inputs i LEFT JOIN runs r USING (run_id) WHERE i.sha256 = ? OR i.etag = ? ORDER BY i.time",
+                sha,
+                sha);
         for (List<Object> u : used.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
             for (int i = 0; i < used.columns().size(); i++) m.put(used.columns().get(i), u.get(i));
@@ -101,23 +104,34 @@ final class LineageQueries {
         String experiment = (String) row.get(0);
         RunStart start = readStart(experiment, runId);
         List<Map<String, Object>> inputs = new ArrayList<>();
-        Table in = session.query("SELECT name, uri, role, sha256, etag, version_id, size, files FROM inputs "
-                + "WHERE run_id = ? ORDER BY time", runId);
+        Table in = session.query(
+                "SELECT name, uri, role, sha256, etag, version_id, size, files FROM inputs "
+                        + "WHERE run_id = ? ORDER BY time",
+                runId);
         for (List<Object> i : in.rows()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            for (int c = 0; c < in.columns().size(); c++) if (i.get(c) != null) m.put(in.columns().get(c), i.get(c));
+            for (int c = 0; c < in.columns().size(); c++)
+                if (i.get(c) != null) m.put(in.columns().get(c), i.get(c));
             inputs.add(m);
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> params = row.get(5) instanceof Map<?, ?> m
-                ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
+        Map<String, Object> params =
+                row.get(5) instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of();
         if (start != null && start.params() != null) {
             Map<String, Object> typed = new LinkedHashMap<>(params);
             typed.putAll(start.params());
             params = typed;
         }
-        return new Lineage.RunInfo(experiment, runId, (String) row.get(1), (String) row.get(2), Table.text(row.get(3)),
-                artifacts, start == null || start.code() == null ? Map.of() : start.code(), inputs, params,
+        return new Lineage.RunInfo(
+                experiment,
+                runId,
+                (String) row.get(1),
+                (String) row.get(2),
+                Table.text(row.get(3)),
+                artifacts,
+                start == null || start.code() == null ? Map.of() : start.code(),
+                inputs,
+                params,
                 start == null || start.environment() == null ? Map.of() : start.environment(),
                 parent((String) row.get(4)));
     }
@@ -138,7 +152,8 @@ final class LineageQueries {
     private RunStart readStart(String experiment, String runId) {
         Path p = session.root().resolve(Layout.startManifest(experiment, runId));
         try {
-            return FormatVersion.readJson(Files.readAllBytes(p), RunStart.class, Layout.startManifest(experiment, runId));
+            return FormatVersion.readJson(
+                    Files.readAllBytes(p), RunStart.class, Layout.startManifest(experiment, runId));
         } catch (FormatVersion.UnsupportedFormatException e) {
             throw e; // never read a newer manifest as if it were this version's
         } catch (IOException | RuntimeException e) {

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 final class LocalListing {
     /** Staging folder of the file store (FileObjectStore.TMP_DIR): never listed. */
     private static final String TMP_DIR = ".runlake-tmp";
+
     private static final int THREADS = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
 
     private LocalListing() {}
@@ -76,7 +77,8 @@ final class LocalListing {
                 throw new QueryException("interrupted while listing " + root, e);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new StoreUnavailableException("cannot list " + prefix + " under " + root + ": " + e.getCause(), e.getCause());
+                throw new StoreUnavailableException(
+                        "cannot list " + prefix + " under " + root + ": " + e.getCause(), e.getCause());
             } finally {
                 pool.shutdownNow();
             }
@@ -86,7 +88,8 @@ final class LocalListing {
     }
 
     /** Collects the folders {@code depth} levels below {@code dir} into {@code units}; files met on the way go to {@code out}. */
-    private static void expand(Path dir, int depth, List<Path> units, List<ObjectInfo> out, String prefix, int rootLen) throws IOException {
+    private static void expand(Path dir, int depth, List<Path> units, List<ObjectInfo> out, String prefix, int rootLen)
+            throws IOException {
         if (depth == 0) {
             units.add(dir);
             return;
@@ -139,7 +142,8 @@ final class LocalListing {
         return out;
     }
 
-    private static void add(Path p, BasicFileAttributes a, List<ObjectInfo> out, String prefix, int rootLen) throws IOException {
+    private static void add(Path p, BasicFileAttributes a, List<ObjectInfo> out, String prefix, int rootLen)
+            throws IOException {
         if (a.isSymbolicLink()) {
             // FileObjectStore.list reads attributes following links: a link to a file lists as that file.
             try {
@@ -151,7 +155,8 @@ final class LocalListing {
         if (!a.isRegularFile()) return;
         String key = key(p, rootLen);
         if (key.startsWith(TMP_DIR) || !key.startsWith(prefix)) return;
-        String etag = Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().toMillis());
+        String etag = Long.toHexString(a.size()) + "-"
+                + Long.toHexString(a.lastModifiedTime().toMillis());
         out.add(new ObjectInfo(key, a.size(), etag, a.lastModifiedTime().toInstant()));
     }
 

@@ -57,7 +57,8 @@ public final class Mirror {
     public record Entry(String etag, long size, long lastModifiedMs) {}
 
     /** What a sync found and did. {@code rawObjects}: the listing of runs/ (in the order listed). */
-    public record Result(List<ObjectInfo> rawObjects, int listed, int fetched, long bytesFetched, int deleted, int kept) {}
+    public record Result(
+            List<ObjectInfo> rawObjects, int listed, int fetched, long bytesFetched, int deleted, int kept) {}
 
     /** The folder of the format marker (Layout.FORMAT_MARKER). */
     private static final String FORMAT_DIR = "_runlake/";
@@ -114,7 +115,8 @@ public final class Mirror {
                 return syncOnce(extraPrefixes, progress);
             } catch (ShardVanished e) {
                 // A listed shard was deleted before we fetched it: a newer commit covers it. List again.
-                if (attempt >= 5) throw new QueryException("the store keeps changing while it is read (" + e.getMessage() + ")");
+                if (attempt >= 5)
+                    throw new QueryException("the store keeps changing while it is read (" + e.getMessage() + ")");
             }
         }
     }
@@ -127,7 +129,7 @@ public final class Mirror {
 
     private Result syncOnce(List<String> extraPrefixes, Progress progress) {
         Map<String, Entry> manifest = readManifest();
-        List<ObjectInfo> listedRaw = store.list(Layout.RUNS);    // FIRST: raw objects
+        List<ObjectInfo> listedRaw = store.list(Layout.RUNS); // FIRST: raw objects
         List<ObjectInfo> listedLake = store.list(LakeLayout.LAKE); // SECOND: the commit log (and lake files)
         List<ObjectInfo> listedExtra = new ArrayList<>();
         for (String prefix : extraPrefixes) listedExtra.addAll(store.list(prefix));
@@ -141,10 +143,17 @@ public final class Mirror {
         for (ObjectInfo o : lake) lakeByKey.put(o.key(), o);
         AtomicLong bytes = new AtomicLong();
         // The marker first: a store of a newer format is refused before anything else is fetched.
-        int fetched = fetch(extra.stream().filter(o -> o.key().equals(Layout.FORMAT_MARKER)).toList(), manifest, progress, bytes, 0, 0);
+        int fetched = fetch(
+                extra.stream().filter(o -> o.key().equals(Layout.FORMAT_MARKER)).toList(),
+                manifest,
+                progress,
+                bytes,
+                0,
+                0);
         checkMarker();
         // The log next: it decides which lake files are live.
-        List<ObjectInfo> log = lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
+        List<ObjectInfo> log =
+                lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
         fetched += fetch(log, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : log) wanted.put(o.key(), o);
         Set<String> experiments = new HashSet<>();
@@ -162,7 +171,8 @@ public final class Mirror {
                     ObjectInfo o = lakeByKey.get(f.path());
                     if (o != null) wanted.put(o.key(), o);
                 });
-                if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile())) wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
+                if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile()))
+                    wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
             }
         }
         List<ObjectInfo> rest = new ArrayList<>();
@@ -187,7 +197,8 @@ public final class Mirror {
             }
         }
         writeManifest(manifest);
-        List<ObjectInfo> rawPresent = raw.stream().filter(o -> manifest.containsKey(o.key())).toList();
+        List<ObjectInfo> rawPresent =
+                raw.stream().filter(o -> manifest.containsKey(o.key())).toList();
         return new Result(rawPresent, listedCount, fetched, bytes.get(), deleted, manifest.size());
     }
 
@@ -208,18 +219,28 @@ public final class Mirror {
     private void checkMarker() {
         Path marker = root.resolve(Layout.FORMAT_MARKER);
         try {
-            FormatVersion.checkMarker(Files.exists(marker) ? Files.readAllBytes(marker) : null, store.uri().toString());
+            FormatVersion.checkMarker(
+                    Files.exists(marker) ? Files.readAllBytes(marker) : null,
+                    store.uri().toString());
         } catch (IOException e) {
-            throw new QueryException("cannot read the local copy of " + Layout.FORMAT_MARKER + ": " + e.getMessage(), e);
+            throw new QueryException(
+                    "cannot read the local copy of " + Layout.FORMAT_MARKER + ": " + e.getMessage(), e);
         }
     }
 
     /** Fetches objects that are new or changed; returns how many were fetched. */
-    private int fetch(List<ObjectInfo> objects, Map<String, Entry> manifest, Progress progress, AtomicLong bytes, int unused1, int unused2) {
+    private int fetch(
+            List<ObjectInfo> objects,
+            Map<String, Entry> manifest,
+            Progress progress,
+            AtomicLong bytes,
+            int unused1,
+            int unused2) {
         List<ObjectInfo> todo = new ArrayList<>();
         for (ObjectInfo o : objects) {
             Entry e = manifest.get(o.key());
-            if (e == null || !e.etag().equals(o.etag()) || !Files.exists(LocalPaths.resolveKey(root, o.key()))) todo.add(o);
+            if (e == null || !e.etag().equals(o.etag()) || !Files.exists(LocalPaths.resolveKey(root, o.key())))
+                todo.add(o);
         }
         if (todo.isEmpty()) return 0;
         long total = todo.size();
@@ -253,7 +274,8 @@ public final class Mirror {
                 ObjectInfo o = todo.get(i);
                 Optional<ObjectInfo> got = get(futures.get(i));
                 if (got.isEmpty()) {
-                    if (o.key().startsWith(Layout.RUNS) || o.key().startsWith(LakeLayout.METRICS)) throw new ShardVanished(o.key());
+                    if (o.key().startsWith(Layout.RUNS) || o.key().startsWith(LakeLayout.METRICS))
+                        throw new ShardVanished(o.key());
                     continue;
                 }
                 long lm = o.lastModified() == null ? 0 : o.lastModified().toEpochMilli();
@@ -283,7 +305,8 @@ public final class Mirror {
     private Map<String, Entry> readManifest() {
         if (!Files.exists(manifestFile)) return new TreeMap<>();
         try {
-            Map<String, Entry> m = Json.MAPPER.readValue(Files.readAllBytes(manifestFile), new TypeReference<TreeMap<String, Entry>>() {});
+            Map<String, Entry> m = Json.MAPPER.readValue(
+                    Files.readAllBytes(manifestFile), new TypeReference<TreeMap<String, Entry>>() {});
             return m == null ? new TreeMap<>() : m;
         } catch (IOException e) {
             return new TreeMap<>(); // a broken manifest only costs a full refetch

@@ -26,7 +26,12 @@ final class OpenTimer {
         hook.accept(phase);
         if (!ON) return;
         long now = System.nanoTime();
-        System.err.printf(Locale.ROOT, "runlake: open %-28s %8.1f ms (total %8.1f ms)%n", phase, (now - last) / 1e6, (now - start) / 1e6);
+        System.err.printf(
+                Locale.ROOT,
+                "runlake: open %-28s %8.1f ms (total %8.1f ms)%n",
+                phase,
+                (now - last) / 1e6,
+                (now - start) / 1e6);
         last = now;
     }
 }

@@ -14,8 +14,8 @@ public class QueryException extends RuntimeException {
 
     /** A store (folder or bucket prefix) without runs/, lake/ or the format marker: most likely a wrong name. */
     static QueryException noStore(String where) {
-        return new QueryException("no RunLake store at " + where + " (no runs/, lake/ or " + Layout.FORMAT_MARKER
-                + ")");
+        return new QueryException(
+                "no RunLake store at " + where + " (no runs/, lake/ or " + Layout.FORMAT_MARKER + ")");
     }
 
     /** The first meaningful line of a DuckDB error message. */

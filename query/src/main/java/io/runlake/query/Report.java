@@ -19,8 +19,11 @@ public final class Report {
     public static String html(Lake lake, String experiment, RankingRule rule) {
         Leaderboard board = lake.leaderboard(experiment, rule, null);
         board = board.withCurves(Leaderboards.curves(lake, board, rule.metric(), CURVE_POINTS));
-        Table keys = lake.query("SELECT DISTINCT key FROM metric_summary WHERE experiment = ? AND key <> ? "
-                + "ORDER BY key LIMIT " + MORE_METRICS, experiment, rule.metric());
+        Table keys = lake.query(
+                "SELECT DISTINCT key FROM metric_summary WHERE experiment = ? AND key <> ? " + "ORDER BY key LIMIT "
+                        + MORE_METRICS,
+                experiment,
+                rule.metric());
         List<LeaderboardPage.Chart> more = new ArrayList<>();
         for (List<Object> k : keys.rows()) {
             String key = (String) k.get(0);

@@ -75,23 +75,27 @@ final class RunHistory {
             String hi = e.getValue()[1];
             if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
         }
-        List<Path> shards = catalog.files.shards().stream().filter(p -> id.equals(catalog.shardRuns.get(p))).toList();
+        List<Path> shards = catalog.files.shards().stream()
+                .filter(p -> id.equals(catalog.shardRuns.get(p)))
+                .toList();
         String columns = MetricSchema.castProjection(RUN_METRIC_COLUMNS);
         List<String> parts = new ArrayList<>();
         if (!lake.isEmpty()) {
-            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(lake))
-                    + " WHERE run_id = " + Views.lit(id));
+            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(lake)) + " WHERE run_id = "
+                    + Views.lit(id));
         }
         if (!shards.isEmpty()) parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(shards)));
         if (parts.isEmpty()) return "(SELECT " + MetricSchema.nullRow(RUN_METRIC_COLUMNS) + " WHERE false)";
-        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE "
-                + MetricSummaries.isUserMetric("key") + ")";
+        return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE " + MetricSummaries.isUserMetric("key")
+                + ")";
     }
 
     private static List<History.Point> points(Table t) {
         List<History.Point> out = new ArrayList<>(t.size());
         for (List<Object> r : t.rows()) {
-            out.add(new History.Point(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue(),
+            out.add(new History.Point(
+                    ((Number) r.get(0)).longValue(),
+                    ((Number) r.get(1)).longValue(),
                     ((Number) r.get(2)).doubleValue()));
         }
         return out;

@@ -28,7 +28,8 @@ final class RunQueries {
     List<String> experiments() {
         if (experiments != null && experimentsLoad == session.generation()) return experiments;
         List<String> out = new ArrayList<>();
-        for (List<Object> r : session.query("SELECT DISTINCT experiment FROM runs ORDER BY 1").rows()) {
+        for (List<Object> r :
+                session.query("SELECT DISTINCT experiment FROM runs ORDER BY 1").rows()) {
             out.add((String) r.get(0));
         }
         experiments = List.copyOf(out);
@@ -43,17 +44,18 @@ final class RunQueries {
     void requireExperiment(String experiment) {
         List<String> known = experiments();
         if (!known.contains(experiment)) {
-            throw new QueryException("unknown experiment '" + experiment + "'" + (known.isEmpty()
-                    ? " (the store has no runs)"
-                    : " (experiments: " + String.join(", ", known.subList(0, Math.min(10, known.size())))
-                            + (known.size() > 10 ? ", …" : "") + ")"));
+            throw new QueryException("unknown experiment '" + experiment + "'"
+                    + (known.isEmpty()
+                            ? " (the store has no runs)"
+                            : " (experiments: " + String.join(", ", known.subList(0, Math.min(10, known.size())))
+                                    + (known.size() > 10 ? ", …" : "") + ")"));
         }
     }
 
     void requireMetric(String experiment, String metric) {
         session.materialiseSummary();
-        Table t = session.query("SELECT count(*) FROM metric_summary WHERE experiment = ? AND key = ?",
-                experiment, metric);
+        Table t = session.query(
+                "SELECT count(*) FROM metric_summary WHERE experiment = ? AND key = ?", experiment, metric);
         if (((Number) t.rows().get(0).get(0)).longValue() == 0) {
             List<String> keys = firstColumn(session.query(
                     "SELECT DISTINCT key FROM metric_summary WHERE experiment = ? ORDER BY 1 LIMIT 20", experiment));
@@ -65,8 +67,13 @@ final class RunQueries {
     /** The run with this id or unique id prefix (at least 6 characters) or exact name. */
     String resolveRun(String idOrName) {
         if (idOrName == null || idOrName.isBlank()) throw new QueryException("empty run id");
-        Table t = session.query("SELECT run_id FROM runs WHERE run_id = ? OR (length(?) >= 6 AND "
-                + "starts_with(run_id, ?)) OR name = ? ORDER BY run_id LIMIT 5", idOrName, idOrName, idOrName, idOrName);
+        Table t = session.query(
+                "SELECT run_id FROM runs WHERE run_id = ? OR (length(?) >= 6 AND "
+                        + "starts_with(run_id, ?)) OR name = ? ORDER BY run_id LIMIT 5",
+                idOrName,
+                idOrName,
+                idOrName,
+                idOrName);
         if (t.size() == 0) throw new QueryException("unknown run '" + idOrName + "'");
         if (t.size() > 1) {
             List<String> ids = firstColumn(t);
@@ -124,8 +131,9 @@ final class RunQueries {
         if (column != null) {
             for (String kind : List.of("params", "tags", "metrics")) {
                 if (filterNames(kind, experiment).contains(column)) {
-                    return new QueryException(message + "runs have no column '" + column + "'; did you mean "
-                            + kind + "." + column + "?", e);
+                    return new QueryException(
+                            message + "runs have no column '" + column + "'; did you mean " + kind + "." + column + "?",
+                            e);
                 }
             }
         }
@@ -149,19 +157,28 @@ final class RunQueries {
                 rows.add(Arrays.asList(c, v));
             }
         }
-        for (List<Object> m : session.query("SELECT key, last_value, min_value, max_value, last_step, points "
-                + "FROM metric_summary WHERE run_id = ? ORDER BY key", id).rows()) {
-            rows.add(List.of("metrics." + m.get(0), "last " + Table.text(m.get(1)) + " (min " + Table.text(m.get(2))
-                    + ", max " + Table.text(m.get(3)) + ", step " + m.get(4) + ", " + m.get(5) + " points)"));
+        for (List<Object> m : session.query(
+                        "SELECT key, last_value, min_value, max_value, last_step, points "
+                                + "FROM metric_summary WHERE run_id = ? ORDER BY key",
+                        id)
+                .rows()) {
+            rows.add(List.of(
+                    "metrics." + m.get(0),
+                    "last " + Table.text(m.get(1)) + " (min " + Table.text(m.get(2)) + ", max " + Table.text(m.get(3))
+                            + ", step " + m.get(4) + ", " + m.get(5) + " points)"));
         }
         for (List<Object> a : session.query(
-                "SELECT name, sha256, size, uri FROM artifacts WHERE run_id = ? ORDER BY time", id).rows()) {
-            rows.add(List.of("artifacts." + a.get(0),
+                        "SELECT name, sha256, size, uri FROM artifacts WHERE run_id = ? ORDER BY time", id)
+                .rows()) {
+            rows.add(List.of(
+                    "artifacts." + a.get(0),
                     Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " bytes " + Table.text(a.get(3))));
         }
         for (List<Object> a : session.query(
-                "SELECT name, role, uri, coalesce(sha256, etag) FROM inputs WHERE run_id = ? ORDER BY time", id).rows()) {
-            rows.add(List.of("inputs." + a.get(0),
+                        "SELECT name, role, uri, coalesce(sha256, etag) FROM inputs WHERE run_id = ? ORDER BY time", id)
+                .rows()) {
+            rows.add(List.of(
+                    "inputs." + a.get(0),
                     Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " " + Table.text(a.get(3))));
         }
         return new Table(List.of("field", "value"), rows);
@@ -170,12 +187,14 @@ final class RunQueries {
     /** Runs side by side (see {@link Lake#compare(List, List, boolean)}). */
     Table compare(List<String> runs, List<String> metrics, boolean allParams) {
         if (runs == null || runs.isEmpty()) throw new QueryException("compare needs at least one run");
-        List<String> ids = new ArrayList<>(new LinkedHashSet<>(runs.stream().map(this::resolveRun).toList()));
+        List<String> ids = new ArrayList<>(
+                new LinkedHashSet<>(runs.stream().map(this::resolveRun).toList()));
         session.materialiseSummary();
         String in = ids.stream().map(Views::lit).reduce((a, b) -> a + ", " + b).orElseThrow();
         Map<String, List<Object>> head = new LinkedHashMap<>();
         for (List<Object> r : session.query(
-                "SELECT run_id, name, status, experiment FROM runs WHERE run_id IN (" + in + ")").rows()) {
+                        "SELECT run_id, name, status, experiment FROM runs WHERE run_id IN (" + in + ")")
+                .rows()) {
             head.put((String) r.get(0), r);
         }
         List<String> columns = new ArrayList<>();
@@ -193,14 +212,16 @@ final class RunQueries {
     /** One row per param whose values differ between the runs (every param when {@code all}). */
     private void addParams(List<List<Object>> rows, List<String> ids, String in, boolean all) {
         Map<String, Map<String, Object>> params = new TreeMap<>();
-        for (List<Object> p : session.queryAsIs(
-                "SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")").rows()) {
-            params.computeIfAbsent((String) p.get(1), k -> new LinkedHashMap<>()).put((String) p.get(0), p.get(2));
+        for (List<Object> p : session.queryAsIs("SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")")
+                .rows()) {
+            params.computeIfAbsent((String) p.get(1), k -> new LinkedHashMap<>())
+                    .put((String) p.get(0), p.get(2));
         }
         for (Map.Entry<String, Map<String, Object>> p : params.entrySet()) {
             Set<Object> distinct = new HashSet<>();
             for (String id : ids) distinct.add(p.getValue().get(id));
-            if (all || distinct.size() > 1) rows.add(row("params." + p.getKey(), ids, id -> p.getValue().get(id)));
+            if (all || distinct.size() > 1)
+                rows.add(row("params." + p.getKey(), ids, id -> p.getValue().get(id)));
         }
     }
 
@@ -212,15 +233,20 @@ final class RunQueries {
                 : metrics;
         Map<String, Map<String, List<Object>>> summary = new LinkedHashMap<>();
         for (List<Object> s : session.query("SELECT key, run_id, last_value, min_value, max_value "
-                + "FROM metric_summary WHERE run_id IN (" + in + ")").rows()) {
-            summary.computeIfAbsent((String) s.get(0), k -> new LinkedHashMap<>()).put((String) s.get(1), s);
+                        + "FROM metric_summary WHERE run_id IN (" + in + ")")
+                .rows()) {
+            summary.computeIfAbsent((String) s.get(0), k -> new LinkedHashMap<>())
+                    .put((String) s.get(1), s);
         }
         for (String key : keys) {
             Map<String, List<Object>> m = summary.get(key);
             if (m == null) throw new QueryException("none of the runs has metric '" + key + "'");
-            rows.add(row(key + " (last)", ids, id -> m.containsKey(id) ? m.get(id).get(2) : null));
-            rows.add(row(key + " (min)", ids, id -> m.containsKey(id) ? m.get(id).get(3) : null));
-            rows.add(row(key + " (max)", ids, id -> m.containsKey(id) ? m.get(id).get(4) : null));
+            rows.add(row(
+                    key + " (last)", ids, id -> m.containsKey(id) ? m.get(id).get(2) : null));
+            rows.add(
+                    row(key + " (min)", ids, id -> m.containsKey(id) ? m.get(id).get(3) : null));
+            rows.add(
+                    row(key + " (max)", ids, id -> m.containsKey(id) ? m.get(id).get(4) : null));
         }
     }
 

@@ -44,7 +44,8 @@ final class ShardChecks {
             else out.put(id(o), problem);
         }
         List<ObjectInfo> withColumns = perFile(root, whole, conn, out, batch -> {
-            Map<String, Integer> found = requiredColumns(conn, batch.stream().map(o -> root.resolve(o.key())).toList());
+            Map<String, Integer> found = requiredColumns(
+                    conn, batch.stream().map(o -> root.resolve(o.key())).toList());
             List<ObjectInfo> ok = new ArrayList<>();
             for (ObjectInfo o : batch) {
                 Integer n = found.get(root.resolve(o.key()).toString());
@@ -66,8 +67,8 @@ final class ShardChecks {
     }
 
     /** Runs {@code check} on all shards at once, and on each alone when that fails, to name the unreadable ones. */
-    private static List<ObjectInfo> perFile(Path root, List<ObjectInfo> shards, Connection conn,
-                                            Map<String, String> out, Check check) {
+    private static List<ObjectInfo> perFile(
+            Path root, List<ObjectInfo> shards, Connection conn, Map<String, String> out, Check check) {
         if (shards.isEmpty()) return shards;
         try {
             return check.run(shards);
@@ -79,8 +80,10 @@ final class ShardChecks {
                 try {
                     passed.addAll(check.run(List.of(o)));
                 } catch (SQLException e) {
-                    out.put(id(o), "unreadable Parquet: "
-                            + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
+                    out.put(
+                            id(o),
+                            "unreadable Parquet: "
+                                    + QueryException.firstLine(e.getMessage()).replace(p.toString(), o.key()));
                 }
             }
             return passed;
@@ -102,15 +105,19 @@ final class ShardChecks {
             paths.add(p);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> columns = MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList();
+        List<String> columns =
+                MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList();
         String sql = "SELECT filename, " + RunObjects.RUN_ID_RANGE_SQL + ", sum(hash("
                 + String.join(", ", columns) + ")) FROM (\n  SELECT filename, " + MetricSchema.castProjection(columns)
                 + "\n  FROM " + MetricSchema.readPoints(DuckSql.list(paths), "filename = true") + ") GROUP BY filename";
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 ObjectInfo o = byPath.get(rs.getString(1));
                 if (o == null) continue;
-                String run = Layout.parseRunObject(o.key()).map(Layout.RunObject::runId).orElse("");
+                String run = Layout.parseRunObject(o.key())
+                        .map(Layout.RunObject::runId)
+                        .orElse("");
                 out.put(id(o), RunObjects.foreignRows(run, rs.getString(2), rs.getString(3), rs.getLong(4)));
             }
         }
@@ -122,9 +129,10 @@ final class ShardChecks {
     private static Map<String, Integer> requiredColumns(Connection conn, List<Path> paths) throws SQLException {
         Map<String, Integer> out = new HashMap<>();
         String names = MetricSchema.requiredNames().stream().map(DuckSql::lit).collect(Collectors.joining(", "));
-        String sql = "SELECT file_name, count(*) FILTER (WHERE name IN (" + names + ")) "
-                + "FROM parquet_schema(" + DuckSql.list(paths) + ") GROUP BY file_name";
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        String sql = "SELECT file_name, count(*) FILTER (WHERE name IN (" + names + ")) " + "FROM parquet_schema("
+                + DuckSql.list(paths) + ") GROUP BY file_name";
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
         }
         return out;

@@ -154,7 +154,8 @@ public final class Table {
             if (i > 0) b.append(',');
             Object v = cells.get(i);
             String s = v instanceof String str ? str : v instanceof Double d ? exact(d) : text(v);
-            if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) s = "\"" + s.replace("\"", "\"\"") + "\"";
+            if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r"))
+                s = "\"" + s.replace("\"", "\"\"") + "\"";
             b.append(s);
         }
         b.append('\n');
@@ -171,7 +172,8 @@ public final class Table {
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (List<Object> r : rows) {
             ObjectNode o = arr.addObject();
-            for (int i = 0; i < columns.size(); i++) o.set(columns.get(i), Json.MAPPER.valueToTree(jsonValue(r.get(i))));
+            for (int i = 0; i < columns.size(); i++)
+                o.set(columns.get(i), Json.MAPPER.valueToTree(jsonValue(r.get(i))));
         }
         try {
             return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(arr) + "\n";

@@ -21,8 +21,8 @@ final class ValidationCache {
     static Map<String, String> read(Path file) {
         if (file == null || !Files.exists(file)) return new HashMap<>();
         try {
-            Map<String, String> m = Json.MAPPER.readValue(Files.readAllBytes(file),
-                    new TypeReference<HashMap<String, String>>() {});
+            Map<String, String> m =
+                    Json.MAPPER.readValue(Files.readAllBytes(file), new TypeReference<HashMap<String, String>>() {});
             return m == null ? new HashMap<>() : m;
         } catch (IOException e) {
             return new HashMap<>();

@@ -15,11 +15,21 @@ final class ViewScript {
         Connection conn = LakeSession.connect();
         try {
             // FIRST the raw listing, the log is read by the catalog afterwards
-            Catalog catalog = LakeSession.untilSteady(gone -> Catalog.build(root, store,
-                    LocalListing.list(root, Layout.RUNS), null, options, conn, new OpenTimer(), gone), () -> {});
+            Catalog catalog = LakeSession.untilSteady(
+                    gone -> Catalog.build(
+                            root,
+                            store,
+                            LocalListing.list(root, Layout.RUNS),
+                            null,
+                            options,
+                            conn,
+                            new OpenTimer(),
+                            gone),
+                    () -> {});
             StringBuilder b = new StringBuilder();
             b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
-            for (String p : catalog.problems) b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
+            for (String p : catalog.problems)
+                b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
             for (String s : Views.statements(catalog.files)) b.append(s).append(";\n\n");
             return b.toString();
         } finally {

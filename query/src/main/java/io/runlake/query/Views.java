@@ -25,9 +25,17 @@ final class Views {
      * The files a set of views reads, as decided by {@link Catalog}; {@code experimentOf}: the experiment of each
      * lake file and shard, from its key (the {@code experiment} column of the points).
      */
-    record Files(List<Path> starts, List<Path> workers, List<Path> events, List<Path> allEvents, List<Path> ends,
-                 List<Path> lakeFiles, List<Path> shards, List<Path> indexFiles, long staleTimeoutMs,
-                 Map<Path, String> experimentOf) {}
+    record Files(
+            List<Path> starts,
+            List<Path> workers,
+            List<Path> events,
+            List<Path> allEvents,
+            List<Path> ends,
+            List<Path> lakeFiles,
+            List<Path> shards,
+            List<Path> indexFiles,
+            long staleTimeoutMs,
+            Map<Path, String> experimentOf) {}
 
     private Views() {}
 
@@ -41,8 +49,12 @@ final class Views {
 
     private static String json(List<Path> files, String columns, String empty, boolean filename) {
         if (files.isEmpty()) return "SELECT * FROM (SELECT " + empty + ") WHERE false";
-        return "SELECT * FROM " + DuckSql.readJson(list(files), "format = 'auto'", "maximum_object_size = 67108864"
-                + (filename ? ", filename = true" : ""), "\n  columns = {" + columns + "}");
+        return "SELECT * FROM "
+                + DuckSql.readJson(
+                        list(files),
+                        "format = 'auto'",
+                        "maximum_object_size = 67108864" + (filename ? ", filename = true" : ""),
+                        "\n  columns = {" + columns + "}");
     }
 
     /** A typed all-NULL row for a {@code columns = {...}} list, used where a glob matches no file. */
@@ -56,21 +68,30 @@ final class Views {
         return b.toString();
     }
 
-    static final String START_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', name: 'VARCHAR', parent_run_id: 'VARCHAR', "
-            + "start_time_ms: 'BIGINT', writer_id: 'VARCHAR', params: 'JSON', tags: 'JSON', environment: 'JSON', code: 'JSON'";
+    static final String START_COLS =
+            "experiment: 'VARCHAR', run_id: 'VARCHAR', name: 'VARCHAR', parent_run_id: 'VARCHAR', "
+                    + "start_time_ms: 'BIGINT', writer_id: 'VARCHAR', params: 'JSON', tags: 'JSON', environment: 'JSON', code: 'JSON'";
     static final String START_EMPTY = emptyRow(START_COLS);
-    static final String WORKER_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
-            + "start_time_ms: 'BIGINT', environment: 'JSON'";
+    static final String WORKER_COLS =
+            "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
+                    + "start_time_ms: 'BIGINT', environment: 'JSON'";
     static final String WORKER_EMPTY = emptyRow(WORKER_COLS);
-    static final String EVENT_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
-            + "time_ms: 'BIGINT', kind: 'VARCHAR', params: 'JSON', tags: 'JSON', artifact: 'JSON', input: 'JSON'";
+    static final String EVENT_COLS =
+            "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
+                    + "time_ms: 'BIGINT', kind: 'VARCHAR', params: 'JSON', tags: 'JSON', artifact: 'JSON', input: 'JSON'";
     static final String EVENT_EMPTY = emptyRow(EVENT_COLS) + ", NULL::VARCHAR AS filename";
     static final String END_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "status: 'VARCHAR', end_time_ms: 'BIGINT', error: 'JSON', points_logged: 'BIGINT', points_dropped: 'BIGINT', shards_written: 'BIGINT'";
     static final String END_EMPTY = emptyRow(END_COLS);
     /** The point columns of the views, in their order: the metric columns with the experiment first. */
-    private static final List<String> POINT_COLUMNS = List.of(MetricSchema.RUN_ID, MetricSchema.KEY, MetricSchema.STEP,
-            MetricSchema.TIMESTAMP, MetricSchema.VALUE, MetricSchema.WORKER);
+    private static final List<String> POINT_COLUMNS = List.of(
+            MetricSchema.RUN_ID,
+            MetricSchema.KEY,
+            MetricSchema.STEP,
+            MetricSchema.TIMESTAMP,
+            MetricSchema.VALUE,
+            MetricSchema.WORKER);
+
     static final String POINT_EMPTY = "NULL::VARCHAR AS experiment, " + MetricSchema.nullRow(POINT_COLUMNS);
     static final String INDEX_EMPTY = "NULL::VARCHAR AS experiment, NULL::VARCHAR AS run_id, NULL::VARCHAR AS name, "
             + "NULL::VARCHAR AS parent_run_id, NULL::VARCHAR AS status, NULL::TIMESTAMPTZ AS start_time, NULL::TIMESTAMPTZ AS end_time, "
@@ -82,7 +103,10 @@ final class Views {
     private static String points(List<Path> files, Map<Path, String> experimentOf) {
         if (files.isEmpty()) return "SELECT * FROM (SELECT " + POINT_EMPTY + ") WHERE false";
         Map<String, List<Path>> byExperiment = new LinkedHashMap<>();
-        for (Path p : files) byExperiment.computeIfAbsent(experimentOf.get(p), e -> new ArrayList<>()).add(p);
+        for (Path p : files)
+            byExperiment
+                    .computeIfAbsent(experimentOf.get(p), e -> new ArrayList<>())
+                    .add(p);
         List<String> scans = new ArrayList<>();
         for (Map.Entry<String, List<Path>> e : byExperiment.entrySet()) {
             scans.add("SELECT " + lit(e.getKey()) + " AS experiment, " + MetricSchema.castProjection(POINT_COLUMNS)
@@ -107,38 +131,55 @@ final class Views {
         s.add(view("_events", json(f.events(), EVENT_COLS, EVENT_EMPTY, true)));
         s.add(view("_all_events", json(f.allEvents(), EVENT_COLS, EVENT_EMPTY, true)));
         s.add(view("_ends", json(f.ends(), END_COLS, END_EMPTY, false)));
-        s.add(view("_index", f.indexFiles().isEmpty() ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
-                : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
+        s.add(view(
+                "_index",
+                f.indexFiles().isEmpty()
+                        ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
+                        : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
         s.add(view("_lake_points", points(f.lakeFiles(), f.experimentOf())));
         s.add(view("_raw_points", points(f.shards(), f.experimentOf())));
-        s.add(view("_shard_activity", f.shards().isEmpty() ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
-                : "SELECT regexp_extract(file_name, " + lit(Layout.shardRunIdSqlRegex()) + ", 1) AS run_id, "
-                + "max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
-                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = "
-                + lit(MetricSchema.META_LAST_ACTIVITY) + "\n"
-                + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + RunObjects.MAX_TIME_MS + " GROUP BY 1"));
+        s.add(view(
+                "_shard_activity",
+                f.shards().isEmpty()
+                        ? "SELECT NULL::VARCHAR AS run_id, NULL::BIGINT AS t WHERE false"
+                        : "SELECT regexp_extract(file_name, " + lit(Layout.shardRunIdSqlRegex()) + ", 1) AS run_id, "
+                                + "max(TRY_CAST(decode(value) AS BIGINT)) AS t\n"
+                                + "FROM parquet_kv_metadata(" + list(f.shards()) + ") WHERE decode(key) = "
+                                + lit(MetricSchema.META_LAST_ACTIVITY) + "\n"
+                                + "  AND TRY_CAST(decode(value) AS BIGINT) BETWEEN 0 AND " + RunObjects.MAX_TIME_MS
+                                + " GROUP BY 1"));
         s.add(view("points", "SELECT * FROM _lake_points UNION ALL SELECT * FROM _raw_points"));
         s.add(view("metrics", "SELECT * FROM points WHERE " + MetricSummaries.isUserMetric("key")));
     }
 
     /** Runs read from raw JSON (runs not settled in a runs index), by the rules of FORMAT.md §8 and §9. */
     private static void rawRuns(long staleTimeoutMs, List<String> s) {
-        s.add(view("_raw_procs", "SELECT experiment, run_id, writer_id, start_time_ms FROM _starts\n"
-                + "UNION ALL SELECT experiment, run_id, writer_id, start_time_ms FROM _workers"));
-        s.add(view("_raw_ids", "SELECT run_id, any_value(experiment) AS experiment FROM (\n"
-                + "  SELECT experiment, run_id FROM _raw_procs UNION ALL SELECT experiment, run_id FROM _events\n"
-                + "  UNION ALL SELECT experiment, run_id FROM _ends) GROUP BY run_id"));
+        s.add(view(
+                "_raw_procs",
+                "SELECT experiment, run_id, writer_id, start_time_ms FROM _starts\n"
+                        + "UNION ALL SELECT experiment, run_id, writer_id, start_time_ms FROM _workers"));
+        s.add(view(
+                "_raw_ids",
+                "SELECT run_id, any_value(experiment) AS experiment FROM (\n"
+                        + "  SELECT experiment, run_id FROM _raw_procs UNION ALL SELECT experiment, run_id FROM _events\n"
+                        + "  UNION ALL SELECT experiment, run_id FROM _ends) GROUP BY run_id"));
         s.add(view("_raw_param_kv", keyValues("params")));
-        s.add(view("_raw_params", "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv "
-                + "GROUP BY run_id, key"));
+        s.add(view(
+                "_raw_params",
+                "SELECT run_id, key, arg_min(value, (src, t, object)) AS value FROM _raw_param_kv "
+                        + "GROUP BY run_id, key"));
         s.add(view("_raw_tag_kv", keyValues("tags")));
-        s.add(view("_raw_tags", "SELECT run_id, key, value FROM (SELECT run_id, key, arg_max(value, (src, t, object)) AS value\n"
-                + "  FROM _raw_tag_kv GROUP BY run_id, key) WHERE json_type(value) <> 'NULL'"));
-        s.add(view("_raw_runs", RAW_RUNS.formatted(
-                RunRules.runErrorSql("error", "end_time_ms", "worker", "writer_id"),
-                RunRules.codeVersionSql("code"),
-                RunRules.statusSql("ends.failed", "ends.killed", EVERY_WRITER_ENDED, "act.t", staleTimeoutMs),
-                RunRules.endTimeSql("ends.failed OR ends.killed OR " + EVERY_WRITER_ENDED, "ends.end_ms"))));
+        s.add(view(
+                "_raw_tags",
+                "SELECT run_id, key, value FROM (SELECT run_id, key, arg_max(value, (src, t, object)) AS value\n"
+                        + "  FROM _raw_tag_kv GROUP BY run_id, key) WHERE json_type(value) <> 'NULL'"));
+        s.add(view(
+                "_raw_runs",
+                RAW_RUNS.formatted(
+                        RunRules.runErrorSql("error", "end_time_ms", "worker", "writer_id"),
+                        RunRules.codeVersionSql("code"),
+                        RunRules.statusSql("ends.failed", "ends.killed", EVERY_WRITER_ENDED, "act.t", staleTimeoutMs),
+                        RunRules.endTimeSql("ends.failed OR ends.killed OR " + EVERY_WRITER_ENDED, "ends.end_ms"))));
     }
 
     /**
@@ -147,9 +188,10 @@ final class Views {
      */
     private static String keyValues(String kind) {
         return ("SELECT s.run_id, p.key, p.value, 0 AS src, 0::BIGINT AS t, '' AS object\n"
-                + "  FROM _starts s, json_each(s.%1$s) p\n"
-                + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename\n"
-                + "  FROM _events e, json_each(e.%1$s) p WHERE e.kind = '%1$s'").formatted(kind);
+                        + "  FROM _starts s, json_each(s.%1$s) p\n"
+                        + "UNION ALL SELECT e.run_id, p.key, p.value, 1, e.time_ms, e.filename\n"
+                        + "  FROM _events e, json_each(e.%1$s) p WHERE e.kind = '%1$s'")
+                .formatted(kind);
     }
 
     private static final String EVERY_WRITER_ENDED = "(ends.run_id IS NOT NULL AND coalesce(procs.open, 0) = 0)";
@@ -208,8 +250,8 @@ final class Views {
                 SELECT experiment, run_id, name, parent_run_id,
                        CASE WHEN status = 'RUNNING' AND %s THEN 'CRASHED' ELSE status END,
                        start_time, end_time, last_activity, %s,
-                       "user", host, code_version, error, params, tags, 'index' FROM _index_runs"""
-                .formatted(duration, RunRules.staleSql("epoch_ms(last_activity)", staleTimeoutMs), duration)));
+                       "user", host, code_version, error, params, tags, 'index' FROM _index_runs""".formatted(
+                        duration, RunRules.staleSql("epoch_ms(last_activity)", staleTimeoutMs), duration)));
         s.add(view("params", """
                 SELECT i.experiment, p.run_id, p.key,
                        CASE WHEN json_type(p.value) = 'VARCHAR' THEN p.value->>'$' ELSE p.value::VARCHAR END AS value,
@@ -246,9 +288,14 @@ final class Views {
                     SELECT DISTINCT run_id FROM _lake_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
                   UNION ALL
                   SELECT * FROM _raw_points WHERE run_id NOT IN (SELECT run_id FROM _index_runs))
-                WHERE %s GROUP BY run_id, key""".formatted(MetricSummaries.isUserMetric("m.key"),
-                MetricSummaries.POINT_COUNT, MetricSummaries.LAST_STEP, MetricSummaries.LAST_VALUE,
-                MetricSummaries.MIN_VALUE, MetricSummaries.MAX_VALUE, MetricSummaries.isUserMetric("key"))));
+                WHERE %s GROUP BY run_id, key""".formatted(
+                        MetricSummaries.isUserMetric("m.key"),
+                        MetricSummaries.POINT_COUNT,
+                        MetricSummaries.LAST_STEP,
+                        MetricSummaries.LAST_VALUE,
+                        MetricSummaries.MIN_VALUE,
+                        MetricSummaries.MAX_VALUE,
+                        MetricSummaries.isUserMetric("key"))));
         s.add(view("experiments", """
                 SELECT experiment, count(*) AS runs, count(*) FILTER (WHERE status = 'RUNNING') AS running,
                        count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,
@@ -271,5 +318,6 @@ final class Views {
     }
 
     /** The user-facing views, in the order they are documented. */
-    static final List<String> PUBLIC = List.of("experiments", "runs", "metrics", "metric_summary", "params", "tags", "artifacts", "inputs", "points");
+    static final List<String> PUBLIC = List.of(
+            "experiments", "runs", "metrics", "metric_summary", "params", "tags", "artifacts", "inputs", "points");
 }

@@ -46,7 +46,8 @@ class FileReadDuringMaintenanceTest extends ReadDuringMaintenanceSuite {
         compact(uri, graceZero().withBatch(128 * CompactorOptions.MiB, 2).withFiles(64 * 1024, 100, 500_000));
         AtomicInteger snapshots = new AtomicInteger();
         try (Lake lake = Lake.open(uri, options(), Mirror.Progress.NONE, phase -> {
-            if (phase.startsWith("snapshot + view") && snapshots.incrementAndGet() == 1) compact(uri, graceZero().withFiles(64 * 1024, 2, 500_000));
+            if (phase.startsWith("snapshot + view") && snapshots.incrementAndGet() == 1)
+                compact(uri, graceZero().withFiles(64 * 1024, 2, 500_000));
         })) {
             assertAllPoints(lake, "live files merged and deleted between the log and the read");
             assertEquals(2, snapshots.get(), "the log was read again");
@@ -77,18 +78,26 @@ class FileReadDuringMaintenanceTest extends ReadDuringMaintenanceSuite {
         URI uri = writeStore();
         Path root = Path.of(uri);
         AtomicInteger attempts = new AtomicInteger();
-        QueryException e = assertThrows(QueryException.class, () -> Lake.open(uri, options(), Mirror.Progress.NONE, phase -> {
-            if (!phase.startsWith("snapshot + view")) return;
-            attempts.incrementAndGet();
-            try (Stream<Path> files = Files.walk(root.resolve(Layout.RUNS))) {
-                List<Path> shards = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
-                Files.delete(shards.get(0)); // a listed shard disappears after every listing
-            } catch (IOException io) {
-                throw new UncheckedIOException(io);
-            }
-        }).close());
+        QueryException e = assertThrows(
+                QueryException.class,
+                () -> Lake.open(uri, options(), Mirror.Progress.NONE, phase -> {
+                            if (!phase.startsWith("snapshot + view")) return;
+                            attempts.incrementAndGet();
+                            try (Stream<Path> files = Files.walk(root.resolve(Layout.RUNS))) {
+                                List<Path> shards = files.filter(
+                                                p -> p.toString().endsWith(".parquet"))
+                                        .sorted()
+                                        .toList();
+                                Files.delete(shards.get(0)); // a listed shard disappears after every listing
+                            } catch (IOException io) {
+                                throw new UncheckedIOException(io);
+                            }
+                        })
+                        .close());
         assertTrue(e.getMessage().startsWith("the store keeps changing while it is read"), e.getMessage());
-        assertTrue(e.getMessage().contains(".parquet") && e.getMessage().contains(attempts.get() + " attempts"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(".parquet") && e.getMessage().contains(attempts.get() + " attempts"),
+                e.getMessage());
         assertTrue(attempts.get() > 1 && attempts.get() <= 10, attempts.toString());
     }
 }

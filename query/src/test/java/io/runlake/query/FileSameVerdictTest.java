@@ -37,8 +37,13 @@ class FileSameVerdictTest {
     void theViewsSkipExactlyWhatTheIndexerQuarantinesForTheSameReason(@TempDir Path tmp) throws Exception {
         URI uri = Files.createDirectories(tmp.resolve("lake")).toUri();
         String id;
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             Run r = t.newRun("exp").name("r").tag("t", "a").start();
             r.log("loss", 1.0, 0);
             r.finish();
@@ -47,10 +52,12 @@ class FileSameVerdictTest {
         String head = "{\"format_version\":1,\"experiment\":\"exp\",\"run_id\":\"" + id
                 + "\",\"worker\":0,\"writer_id\":\"" + W;
         Map<String, String> bad = Map.of(
-                Layout.event("exp", id, 0, W, 50), head.replace("\"exp\"", "\"other\"")
-                        + "\",\"kind\":\"tags\",\"time_ms\":1795687487395,\"tags\":{\"t\":\"x\"}}",
-                Layout.workerManifest("exp", id, 0, W2), head.replace(W, W2)
-                        + "\",\"kind\":\"run_start\",\"start_time_ms\":1795687487395,\"environment\":{}}",
+                Layout.event("exp", id, 0, W, 50),
+                        head.replace("\"exp\"", "\"other\"")
+                                + "\",\"kind\":\"tags\",\"time_ms\":1795687487395,\"tags\":{\"t\":\"x\"}}",
+                Layout.workerManifest("exp", id, 0, W2),
+                        head.replace(W, W2)
+                                + "\",\"kind\":\"run_start\",\"start_time_ms\":1795687487395,\"environment\":{}}",
                 Layout.event("exp", id, 0, W, 51), "not json");
         try (ObjectStore store = StoreUris.open(uri)) {
             bad.forEach((k, v) -> assertTrue(store.putIfAbsent(k, v.getBytes(StandardCharsets.UTF_8))));
@@ -82,8 +89,12 @@ class FileSameVerdictTest {
         LakeOptions settled =
                 LakeOptions.defaults().withCacheDir(tmp.resolve("cache-2")).withIndexMargin(Duration.ZERO);
         try (Lake lake = Lake.open(uri, settled)) {
-            assertEquals(List.of(List.of("index")), lake.sql("SELECT source FROM runs").rows());
-            assertEquals(viewRow, lake.sql("SELECT status, tags FROM runs").rows().get(0),
+            assertEquals(
+                    List.of(List.of("index")),
+                    lake.sql("SELECT source FROM runs").rows());
+            assertEquals(
+                    viewRow,
+                    lake.sql("SELECT status, tags FROM runs").rows().get(0),
                     "the index says what the views said");
         }
     }

@@ -3,11 +3,11 @@ package io.runlake.query;
 import static io.runlake.testing.GoldenAnswers.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.runlake.format.RunStatus;
 import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
-import io.runlake.format.RunStatus;
 import io.runlake.report.Direction;
 import io.runlake.report.RankingRule;
 import io.runlake.store.FileObjectStore;
@@ -48,7 +48,8 @@ class GoldenBucketQueryTest {
     void answersAreUnchangedOnceMaintenanceCompactedAndIndexedEveryExperiment() {
         Path copy = GoldenBucket.copyTo(dir.resolve("store"));
         FileObjectStore store = new FileObjectStore(copy);
-        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+        CompactorOptions compaction = CompactorOptions.defaults()
+                .withWorkDir(dir.resolve("work"))
                 .withMemory("256MB", 2)
                 .withGrace(Duration.ZERO, Duration.ofHours(1));
         for (String experiment : GoldenAnswers.of(copy).experiments()) {
@@ -64,26 +65,42 @@ class GoldenBucketQueryTest {
         GoldenAnswers expected = GoldenAnswers.of(copy);
         try (Lake lake = Lake.open(copy.toUri())) {
             assertEquals(List.of(), lake.problems());
-            assertEquals(expected.runs(), rows(lake, "SELECT experiment, run_id, name, status, epoch_ms(start_time), "
-                    + "epoch_ms(end_time), epoch_ms(last_activity), error FROM runs"));
+            assertEquals(
+                    expected.runs(),
+                    rows(
+                            lake,
+                            "SELECT experiment, run_id, name, status, epoch_ms(start_time), "
+                                    + "epoch_ms(end_time), epoch_ms(last_activity), error FROM runs"));
             assertEquals(sources, rows(lake, "SELECT DISTINCT source FROM runs"));
-            assertEquals(expected.points(),
+            assertEquals(
+                    expected.points(),
                     rows(lake, "SELECT any_value(experiment), run_id, count(*) FROM points GROUP BY run_id"));
             assertEquals(expected.params(), rows(lake, "SELECT experiment, run_id, key, value FROM params"));
             assertEquals(expected.tags(), rows(lake, "SELECT experiment, run_id, key, value FROM tags"));
-            assertEquals(expected.metricSummary(), rows(lake, "SELECT experiment, run_id, key, points, last_step, "
-                    + "last_value, min_value, max_value FROM metric_summary"));
-            assertEquals(expected.artifacts(),
+            assertEquals(
+                    expected.metricSummary(),
+                    rows(
+                            lake,
+                            "SELECT experiment, run_id, key, points, last_step, "
+                                    + "last_value, min_value, max_value FROM metric_summary"));
+            assertEquals(
+                    expected.artifacts(),
                     rows(lake, "SELECT experiment, run_id, name, sha256, size, uri, reference FROM artifacts"));
-            assertEquals(expected.inputs(), rows(lake, "SELECT experiment, run_id, name, uri, role, sha256, etag, "
-                    + "version_id, size, files FROM inputs"));
+            assertEquals(
+                    expected.inputs(),
+                    rows(
+                            lake,
+                            "SELECT experiment, run_id, name, uri, role, sha256, etag, "
+                                    + "version_id, size, files FROM inputs"));
             for (String experiment : expected.experiments()) {
                 // EXPECTED ranks the FINISHED runs; asked for exactly those, the whole list must match in order.
-                RankingRule finishedOnly = RankingRule.of(expected.leaderboardMetric(experiment),
+                RankingRule finishedOnly = RankingRule.of(
+                                expected.leaderboardMetric(experiment),
                                 Direction.parse(expected.leaderboardDirection(experiment)))
                         .withTopK(100)
                         .withStatuses(EnumSet.of(RunStatus.FINISHED));
-                List<String> finished = lake.leaderboard(experiment, finishedOnly, null).runIds();
+                List<String> finished =
+                        lake.leaderboard(experiment, finishedOnly, null).runIds();
                 assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
             }
         }

@@ -10,9 +10,9 @@ import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
-import io.runlake.report.Leaderboard;
 import io.runlake.functions.core.Reporter;
 import io.runlake.functions.core.ReporterOptions;
+import io.runlake.report.Leaderboard;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.testing.S3ProxyServer;
@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HivePathsTest {
     /** Folders above the store root that look like Hive partitions of the lake's columns. */
-    static final String HIVE_LOOKING = "key=x/value=7/run_id=r/experiment=y/run=01aaaaaaaaaaaaaaaaaaaaaaaa/sp ace %41 ü";
+    static final String HIVE_LOOKING =
+            "key=x/value=7/run_id=r/experiment=y/run=01aaaaaaaaaaaaaaaaaaaaaaaa/sp ace %41 ü";
+
     static final List<String> EXPERIMENTS = List.of("alpha", "b ü/%x");
     static final int RUNS = 2, STEPS = 80, PER_SHARD = 20;
 
@@ -61,12 +63,21 @@ class HivePathsTest {
 
     static List<Point> write(URI uri, Path clientTmp) {
         List<Point> points = new ArrayList<>();
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withFlushInterval(Duration.ofHours(1))
-                .withHeartbeatInterval(Duration.ofHours(1)).withSpillRoot(clientTmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofHours(1))
+                        .withHeartbeatInterval(Duration.ofHours(1))
+                        .withSpillRoot(clientTmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             for (int e = 0; e < EXPERIMENTS.size(); e++) {
                 for (int i = 0; i < RUNS; i++) {
-                    Run r = t.newRun(EXPERIMENTS.get(e)).name("run-" + e + "-" + i).param("i", i).start();
+                    Run r = t.newRun(EXPERIMENTS.get(e))
+                            .name("run-" + e + "-" + i)
+                            .param("i", i)
+                            .start();
                     for (long s = 0; s < STEPS; s++) {
                         for (String key : List.of("loss", "acc")) {
                             r.log(key, value(e, i, key, s), s);
@@ -100,13 +111,18 @@ class HivePathsTest {
     /** Every point exactly, every run under its experiment, and the same through the printed views in plain DuckDB. */
     static void assertExact(Lake lake, List<Point> points, Path plainFolder) throws Exception {
         assertSameRows(expectedRows(points), rows(lake.sql(POINTS)), "metrics");
-        assertEquals(sorted(points.stream().map(p -> List.of(p.experiment(), p.runId()).toString()).distinct().toList()),
+        assertEquals(
+                sorted(points.stream()
+                        .map(p -> List.of(p.experiment(), p.runId()).toString())
+                        .distinct()
+                        .toList()),
                 rows(lake.sql("SELECT experiment, run_id FROM runs")));
         assertEquals(sorted(EXPERIMENTS), sorted(lake.experiments()));
         assertTrue(lake.problems().isEmpty(), lake.problems().toString());
         assertSameRows(expectedSummary(points), rows(lake.sql(SUMMARY)), "metric_summary");
         String views = Lake.viewDefinitions(plainFolder);
-        try (Connection plain = DriverManager.getConnection("jdbc:duckdb:"); Statement st = plain.createStatement()) {
+        try (Connection plain = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = plain.createStatement()) {
             for (String stmt : views.split(";\n")) if (!stmt.isBlank()) st.execute(stmt);
             try (ResultSet rs = st.executeQuery(POINTS)) {
                 assertSameRows(expectedRows(points), rows(Table.of(rs)), "plain DuckDB over the printed views");
@@ -119,22 +135,35 @@ class HivePathsTest {
         if (want.equals(got)) return;
         int i = 0;
         while (i < Math.min(want.size(), got.size()) && want.get(i).equals(got.get(i))) i++;
-        throw new AssertionError(what + ": " + got.size() + " rows, expected " + want.size() + "; first difference at row " + i
-                + ": expected " + (i < want.size() ? want.get(i) : "no row") + " but was " + (i < got.size() ? got.get(i) : "no row"));
+        throw new AssertionError(what + ": " + got.size() + " rows, expected " + want.size()
+                + "; first difference at row " + i + ": expected " + (i < want.size() ? want.get(i) : "no row")
+                + " but was " + (i < got.size() ? got.get(i) : "no row"));
     }
 
-    static final String SUMMARY = "SELECT experiment, run_id, key, points, last_step, last_value, min_value, max_value FROM metric_summary";
+    static final String SUMMARY =
+            "SELECT experiment, run_id, key, points, last_step, last_value, min_value, max_value FROM metric_summary";
 
     static List<String> expectedSummary(List<Point> points) {
         Map<List<String>, List<Point>> byKey = new TreeMap<>(Comparator.comparing(Object::toString));
-        for (Point p : points) byKey.computeIfAbsent(List.of(p.experiment(), p.runId(), p.key()), k -> new ArrayList<>()).add(p);
+        for (Point p : points)
+            byKey.computeIfAbsent(List.of(p.experiment(), p.runId(), p.key()), k -> new ArrayList<>())
+                    .add(p);
         List<String> out = new ArrayList<>();
         for (Map.Entry<List<String>, List<Point>> e : byKey.entrySet()) {
             List<Point> ps = e.getValue();
             Point last = ps.stream().max(Comparator.comparingLong(Point::step)).orElseThrow();
             double min = ps.stream().mapToDouble(Point::value).min().orElseThrow();
             double max = ps.stream().mapToDouble(Point::value).max().orElseThrow();
-            out.add(List.of(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), (long) ps.size(), last.step(), last.value(), min, max).toString());
+            out.add(List.of(
+                            e.getKey().get(0),
+                            e.getKey().get(1),
+                            e.getKey().get(2),
+                            (long) ps.size(),
+                            last.step(),
+                            last.value(),
+                            min,
+                            max)
+                    .toString());
         }
         return sorted(out);
     }
@@ -143,8 +172,12 @@ class HivePathsTest {
     static void maintain(URI uri, Path work) {
         try (ObjectStore store = StoreUris.open(uri)) {
             for (String e : EXPERIMENTS) {
-                Compactor.Result c = new Compactor(store, CompactorOptions.defaults().withWorkDir(work)
-                        .withGrace(Duration.ZERO, Duration.ofHours(1))).compact(e);
+                Compactor.Result c = new Compactor(
+                                store,
+                                CompactorOptions.defaults()
+                                        .withWorkDir(work)
+                                        .withGrace(Duration.ZERO, Duration.ofHours(1)))
+                        .compact(e);
                 assertEquals(RUNS * (STEPS / PER_SHARD), c.shardsCompacted(), c.toString());
                 assertEquals(RUNS * (STEPS / PER_SHARD), c.shardsDeleted(), c.toString());
                 new Indexer(store, IndexerOptions.defaults().withWorkDir(work)).index(e);
@@ -156,7 +189,10 @@ class HivePathsTest {
     static void assertReports(URI uri, Path work, List<Point> points) {
         try (ObjectStore store = StoreUris.open(uri)) {
             for (String e : EXPERIMENTS) {
-                Reporter.Result r = new Reporter(store, ReporterOptions.defaults().withWorkDir(work).withMetric("loss", "min")).report(e);
+                Reporter.Result r = new Reporter(
+                                store,
+                                ReporterOptions.defaults().withWorkDir(work).withMetric("loss", "min"))
+                        .report(e);
                 assertTrue(r.written(), r.toString());
                 List<String> got = new ArrayList<>();
                 for (Leaderboard.Leader l : r.leaderboard().leaders()) {
@@ -164,9 +200,11 @@ class HivePathsTest {
                     assertEquals(STEPS, l.curve().size(), "curve of " + l.runId());
                 }
                 List<String> want = new ArrayList<>();
-                points.stream().filter(p -> p.experiment().equals(e) && p.key().equals("loss") && p.step() == STEPS - 1)
+                points.stream()
+                        .filter(p -> p.experiment().equals(e) && p.key().equals("loss") && p.step() == STEPS - 1)
                         .sorted(Comparator.comparingDouble(Point::value))
-                        .forEach(p -> want.add(List.of(p.runId(), p.value(), p.step(), (long) STEPS).toString()));
+                        .forEach(p -> want.add(List.of(p.runId(), p.value(), p.step(), (long) STEPS)
+                                .toString()));
                 assertEquals(want, got, "leaderboard of " + e);
             }
         }
@@ -178,18 +216,28 @@ class HivePathsTest {
         Path root = Files.createDirectories(base.resolve("store"));
         URI uri = root.toUri();
         List<Point> points = write(uri, base);
-        LakeOptions opts = LakeOptions.defaults().withCacheDir(base.resolve("cache")).withIndexMargin(Duration.ZERO);
+        LakeOptions opts =
+                LakeOptions.defaults().withCacheDir(base.resolve("cache")).withIndexMargin(Duration.ZERO);
         try (Lake lake = Lake.open(uri, opts)) {
             assertExact(lake, points, root);
         }
         maintain(uri, base.resolve("work"));
         try (Lake lake = Lake.open(uri, opts)) {
-            assertEquals(RUNS * EXPERIMENTS.size(), ((Number) lake.sql("SELECT count(*) AS n FROM runs WHERE source = 'index'")
-                    .get(0, "n")).intValue(), "every run is settled in the index");
+            assertEquals(
+                    RUNS * EXPERIMENTS.size(),
+                    ((Number) lake.sql("SELECT count(*) AS n FROM runs WHERE source = 'index'")
+                                    .get(0, "n"))
+                            .intValue(),
+                    "every run is settled in the index");
             assertExact(lake, points, root);
             History h = lake.history(points.get(0).runId(), "loss", 0);
-            assertEquals(points.stream().filter(p -> p.runId().equals(points.get(0).runId()) && p.key().equals("loss"))
-                    .map(p -> p.step() + "=" + p.value()).toList(), h.points().stream().map(p -> p.step() + "=" + p.value()).toList());
+            assertEquals(
+                    points.stream()
+                            .filter(p -> p.runId().equals(points.get(0).runId())
+                                    && p.key().equals("loss"))
+                            .map(p -> p.step() + "=" + p.value())
+                            .toList(),
+                    h.points().stream().map(p -> p.step() + "=" + p.value()).toList());
         }
         assertReports(uri, base.resolve("work"), points);
     }
@@ -199,7 +247,8 @@ class HivePathsTest {
         Path base = Files.createDirectories(tmp.resolve(HIVE_LOOKING));
         URI uri = S3ProxyServer.shared().newBucketUri("hive-" + System.nanoTime() % 1_000_000, "lake");
         List<Point> points = write(uri, base);
-        LakeOptions opts = LakeOptions.defaults().withCacheDir(base.resolve("cache")).withIndexMargin(Duration.ZERO);
+        LakeOptions opts =
+                LakeOptions.defaults().withCacheDir(base.resolve("cache")).withIndexMargin(Duration.ZERO);
         Path synced = base.resolve("synced");
         Lake.sync(uri, synced, false, Mirror.Progress.NONE);
         try (Lake lake = Lake.open(uri, opts)) {

@@ -31,15 +31,21 @@ class LakeFilePathSafetyTest {
     void aLiveFileWithDotDotInItsKeyIsSkippedAndReported() throws Exception {
         Path root = tmp.resolve("store");
         URI uri = root.toUri();
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             Run r = t.startRun("e");
             for (int i = 0; i < 10; i++) r.log("loss", i, i);
             r.finish();
         }
         long version;
         try (ObjectStore store = StoreUris.open(uri)) {
-            Compactor.Result c = new Compactor(store, CompactorOptions.defaults().withWorkDir(tmp.resolve("work"))).compact("e");
+            Compactor.Result c =
+                    new Compactor(store, CompactorOptions.defaults().withWorkDir(tmp.resolve("work"))).compact("e");
             assertEquals(10, c.pointsCompacted());
             version = c.version();
             String compacted = store.list(LakeLayout.metricsPrefix("e")).get(0).key();
@@ -48,13 +54,18 @@ class LakeFilePathSafetyTest {
             String escaping = LakeLayout.metricsPrefix("e") + "../../../../outside.parquet";
             assertEquals(tmp.resolve("outside.parquet"), root.resolve(escaping).normalize());
             DataFile outside = new DataFile(escaping, 10, Files.size(tmp.resolve("outside.parquet")), null, null, 0);
-            store.putIfAbsent(LakeLayout.logEntry("e", version + 1), Json.write(
-                    LakeCommit.compaction(System.currentTimeMillis(), "test", outside, List.of()).withVersion(version + 1)));
+            store.putIfAbsent(
+                    LakeLayout.logEntry("e", version + 1),
+                    Json.write(LakeCommit.compaction(System.currentTimeMillis(), "test", outside, List.of())
+                            .withVersion(version + 1)));
         }
         try (Lake lake = Lake.open(uri, LakeOptions.defaults().withCacheDir(tmp.resolve("cache")))) {
-            assertEquals(10L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue(),
+            assertEquals(
+                    10L,
+                    ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue(),
                     "points read from a file outside the store");
-            assertTrue(lake.problems().stream().anyMatch(p -> p.contains("outside.parquet") && p.contains("unsafe key")),
+            assertTrue(
+                    lake.problems().stream().anyMatch(p -> p.contains("outside.parquet") && p.contains("unsafe key")),
                     lake.problems().toString());
         }
     }

@@ -1,6 +1,5 @@
 package io.runlake.query;
 
-import io.runlake.report.Direction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +14,7 @@ import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
+import io.runlake.report.Direction;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.net.URI;
@@ -61,8 +61,14 @@ abstract class LakeSuite {
     }
 
     static Tracker tracker(URI uri, Path tmp) {
-        return Tracker.open(uri, TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO));
+        return Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofMillis(200))
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO));
     }
 
     @BeforeAll
@@ -78,8 +84,14 @@ abstract class LakeSuite {
             parentId = parent.id();
             double[] lrs = {0.1, 0.01, 0.001};
             for (int i = 0; i < lrs.length; i++) {
-                Run r = t.newRun(EXP).name("trial-" + i).param("lr", lrs[i]).param("layers", 2).param("optimizer", "adam")
-                        .tag("stage", "draft").parent(parentId).start();
+                Run r = t.newRun(EXP)
+                        .name("trial-" + i)
+                        .param("lr", lrs[i])
+                        .param("layers", 2)
+                        .param("optimizer", "adam")
+                        .tag("stage", "draft")
+                        .parent(parentId)
+                        .start();
                 r.logInput("spirals", dataset.toString(), "train");
                 for (int s = 0; s < 50; s++) {
                     r.log("loss", 1.0 / (s + 1) + i * 0.1, s);
@@ -90,7 +102,13 @@ abstract class LakeSuite {
                 r.finish();
                 children.add(r.id());
             }
-            Run failed = t.newRun(EXP).name("diverged").param("lr", 5.0).param("layers", 2).param("optimizer", "adam").parent(parentId).start();
+            Run failed = t.newRun(EXP)
+                    .name("diverged")
+                    .param("lr", 5.0)
+                    .param("layers", 2)
+                    .param("optimizer", "adam")
+                    .parent(parentId)
+                    .start();
             failed.log("loss", Double.NaN, 0);
             failed.log("val_loss", Double.NaN, 0);
             failed.fail(new IllegalStateException("loss is NaN"));
@@ -106,19 +124,25 @@ abstract class LakeSuite {
     @Test
     void runsShowStatusParamsAndLatestTags() {
         try (Lake lake = open()) {
-            Table runs = lake.sql("SELECT run_id, status, name, parent_run_id, tags['stage'] AS stage FROM runs ORDER BY name");
+            Table runs = lake.sql(
+                    "SELECT run_id, status, name, parent_run_id, tags['stage'] AS stage FROM runs ORDER BY name");
             assertEquals(6, runs.size(), runs.toString());
             Table failed = lake.sql("SELECT status, error FROM runs WHERE run_id = '" + failedId + "'");
             assertEquals("FAILED", failed.get(0, "status"));
             assertTrue(String.valueOf(failed.get(0, "error")).contains("loss is NaN"));
-            Table t0 = lake.sql("SELECT status, parent_run_id, tags['stage'] AS stage FROM runs WHERE name = 'trial-0'");
+            Table t0 =
+                    lake.sql("SELECT status, parent_run_id, tags['stage'] AS stage FROM runs WHERE name = 'trial-0'");
             assertEquals("FINISHED", t0.get(0, "status"));
             assertEquals(parentId, t0.get(0, "parent_run_id"));
             assertEquals("done", t0.get(0, "stage"));
-            Table p = lake.sql("SELECT value, value_num, type FROM params WHERE run_id = '" + children.get(1) + "' AND key = 'lr'");
+            Table p = lake.sql("SELECT value, value_num, type FROM params WHERE run_id = '" + children.get(1)
+                    + "' AND key = 'lr'");
             assertEquals(0.01, (Double) p.get(0, "value_num"), 1e-12);
             assertEquals("double", p.get(0, "type"));
-            assertEquals("varchar", lake.sql("SELECT type FROM params WHERE key = 'optimizer' LIMIT 1").get(0, "type"));
+            assertEquals(
+                    "varchar",
+                    lake.sql("SELECT type FROM params WHERE key = 'optimizer' LIMIT 1")
+                            .get(0, "type"));
             Table exps = lake.experimentsTable();
             assertEquals(List.of(OTHER, EXP), lake.experiments());
             assertEquals(2, exps.size());
@@ -129,8 +153,11 @@ abstract class LakeSuite {
     @Test
     void metricsHaveEveryPointOnce() {
         try (Lake lake = open()) {
-            assertEquals(3L * 100 + 2 + 4000, ((Number) lake.sql("SELECT count(*) FROM metrics").get(0, "count_star()")).longValue());
-            Table t = lake.sql("SELECT experiment, key, count(*) AS n FROM metrics WHERE run_id = '" + longRun + "' GROUP BY ALL");
+            assertEquals(
+                    3L * 100 + 2 + 4000,
+                    ((Number) lake.sql("SELECT count(*) FROM metrics").get(0, "count_star()")).longValue());
+            Table t = lake.sql(
+                    "SELECT experiment, key, count(*) AS n FROM metrics WHERE run_id = '" + longRun + "' GROUP BY ALL");
             assertEquals(OTHER, t.get(0, "experiment"));
             assertEquals(4000L, ((Number) t.get(0, "n")).longValue());
         }
@@ -141,7 +168,10 @@ abstract class LakeSuite {
         try (Lake lake = open()) {
             Table t = lake.runs(EXP, "params.lr < 0.05 and status = 'FINISHED'", 0);
             assertEquals(2, t.size(), t.toString());
-            assertEquals(1, lake.runs(EXP, "params.optimizer = 'adam' and params.lr > 1", 0).size());
+            assertEquals(
+                    1,
+                    lake.runs(EXP, "params.optimizer = 'adam' and params.lr > 1", 0)
+                            .size());
             assertEquals(3, lake.runs(null, "tags.stage = 'done'", 0).size());
             QueryException e = assertThrows(QueryException.class, () -> lake.runs(EXP, "params.lr <<< 3", 0));
             assertTrue(e.getMessage().startsWith("malformed filter 'params.lr <<< 3'"), e.getMessage());
@@ -167,7 +197,9 @@ abstract class LakeSuite {
 
             History h = lake.history(longRun, "acc", 200);
             assertEquals(4000, h.totalPoints());
-            assertTrue(h.points().size() <= 200 && h.points().size() > 100, "points: " + h.points().size());
+            assertTrue(
+                    h.points().size() <= 200 && h.points().size() > 100,
+                    "points: " + h.points().size());
             assertEquals(0, h.points().get(0).step());
             assertEquals(3999, h.points().get(h.points().size() - 1).step());
             assertTrue(h.points().stream().anyMatch(p -> p.step() == 2222), "the spike survives downsampling");
@@ -178,19 +210,33 @@ abstract class LakeSuite {
     @Test
     void badInputErrorsNameWhatWasWrong() {
         try (Lake lake = open()) {
-            assertEquals("unknown experiment 'nope' (experiments: my exp/v2, sweep)",
-                    assertThrows(QueryException.class, () -> lake.leaderboard("nope", "loss", Direction.MIN, 5, null)).getMessage());
-            assertEquals("experiment 'sweep' has no metric 'accuracy' (metrics: loss, val_loss)",
-                    assertThrows(QueryException.class, () -> lake.leaderboard(EXP, "accuracy", Direction.MIN, 5, null)).getMessage());
-            assertEquals("unknown run '01zzzzzzzzzzzzzzzzzzzzzzzz'",
-                    assertThrows(QueryException.class, () -> lake.show("01zzzzzzzzzzzzzzzzzzzzzzzz")).getMessage());
-            assertTrue(assertThrows(QueryException.class, () -> lake.history(longRun, "loss", 10)).getMessage()
+            assertEquals(
+                    "unknown experiment 'nope' (experiments: my exp/v2, sweep)",
+                    assertThrows(QueryException.class, () -> lake.leaderboard("nope", "loss", Direction.MIN, 5, null))
+                            .getMessage());
+            assertEquals(
+                    "experiment 'sweep' has no metric 'accuracy' (metrics: loss, val_loss)",
+                    assertThrows(QueryException.class, () -> lake.leaderboard(EXP, "accuracy", Direction.MIN, 5, null))
+                            .getMessage());
+            assertEquals(
+                    "unknown run '01zzzzzzzzzzzzzzzzzzzzzzzz'",
+                    assertThrows(QueryException.class, () -> lake.show("01zzzzzzzzzzzzzzzzzzzzzzzz"))
+                            .getMessage());
+            assertTrue(assertThrows(QueryException.class, () -> lake.history(longRun, "loss", 10))
+                    .getMessage()
                     .startsWith("run " + longRun + " has no metric 'loss' (metrics: acc)"));
-            String sqlError = assertThrows(QueryException.class, () -> lake.sql("SELEKT 1")).getMessage();
-            assertTrue(sqlError.startsWith("SQL error: ") && sqlError.contains("SELEKT") && !sqlError.contains("\n"), sqlError);
-            assertTrue(assertThrows(QueryException.class, () -> lake.sql("SELECT nope FROM runs")).getMessage().contains("nope"));
-            assertEquals("unknown direction 'up': use min or max",
-                    assertThrows(IllegalArgumentException.class, () -> Direction.parse("up")).getMessage());
+            String sqlError = assertThrows(QueryException.class, () -> lake.sql("SELEKT 1"))
+                    .getMessage();
+            assertTrue(
+                    sqlError.startsWith("SQL error: ") && sqlError.contains("SELEKT") && !sqlError.contains("\n"),
+                    sqlError);
+            assertTrue(assertThrows(QueryException.class, () -> lake.sql("SELECT nope FROM runs"))
+                    .getMessage()
+                    .contains("nope"));
+            assertEquals(
+                    "unknown direction 'up': use min or max",
+                    assertThrows(IllegalArgumentException.class, () -> Direction.parse("up"))
+                            .getMessage());
         }
     }
 
@@ -212,10 +258,14 @@ abstract class LakeSuite {
             assertEquals(3, d.usedBy().size(), d.toJson());
             assertTrue(l.toJson().contains("\"produced_by\""));
             assertTrue(l.toTable().size() > 5);
-            assertEquals("no run produced or used sha256 " + "0".repeat(64),
-                    assertThrows(QueryException.class, () -> lake.lineage("0".repeat(64))).getMessage());
-            assertEquals("'/no/such/file.bin' is not a run id, a SHA-256 or an existing file",
-                    assertThrows(QueryException.class, () -> lake.lineage("/no/such/file.bin")).getMessage());
+            assertEquals(
+                    "no run produced or used sha256 " + "0".repeat(64),
+                    assertThrows(QueryException.class, () -> lake.lineage("0".repeat(64)))
+                            .getMessage());
+            assertEquals(
+                    "'/no/such/file.bin' is not a run id, a SHA-256 or an existing file",
+                    assertThrows(QueryException.class, () -> lake.lineage("/no/such/file.bin"))
+                            .getMessage());
         }
     }
 
@@ -230,9 +280,11 @@ abstract class LakeSuite {
             assertTrue(t.toCsv().startsWith("name,status\ndiverged,FAILED\n"), t.toCsv());
             assertTrue(t.toJson().contains("\"status\" : \"FAILED\""), t.toJson());
             try (var alloc = new RootAllocator();
-                 var reader = lake.arrow("SELECT step, value FROM metrics WHERE run_id = '" + longRun + "'", alloc, 1024)) {
+                    var reader = lake.arrow(
+                            "SELECT step, value FROM metrics WHERE run_id = '" + longRun + "'", alloc, 1024)) {
                 long rows = 0;
-                while (reader.loadNextBatch()) rows += reader.getVectorSchemaRoot().getRowCount();
+                while (reader.loadNextBatch())
+                    rows += reader.getVectorSchemaRoot().getRowCount();
                 assertEquals(4000, rows);
             }
         }
@@ -250,15 +302,24 @@ abstract class LakeSuite {
         }
         String writer = "01aaaaaaaaaaaaaaaaaaaaaaaa";
         try (ObjectStore store = StoreUris.open(u)) {
-            store.putIfAbsent(Layout.metricShard("c", id, 0, writer, 7), "PAR1 half written".getBytes(StandardCharsets.UTF_8));
-            store.putIfAbsent(Layout.event("c", id, 0, writer, 8), "{\"format_version\":1,\"kind\":\"tags\",".getBytes(StandardCharsets.UTF_8));
+            store.putIfAbsent(
+                    Layout.metricShard("c", id, 0, writer, 7), "PAR1 half written".getBytes(StandardCharsets.UTF_8));
+            store.putIfAbsent(
+                    Layout.event("c", id, 0, writer, 8),
+                    "{\"format_version\":1,\"kind\":\"tags\",".getBytes(StandardCharsets.UTF_8));
         }
         try (Lake lake = Lake.open(u, LakeOptions.defaults().withCacheDir(tmp.resolve("corrupt-cache")))) {
-            assertEquals(10L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
+            assertEquals(
+                    10L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
             assertEquals(2, lake.problems().size(), lake.problems().toString());
-            assertTrue(lake.problems().stream().anyMatch(p -> p.contains("metrics/w00000-" + writer + "-00000007.parquet") && p.contains("Parquet")),
+            assertTrue(
+                    lake.problems().stream()
+                            .anyMatch(p -> p.contains("metrics/w00000-" + writer + "-00000007.parquet")
+                                    && p.contains("Parquet")),
                     lake.problems().toString());
-            assertTrue(lake.problems().stream().anyMatch(p -> p.contains("events/w00000-" + writer + "-00000008.json")), lake.problems().toString());
+            assertTrue(
+                    lake.problems().stream().anyMatch(p -> p.contains("events/w00000-" + writer + "-00000008.json")),
+                    lake.problems().toString());
             assertEquals("FINISHED", lake.sql("SELECT status FROM runs").get(0, "status"));
         }
     }
@@ -269,7 +330,11 @@ abstract class LakeSuite {
         List<String> ids = new ArrayList<>();
         try (Tracker t = tracker(u, tmp.resolve("compact-client"))) {
             for (int i = 0; i < 4; i++) {
-                Run r = t.newRun("c").name("r" + i).param("lr", 0.1 * (i + 1)).tag("k", "v" + i).start();
+                Run r = t.newRun("c")
+                        .name("r" + i)
+                        .param("lr", 0.1 * (i + 1))
+                        .tag("k", "v" + i)
+                        .start();
                 for (int s = 0; s < 30; s++) r.log("loss", 10.0 - s * 0.1 * (i + 1), s);
                 r.flush();
                 for (int s = 30; s < 60; s++) r.log("loss", 10.0 - s * 0.1 * (i + 1), s);
@@ -277,17 +342,25 @@ abstract class LakeSuite {
                 ids.add(r.id());
             }
         }
-        LakeOptions opts = LakeOptions.defaults().withCacheDir(tmp.resolve("compact-cache")).withIndexMargin(Duration.ZERO);
+        LakeOptions opts = LakeOptions.defaults()
+                .withCacheDir(tmp.resolve("compact-cache"))
+                .withIndexMargin(Duration.ZERO);
         Table before;
         Table runsBefore;
         try (Lake lake = Lake.open(u, opts)) {
             before = lake.leaderboard("c", "loss", Direction.MIN, 10, null);
             runsBefore = lake.sql("SELECT run_id, status, name, params, tags FROM runs ORDER BY run_id");
-            assertEquals(240L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
+            assertEquals(
+                    240L,
+                    ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
         }
         try (ObjectStore store = StoreUris.open(u)) {
-            Compactor.Result c = new Compactor(store, CompactorOptions.defaults().withWorkDir(tmp.resolve("work"))
-                    .withGrace(Duration.ofMinutes(5), Duration.ofHours(1))).compact("c");
+            Compactor.Result c = new Compactor(
+                            store,
+                            CompactorOptions.defaults()
+                                    .withWorkDir(tmp.resolve("work"))
+                                    .withGrace(Duration.ofMinutes(5), Duration.ofHours(1)))
+                    .compact("c");
             assertTrue(c.shardsCompacted() > 0);
             // A new shard after compaction: it must be read raw, next to the compacted file.
             try (Tracker t = tracker(u, tmp.resolve("compact-client2"))) {
@@ -297,18 +370,37 @@ abstract class LakeSuite {
                 late.finish();
             }
             try (Lake lake = Lake.open(u, opts)) {
-                assertEquals(241L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
+                assertEquals(
+                        241L,
+                        ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
             }
             new Indexer(store, IndexerOptions.defaults().withWorkDir(tmp.resolve("work"))).index("c");
         }
         try (Lake lake = Lake.open(u, opts)) {
-            assertEquals(241L, ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
+            assertEquals(
+                    241L,
+                    ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue());
             Table after = lake.leaderboard("c", "loss", Direction.MIN, 10, "params.lr < 5");
-            assertEquals(before.rows().stream().map(r -> r.subList(1, 7)).toList(), after.rows().stream().map(r -> r.subList(1, 7)).toList());
-            assertEquals(runsBefore.rows(), lake.sql("SELECT run_id, status, name, params, tags FROM runs WHERE name <> 'late' ORDER BY run_id").rows());
-            assertTrue(((Number) lake.sql("SELECT count(*) AS n FROM runs WHERE source = 'index'").get(0, "n")).longValue() >= 4,
+            assertEquals(
+                    before.rows().stream().map(r -> r.subList(1, 7)).toList(),
+                    after.rows().stream().map(r -> r.subList(1, 7)).toList());
+            assertEquals(
+                    runsBefore.rows(),
+                    lake.sql("SELECT run_id, status, name, params, tags FROM runs WHERE name <> 'late' ORDER BY run_id")
+                            .rows());
+            assertTrue(
+                    ((Number) lake.sql("SELECT count(*) AS n FROM runs WHERE source = 'index'")
+                                            .get(0, "n"))
+                                    .longValue()
+                            >= 4,
                     lake.sql("SELECT name, source FROM runs").toString());
-            assertEquals(0.4, ((Number) lake.sql("SELECT value_num FROM params WHERE key = 'lr' AND run_id = '" + ids.get(3) + "'").get(0, "value_num")).doubleValue(), 1e-9);
+            assertEquals(
+                    0.4,
+                    ((Number) lake.sql("SELECT value_num FROM params WHERE key = 'lr' AND run_id = '" + ids.get(3)
+                                            + "'")
+                                    .get(0, "value_num"))
+                            .doubleValue(),
+                    1e-9);
         }
     }
 
@@ -317,8 +409,14 @@ abstract class LakeSuite {
         Path folder = tmp.resolve("synced");
         Lake.sync(uri, folder, false, Mirror.Progress.NONE);
         String views = Lake.viewDefinitions(folder);
-        assertTrue(views.contains("read_parquet(") && views.contains("read_json(") && !views.contains("hive_partitioning = true"), views);
-        assertEquals(views.split("read_parquet\\(|read_json\\(", -1).length - 1, views.split("hive_partitioning = false", -1).length - 1,
+        assertTrue(
+                views.contains("read_parquet(")
+                        && views.contains("read_json(")
+                        && !views.contains("hive_partitioning = true"),
+                views);
+        assertEquals(
+                views.split("read_parquet\\(|read_json\\(", -1).length - 1,
+                views.split("hive_partitioning = false", -1).length - 1,
                 "every read states its partitioning");
         List<String> queries = List.of(
                 "SELECT run_id, name, status, params, tags FROM runs ORDER BY run_id",
@@ -327,7 +425,9 @@ abstract class LakeSuite {
                 "SELECT run_id, key, value, value_num FROM params ORDER BY ALL",
                 "SELECT run_id, name, sha256 FROM artifacts ORDER BY ALL",
                 "SELECT run_id, name, role, sha256 FROM inputs ORDER BY ALL");
-        try (Lake lake = open(); Connection plain = DriverManager.getConnection("jdbc:duckdb:"); Statement st = plain.createStatement()) {
+        try (Lake lake = open();
+                Connection plain = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = plain.createStatement()) {
             for (String stmt : views.split(";\n")) if (!stmt.isBlank()) st.execute(stmt);
             for (String q : queries) {
                 try (ResultSet rs = st.executeQuery(q)) {

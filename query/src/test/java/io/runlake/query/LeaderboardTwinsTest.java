@@ -44,8 +44,12 @@ class LeaderboardTwinsTest {
         URI uri = Files.createDirectories(tmp.resolve("store")).toUri();
         Map<String, String> ids = writeRuns(uri);
         try (ObjectStore store = StoreUris.open(uri)) {
-            new Compactor(store, CompactorOptions.defaults().withWorkDir(tmp.resolve("work"))
-                    .withGrace(Duration.ZERO, Duration.ofHours(1))).compact(EXP);
+            new Compactor(
+                            store,
+                            CompactorOptions.defaults()
+                                    .withWorkDir(tmp.resolve("work"))
+                                    .withGrace(Duration.ZERO, Duration.ofHours(1)))
+                    .compact(EXP);
             new Indexer(store, IndexerOptions.defaults().withWorkDir(tmp.resolve("work"))).index(EXP);
         }
         Leaderboard published;
@@ -101,7 +105,11 @@ class LeaderboardTwinsTest {
             killed.kill();
             ids.put("killed", killed.id());
             ids.put("nan", logged(t, "nan", 0.04, Double.NaN).id());
-            Run other = t.newRun(EXP).name("other").param("lr", 0.05).param("layers", 2).start();
+            Run other = t.newRun(EXP)
+                    .name("other")
+                    .param("lr", 0.05)
+                    .param("layers", 2)
+                    .start();
             other.log("loss", 0.1, 0);
             other.finish();
             ids.put("other", other.id());

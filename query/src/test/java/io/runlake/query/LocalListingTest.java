@@ -30,7 +30,11 @@ class LocalListingTest {
                 Path end = Files.createDirectories(run.resolve("end"));
                 Files.writeString(end.resolve("w00000-x.json"), "end" + r);
                 Files.setLastModifiedTime(end.resolve("w00000-x.json"), FileTime.fromMillis(1_700_000_000_123L + r));
-                if (r % 3 == 0) Files.createDirectories(run.resolve("metrics/deeper/still")).resolve("a.parquet").toFile().createNewFile();
+                if (r % 3 == 0)
+                    Files.createDirectories(run.resolve("metrics/deeper/still"))
+                            .resolve("a.parquet")
+                            .toFile()
+                            .createNewFile();
                 if (r % 7 == 0) Files.createDirectories(run.resolve("events"));
             }
             Files.writeString(root.resolve("runs/experiment=e" + e + "/loose.txt"), "x");
@@ -43,13 +47,15 @@ class LocalListingTest {
         Files.createDirectories(root.resolve("lake/_log"));
         Files.writeString(root.resolve("lake/_log/a.json"), "{}");
         try {
-            Files.createSymbolicLink(root.resolve("runs/experiment=e0/run=r1/linked.json"), root.resolve("runs/top.json"));
+            Files.createSymbolicLink(
+                    root.resolve("runs/experiment=e0/run=r1/linked.json"), root.resolve("runs/top.json"));
             Files.createSymbolicLink(root.resolve("runs/experiment=e0/linkdir"), root.resolve("lake"));
         } catch (UnsupportedOperationException | IOException ignored) {
             // no links on this file system
         }
         FileObjectStore store = new FileObjectStore(root);
-        for (String prefix : List.of("runs/", "runs/experiment=e1/", "runs/experiment=e1/run=r3", "lake/", "", "missing/")) {
+        for (String prefix :
+                List.of("runs/", "runs/experiment=e1/", "runs/experiment=e1/run=r3", "lake/", "", "missing/")) {
             List<ObjectInfo> expected = store.list(prefix);
             List<ObjectInfo> got = LocalListing.list(root, prefix);
             assertEquals(expected, got, "prefix '" + prefix + "'");

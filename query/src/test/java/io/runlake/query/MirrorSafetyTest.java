@@ -62,8 +62,13 @@ class MirrorSafetyTest {
     /** A bucket with one finished run; returns its RunLake URI. */
     private URI bucketWithARun(String bucket) {
         URI uri = S3ProxyServer.shared().newBucketUri(bucket, "lake");
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             Run r = t.startRun("e");
             r.log("loss", 1.0, 0);
             r.finish();
@@ -73,7 +78,9 @@ class MirrorSafetyTest {
 
     private List<Path> filesOutside(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(tmp)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(root) && !p.startsWith(tmp.resolve("spill"))).toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.startsWith(root) && !p.startsWith(tmp.resolve("spill")))
+                    .toList();
         }
     }
 
@@ -84,7 +91,9 @@ class MirrorSafetyTest {
         String bad = "_runlake/..\\..\\..\\escape.txt"; // S3 accepts it; on Windows it would leave the folder
         try (S3Client s3 = S3ProxyServer.shared().client()) {
             s3.putObject(b -> b.bucket(bucket).key("lake/" + bad), RequestBody.fromString("evil"));
-            s3.putObject(b -> b.bucket(bucket).key("lake/artifacts/sha256/..\\..\\evil.bin"), RequestBody.fromString("evil"));
+            s3.putObject(
+                    b -> b.bucket(bucket).key("lake/artifacts/sha256/..\\..\\evil.bin"),
+                    RequestBody.fromString("evil"));
         }
         Path folder = tmp.resolve("synced");
         Mirror.Result r = Lake.sync(uri, folder, true, Mirror.Progress.NONE);
@@ -92,18 +101,31 @@ class MirrorSafetyTest {
         assertFalse(Files.exists(folder.resolve(bad)), "the unsafe key was written");
         assertTrue(Files.exists(folder.resolve(Layout.FORMAT_MARKER)), "the rest of _runlake/ was synced");
         assertTrue(r.rawObjects().size() >= 3, "start, shard and end of the run: " + r);
-        assertTrue(warnings().stream().anyMatch(w -> w.contains("unsafe object key '" + bad + "'") && w.contains("skipped")), warnings().toString());
-        assertTrue(warnings().stream().anyMatch(w -> w.contains("artifacts/sha256/..\\..\\evil.bin")), warnings().toString());
+        assertTrue(
+                warnings().stream()
+                        .anyMatch(w -> w.contains("unsafe object key '" + bad + "'") && w.contains("skipped")),
+                warnings().toString());
+        assertTrue(
+                warnings().stream().anyMatch(w -> w.contains("artifacts/sha256/..\\..\\evil.bin")),
+                warnings().toString());
         try (Lake lake = Lake.open(uri, LakeOptions.defaults().withCacheDir(tmp.resolve("cache")))) {
             assertEquals(1, lake.sql("SELECT * FROM runs").size()); // the query cache syncs the same way
         }
-        assertEquals(List.of(), filesOutside(folder).stream().filter(p -> !p.startsWith(tmp.resolve("cache"))).toList());
+        assertEquals(
+                List.of(),
+                filesOutside(folder).stream()
+                        .filter(p -> !p.startsWith(tmp.resolve("cache")))
+                        .toList());
     }
 
     /** A real S3 bucket whose listing also returns keys S3Proxy cannot store (S3 itself can: it never normalizes keys). */
     static final class HostileListing extends ForwardingStore {
-        static final List<String> EXTRA = List.of("_runlake/../../escape-marker.txt", "lake/_log/../../../escape-log.json",
-                "artifacts/sha256/../../../../../escape-artifact.bin", "_runlake//empty-segment.json", "_runlake/./dot.json");
+        static final List<String> EXTRA = List.of(
+                "_runlake/../../escape-marker.txt",
+                "lake/_log/../../../escape-log.json",
+                "artifacts/sha256/../../../../../escape-artifact.bin",
+                "_runlake//empty-segment.json",
+                "_runlake/./dot.json");
         private final String servedBy;
 
         HostileListing(ObjectStore real, String servedBy) {
@@ -116,7 +138,8 @@ class MirrorSafetyTest {
             List<ObjectInfo> out = new ArrayList<>(real.list(prefix));
             ObjectInfo template = real.head(servedBy).orElseThrow();
             for (String k : EXTRA) {
-                if (k.startsWith(prefix)) out.add(new ObjectInfo(k, template.size(), template.etag(), template.lastModified()));
+                if (k.startsWith(prefix))
+                    out.add(new ObjectInfo(k, template.size(), template.etag(), template.lastModified()));
             }
             out.sort((a, b) -> a.key().compareTo(b.key()));
             return out;
@@ -133,17 +156,23 @@ class MirrorSafetyTest {
     void keysWithDotDotFromTheListingNeverLeaveTheFolder() throws Exception {
         URI uri = bucketWithARun("mirror-dd-" + System.nanoTime() % 100000);
         Path root = tmp.resolve("a/b/c/mirror");
-        try (ObjectStore real = StoreUris.open(uri); ObjectStore hostile = new HostileListing(real, Layout.FORMAT_MARKER)) {
-            Mirror.Result r = new Mirror(hostile, root, tmp.resolve("a/b/c/manifest.json"), 4).sync(true, Mirror.Progress.NONE);
+        try (ObjectStore real = StoreUris.open(uri);
+                ObjectStore hostile = new HostileListing(real, Layout.FORMAT_MARKER)) {
+            Mirror.Result r =
+                    new Mirror(hostile, root, tmp.resolve("a/b/c/manifest.json"), 4).sync(true, Mirror.Progress.NONE);
             assertTrue(r.rawObjects().size() >= 3, r.toString());
             assertTrue(Files.exists(root.resolve(Layout.FORMAT_MARKER)));
             // a second sync (warm) is just as safe, and deletes nothing outside either
             new Mirror(hostile, root, tmp.resolve("a/b/c/manifest.json"), 4).sync(true, Mirror.Progress.NONE);
         }
-        List<Path> outside = filesOutside(root).stream().filter(p -> !p.equals(tmp.resolve("a/b/c/manifest.json"))).toList();
+        List<Path> outside = filesOutside(root).stream()
+                .filter(p -> !p.equals(tmp.resolve("a/b/c/manifest.json")))
+                .toList();
         assertEquals(List.of(), outside);
         for (String k : HostileListing.EXTRA) {
-            assertTrue(warnings().stream().anyMatch(w -> w.contains("unsafe object key '" + k + "'")), k + ": " + warnings());
+            assertTrue(
+                    warnings().stream().anyMatch(w -> w.contains("unsafe object key '" + k + "'")),
+                    k + ": " + warnings());
         }
     }
 
@@ -152,7 +181,8 @@ class MirrorSafetyTest {
         List<String> wrong = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                String mode =
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
                 boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (!mode.equals(dir ? "rwx------" : "rw-------")) wrong.add(root.relativize(p) + " " + mode);
             }

@@ -1,6 +1,5 @@
 package io.runlake.query;
 
-import io.runlake.report.Direction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +12,7 @@ import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.functions.core.Maintenance;
 import io.runlake.functions.core.MaintenanceOptions;
+import io.runlake.report.Direction;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.net.URI;
@@ -49,14 +49,90 @@ import org.junit.jupiter.params.provider.MethodSource;
 abstract class NamesRoundTripSuite {
     static final String SUR_HI = "\uD800", SUR_LO = "\uDC00";
     static final List<String> NAMES = List.of(
-            "plain", "ünïcödé", "日本語の実験", "emoji 🚀", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "a" + SUR_HI + "b", "a" + SUR_LO + "b", SUR_LO + SUR_HI, "end" + SUR_HI,
-            "a\u0000b", "a\nb", "a\tb", "a\rb", "a\u007Fb", "a\u0085b", "line\u2028sep", "\uFEFFbom", "zero\u200Bwidth", "\uFFFF", "\uFFFD",
-            "it's", "say \"hi\"", "back`tick", "back\\slash", "/", "a/b", "../..", "..", ".", "/lead", "trail/", "a//b",
-            "%", "100%", "%2F", "%zz", "a=b", "experiment=x", "run=01m8bn15h9hrhmr3bgeh23h52y", "x'; DROP TABLE runs; --", "$$", "{}", "[a]", "*", "?", "**",
-            "NULL", "null", "nUlL", "__HIVE_DEFAULT_PARTITION__", "__hive_default_partition__", "2024", "-1", "NaN", "true", "a+b", "a b", "#", ",", ":", "~", "a.b", "$.a", "a[0]", "params.lr", "runlake/x",
-            "", " ", " lead", "trail ", "\u3000ideographic space",
-            "a".repeat(200), "a".repeat(201), "a".repeat(250), "a".repeat(251), "ü".repeat(40), "ü".repeat(41), "ü".repeat(100),
-            "🚀".repeat(20), "🚀".repeat(21), "🚀".repeat(125), "🚀".repeat(126), "é".repeat(122), "é".repeat(123));
+            "plain",
+            "ünïcödé",
+            "日本語の実験",
+            "emoji 🚀",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+            "a" + SUR_HI + "b",
+            "a" + SUR_LO + "b",
+            SUR_LO + SUR_HI,
+            "end" + SUR_HI,
+            "a\u0000b",
+            "a\nb",
+            "a\tb",
+            "a\rb",
+            "a\u007Fb",
+            "a\u0085b",
+            "line\u2028sep",
+            "\uFEFFbom",
+            "zero\u200Bwidth",
+            "\uFFFF",
+            "\uFFFD",
+            "it's",
+            "say \"hi\"",
+            "back`tick",
+            "back\\slash",
+            "/",
+            "a/b",
+            "../..",
+            "..",
+            ".",
+            "/lead",
+            "trail/",
+            "a//b",
+            "%",
+            "100%",
+            "%2F",
+            "%zz",
+            "a=b",
+            "experiment=x",
+            "run=01m8bn15h9hrhmr3bgeh23h52y",
+            "x'; DROP TABLE runs; --",
+            "$$",
+            "{}",
+            "[a]",
+            "*",
+            "?",
+            "**",
+            "NULL",
+            "null",
+            "nUlL",
+            "__HIVE_DEFAULT_PARTITION__",
+            "__hive_default_partition__",
+            "2024",
+            "-1",
+            "NaN",
+            "true",
+            "a+b",
+            "a b",
+            "#",
+            ",",
+            ":",
+            "~",
+            "a.b",
+            "$.a",
+            "a[0]",
+            "params.lr",
+            "runlake/x",
+            "",
+            " ",
+            " lead",
+            "trail ",
+            "\u3000ideographic space",
+            "a".repeat(200),
+            "a".repeat(201),
+            "a".repeat(250),
+            "a".repeat(251),
+            "ü".repeat(40),
+            "ü".repeat(41),
+            "ü".repeat(100),
+            "🚀".repeat(20),
+            "🚀".repeat(21),
+            "🚀".repeat(125),
+            "🚀".repeat(126),
+            "é".repeat(122),
+            "é".repeat(123));
 
     Path tmp;
     URI uri;
@@ -81,8 +157,14 @@ abstract class NamesRoundTripSuite {
     }
 
     static Tracker tracker(URI uri, Path spill) {
-        return Tracker.open(uri, TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(spill)
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO));
+        return Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofMillis(200))
+                        .withSpillRoot(spill)
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO));
     }
 
     @BeforeAll
@@ -92,7 +174,11 @@ abstract class NamesRoundTripSuite {
         artifactFile = tmp.resolve("model.bin");
         Files.writeString(artifactFile, "weights");
         try (Tracker t = tracker(uri, tmp.resolve("spill"))) {
-            Run c = t.newRun("control").name("control").param("lr", 0.5).tag("team", "a").start();
+            Run c = t.newRun("control")
+                    .name("control")
+                    .param("lr", 0.5)
+                    .tag("team", "a")
+                    .start();
             for (int s = 0; s < 5; s++) c.log("loss", s, s);
             c.finish();
             controlRun = c.id();
@@ -111,7 +197,9 @@ abstract class NamesRoundTripSuite {
             }
             maintenanceFailures = failures.toString();
         }
-        compacted = open(LakeOptions.defaults().withCacheDir(tmp.resolve("cache-compacted")).withIndexMargin(Duration.ZERO));
+        compacted = open(LakeOptions.defaults()
+                .withCacheDir(tmp.resolve("cache-compacted"))
+                .withIndexMargin(Duration.ZERO));
     }
 
     /** Opens the store; a failure is reported by every test that reads it (one bad name must not break the store). */
@@ -135,7 +223,8 @@ abstract class NamesRoundTripSuite {
     private Outcomes write(Tracker t, int i, String name) throws Exception {
         Outcomes o = new Outcomes();
         // the experiment name
-        Run inExperiment = attempt(o, "experiment", () -> t.newRun(name).name("in-experiment").start());
+        Run inExperiment = attempt(
+                o, "experiment", () -> t.newRun(name).name("in-experiment").start());
         if (inExperiment != null) {
             inExperiment.log("m", i, 0);
             inExperiment.finish();
@@ -162,7 +251,10 @@ abstract class NamesRoundTripSuite {
             return null;
         });
         attempt(o, "artifact name", () -> e.logArtifact(artifactFile, name));
-        attempt(o, "artifact reference name", () -> e.logArtifactReference(name, URI.create("s3://bucket/data"), null, 5));
+        attempt(
+                o,
+                "artifact reference name",
+                () -> e.logArtifactReference(name, URI.create("s3://bucket/data"), null, 5));
         attempt(o, "input name", () -> e.logInput(name, artifactFile.toString(), "train"));
         attempt(o, "input role", () -> e.logInput("in", artifactFile.toString(), name));
         e.log("m", 1, 0);
@@ -205,7 +297,14 @@ abstract class NamesRoundTripSuite {
         int n = 0;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            n += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ? 1 : 3;
+            n += (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '.'
+                            || c == '_'
+                            || c == '-'
+                    ? 1
+                    : 3;
         }
         return n;
     }
@@ -224,7 +323,8 @@ abstract class NamesRoundTripSuite {
         if (kind.equals("metric key") && name.startsWith("runlake/")) return "reserved prefix";
         if (kind.equals("experiment")) {
             if (name.equals(".") || name.equals("..")) return "not allowed";
-            if (name.equalsIgnoreCase("null") || name.equalsIgnoreCase("__hive_default_partition__")) return "not allowed";
+            if (name.equalsIgnoreCase("null") || name.equalsIgnoreCase("__hive_default_partition__"))
+                return "not allowed";
             if ("experiment=".length() + escapedLength(name) > 255) return "too long once escaped";
         }
         return null;
@@ -234,7 +334,8 @@ abstract class NamesRoundTripSuite {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean pair =
+                    Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
             if (pair) {
                 b.append(c).append(s.charAt(++i));
             } else if (c <= 0x1F || (c >= 0x7F && c <= 0x9F) || Character.isSurrogate(c)) {
@@ -246,9 +347,22 @@ abstract class NamesRoundTripSuite {
         return b.toString();
     }
 
-    static final List<String> KINDS = List.of("experiment", "run name", "param name (start)", "param value (start)", "tag name (start)",
-            "tag value (start)", "param name (event)", "param value (event)", "tag name (event)", "tag value (event)", "metric key",
-            "artifact name", "artifact reference name", "input name", "input role");
+    static final List<String> KINDS = List.of(
+            "experiment",
+            "run name",
+            "param name (start)",
+            "param value (start)",
+            "tag name (start)",
+            "tag value (start)",
+            "param name (event)",
+            "param value (event)",
+            "tag name (event)",
+            "tag value (event)",
+            "metric key",
+            "artifact name",
+            "artifact reference name",
+            "input name",
+            "input role");
 
     // ---- tests -------------------------------------------------------------------------------------------------
 
@@ -265,13 +379,19 @@ abstract class NamesRoundTripSuite {
             if (why != null && e == null) wrong.add(kind + ": accepted but must be rejected (" + why + ")");
             if (why != null && e != null) {
                 String m = String.valueOf(e.getMessage());
-                if (!(e instanceof IllegalArgumentException)) wrong.add(kind + ": not an IllegalArgumentException: " + e);
+                if (!(e instanceof IllegalArgumentException))
+                    wrong.add(kind + ": not an IllegalArgumentException: " + e);
                 if (!m.contains(why)) wrong.add(kind + ": message does not say '" + why + "': " + m);
                 String shown = printable(name.length() > 30 ? name.substring(0, 30) : name);
-                if (!name.isEmpty() && !m.contains(shown)) wrong.add(kind + ": message does not name '" + shown + "': " + m);
-                String kindWord = kind.replace(" (start)", "").replace(" (event)", "").replace("param value", "param").replace("tag value", "tag")
+                if (!name.isEmpty() && !m.contains(shown))
+                    wrong.add(kind + ": message does not name '" + shown + "': " + m);
+                String kindWord = kind.replace(" (start)", "")
+                        .replace(" (event)", "")
+                        .replace("param value", "param")
+                        .replace("tag value", "tag")
                         .replace("artifact reference name", "artifact name");
-                if (!m.contains(kindWord)) wrong.add(kind + ": message does not name the kind '" + kindWord + "': " + m);
+                if (!m.contains(kindWord))
+                    wrong.add(kind + ": message does not name the kind '" + kindWord + "': " + m);
             }
         }
         assertTrue(wrong.isEmpty(), "name '" + printable(name) + "':\n" + String.join("\n", wrong));
@@ -292,10 +412,18 @@ abstract class NamesRoundTripSuite {
         String where = phase + ", name '" + printable(name) + "'";
         // the experiment
         if (o.experimentRun != null) {
-            assertEquals(List.of(List.of(o.experimentRun, "in-experiment")),
-                    lake.query("SELECT run_id, name FROM runs WHERE experiment = ?", name).rows(), where);
-            assertEquals(List.of(List.of(name, 1L)),
-                    lake.query("SELECT experiment, count(*) FROM metrics WHERE run_id = ? GROUP BY ALL", o.experimentRun).rows(), where);
+            assertEquals(
+                    List.of(List.of(o.experimentRun, "in-experiment")),
+                    lake.query("SELECT run_id, name FROM runs WHERE experiment = ?", name)
+                            .rows(),
+                    where);
+            assertEquals(
+                    List.of(List.of(name, 1L)),
+                    lake.query(
+                                    "SELECT experiment, count(*) FROM metrics WHERE run_id = ? GROUP BY ALL",
+                                    o.experimentRun)
+                            .rows(),
+                    where);
             assertTrue(lake.experiments().contains(name), where);
             Table lb = lake.leaderboard(name, "m", Direction.MIN, 5, null);
             assertEquals(o.experimentRun, lb.get(0, "run_id"), where);
@@ -306,8 +434,12 @@ abstract class NamesRoundTripSuite {
         if (o.accepted.contains("param value (start)")) params.put("value", name);
         if (o.accepted.contains("tag name (start)")) tags.put(name, "v");
         if (o.accepted.contains("tag value (start)")) tags.put("value", name);
-        assertEquals(List.of(o.accepted.contains("run name") ? name : "spec-" + i),
-                lake.query("SELECT name FROM runs WHERE run_id = ?", o.specRun).rows().stream().map(r -> r.get(0)).toList(), where);
+        assertEquals(
+                List.of(o.accepted.contains("run name") ? name : "spec-" + i),
+                lake.query("SELECT name FROM runs WHERE run_id = ?", o.specRun).rows().stream()
+                        .map(r -> r.get(0))
+                        .toList(),
+                where);
         assertEquals(params, kv(lake, "params", o.specRun), where);
         assertEquals(tags, kv(lake, "tags", o.specRun), where);
         // events and shards
@@ -323,27 +455,49 @@ abstract class NamesRoundTripSuite {
         points.add(List.of("m", 0L, 1.0));
         if (o.accepted.contains("metric key")) points.add(List.of(name, 7L, 1.5));
         points.sort((a, b) -> ((String) a.get(0)).compareTo((String) b.get(0)));
-        List<List<Object>> got = new ArrayList<>(lake.query("SELECT key, step, value FROM metrics WHERE run_id = ?", o.eventRun).rows());
+        List<List<Object>> got =
+                new ArrayList<>(lake.query("SELECT key, step, value FROM metrics WHERE run_id = ?", o.eventRun)
+                        .rows());
         got.sort((a, b) -> ((String) a.get(0)).compareTo((String) b.get(0)));
         assertEquals(points, got, where);
         if (o.accepted.contains("metric key")) {
             assertEquals(1, lake.history(o.eventRun, name, 0).points().size(), where);
-            assertEquals(List.of(List.of(1.5, 1L)),
-                    lake.query("SELECT last_value, points FROM metric_summary WHERE run_id = ? AND key = ?", o.eventRun, name).rows(), where);
+            assertEquals(
+                    List.of(List.of(1.5, 1L)),
+                    lake.query(
+                                    "SELECT last_value, points FROM metric_summary WHERE run_id = ? AND key = ?",
+                                    o.eventRun,
+                                    name)
+                            .rows(),
+                    where);
         }
         TreeSet<String> artifacts = new TreeSet<>();
         if (o.accepted.contains("artifact name") || o.accepted.contains("artifact reference name")) artifacts.add(name);
-        assertEquals(artifacts, new TreeSet<>(lake.query("SELECT name FROM artifacts WHERE run_id = ?", o.eventRun).rows().stream()
-                .map(r -> (String) r.get(0)).toList()), where);
+        assertEquals(
+                artifacts,
+                new TreeSet<>(lake.query("SELECT name FROM artifacts WHERE run_id = ?", o.eventRun).rows().stream()
+                        .map(r -> (String) r.get(0))
+                        .toList()),
+                where);
         List<String> inputs = new ArrayList<>();
         if (o.accepted.contains("input name")) inputs.add(name + " | train");
         if (o.accepted.contains("input role")) inputs.add("in | " + name);
         inputs.sort(null);
-        assertEquals(inputs, lake.query("SELECT name || ' | ' || role FROM inputs WHERE run_id = ?", o.eventRun).rows()
-                .stream().map(r -> (String) r.get(0)).sorted().toList(), where);
+        assertEquals(
+                inputs,
+                lake.query("SELECT name || ' | ' || role FROM inputs WHERE run_id = ?", o.eventRun).rows().stream()
+                        .map(r -> (String) r.get(0))
+                        .sorted()
+                        .toList(),
+                where);
         // the failure message is recorded (unpaired surrogates become U+FFFD)
-        Object error = lake.query("SELECT status, error FROM runs WHERE run_id = ?", o.eventRun).get(0, "error");
-        assertEquals("FAILED", lake.query("SELECT status FROM runs WHERE run_id = ?", o.eventRun).get(0, "status"), where);
+        Object error = lake.query("SELECT status, error FROM runs WHERE run_id = ?", o.eventRun)
+                .get(0, "error");
+        assertEquals(
+                "FAILED",
+                lake.query("SELECT status FROM runs WHERE run_id = ?", o.eventRun)
+                        .get(0, "status"),
+                where);
         String expected = "java.lang.IllegalStateException" + (name.isEmpty() ? "" : ": " + wellFormed(name));
         assertEquals(expected, error, where);
     }
@@ -352,7 +506,8 @@ abstract class NamesRoundTripSuite {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) b.append(c).append(s.charAt(++i));
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+                b.append(c).append(s.charAt(++i));
             else b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
         }
         return b.toString();
@@ -360,7 +515,8 @@ abstract class NamesRoundTripSuite {
 
     private static Map<String, String> kv(Lake lake, String view, String runId) {
         Map<String, String> out = new TreeMap<>();
-        for (List<Object> r : lake.query("SELECT key, value FROM " + view + " WHERE run_id = ?", runId).rows()) {
+        for (List<Object> r : lake.query("SELECT key, value FROM " + view + " WHERE run_id = ?", runId)
+                .rows()) {
             assertNull(out.put((String) r.get(0), (String) r.get(1)), "duplicate " + view + " key " + r.get(0));
         }
         return out;
@@ -371,19 +527,34 @@ abstract class NamesRoundTripSuite {
         assertEquals("", openFailures.toString(), "opening the store must not fail");
         for (Lake lake : List.of(raw, compacted)) {
             assertEquals(List.of(), lake.problems(), "every object written by the API is readable");
-            assertEquals(List.of(List.of(controlRun, "control", "FINISHED", 5L)), lake.sql(
-                    "SELECT r.run_id, r.name, r.status, (SELECT count(*) FROM metrics WHERE experiment = 'control') FROM runs r "
-                            + "WHERE r.experiment = 'control'").rows());
+            assertEquals(
+                    List.of(List.of(controlRun, "control", "FINISHED", 5L)),
+                    lake.sql(
+                                    "SELECT r.run_id, r.name, r.status, (SELECT count(*) FROM metrics WHERE experiment = 'control') FROM runs r "
+                                            + "WHERE r.experiment = 'control'")
+                            .rows());
             TreeSet<String> experiments = new TreeSet<>(List.of("control", "names"));
             outcomes.forEach((i, o) -> {
                 if (o.experimentRun != null) experiments.add(NAMES.get(i));
             });
-            assertEquals(new ArrayList<>(experiments), lake.experiments().stream().sorted().toList(), "exactly the accepted experiments");
-            long runs = 1 + outcomes.values().stream().mapToLong(o -> o.experimentRun != null ? 3 : 2).sum();
-            assertEquals(runs, ((Number) lake.sql("SELECT count(*) AS n FROM runs").get(0, "n")).longValue());
+            assertEquals(
+                    new ArrayList<>(experiments),
+                    lake.experiments().stream().sorted().toList(),
+                    "exactly the accepted experiments");
+            long runs = 1
+                    + outcomes.values().stream()
+                            .mapToLong(o -> o.experimentRun != null ? 3 : 2)
+                            .sum();
+            assertEquals(
+                    runs, ((Number) lake.sql("SELECT count(*) AS n FROM runs").get(0, "n")).longValue());
             assertNotNull(lake.show(controlRun));
         }
-        assertTrue(((Number) compacted.sql("SELECT count(*) AS n FROM runs WHERE source = 'index'").get(0, "n")).longValue() > 0,
+        assertTrue(
+                ((Number) compacted
+                                        .sql("SELECT count(*) AS n FROM runs WHERE source = 'index'")
+                                        .get(0, "n"))
+                                .longValue()
+                        > 0,
                 "after maintenance, settled runs come from the runs index");
         if (!maintenanceFailures.isEmpty()) fail(maintenanceFailures);
     }

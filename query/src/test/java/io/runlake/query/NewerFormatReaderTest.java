@@ -49,8 +49,12 @@ class NewerFormatReaderTest {
 
     /** A store holding one finished run (start manifest, two shards, an event, end manifest); returns its run id. */
     String produce(URI uri) {
-        TrackerOptions o = TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions o = TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
         try (Tracker t = Tracker.open(uri, o)) {
             Run r = t.newRun(EXP).name("base").param("lr", 0.1).start();
             for (int s = 0; s < 20; s++) {
@@ -70,10 +74,14 @@ class NewerFormatReaderTest {
     /** The store opens before the plant, and is refused after it, naming {@code key}. */
     void refused(URI uri, String key, Runnable plant) {
         try (Lake lake = open(uri)) {
-            assertEquals(1, lake.sql("SELECT * FROM runs").size(), "the store reads fine before the newer object is planted");
+            assertEquals(
+                    1,
+                    lake.sql("SELECT * FROM runs").size(),
+                    "the store reads fine before the newer object is planted");
         }
         plant.run();
-        RuntimeException e = assertThrows(RuntimeException.class, () -> open(uri).close());
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> open(uri).close());
         assertRefused(e, key);
     }
 
@@ -88,8 +96,13 @@ class NewerFormatReaderTest {
     void aStoreMarkerOfANewerFormatRefusesTheStore(String kind) {
         URI uri = NewerFormat.freshStore(kind, tmp);
         produce(uri);
-        refused(uri, Layout.FORMAT_MARKER, () -> NewerFormat.overwrite(uri, Layout.FORMAT_MARKER,
-                utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake 9\",\"created_at_ms\":1}")));
+        refused(
+                uri,
+                Layout.FORMAT_MARKER,
+                () -> NewerFormat.overwrite(
+                        uri,
+                        Layout.FORMAT_MARKER,
+                        utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake 9\",\"created_at_ms\":1}")));
         if (kind.equals("file")) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> Lake.viewDefinitions(Path.of(uri)));
             assertRefused(e, Layout.FORMAT_MARKER);
@@ -103,9 +116,16 @@ class NewerFormatReaderTest {
         produce(uri);
         String run = RunIds.newId();
         String key = Layout.startManifest(EXP, run);
-        refused(uri, key, () -> put(uri, key, "{\"format_version\":" + NEWER + ",\"kind\":\"run_start\",\"experiment\":\"" + EXP
-                + "\",\"run_id\":\"" + run + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\"" + RunIds.newId()
-                + "\",\"params\":[\"lr\"],\"tags\":{},\"environment\":{}}"));
+        refused(
+                uri,
+                key,
+                () -> put(
+                        uri,
+                        key,
+                        "{\"format_version\":" + NEWER + ",\"kind\":\"run_start\",\"experiment\":\"" + EXP
+                                + "\",\"run_id\":\"" + run + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\""
+                                + RunIds.newId()
+                                + "\",\"params\":[\"lr\"],\"tags\":{},\"environment\":{}}"));
     }
 
     @ParameterizedTest
@@ -115,8 +135,15 @@ class NewerFormatReaderTest {
         String run = produce(uri);
         String w = RunIds.newId();
         String key = Layout.workerManifest(EXP, run, 1, w);
-        refused(uri, key, () -> put(uri, key, "{\"format_version\":" + NEWER + ",\"kind\":\"worker_start\",\"experiment\":\"" + EXP
-                + "\",\"run_id\":\"" + run + "\",\"worker\":1,\"writer_id\":\"" + w + "\",\"start_time_ms\":1,\"environment\":{}}"));
+        refused(
+                uri,
+                key,
+                () -> put(
+                        uri,
+                        key,
+                        "{\"format_version\":" + NEWER + ",\"kind\":\"worker_start\",\"experiment\":\"" + EXP
+                                + "\",\"run_id\":\"" + run + "\",\"worker\":1,\"writer_id\":\"" + w
+                                + "\",\"start_time_ms\":1,\"environment\":{}}"));
     }
 
     @ParameterizedTest
@@ -126,9 +153,16 @@ class NewerFormatReaderTest {
         String run = produce(uri);
         String w = RunIds.newId();
         String key = Layout.endManifest(EXP, run, 1, w);
-        refused(uri, key, () -> put(uri, key, "{\"format_version\":" + NEWER + ",\"kind\":\"run_end\",\"experiment\":\"" + EXP
-                + "\",\"run_id\":\"" + run + "\",\"worker\":1,\"writer_id\":\"" + w + "\",\"status\":\"FAILED\",\"end_time_ms\":2,"
-                + "\"points_logged\":0,\"points_dropped\":0,\"shards_written\":0}"));
+        refused(
+                uri,
+                key,
+                () -> put(
+                        uri,
+                        key,
+                        "{\"format_version\":" + NEWER + ",\"kind\":\"run_end\",\"experiment\":\"" + EXP
+                                + "\",\"run_id\":\"" + run + "\",\"worker\":1,\"writer_id\":\"" + w
+                                + "\",\"status\":\"FAILED\",\"end_time_ms\":2,"
+                                + "\"points_logged\":0,\"points_dropped\":0,\"shards_written\":0}"));
     }
 
     @ParameterizedTest
@@ -137,9 +171,16 @@ class NewerFormatReaderTest {
         URI uri = NewerFormat.freshStore(kind, tmp);
         String run = produce(uri);
         String key = Layout.event(EXP, run, 0, RunIds.newId(), 0);
-        refused(uri, key, () -> put(uri, key, "{\"format_version\":" + NEWER + ",\"kind\":\"tags\",\"experiment\":\"" + EXP
-                + "\",\"run_id\":\"" + run + "\",\"worker\":0,\"writer_id\":\"" + RunIds.newId() + "\",\"time_ms\":3,"
-                + "\"tags\":{\"stage\":{\"value\":\"prod\",\"ttl_days\":3}}}"));
+        refused(
+                uri,
+                key,
+                () -> put(
+                        uri,
+                        key,
+                        "{\"format_version\":" + NEWER + ",\"kind\":\"tags\",\"experiment\":\"" + EXP
+                                + "\",\"run_id\":\"" + run + "\",\"worker\":0,\"writer_id\":\"" + RunIds.newId()
+                                + "\",\"time_ms\":3,"
+                                + "\"tags\":{\"stage\":{\"value\":\"prod\",\"ttl_days\":3}}}"));
     }
 
     @ParameterizedTest
@@ -168,8 +209,13 @@ class NewerFormatReaderTest {
         refused(uri, key, () -> {
             try (ObjectStore store = StoreUris.open(uri)) {
                 assertTrue(store.putFileIfAbsent(key, file));
-                commit(store, LakeCommit.compaction(System.currentTimeMillis(), "test",
-                        new DataFile(key, 10, size, other, other, 0), List.of()));
+                commit(
+                        store,
+                        LakeCommit.compaction(
+                                System.currentTimeMillis(),
+                                "test",
+                                new DataFile(key, 10, size, other, other, 0),
+                                List.of()));
             }
         });
     }
@@ -185,7 +231,11 @@ class NewerFormatReaderTest {
                 new Indexer(store, IndexerOptions.defaults().withWorkDir(tmp.resolve("work"))).index(EXP);
                 Path v1 = tmp.resolve("index-v1.parquet");
                 store.download(LakeSnapshot.load(store, EXP).indexFile(), v1);
-                Path v2 = NewerFormat.parquet(tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
+                Path v2 = NewerFormat.parquet(
+                        tmp.resolve("index-v2.parquet"),
+                        "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")",
+                        NEWER,
+                        EXP);
                 assertTrue(store.putFileIfAbsent(key, v2));
                 commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
             }
@@ -200,8 +250,14 @@ class NewerFormatReaderTest {
         String key = LakeLayout.logEntry(EXP, 0);
         // version 2's entry shape: "add" is no longer a list. Read as a corrupt version-1 log, the reader would fall
         // back to raw objects only and miss every point a newer compactor moved out of them.
-        refused(uri, key, () -> put(uri, key, "{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\",\"time_ms\":1,"
-                + "\"add\":{\"files\":[],\"deletion_vectors\":[]}}"));
+        refused(
+                uri,
+                key,
+                () -> put(
+                        uri,
+                        key,
+                        "{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\",\"time_ms\":1,"
+                                + "\"add\":{\"files\":[],\"deletion_vectors\":[]}}"));
     }
 
     @ParameterizedTest
@@ -215,8 +271,10 @@ class NewerFormatReaderTest {
                 for (int v = 0; v < 2; v++) { // entry 0 (its committer writes checkpoint 0) and entry 1
                     commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
                 }
-                assertTrue(store.putIfAbsent(key, utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP
-                        + "\",\"version\":1,\"state\":{\"files\":\"lake/_state/1.parquet\"}}")));
+                assertTrue(store.putIfAbsent(
+                        key,
+                        utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP
+                                + "\",\"version\":1,\"state\":{\"files\":\"lake/_state/1.parquet\"}}")));
             }
         });
     }

@@ -25,7 +25,8 @@ class NoHiveInferenceTest {
     static Path projectRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("FORMAT.md"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("no FORMAT.md above " + Path.of("").toAbsolutePath());
+        if (p == null)
+            throw new IllegalStateException("no FORMAT.md above " + Path.of("").toAbsolutePath());
         return p;
     }
 
@@ -35,8 +36,11 @@ class NoHiveInferenceTest {
         List<String> offenders = new ArrayList<>();
         int files = 0;
         try (Stream<Path> all = Files.walk(root)) {
-            for (Path f : all.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
-                    && !p.toString().contains("/target/") && !p.getFileName().toString().equals("DuckSql.java")).toList()) {
+            for (Path f : all.filter(p -> p.toString().endsWith(".java")
+                            && p.toString().contains("/src/main/java/")
+                            && !p.toString().contains("/target/")
+                            && !p.getFileName().toString().equals("DuckSql.java"))
+                    .toList()) {
                 files++;
                 List<String> lines = Files.readAllLines(f);
                 for (int i = 0; i < lines.size(); i++) {
@@ -49,7 +53,8 @@ class NoHiveInferenceTest {
             }
         }
         assertTrue(files > 50, "scanned " + files + " files under " + root);
-        assertEquals(List.of(), offenders, "build DuckDB reads with io.runlake.format.DuckSql (hive_partitioning = false)");
+        assertEquals(
+                List.of(), offenders, "build DuckDB reads with io.runlake.format.DuckSql (hive_partitioning = false)");
     }
 
     @Test
@@ -67,7 +72,8 @@ class NoHiveInferenceTest {
                     else if (c == ')' && --depth == 0) break;
                 }
                 String call = text.substring(m.start(), Math.min(text.length(), end + 1));
-                if (!call.contains("hive_partitioning = false")) offenders.add(doc + ": " + call.replaceAll("\\s+", " "));
+                if (!call.contains("hive_partitioning = false"))
+                    offenders.add(doc + ": " + call.replaceAll("\\s+", " "));
             }
         }
         assertEquals(List.of(), offenders);

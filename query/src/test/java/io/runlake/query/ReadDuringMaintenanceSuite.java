@@ -36,6 +36,7 @@ abstract class ReadDuringMaintenanceSuite {
     static final long POINTS = (long) RUNS * SHARDS_PER_RUN * POINTS_PER_SHARD;
     /** Values are whole numbers, so the sum is exact in any order. */
     static final double SUM = RUNS * (POINTS / RUNS - 1) * (POINTS / RUNS) / 2.0;
+
     static final String TOTALS = "SELECT count(*) AS n, sum(value) AS s FROM metrics";
 
     @TempDir
@@ -50,9 +51,15 @@ abstract class ReadDuringMaintenanceSuite {
     /** 60,000 points in 60 shards; every value once. */
     URI writeStore() throws Exception {
         URI uri = newStore(tmp);
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withFlushInterval(Duration.ofHours(1))
-                .withHeartbeatInterval(Duration.ofHours(1)).withSpillRoot(tmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofHours(1))
+                        .withHeartbeatInterval(Duration.ofHours(1))
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             for (int i = 0; i < RUNS; i++) {
                 Run r = t.newRun(EXP).name("r" + i).start();
                 for (long s = 0; s < SHARDS_PER_RUN * POINTS_PER_SHARD; s++) {
@@ -66,7 +73,9 @@ abstract class ReadDuringMaintenanceSuite {
     }
 
     CompactorOptions graceZero() {
-        return CompactorOptions.defaults().withWorkDir(tmp.resolve("work")).withMemory("256MB", 1)
+        return CompactorOptions.defaults()
+                .withWorkDir(tmp.resolve("work"))
+                .withMemory("256MB", 1)
                 .withGrace(Duration.ZERO, Duration.ofHours(1));
     }
 
@@ -79,9 +88,17 @@ abstract class ReadDuringMaintenanceSuite {
 
     static void assertAllPoints(Lake lake, String what) {
         Table t = lake.sql(TOTALS);
-        assertEquals(POINTS + " points, sum " + SUM, t.get(0, "n") + " points, sum " + t.get(0, "s"), what + " (problems: " + lake.problems() + ")");
+        assertEquals(
+                POINTS + " points, sum " + SUM,
+                t.get(0, "n") + " points, sum " + t.get(0, "s"),
+                what + " (problems: " + lake.problems() + ")");
         assertTrue(lake.problems().isEmpty(), what + ": " + lake.problems());
-        assertEquals(POINTS, ((Number) lake.sql("SELECT sum(points) AS p FROM metric_summary").get(0, "p")).longValue(), what);
+        assertEquals(
+                POINTS,
+                ((Number) lake.sql("SELECT sum(points) AS p FROM metric_summary")
+                                .get(0, "p"))
+                        .longValue(),
+                what);
     }
 
     /**
@@ -107,21 +124,23 @@ abstract class ReadDuringMaintenanceSuite {
     void historyReloadsWhenMaintenanceDeletesWhatItReads() throws Exception {
         URI uri = writeStore();
         try (Lake session = Lake.open(uri, options())) {
-            String run = (String) session.sql("SELECT run_id FROM runs WHERE name = 'r1'").get(0, "run_id");
+            String run = (String)
+                    session.sql("SELECT run_id FROM runs WHERE name = 'r1'").get(0, "run_id");
             compact(uri, graceZero());
             afterMaintenance(uri);
             History h = session.history(run, "loss", 0);
             assertEquals(1, session.reloads());
             assertEquals(POINTS / RUNS, h.totalPoints());
             for (int i = 0; i < h.points().size(); i++) {
-                assertEquals(List.of((long) i, (double) i), List.of(h.points().get(i).step(), h.points().get(i).value()));
+                assertEquals(
+                        List.of((long) i, (double) i),
+                        List.of(h.points().get(i).step(), h.points().get(i).value()));
             }
         }
     }
 
     /** What else happens after maintenance before the session reads again (S3: another open refreshes the shared cache). */
-    void afterMaintenance(URI uri) {
-    }
+    void afterMaintenance(URI uri) {}
 
     /**
      * Readers (fresh opens and one long-lived session) run while a compactor works in small batches and merges
@@ -134,7 +153,9 @@ abstract class ReadDuringMaintenanceSuite {
         Semaphore readDone = new Semaphore(0);
         AtomicInteger commits = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        CompactorOptions options = graceZero().withBatch(128 * CompactorOptions.MiB, 2).withFiles(8 * 1024, 2, 500_000)
+        CompactorOptions options = graceZero()
+                .withBatch(128 * CompactorOptions.MiB, 2)
+                .withFiles(8 * 1024, 2, 500_000)
                 .withHook(step -> {
                     if (!step.equals("committed")) return;
                     commits.incrementAndGet();
@@ -171,7 +192,9 @@ abstract class ReadDuringMaintenanceSuite {
             readDone.release(1000);
             Compactor.Result r = compaction.get();
             assertEquals(List.of(), failures);
-            assertTrue(r.shardsDeleted() == RUNS * SHARDS_PER_RUN && r.filesMerged() > 0 && r.lakeFilesDeleted() > 0, r.toString());
+            assertTrue(
+                    r.shardsDeleted() == RUNS * SHARDS_PER_RUN && r.filesMerged() > 0 && r.lakeFilesDeleted() > 0,
+                    r.toString());
             assertTrue(reads >= commits.get(), reads + " reads, " + commits + " commits");
             assertAllPoints(session, "session after compaction");
             // it opened on 60 shards that are all deleted now: it must have read the log again

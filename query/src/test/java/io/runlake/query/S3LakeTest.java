@@ -16,7 +16,8 @@ class S3LakeTest extends LakeSuite {
 
     @Override
     URI newStore(Path tmp) {
-        return S3ProxyServer.shared().newBucketUri("query-" + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100000, "lake");
+        return S3ProxyServer.shared()
+                .newBucketUri("query-" + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100000, "lake");
     }
 
     @Test

@@ -10,7 +10,8 @@ class S3ReadDuringMaintenanceTest extends ReadDuringMaintenanceSuite {
 
     @Override
     URI newStore(Path tmp) {
-        return S3ProxyServer.shared().newBucketUri("race-" + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100000, "lake");
+        return S3ProxyServer.shared()
+                .newBucketUri("race-" + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100000, "lake");
     }
 
     /** Another open of the same cache refreshes it: the local copies of the deleted shards go too. */

@@ -60,7 +60,8 @@ class SpecExamplesTest {
         int examples = 0;
         for (Block b : blocks("FORMAT.md", "README.md")) {
             if (!b.language().equals("json")) continue;
-            try (MappingIterator<JsonNode> values = Json.MAPPER.readerFor(JsonNode.class).readValues(b.text())) {
+            try (MappingIterator<JsonNode> values =
+                    Json.MAPPER.readerFor(JsonNode.class).readValues(b.text())) {
                 while (values.hasNext()) {
                     JsonNode value = values.next();
                     examples++;
@@ -75,9 +76,11 @@ class SpecExamplesTest {
     void athenaExamplesRunOverTheGoldenLake() throws IOException, SQLException {
         Path copy = GoldenBucket.copyTo(dir);
         List<Block> athena = blocks("FORMAT.md", "README.md").stream()
-                .filter(b -> b.language().equals("sql") && b.text().contains("FROM runlake.")).toList();
+                .filter(b -> b.language().equals("sql") && b.text().contains("FROM runlake."))
+                .toList();
         assertEquals(1, athena.size());
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement()) {
             // the Glue tables of template.yaml: every file under the location, the experiment from the escaped key
             st.execute("CREATE SCHEMA runlake");
             for (String table : List.of("metrics", "runs")) {
@@ -105,7 +108,8 @@ class SpecExamplesTest {
         deleteTree(copy.resolve("lake"));
         deleteTree(copy.resolve("runs/experiment=" + LAKE_EXPERIMENT));
         List<Block> plain = blocks("FORMAT.md", "README.md").stream()
-                .filter(b -> b.language().equals("sql") && !b.text().contains("FROM runlake.")).toList();
+                .filter(b -> b.language().equals("sql") && !b.text().contains("FROM runlake."))
+                .toList();
         assertEquals(4, plain.size(), plain.toString());
         for (Block b : plain) {
             List<String> rows = runAtRoot(copy, b);
@@ -127,12 +131,21 @@ class SpecExamplesTest {
     private List<String> runAtRoot(Path root, Block b) throws IOException, InterruptedException {
         Path sql = dir.resolve("example.sql");
         Files.writeString(sql, b.text());
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DuckDbAtRoot.class.getName(), sql.toString())
-                .directory(root.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DuckDbAtRoot.class.getName(),
+                        sql.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), b + ": " + out);
-        return out.lines().filter(l -> !l.startsWith("-- ") && !l.startsWith("SLF4J")).sorted().toList();
+        return out.lines()
+                .filter(l -> !l.startsWith("-- ") && !l.startsWith("SLF4J"))
+                .sorted()
+                .toList();
     }
 
     /** Expected rows without the experiments §14 does not answer for, reduced to some cells. */
@@ -149,8 +162,10 @@ class SpecExamplesTest {
     }
 
     private static long sum(List<String> pointRows) {
-        return pointRows.stream().filter(r -> !r.startsWith(LAKE_EXPERIMENT + " | "))
-                .mapToLong(r -> Long.parseLong(r.substring(r.lastIndexOf(" | ") + 3))).sum();
+        return pointRows.stream()
+                .filter(r -> !r.startsWith(LAKE_EXPERIMENT + " | "))
+                .mapToLong(r -> Long.parseLong(r.substring(r.lastIndexOf(" | ") + 3)))
+                .sum();
     }
 
     static List<Block> blocks(String... docs) throws IOException {
@@ -167,7 +182,9 @@ class SpecExamplesTest {
     }
 
     private static List<String> statements(Block b) {
-        return Stream.of(b.text().split(";\\s*(\\n|$)")).filter(s -> !s.isBlank()).toList();
+        return Stream.of(b.text().split(";\\s*(\\n|$)"))
+                .filter(s -> !s.isBlank())
+                .toList();
     }
 
     private static void deleteTree(Path root) throws IOException {

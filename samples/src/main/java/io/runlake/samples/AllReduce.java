@@ -42,7 +42,8 @@ final class AllReduce {
         if (worker < 0 || worker >= workers) throw new IllegalArgumentException("worker " + worker + " of " + workers);
         return gradient -> {
             if (gradient.length != mean.length) {
-                throw new IllegalArgumentException("gradient has " + gradient.length + " values, expected " + mean.length);
+                throw new IllegalArgumentException(
+                        "gradient has " + gradient.length + " values, expected " + mean.length);
             }
             System.arraycopy(gradient, 0, contributions[worker], 0, gradient.length);
             int phase = phaser.arrive();
@@ -51,7 +52,8 @@ final class AllReduce {
                 phaser.awaitAdvanceInterruptibly(phase, timeoutMs, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 abort();
-                throw new IllegalStateException("worker " + worker + " waited " + timeoutMs + " ms for the other workers' gradients");
+                throw new IllegalStateException(
+                        "worker " + worker + " waited " + timeoutMs + " ms for the other workers' gradients");
             }
             if (phaser.isTerminated()) throw aborted(worker);
             System.arraycopy(mean, 0, gradient, 0, gradient.length);

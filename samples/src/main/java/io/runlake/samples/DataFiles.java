@@ -21,8 +21,11 @@ record DataFiles(Path dir, Path train, Path validation) {
     /** Writes the data files into {@code workDir} (created 0700 if missing). */
     static DataFiles write(Dataset.Split data, Path workDir) {
         try {
-            Path dir = LocalPaths.createPrivateDirectories(workDir.toAbsolutePath().normalize());
-            return new DataFiles(dir, writeCsv(dir.resolve("spirals-train.csv"), data.train()),
+            Path dir =
+                    LocalPaths.createPrivateDirectories(workDir.toAbsolutePath().normalize());
+            return new DataFiles(
+                    dir,
+                    writeCsv(dir.resolve("spirals-train.csv"), data.train()),
                     writeCsv(dir.resolve("spirals-validation.csv"), data.validation()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo data set: " + e.getMessage(), e);
@@ -50,8 +53,15 @@ record DataFiles(Path dir, Path train, Path validation) {
         StringBuilder b = new StringBuilder("sweep:\n  strategy: grid\n  trials:\n");
         for (SweepDemo.Trial t : trials) {
             TrainConfig c = t.config();
-            b.append(String.format(Locale.ROOT, "    - {name: %s, learning_rate: %s, hidden_units: %d, batch_size: %d, epochs: %d, workers: %d}%n",
-                    t.name(), c.learningRate(), c.hiddenUnits(), c.batchSize(), c.epochs(), t.workers()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "    - {name: %s, learning_rate: %s, hidden_units: %d, batch_size: %d, epochs: %d, workers: %d}%n",
+                    t.name(),
+                    c.learningRate(),
+                    c.hiddenUnits(),
+                    c.batchSize(),
+                    c.epochs(),
+                    t.workers()));
         }
         try {
             Path file = dir.resolve("sweep.yaml");

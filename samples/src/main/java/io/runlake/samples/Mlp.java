@@ -30,7 +30,8 @@ public final class Mlp {
      */
     public Mlp(int[] sizes, long seed) {
         if (sizes.length < 2 || sizes[sizes.length - 1] != 1) {
-            throw new IllegalArgumentException("layer sizes must start with the input width and end with 1: " + Arrays.toString(sizes));
+            throw new IllegalArgumentException(
+                    "layer sizes must start with the input width and end with 1: " + Arrays.toString(sizes));
         }
         for (int s : sizes) {
             if (s < 1) throw new IllegalArgumentException("layer sizes must be positive: " + Arrays.toString(sizes));

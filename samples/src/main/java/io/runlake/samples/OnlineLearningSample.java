@@ -27,9 +27,14 @@ public final class OnlineLearningSample {
         Random rnd = new Random(7);
         double[] w = new double[3];
         double lr = 0.05;
-        Run run = tracker.newRun("online").name("drifting-stream").seed(7)
-                .param("model", "logistic-regression").param("learning_rate", lr).param("drift_at_event", events / 2)
-                .tag("mode", "streaming").start();
+        Run run = tracker.newRun("online")
+                .name("drifting-stream")
+                .seed(7)
+                .param("model", "logistic-regression")
+                .param("learning_rate", lr)
+                .param("drift_at_event", events / 2)
+                .tag("mode", "streaming")
+                .start();
         try (run) {
             for (int i = 0; i < events; i++) {
                 double angle = i < events / 2 ? 0.3 : 2.0; // the concept drifts at half-time
@@ -40,7 +45,10 @@ public final class OnlineLearningSample {
                 double p = 1 / (1 + Math.exp(-z));
                 // prequential evaluation: score the event before learning from it
                 run.log("online/correct", (p > 0.5 ? 1 : 0) == y ? 1.0 : 0.0, i);
-                run.log("online/log_loss", -(y == 1 ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12))), i);
+                run.log(
+                        "online/log_loss",
+                        -(y == 1 ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12))),
+                        i);
                 double g = p - y;
                 w[0] -= lr * g;
                 w[1] -= lr * g * x1;
@@ -48,7 +56,8 @@ public final class OnlineLearningSample {
                 if (pauseMicros > 0) sleepMicros(pauseMicros);
             }
         }
-        out.println("online run " + run.id() + ": " + events + " events streamed into experiment 'online' of " + tracker.uri());
+        out.println("online run " + run.id() + ": " + events + " events streamed into experiment 'online' of "
+                + tracker.uri());
         return run.id();
     }
 
@@ -74,7 +83,7 @@ public final class OnlineLearningSample {
         try (Tracker tracker = Tracker.open(uri)) {
             runId = run(tracker, 20_000, 200, System.out);
         }
-        System.out.println("accuracy per second: ./runlake sql --uri " + uri + " \""
-                + windowedAccuracySql(runId) + "\"");
+        System.out.println(
+                "accuracy per second: ./runlake sql --uri " + uri + " \"" + windowedAccuracySql(runId) + "\"");
     }
 }

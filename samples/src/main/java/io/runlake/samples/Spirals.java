@@ -16,7 +16,8 @@ public final class Spirals {
      * @param seed the same seed gives the same points
      */
     public static Dataset generate(int pointsPerClass, double turns, double noise, long seed) {
-        if (pointsPerClass < 1) throw new IllegalArgumentException("pointsPerClass must be positive: " + pointsPerClass);
+        if (pointsPerClass < 1)
+            throw new IllegalArgumentException("pointsPerClass must be positive: " + pointsPerClass);
         Random random = new Random(seed);
         double[][] x = new double[2 * pointsPerClass][];
         int[] y = new int[2 * pointsPerClass];

@@ -42,6 +42,7 @@ public final class SweepDemo {
     public static final String DIVERGING_RUN = "lr-too-high";
     /** Name of the child run trained by two workers. */
     public static final String DATA_PARALLEL_RUN = "data-parallel-2w";
+
     private static final long ALL_REDUCE_TIMEOUT_MS = 60_000;
 
     private SweepDemo() {}
@@ -50,17 +51,26 @@ public final class SweepDemo {
     record Trial(String name, TrainConfig config, int workers) {}
 
     /** What happened to one run. {@code valAccuracy} is NaN when the run did not get through an epoch. */
-    public record RunResult(String runId, String name, RunStatus status, int workers, Map<String, Object> params,
-                            double valAccuracy, String error, Duration elapsed) {}
+    public record RunResult(
+            String runId,
+            String name,
+            RunStatus status,
+            int workers,
+            Map<String, Object> params,
+            double valAccuracy,
+            String error,
+            Duration elapsed) {}
 
     /** The outcome of the whole sweep. */
-    public record Summary(URI storeUri, String experiment, RunResult parent, List<RunResult> children, Duration elapsed) {
+    public record Summary(
+            URI storeUri, String experiment, RunResult parent, List<RunResult> children, Duration elapsed) {
         public int totalRuns() {
             return 1 + children.size();
         }
 
         public long count(RunStatus status) {
-            return (parent.status() == status ? 1 : 0) + children.stream().filter(r -> r.status() == status).count();
+            return (parent.status() == status ? 1 : 0)
+                    + children.stream().filter(r -> r.status() == status).count();
         }
 
         /** The finished child with the highest final validation accuracy. */
@@ -105,15 +115,18 @@ public final class SweepDemo {
      */
     public static Summary run(Tracker tracker, PrintStream out, Path workDir) throws Exception {
         long t0 = System.nanoTime();
-        Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED).split(VALIDATION_FRACTION, DATA_SEED)
+        Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED)
+                .split(VALIDATION_FRACTION, DATA_SEED)
                 .standardized();
         List<Trial> trials = trials();
         DataFiles files = DataFiles.write(data, workDir);
         out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
-        out.printf("data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
+        out.printf(
+                "data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
                 data.train().size(), data.validation().size());
 
-        RunSpec parentSpec = tracker.newRun(EXPERIMENT).name("sweep")
+        RunSpec parentSpec = tracker.newRun(EXPERIMENT)
+                .name("sweep")
                 .params(dataParams(data))
                 .param("trials", trials.size())
                 .tag("kind", "sweep")
@@ -144,17 +157,22 @@ public final class SweepDemo {
         });
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        RunResult parent = new RunResult(parentRun[0].id(), "sweep", parentRun[0].status(), 1, parentSpec.params(),
-                Double.NaN, null, elapsed);
+        RunResult parent = new RunResult(
+                parentRun[0].id(), "sweep", parentRun[0].status(), 1, parentSpec.params(), Double.NaN, null, elapsed);
         Summary summary = new Summary(tracker.uri(), EXPERIMENT, parent, List.copyOf(children), elapsed);
         printSummary(summary, out);
         return summary;
     }
 
-    private static RunResult runTrial(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
+    private static RunResult runTrial(
+            Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
             throws InterruptedException {
-        return track(tracker, trial, childSpec(tracker, parentId, trial, data), files, (run, valAccuracy) ->
-                Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
+        return track(
+                tracker,
+                trial,
+                childSpec(tracker, parentId, trial, data),
+                files,
+                (run, valAccuracy) -> Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
                     logEpoch(run, stats);
                     valAccuracy.accept(stats.valAccuracy());
                 }));
@@ -165,7 +183,8 @@ public final class SweepDemo {
      * were another process) joins it. Each trains on half of the training data; gradients are averaged
      * every step, so both keep identical weights. Each worker logs its own metrics.
      */
-    private static RunResult runDataParallel(Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
+    private static RunResult runDataParallel(
+            Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
             throws InterruptedException {
         int workers = trial.workers();
         return track(tracker, trial, childSpec(tracker, parentId, trial, data), files, (run, valAccuracy) -> {
@@ -177,8 +196,13 @@ public final class SweepDemo {
             }
             Trainer.Result result;
             try {
-                result = Trainer.train(trial.config(), data.train().shard(0, workers), data.validation(), 0,
-                        allReduce.forWorker(0), stats -> {
+                result = Trainer.train(
+                        trial.config(),
+                        data.train().shard(0, workers),
+                        data.validation(),
+                        0,
+                        allReduce.forWorker(0),
+                        stats -> {
                             logEpoch(run, stats);
                             valAccuracy.accept(stats.valAccuracy());
                         });
@@ -221,32 +245,46 @@ public final class SweepDemo {
             throw e;
         } catch (Exception e) {
             // tracker.run has recorded the run as FAILED; the sweep goes on with the next trial.
-            if (started[0] == null) throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
+            if (started[0] == null)
+                throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
             return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
         }
     }
 
     /** A worker that joins run {@code runId} through its own tracker, as a separate process would. */
-    private static CompletableFuture<Void> startWorker(Tracker tracker, String runId, int worker, int workers, Trial trial,
-                                                       Dataset.Split data, AllReduce allReduce) {
+    private static CompletableFuture<Void> startWorker(
+            Tracker tracker,
+            String runId,
+            int worker,
+            int workers,
+            Trial trial,
+            Dataset.Split data,
+            AllReduce allReduce) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (Tracker own = Tracker.open(tracker.uri(), tracker.options())) {
-                Run run = own.joinRun(runId, worker);
-                try {
-                    Trainer.train(trial.config(), data.train().shard(worker, workers), data.validation(), worker,
-                            allReduce.forWorker(worker), stats -> logEpoch(run, stats));
-                    run.finish();
-                } catch (Throwable e) {
-                    run.fail(e);
-                    throw e;
-                }
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-                allReduce.abort();
-            }
-        }, "sweep-worker-" + worker);
+        Thread t = new Thread(
+                () -> {
+                    try (Tracker own = Tracker.open(tracker.uri(), tracker.options())) {
+                        Run run = own.joinRun(runId, worker);
+                        try {
+                            Trainer.train(
+                                    trial.config(),
+                                    data.train().shard(worker, workers),
+                                    data.validation(),
+                                    worker,
+                                    allReduce.forWorker(worker),
+                                    stats -> logEpoch(run, stats));
+                            run.finish();
+                        } catch (Throwable e) {
+                            run.fail(e);
+                            throw e;
+                        }
+                        done.complete(null);
+                    } catch (Throwable e) {
+                        done.completeExceptionally(e);
+                        allReduce.abort();
+                    }
+                },
+                "sweep-worker-" + worker);
         t.setDaemon(true);
         t.start();
         return done;
@@ -259,7 +297,8 @@ public final class SweepDemo {
             try {
                 others.get(w - 1).get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                Exception failure = new IllegalStateException("worker " + w + " failed: " + e.getCause().getMessage(), e.getCause());
+                Exception failure = new IllegalStateException(
+                        "worker " + w + " failed: " + e.getCause().getMessage(), e.getCause());
                 if (!(e.getCause() instanceof AllReduce.AbortedException)) return failure;
                 if (aborted == null) aborted = failure;
             }
@@ -268,7 +307,9 @@ public final class SweepDemo {
     }
 
     private static RunSpec childSpec(Tracker tracker, String parentId, Trial trial, Dataset.Split data) {
-        RunSpec spec = tracker.newRun(EXPERIMENT).parent(parentId).name(trial.name())
+        RunSpec spec = tracker.newRun(EXPERIMENT)
+                .parent(parentId)
+                .name(trial.name())
                 .params(trial.config().asParams())
                 .param("workers", trial.workers())
                 .params(dataParams(data))
@@ -311,32 +352,65 @@ public final class SweepDemo {
         return workDir.resolve("models").resolve(trialName + ".bin");
     }
 
-
     private static RunResult result(Run run, Trial trial, RunSpec spec, double valAccuracy, String error, long t0) {
-        return new RunResult(run.id(), trial.name(), run.status(), trial.workers(), spec.params(), valAccuracy, error,
+        return new RunResult(
+                run.id(),
+                trial.name(),
+                run.status(),
+                trial.workers(),
+                spec.params(),
+                valAccuracy,
+                error,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static String line(int i, int n, RunResult r) {
         Map<String, Object> p = r.params();
-        String hp = String.format(Locale.ROOT, "lr=%-5s hidden=%-3s batch=%-3s epochs=%-3s seed=%-3s workers=%s",
-                p.get("lr"), p.get("hidden_units"), p.get("batch_size"), p.get("epochs"), p.get("seed"), p.get("workers"));
+        String hp = String.format(
+                Locale.ROOT,
+                "lr=%-5s hidden=%-3s batch=%-3s epochs=%-3s seed=%-3s workers=%s",
+                p.get("lr"),
+                p.get("hidden_units"),
+                p.get("batch_size"),
+                p.get("epochs"),
+                p.get("seed"),
+                p.get("workers"));
         String outcome = r.status() == RunStatus.FINISHED
                 ? String.format(Locale.ROOT, "val/accuracy=%.3f", r.valAccuracy())
                 : String.valueOf(r.error());
-        return String.format(Locale.ROOT, "  [%2d/%d] %-18s %s  %-8s %5.2fs  %s  %s", i, n, r.name(), hp, r.status(),
-                r.elapsed().toMillis() / 1000.0, r.runId(), outcome);
+        return String.format(
+                Locale.ROOT,
+                "  [%2d/%d] %-18s %s  %-8s %5.2fs  %s  %s",
+                i,
+                n,
+                r.name(),
+                hp,
+                r.status(),
+                r.elapsed().toMillis() / 1000.0,
+                r.runId(),
+                outcome);
     }
 
     private static void printSummary(Summary s, PrintStream out) {
         StringBuilder statuses = new StringBuilder();
         for (RunStatus st : RunStatus.values()) {
             long n = s.count(st);
-            if (n > 0) statuses.append(statuses.length() == 0 ? "" : ", ").append(n).append(' ').append(st);
+            if (n > 0)
+                statuses.append(statuses.length() == 0 ? "" : ", ")
+                        .append(n)
+                        .append(' ')
+                        .append(st);
         }
-        out.printf(Locale.ROOT, "%d runs (1 parent + %d children): %s, in %.1f s%n", s.totalRuns(), s.children().size(),
-                statuses, s.elapsed().toMillis() / 1000.0);
-        s.best().ifPresent(b -> out.printf(Locale.ROOT, "best: %s (run %s), val/accuracy %.3f%n", b.name(), b.runId(), b.valAccuracy()));
+        out.printf(
+                Locale.ROOT,
+                "%d runs (1 parent + %d children): %s, in %.1f s%n",
+                s.totalRuns(),
+                s.children().size(),
+                statuses,
+                s.elapsed().toMillis() / 1000.0);
+        s.best()
+                .ifPresent(b -> out.printf(
+                        Locale.ROOT, "best: %s (run %s), val/accuracy %.3f%n", b.name(), b.runId(), b.valAccuracy()));
         out.printf("store: %s%n", s.storeUri());
         out.printf("runs written to: %s%n", s.experimentLocation());
     }

@@ -14,15 +14,17 @@ import java.util.Map;
  * @param momentum SGD momentum (0 for plain SGD)
  * @param seed seeds weight initialisation and shuffling
  */
-public record TrainConfig(double learningRate, int hiddenUnits, int hiddenLayers, int batchSize, int epochs,
-                          double momentum, long seed) {
+public record TrainConfig(
+        double learningRate, int hiddenUnits, int hiddenLayers, int batchSize, int epochs, double momentum, long seed) {
     public TrainConfig {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
+        if (!(learningRate > 0) || Double.isInfinite(learningRate))
+            throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
         if (hiddenUnits < 1) throw new IllegalArgumentException("hidden units must be positive: " + hiddenUnits);
         if (hiddenLayers < 1) throw new IllegalArgumentException("hidden layers must be positive: " + hiddenLayers);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive: " + batchSize);
         if (epochs < 1) throw new IllegalArgumentException("epochs must be positive: " + epochs);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1): " + momentum);
+        if (!(momentum >= 0 && momentum < 1))
+            throw new IllegalArgumentException("momentum must be in [0, 1): " + momentum);
     }
 
     /** Layer sizes for {@link Mlp}: input, hidden layers, one output. */

@@ -35,7 +35,8 @@ public final class Trainer {
     /** The trained model and its last epoch's metrics. */
     public record Result(Mlp model, EpochStats last) {}
 
-    public static Result train(TrainConfig config, Dataset train, Dataset validation, EpochListener listener) throws Exception {
+    public static Result train(TrainConfig config, Dataset train, Dataset validation, EpochListener listener)
+            throws Exception {
         return train(config, train, validation, 0, GradientSync.NONE, listener);
     }
 
@@ -46,8 +47,14 @@ public final class Trainer {
      *
      * @throws TrainingDivergedException when the loss becomes NaN, infinite or absurdly large
      */
-    public static Result train(TrainConfig config, Dataset train, Dataset validation, int worker, GradientSync sync,
-                               EpochListener listener) throws Exception {
+    public static Result train(
+            TrainConfig config,
+            Dataset train,
+            Dataset validation,
+            int worker,
+            GradientSync sync,
+            EpochListener listener)
+            throws Exception {
         if (train.size() == 0) throw new IllegalArgumentException("no training data");
         Mlp model = new Mlp(config.layerSizes(train.features()), config.seed());
         double[] params = model.params();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,16 +27,24 @@ class OnlineLearningSampleTest {
     void accuracyPerTimeWindowShowsTheDrift() throws Exception {
         String runId;
         Path lake = tmp.resolve("lake");
-        try (Tracker tracker = Tracker.open(lake.toUri(), TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withFlushInterval(Duration.ofMillis(200)).withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker tracker = Tracker.open(
+                lake.toUri(),
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withFlushInterval(Duration.ofMillis(200))
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             runId = OnlineLearningSample.run(tracker, 6_000, 500, new PrintStream(OutputStream.nullOutputStream()));
         }
         String shards = "'" + lake.resolve("runs/experiment=online/run=" + runId + "/metrics/*.parquet") + "'";
         List<double[]> windows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select time_bucket(interval '250 milliseconds', timestamp) as w, avg(value), count(*),"
-                     + " min(step) from read_parquet(" + shards + ") where key = 'online/correct' group by w order by w")) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "select time_bucket(interval '250 milliseconds', timestamp) as w, avg(value), count(*),"
+                                + " min(step) from read_parquet(" + shards
+                                + ") where key = 'online/correct' group by w order by w")) {
             while (rs.next()) windows.add(new double[] {rs.getDouble(2), rs.getLong(3), rs.getLong(4)});
         }
         assertTrue(windows.size() >= 4, "expected several time windows, got " + windows.size());
@@ -51,7 +59,9 @@ class OnlineLearningSampleTest {
         }
         double last = windows.get(windows.size() - 1)[0];
         assertTrue(beforeDrift > 0.85, "did not learn before the drift: " + beforeDrift);
-        assertTrue(afterDrift < beforeDrift - 0.03, "no dip after the drift: before " + beforeDrift + ", after " + afterDrift);
+        assertTrue(
+                afterDrift < beforeDrift - 0.03,
+                "no dip after the drift: before " + beforeDrift + ", after " + afterDrift);
         assertTrue(last > 0.85, "did not re-learn after the drift: last window accuracy " + last);
     }
 }

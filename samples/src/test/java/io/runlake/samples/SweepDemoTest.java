@@ -46,17 +46,19 @@ class SweepDemoTest {
     void runSweep(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TrackerOptions options = TrackerOptions.defaults().withSpillRoot(dir.resolve("spill")).withShutdownHook(false);
+        TrackerOptions options =
+                TrackerOptions.defaults().withSpillRoot(dir.resolve("spill")).withShutdownHook(false);
         long t0 = System.nanoTime();
         try (Tracker tracker = Tracker.open(dir.toUri(), options);
-             PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+                PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             summary = SweepDemo.run(tracker, out, dir.resolve("demo-files"));
         }
         printed = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
         System.out.printf("sweep took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         experimentDir = dir.resolve("runs").resolve("experiment=spirals");
-        for (Path runJson : find(experimentDir, 2, p -> p.getFileName().toString().equals("run.json"))) {
+        for (Path runJson :
+                find(experimentDir, 2, p -> p.getFileName().toString().equals("run.json"))) {
             Map<String, Object> start = read(runJson);
             starts.put((String) start.get("run_id"), start);
         }
@@ -77,7 +79,9 @@ class SweepDemoTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> params = (Map<String, Object>) start.get("params");
             for (String key : List.of("lr", "hidden_units", "batch_size", "epochs", "seed", "workers")) {
-                assertEquals(((Number) child.params().get(key)).doubleValue(), ((Number) params.get(key)).doubleValue(),
+                assertEquals(
+                        ((Number) child.params().get(key)).doubleValue(),
+                        ((Number) params.get(key)).doubleValue(),
                         child.name() + " " + key);
             }
             @SuppressWarnings("unchecked")
@@ -85,17 +89,38 @@ class SweepDemoTest {
             assertEquals("mlp", tags.get("model"));
         }
         // the sweep really varies its hyperparameters
-        assertTrue(summary.children().stream().map(r -> r.params().get("lr")).distinct().count() >= 3);
-        assertTrue(summary.children().stream().map(r -> r.params().get("hidden_units")).distinct().count() >= 2);
-        assertTrue(summary.children().stream().map(r -> r.params().get("batch_size")).distinct().count() >= 2);
-        assertTrue(summary.children().stream().map(r -> r.params().get("seed")).distinct().count() >= 12);
-        assertTrue(summary.children().stream().map(r -> r.params().get("epochs")).distinct().count() >= 2);
+        assertTrue(summary.children().stream()
+                        .map(r -> r.params().get("lr"))
+                        .distinct()
+                        .count()
+                >= 3);
+        assertTrue(summary.children().stream()
+                        .map(r -> r.params().get("hidden_units"))
+                        .distinct()
+                        .count()
+                >= 2);
+        assertTrue(summary.children().stream()
+                        .map(r -> r.params().get("batch_size"))
+                        .distinct()
+                        .count()
+                >= 2);
+        assertTrue(summary.children().stream()
+                        .map(r -> r.params().get("seed"))
+                        .distinct()
+                        .count()
+                >= 12);
+        assertTrue(summary.children().stream()
+                        .map(r -> r.params().get("epochs"))
+                        .distinct()
+                        .count()
+                >= 2);
     }
 
     @Test
     void theDivergingRunIsRecordedFailedAndTheSweepCarriesOn() throws IOException {
         List<Map<String, Object>> failed = new ArrayList<>();
-        for (Path end : find(experimentDir, 3, p -> p.getParent().getFileName().toString().equals("end"))) {
+        for (Path end : find(
+                experimentDir, 3, p -> p.getParent().getFileName().toString().equals("end"))) {
             Map<String, Object> e = read(end);
             if ("FAILED".equals(e.get("status"))) failed.add(e);
         }
@@ -107,8 +132,12 @@ class SweepDemoTest {
         assertEquals(TrainingDivergedException.class.getName(), error.get("type"));
         assertTrue(String.valueOf(error.get("message")).contains("diverged"), String.valueOf(error.get("message")));
 
-        assertEquals(summary.children().size() - 1,
-                summary.children().stream().filter(r -> r.status() == RunStatus.FINISHED).count(), "children other than the diverging one finish");
+        assertEquals(
+                summary.children().size() - 1,
+                summary.children().stream()
+                        .filter(r -> r.status() == RunStatus.FINISHED)
+                        .count(),
+                "children other than the diverging one finish");
         assertEquals(1, summary.count(RunStatus.FAILED));
         assertEquals(RunStatus.FINISHED, summary.parent().status());
         // trials after the failure still ran
@@ -130,15 +159,24 @@ class SweepDemoTest {
             statusByWorker.put((Integer) e.get("worker"), (String) e.get("status"));
         }
         assertEquals(Map.of(0, "FINISHED", 1, "FINISHED"), statusByWorker);
-        assertEquals(1, find(runDir.resolve("workers"), 1, p -> p.getFileName().toString().startsWith("w00001-")).size());
+        assertEquals(
+                1,
+                find(
+                                runDir.resolve("workers"),
+                                1,
+                                p -> p.getFileName().toString().startsWith("w00001-"))
+                        .size());
 
         int epochs = ((Number) dp.params().get("epochs")).intValue();
         List<List<Object>> perWorker = query("select worker, count(*), max(step) from read_parquet('" + shards()
                 + "') where run_id = '" + dp.runId() + "' and key = 'train/loss' group by worker order by worker");
-        assertEquals(List.of(List.of(0, (long) epochs, (long) epochs - 1), List.of(1, (long) epochs, (long) epochs - 1)), perWorker);
+        assertEquals(
+                List.of(List.of(0, (long) epochs, (long) epochs - 1), List.of(1, (long) epochs, (long) epochs - 1)),
+                perWorker);
         // each worker trains on its own half: different train metrics, the same (shared) model on validation
-        List<List<Object>> last = query("select worker, key, value from read_parquet('" + shards() + "') where run_id = '"
-                + dp.runId() + "' and step = " + (epochs - 1) + " and key in ('train/loss', 'val/loss') order by key, worker");
+        List<List<Object>> last = query("select worker, key, value from read_parquet('" + shards()
+                + "') where run_id = '" + dp.runId() + "' and step = " + (epochs - 1)
+                + " and key in ('train/loss', 'val/loss') order by key, worker");
         assertNotEquals(last.get(0).get(2), last.get(1).get(2), "train/loss of the two workers");
         assertEquals((double) last.get(2).get(2), (double) last.get(3).get(2), 1e-12, "val/loss of the two workers");
         assertTrue(dp.valAccuracy() > 0.85, "data-parallel val/accuracy " + dp.valAccuracy());
@@ -146,25 +184,33 @@ class SweepDemoTest {
 
     @Test
     void bestFinalValidationAccuracyReadBackFromParquetIsHigh() throws Exception {
-        List<List<Object>> best = query("with v as (select run_id, step, value from read_parquet('" + shards()
-                + "') where key = 'val/accuracy' and worker = 0), "
-                + "last as (select run_id, max(step) as step from v group by run_id) "
-                + "select v.run_id, v.value from v join last using (run_id, step) order by v.value desc, v.run_id limit 1");
+        List<List<Object>> best = query(
+                "with v as (select run_id, step, value from read_parquet('" + shards()
+                        + "') where key = 'val/accuracy' and worker = 0), "
+                        + "last as (select run_id, max(step) as step from v group by run_id) "
+                        + "select v.run_id, v.value from v join last using (run_id, step) order by v.value desc, v.run_id limit 1");
         String bestRun = (String) best.get(0).get(0);
         double bestAcc = (double) best.get(0).get(1);
         assertTrue(bestAcc > 0.9, "best final val/accuracy " + bestAcc);
         SweepDemo.RunResult expected = summary.best().orElseThrow();
         assertEquals(expected.valAccuracy(), bestAcc, 0.0);
         assertEquals(SweepDemo.EXPERIMENT, starts.get(bestRun).get("experiment"));
-        assertEquals(expected.valAccuracy(), summary.children().stream().filter(r -> r.runId().equals(bestRun))
-                .findFirst().orElseThrow().valAccuracy(), 0.0);
+        assertEquals(
+                expected.valAccuracy(),
+                summary.children().stream()
+                        .filter(r -> r.runId().equals(bestRun))
+                        .findFirst()
+                        .orElseThrow()
+                        .valAccuracy(),
+                0.0);
     }
 
     @Test
     void everyFinishedChildLoggedEachEpochAndItsModel() throws Exception {
         Map<String, List<Object>> counts = new HashMap<>();
-        for (List<Object> row : query("select run_id, count(distinct key), count(*), max(step) from read_parquet('" + shards()
-                + "') where worker = 0 and key in ('train/loss', 'train/accuracy', 'val/loss', 'val/accuracy') group by run_id")) {
+        for (List<Object> row : query(
+                "select run_id, count(distinct key), count(*), max(step) from read_parquet('" + shards()
+                        + "') where worker = 0 and key in ('train/loss', 'train/accuracy', 'val/loss', 'val/accuracy') group by run_id")) {
             counts.put((String) row.get(0), row.subList(1, 4));
         }
         for (SweepDemo.RunResult child : summary.children()) {
@@ -183,7 +229,8 @@ class SweepDemoTest {
             }
             assertEquals(1, artifacts.size(), child.name());
             @SuppressWarnings("unchecked")
-            Map<String, Object> artifact = (Map<String, Object>) artifacts.get(0).get("artifact");
+            Map<String, Object> artifact =
+                    (Map<String, Object>) artifacts.get(0).get("artifact");
             assertEquals("model.bin", artifact.get("name"));
             Path blob = dir.resolve((String) artifact.get("uri"));
             assertTrue(Files.isRegularFile(blob), blob.toString());
@@ -197,13 +244,24 @@ class SweepDemoTest {
     @Test
     void everyChildRecordsTheSameDataChecksumsAndTheParentTheSweepConfig() throws Exception {
         String events = experimentDir.resolve("*/events/*.json").toString();
-        List<List<Object>> inputs = query("select input.name, input.role, count(distinct run_id), count(distinct input.sha256)"
-                + " from read_json('" + events + "', union_by_name = true) where kind = 'input' group by all order by 1");
-        assertEquals(List.of(List.of("spirals-train", "train", 14L, 1L), List.of("spirals-validation", "validation", 14L, 1L)), inputs);
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(dir.resolve("demo-files").resolve("spirals-train.csv"))));
-        assertEquals(expected, query("select any_value(input.sha256) from read_json('" + events
-                + "', union_by_name = true) where kind = 'input' and input.name = 'spirals-train'").get(0).get(0));
+        List<List<Object>> inputs =
+                query("select input.name, input.role, count(distinct run_id), count(distinct input.sha256)"
+                        + " from read_json('" + events
+                        + "', union_by_name = true) where kind = 'input' group by all order by 1");
+        assertEquals(
+                List.of(
+                        List.of("spirals-train", "train", 14L, 1L),
+                        List.of("spirals-validation", "validation", 14L, 1L)),
+                inputs);
+        String expected = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(dir.resolve("demo-files").resolve("spirals-train.csv"))));
+        assertEquals(
+                expected,
+                query("select any_value(input.sha256) from read_json('" + events
+                                + "', union_by_name = true) where kind = 'input' and input.name = 'spirals-train'")
+                        .get(0)
+                        .get(0));
         List<List<Object>> config = query("select count(*) from read_json('" + events + "', union_by_name = true)"
                 + " where kind = 'artifact' and artifact.name = 'config/sweep.yaml'");
         assertEquals(1L, config.get(0).get(0));

@@ -41,18 +41,63 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * variable names) are left out.
  */
 public final class Dl4jParams {
-    private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
     /** Bookkeeping fields, not hyperparameters. */
-    private static final Set<String> SKIP = Set.of("epochCount", "iterationCount", "variables", "cacheMode",
-            "trainingWorkspaceMode", "inferenceWorkspaceMode", "validateOutputLayerConfig", "layer", "layerConf",
-            "confs", "vertices", "vertexInputs", "networkInputs", "networkOutputs", "defaultConfiguration",
-            "inputPreProcessors", "topologicalOrder", "topologicalOrderStr");
+    private static final Set<String> SKIP = Set.of(
+            "epochCount",
+            "iterationCount",
+            "variables",
+            "cacheMode",
+            "trainingWorkspaceMode",
+            "inferenceWorkspaceMode",
+            "validateOutputLayerConfig",
+            "layer",
+            "layerConf",
+            "confs",
+            "vertices",
+            "vertexInputs",
+            "networkInputs",
+            "networkOutputs",
+            "defaultConfiguration",
+            "inputPreProcessors",
+            "topologicalOrder",
+            "topologicalOrderStr");
+
     private static final Map<String, String> RENAME = Map.of(
-            "nin", "n_in", "nout", "n_out", "activationFn", "activation", "iupdater", "updater", "lossFn", "loss",
-            "weightInitFn", "weight_init", "idropout", "dropout", "layerName", "name", "biasUpdater", "bias_updater");
+            "nin",
+            "n_in",
+            "nout",
+            "n_out",
+            "activationFn",
+            "activation",
+            "iupdater",
+            "updater",
+            "lossFn",
+            "loss",
+            "weightInitFn",
+            "weight_init",
+            "idropout",
+            "dropout",
+            "layerName",
+            "name",
+            "biasUpdater",
+            "bias_updater");
     /** Layer settings also written without the layer prefix when every layer that has them agrees. */
-    private static final List<String> HOISTED = List.of("updater", "l1", "l2", "weight_decay", "weight_init", "dropout",
-            "bias_l1", "bias_l2", "bias_updater", "gradient_normalization", "gradient_normalization_threshold");
+    private static final List<String> HOISTED = List.of(
+            "updater",
+            "l1",
+            "l2",
+            "weight_decay",
+            "weight_init",
+            "dropout",
+            "bias_l1",
+            "bias_l2",
+            "bias_updater",
+            "gradient_normalization",
+            "gradient_normalization_threshold");
+
     static final int MAX_STRING = 5000;
 
     private Dl4jParams() {}
@@ -118,12 +163,14 @@ public final class Dl4jParams {
                     if (vertex.hasNonNull("preProcessor")) {
                         flatten(prefix + ".input_preprocessor", vertex.get("preProcessor"), layers.get(prefix));
                     }
-                    if (vertexInputs != null && vertexInputs.has(name)) layers.get(prefix).put(prefix + ".inputs", joined(vertexInputs.get(name)));
+                    if (vertexInputs != null && vertexInputs.has(name))
+                        layers.get(prefix).put(prefix + ".inputs", joined(vertexInputs.get(name)));
                 } else {
                     String prefix = "vertex." + name;
                     Map<String, Object> v = new LinkedHashMap<>();
                     flatten(prefix, vertex, v);
-                    if (vertexInputs != null && vertexInputs.has(name)) v.put(prefix + ".inputs", joined(vertexInputs.get(name)));
+                    if (vertexInputs != null && vertexInputs.has(name))
+                        v.put(prefix + ".inputs", joined(vertexInputs.get(name)));
                     global.putAll(v);
                 }
             }
@@ -135,7 +182,8 @@ public final class Dl4jParams {
             global.remove("tbptt_back_length");
         }
         for (Map<String, Object> g : perLayerGlobals.values()) {
-            if ("STOCHASTIC_GRADIENT_DESCENT".equals(g.get("optimization_algo"))) g.remove("max_num_line_search_iterations");
+            if ("STOCHASTIC_GRADIENT_DESCENT".equals(g.get("optimization_algo")))
+                g.remove("max_num_line_search_iterations");
         }
         // settings DL4J repeats in every layer's configuration: once, unprefixed, when they agree
         Map<String, Object> out = new LinkedHashMap<>(global);
@@ -154,7 +202,9 @@ public final class Dl4jParams {
             e.getValue().forEach((k, v) -> u.put(k.substring(p.length()), v));
             unprefixed.put(e.getKey(), u);
         }
-        long trainable = unprefixed.values().stream().filter(u -> u.containsKey("updater")).count();
+        long trainable = unprefixed.values().stream()
+                .filter(u -> u.containsKey("updater"))
+                .count();
         for (String h : HOISTED) {
             List<Map<String, Object>> having = new ArrayList<>();
             for (Map<String, Object> u : unprefixed.values()) {
@@ -167,15 +217,20 @@ public final class Dl4jParams {
             if (having.isEmpty() || having.size() < trainable) continue;
             Map<String, Object> agreed = agreeing(having, having.get(0).keySet());
             if (agreed.size() == having.get(0).size()) {
-                agreed.forEach((k, v) -> { if (!out.containsKey(k)) out.put(k, v); });
+                agreed.forEach((k, v) -> {
+                    if (!out.containsKey(k)) out.put(k, v);
+                });
             }
         }
         layers.values().forEach(out::putAll);
         return out;
     }
 
-    private static void collectLayer(String prefix, JsonNode conf, Map<String, Map<String, Object>> perLayerGlobals,
-                                     Map<String, Map<String, Object>> layers) {
+    private static void collectLayer(
+            String prefix,
+            JsonNode conf,
+            Map<String, Map<String, Object>> perLayerGlobals,
+            Map<String, Map<String, Object>> layers) {
         Map<String, Object> g = new LinkedHashMap<>();
         flattenFields("", conf, g);
         perLayerGlobals.put(prefix, g);
@@ -300,7 +355,8 @@ public final class Dl4jParams {
         String s = className.substring(className.lastIndexOf('.') + 1);
         s = s.substring(s.lastIndexOf('$') + 1);
         for (String prefix : List.of("Activation", "WeightInit", "Loss")) {
-            if (s.startsWith(prefix) && s.length() > prefix.length() && !s.equals("LossFunction")) return s.substring(prefix.length());
+            if (s.startsWith(prefix) && s.length() > prefix.length() && !s.equals("LossFunction"))
+                return s.substring(prefix.length());
         }
         return s;
     }
@@ -310,7 +366,8 @@ public final class Dl4jParams {
         for (int i = 0; i < camel.length(); i++) {
             char c = camel.charAt(i);
             if (Character.isUpperCase(c)) {
-                boolean prevLower = i > 0 && (Character.isLowerCase(camel.charAt(i - 1)) || Character.isDigit(camel.charAt(i - 1)));
+                boolean prevLower =
+                        i > 0 && (Character.isLowerCase(camel.charAt(i - 1)) || Character.isDigit(camel.charAt(i - 1)));
                 boolean nextLower = i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1));
                 boolean prevUpper = i > 0 && Character.isUpperCase(camel.charAt(i - 1));
                 if (b.length() > 0 && (prevLower || (prevUpper && nextLower))) b.append('_');

@@ -43,8 +43,12 @@ public final class RunLakeAutolog {
      * @param lastEpochMetrics the metrics of the last epoch (train/epoch_loss, val/accuracy, ...)
      * @param callbackFailures listener callbacks that failed and were skipped (0 normally)
      */
-    public record Result(String runId, String experiment, ArtifactRef model, Map<String, Double> lastEpochMetrics,
-                         long callbackFailures) {}
+    public record Result(
+            String runId,
+            String experiment,
+            ArtifactRef model,
+            Map<String, Double> lastEpochMetrics,
+            long callbackFailures) {}
 
     /** Training code run by {@link #track}: anything that calls {@code fit} on the network. */
     @FunctionalInterface
@@ -53,8 +57,13 @@ public final class RunLakeAutolog {
     }
 
     /** Trains {@code network} for {@code epochs} epochs in a new run of {@code experiment}; {@code validation} may be null. */
-    public static Result fit(Tracker tracker, String experiment, Model network, DataSetIterator train,
-                             DataSetIterator validation, int epochs) {
+    public static Result fit(
+            Tracker tracker,
+            String experiment,
+            Model network,
+            DataSetIterator train,
+            DataSetIterator validation,
+            int epochs) {
         return fit(tracker.newRun(experiment), network, train, validation, epochs);
     }
 
@@ -62,7 +71,8 @@ public final class RunLakeAutolog {
      * Trains in a new run described by {@code spec} (a name, a parent sweep run, extra params or tags). Params
      * already in the spec win over auto-logged ones of the same name.
      */
-    public static Result fit(RunSpec spec, Model network, DataSetIterator train, DataSetIterator validation, int epochs) {
+    public static Result fit(
+            RunSpec spec, Model network, DataSetIterator train, DataSetIterator validation, int epochs) {
         Objects.requireNonNull(train, "train iterator");
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1: " + epochs);
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -86,12 +96,13 @@ public final class RunLakeAutolog {
      * Runs custom training code ({@code body} calls {@code network.fit(...)} as it likes) with auto-logging
      * attached: same records as {@link #fit}, for training loops that are not a plain {@code fit(iterator, epochs)}.
      */
-    public static Result track(RunSpec spec, Model network, DataSetIterator validation, Training body) throws Exception {
+    public static Result track(RunSpec spec, Model network, DataSetIterator validation, Training body)
+            throws Exception {
         return track(spec, network, validation, Map.of(), body);
     }
 
-    private static Result track(RunSpec spec, Model network, DataSetIterator validation, Map<String, Object> extra,
-                                Training body) {
+    private static Result track(
+            RunSpec spec, Model network, DataSetIterator validation, Map<String, Object> extra, Training body) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(body, "body");
         Map<String, Object> params = new LinkedHashMap<>(Dl4jParams.of(network));
@@ -100,7 +111,12 @@ public final class RunLakeAutolog {
         params.forEach((k, v) -> {
             if (given.containsKey(k)) {
                 if (!String.valueOf(given.get(k)).equals(String.valueOf(v))) {
-                    LOG.warn("param {} is {} in the run spec and {} in the network; keeping {}", k, given.get(k), v, given.get(k));
+                    LOG.warn(
+                            "param {} is {} in the run spec and {} in the network; keeping {}",
+                            k,
+                            given.get(k),
+                            v,
+                            given.get(k));
                 }
             } else {
                 spec.param(k, v);
@@ -122,11 +138,17 @@ public final class RunLakeAutolog {
             }
             ArtifactRef model = listener.logModel(network);
             if (listener.failures() > 0) {
-                run.setTag("autolog.skipped_callbacks", listener.failures() + " (first: " + truncate(listener.firstFailure()) + ")");
+                run.setTag(
+                        "autolog.skipped_callbacks",
+                        listener.failures() + " (first: " + truncate(listener.firstFailure()) + ")");
             }
             run.finish();
-            return new Result(run.id(), run.experiment(), model,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(listener.lastEpochMetrics())), listener.failures());
+            return new Result(
+                    run.id(),
+                    run.experiment(),
+                    model,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(listener.lastEpochMetrics())),
+                    listener.failures());
         } catch (Throwable t) {
             run.fail(t);
             throw sneaky(t);

@@ -233,7 +233,8 @@ public class RunLakeListener extends BaseTrainingListener {
         run.setTag("autolog.library", LIBRARY);
         run.setTag("autolog.library_version", libraryVersion());
         if (logConfigArtifact) {
-            String json = model instanceof MultiLayerNetwork net ? net.getLayerWiseConfigurations().toJson()
+            String json = model instanceof MultiLayerNetwork net
+                    ? net.getLayerWiseConfigurations().toJson()
                     : ((ComputationGraph) model).getConfiguration().toJson();
             Path tmp = null;
             try {
@@ -326,8 +327,10 @@ public class RunLakeListener extends BaseTrainingListener {
 
     static int epochOf(Model model) {
         if (model instanceof MultiLayerNetwork net) return net.getEpochCount();
-        if (model instanceof ComputationGraph graph) return graph.getConfiguration().getEpochCount();
-        throw new IllegalArgumentException("auto-logging supports MultiLayerNetwork and ComputationGraph, not " + model.getClass().getName());
+        if (model instanceof ComputationGraph graph)
+            return graph.getConfiguration().getEpochCount();
+        throw new IllegalArgumentException("auto-logging supports MultiLayerNetwork and ComputationGraph, not "
+                + model.getClass().getName());
     }
 
     /** The current learning rate of the first layer that has one (reflects schedules). */
@@ -366,7 +369,12 @@ public class RunLakeListener extends BaseTrainingListener {
             failures++;
             if (firstFailure == null) {
                 firstFailure = where + ": " + e;
-                LOG.warn("RunLake auto-logging skipped {} of run {} (training goes on): {}", where, run.id(), e.toString(), e);
+                LOG.warn(
+                        "RunLake auto-logging skipped {} of run {} (training goes on): {}",
+                        where,
+                        run.id(),
+                        e.toString(),
+                        e);
             } else {
                 LOG.debug("RunLake auto-logging skipped {} of run {}: {}", where, run.id(), e.toString());
             }

@@ -38,10 +38,21 @@ public final class Dl4jAutologSample {
                 .weightInit(WeightInit.XAVIER)
                 .l2(1e-4)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(2).nOut(hidden).activation(Activation.TANH).build())
-                .layer(new DenseLayer.Builder().nIn(hidden).nOut(hidden).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(2)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(2)
+                        .nOut(hidden)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(hidden)
+                        .nOut(hidden)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(hidden)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -51,8 +62,13 @@ public final class Dl4jAutologSample {
     public static RunLakeAutolog.Result train(Tracker tracker, int epochs) {
         DataSet train = Spirals2d.generate(400, 1.0, 0.05, 1);
         DataSet valid = Spirals2d.generate(100, 1.0, 0.05, 2);
-        return RunLakeAutolog.fit(tracker, EXPERIMENT, network(42, 0.01, 32),
-                Spirals2d.iterator(train, 32), Spirals2d.iterator(valid, 100), epochs);
+        return RunLakeAutolog.fit(
+                tracker,
+                EXPERIMENT,
+                network(42, 0.01, 32),
+                Spirals2d.iterator(train, 32),
+                Spirals2d.iterator(valid, 100),
+                epochs);
     }
 
     public static void main(String[] args) {
@@ -61,10 +77,13 @@ public final class Dl4jAutologSample {
         try (Tracker tracker = Tracker.open(uri, TrackerOptions.defaults())) {
             long t0 = System.nanoTime();
             RunLakeAutolog.Result r = train(tracker, epochs);
-            System.out.printf("run %s of experiment %s FINISHED in %.1f s (%d epochs)%n", r.runId(), r.experiment(),
-                    (System.nanoTime() - t0) / 1e9, epochs);
+            System.out.printf(
+                    "run %s of experiment %s FINISHED in %.1f s (%d epochs)%n",
+                    r.runId(), r.experiment(), (System.nanoTime() - t0) / 1e9, epochs);
             r.lastEpochMetrics().forEach((k, v) -> System.out.printf("  %-22s %.4f%n", k, v));
-            System.out.printf("  model.zip  sha256 %s  %d bytes%n", r.model().sha256(), r.model().size());
+            System.out.printf(
+                    "  model.zip  sha256 %s  %d bytes%n",
+                    r.model().sha256(), r.model().size());
             System.out.println("store: " + tracker.uri());
         }
     }

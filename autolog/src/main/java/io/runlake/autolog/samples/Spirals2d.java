@@ -18,7 +18,8 @@ public final class Spirals2d {
 
     /** {@code 2 * pointsPerClass} shuffled examples; the same seed gives the same data. */
     public static DataSet generate(int pointsPerClass, double turns, double noise, long seed) {
-        if (pointsPerClass < 1) throw new IllegalArgumentException("pointsPerClass must be positive: " + pointsPerClass);
+        if (pointsPerClass < 1)
+            throw new IllegalArgumentException("pointsPerClass must be positive: " + pointsPerClass);
         Random random = new Random(seed);
         int n = 2 * pointsPerClass;
         float[][] x = new float[n][];
@@ -28,16 +29,22 @@ public final class Spirals2d {
                 double t = 0.05 + 0.95 * Math.sqrt(random.nextDouble());
                 double angle = t * turns * 2 * Math.PI + c * Math.PI;
                 int k = c * pointsPerClass + i;
-                x[k] = new float[] {(float) (t * Math.cos(angle) + noise * random.nextGaussian()),
-                        (float) (t * Math.sin(angle) + noise * random.nextGaussian())};
+                x[k] = new float[] {
+                    (float) (t * Math.cos(angle) + noise * random.nextGaussian()),
+                    (float) (t * Math.sin(angle) + noise * random.nextGaussian())
+                };
                 y[k] = c == 0 ? new float[] {1, 0} : new float[] {0, 1};
             }
         }
         // shuffle so that every mini-batch holds both classes
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            float[] tx = x[i]; x[i] = x[j]; x[j] = tx;
-            float[] ty = y[i]; y[i] = y[j]; y[j] = ty;
+            float[] tx = x[i];
+            x[i] = x[j];
+            x[j] = tx;
+            float[] ty = y[i];
+            y[i] = y[j];
+            y[j] = ty;
         }
         INDArray features = Nd4j.create(x);
         INDArray labels = Nd4j.create(y);

@@ -20,12 +20,23 @@ import org.nd4j.linalg.schedule.ScheduleType;
 class Dl4jParamsTest {
     @Test
     void perLayerSettingsAreHoistedOnlyWhenEveryTrainableLayerAgrees() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).weightDecay(1e-3)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .weightDecay(1e-3)
                 .updater(new Nesterovs(new ExponentialSchedule(ScheduleType.EPOCH, 0.1, 0.9), 0.95))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).dropOut(0.8).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(1).updater(new Sgd(0.5))
-                        .activation(Activation.IDENTITY).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .dropOut(0.8)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(8)
+                        .nOut(1)
+                        .updater(new Sgd(0.5))
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build();
         Map<String, Object> p = Dl4jParams.ofJson(conf.toJson());
         assertEquals(5L, p.get("seed"));

@@ -47,8 +47,12 @@ class RunLakeAutologTest {
     Path dir;
 
     private Tracker open() {
-        return Tracker.open(dir.toUri(), TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200))
-                .withSpillRoot(dir.resolve("spill")).withShutdownHook(false));
+        return Tracker.open(
+                dir.toUri(),
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofMillis(200))
+                        .withSpillRoot(dir.resolve("spill"))
+                        .withShutdownHook(false));
     }
 
     private static DataSetIterator train() {
@@ -98,13 +102,15 @@ class RunLakeAutologTest {
         assertEquals(BATCH, params.get("batch_size"));
         assertFalse(params.containsKey("epoch_count"), "bookkeeping is not a hyperparameter");
         @SuppressWarnings("unchecked")
-        Map<String, Object> tags = (Map<String, Object>) store.startManifest(runId).get("tags");
+        Map<String, Object> tags =
+                (Map<String, Object>) store.startManifest(runId).get("tags");
         assertEquals("deeplearning4j", tags.get("autolog.library"));
         assertEquals("1.0.0-M2.1", tags.get("autolog.library_version"));
 
         // train/loss at every iteration, steps 0..n-1
         String where = " where run_id = '" + runId + "'";
-        assertEquals(List.of(List.of((long) iterations, (long) iterations, 0L, (long) iterations - 1)),
+        assertEquals(
+                List.of(List.of((long) iterations, (long) iterations, 0L, (long) iterations - 1)),
                 store.query("select count(*), count(distinct step), min(step), max(step) from $shards" + where
                         + " and key = 'train/loss'"));
         // per-epoch metrics at steps 0..EPOCHS-1
@@ -115,29 +121,41 @@ class RunLakeAutologTest {
             perEpoch.put((String) row.get(0), (Long) row.get(1));
         }
         Map<String, Long> expected = new HashMap<>();
-        for (String k : List.of("train/epoch_loss", "train/epoch_time_s", "train/learning_rate", "val/loss",
-                "val/accuracy", "val/precision", "val/recall", "val/f1")) {
+        for (String k : List.of(
+                "train/epoch_loss",
+                "train/epoch_time_s",
+                "train/learning_rate",
+                "val/loss",
+                "val/accuracy",
+                "val/precision",
+                "val/recall",
+                "val/f1")) {
             expected.put(k, (long) EPOCHS);
         }
         assertEquals(expected, perEpoch);
         // epoch e ends at iteration 13e+12
-        List<List<Object>> epochs = store.query("select step, value from $shards" + where + " and key = 'epoch' order by step");
+        List<List<Object>> epochs =
+                store.query("select step, value from $shards" + where + " and key = 'epoch' order by step");
         assertEquals(EPOCHS, epochs.size());
         for (int e = 0; e < EPOCHS; e++) {
             assertEquals(List.of(13L * e + 12, (double) e), epochs.get(e));
         }
         // train/epoch_loss is the mean of that epoch's train/loss points
-        List<List<Object>> check = store.query("with l as (select step // 13 as epoch, avg(value) as mean from $shards" + where
-                + " and key = 'train/loss' group by 1), e as (select step as epoch, value from $shards" + where
-                + " and key = 'train/epoch_loss') select l.epoch, l.mean, e.value from l join e using (epoch) order by 1");
+        List<List<Object>> check = store.query(
+                "with l as (select step // 13 as epoch, avg(value) as mean from $shards" + where
+                        + " and key = 'train/loss' group by 1), e as (select step as epoch, value from $shards" + where
+                        + " and key = 'train/epoch_loss') select l.epoch, l.mean, e.value from l join e using (epoch) order by 1");
         assertEquals(EPOCHS, check.size());
-        for (List<Object> row : check) assertEquals((double) row.get(1), (double) row.get(2), 1e-9, "epoch " + row.get(0));
+        for (List<Object> row : check)
+            assertEquals((double) row.get(1), (double) row.get(2), 1e-9, "epoch " + row.get(0));
         // it learned, and the last validation point is what the network scores now
         double firstLoss = (double) check.get(0).get(2);
         double lastLoss = (double) check.get(EPOCHS - 1).get(2);
         assertTrue(lastLoss < firstLoss * 0.7, "epoch loss " + firstLoss + " -> " + lastLoss);
-        double accuracy = (double) store.query("select value from $shards" + where + " and key = 'val/accuracy' and step = "
-                + (EPOCHS - 1)).get(0).get(0);
+        double accuracy = (double) store.query(
+                        "select value from $shards" + where + " and key = 'val/accuracy' and step = " + (EPOCHS - 1))
+                .get(0)
+                .get(0);
         assertTrue(accuracy > 0.85, "val/accuracy " + accuracy);
         assertEquals(net.evaluate(Spirals2d.iterator(valid, 64)).accuracy(), accuracy, 1e-12);
         assertEquals(accuracy, result.lastEpochMetrics().get("val/accuracy"), 0.0);
@@ -145,7 +163,9 @@ class RunLakeAutologTest {
         // the model is a content-addressed blob that DL4J loads back into the same network
         Map<String, Map<String, Object>> artifacts = store.artifacts(runId);
         // (the client may add artifacts of its own, e.g. the code diff of a dirty checkout)
-        assertTrue(artifacts.keySet().containsAll(List.of("model-config.json", "model.zip")), String.valueOf(artifacts.keySet()));
+        assertTrue(
+                artifacts.keySet().containsAll(List.of("model-config.json", "model.zip")),
+                String.valueOf(artifacts.keySet()));
         Map<String, Object> model = artifacts.get("model.zip");
         assertEquals(result.model().sha256(), model.get("sha256"));
         Path blob = store.blob(model);
@@ -172,8 +192,10 @@ class RunLakeAutologTest {
         DataSet bad = new DataSet(Nd4j.rand(40, 3), Nd4j.zeros(40, 2));
         String runId;
         try (Tracker tracker = open()) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> RunLakeAutolog.fit(tracker.newRun(EXPERIMENT)
-                    .name("bad-input"), net, Spirals2d.iterator(bad, 10), null, 3));
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
+                    () -> RunLakeAutolog.fit(
+                            tracker.newRun(EXPERIMENT).name("bad-input"), net, Spirals2d.iterator(bad, 10), null, 3));
             assertNotNull(e.getMessage());
             runId = onlyRun();
         }
@@ -182,7 +204,9 @@ class RunLakeAutologTest {
         assertEquals("FAILED", end.get("status"));
         @SuppressWarnings("unchecked")
         Map<String, Object> error = (Map<String, Object>) end.get("error");
-        assertTrue(String.valueOf(error.get("type")).startsWith("org.deeplearning4j") || String.valueOf(error.get("type")).startsWith("java.lang"),
+        assertTrue(
+                String.valueOf(error.get("type")).startsWith("org.deeplearning4j")
+                        || String.valueOf(error.get("type")).startsWith("java.lang"),
                 String.valueOf(error));
         // the hyperparameters were recorded before training, the model never was
         assertEquals(2, store.params(runId).get("layer.0.n_in"));
@@ -195,13 +219,17 @@ class RunLakeAutologTest {
         MultiLayerNetwork net = Dl4jAutologSample.network(7, 0.05, 16);
         String runId;
         RunLakeListener listener;
-        try (Tracker tracker = open(); Run run = tracker.newRun(EXPERIMENT).param("seed", 1234).param("note", "mine").start()) {
+        try (Tracker tracker = open();
+                Run run = tracker.newRun(EXPERIMENT)
+                        .param("seed", 1234)
+                        .param("note", "mine")
+                        .start()) {
             runId = run.id();
             listener = new RunLakeListener(run);
             net.setListeners(listener);
             DataSetIterator it = train();
             net.fit(it, 2);
-            net.fit(it);         // a third epoch through the other fit overload
+            net.fit(it); // a third epoch through the other fit overload
         }
         assertEquals(0, listener.failures(), listener.firstFailure());
         StoreReader store = new StoreReader(dir, EXPERIMENT);
@@ -219,11 +247,17 @@ class RunLakeAutologTest {
         assertEquals(0.05, logged.get("updater.learning_rate"));
         assertEquals(16, logged.get("layer.1.n_out"));
         String where = " where run_id = '" + runId + "'";
-        assertEquals(List.of(List.of(39L, 38L)), store.query("select count(*), max(step) from $shards" + where + " and key = 'train/loss'"));
-        assertEquals(List.of(List.of("epoch", 3L), List.of("train/epoch_loss", 3L), List.of("train/epoch_time_s", 3L),
-                List.of("train/learning_rate", 3L)),
-                store.query("select key, count(*) from $shards" + where + " and key not like 'runlake/%' and key <> 'train/loss'"
-                        + " group by key order by key"));
+        assertEquals(
+                List.of(List.of(39L, 38L)),
+                store.query("select count(*), max(step) from $shards" + where + " and key = 'train/loss'"));
+        assertEquals(
+                List.of(
+                        List.of("epoch", 3L),
+                        List.of("train/epoch_loss", 3L),
+                        List.of("train/epoch_time_s", 3L),
+                        List.of("train/learning_rate", 3L)),
+                store.query("select key, count(*) from $shards" + where
+                        + " and key not like 'runlake/%' and key <> 'train/loss'" + " group by key order by key"));
         // no model without the helper or logModel
         Map<String, Map<String, Object>> artifacts = store.artifacts(runId);
         assertTrue(artifacts.containsKey("model-config.json"), String.valueOf(artifacts.keySet()));
@@ -232,12 +266,29 @@ class RunLakeAutologTest {
 
     @Test
     void aComputationGraphIsTrainedAndRestoredToo() throws Exception {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1))
-                .graphBuilder().addInputs("xy")
-                .addLayer("hidden", new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.RELU).build(), "xy")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "hidden")
-                .setOutputs("out").build();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(new Sgd(0.1))
+                .graphBuilder()
+                .addInputs("xy")
+                .addLayer(
+                        "hidden",
+                        new DenseLayer.Builder()
+                                .nIn(2)
+                                .nOut(8)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "xy")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(8)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "hidden")
+                .setOutputs("out")
+                .build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         RunLakeAutolog.Result result;
@@ -254,11 +305,13 @@ class RunLakeAutologTest {
         assertEquals("hidden", params.get("layer.out.inputs"));
         assertEquals("Sgd", params.get("updater"));
         assertEquals(0.1, params.get("updater.learning_rate"));
-        assertEquals(List.of(List.of(26L)), store.query("select count(*) from $shards where run_id = '" + result.runId()
-                + "' and key = 'train/loss'"));
+        assertEquals(
+                List.of(List.of(26L)),
+                store.query(
+                        "select count(*) from $shards where run_id = '" + result.runId() + "' and key = 'train/loss'"));
         assertTrue(result.lastEpochMetrics().containsKey("val/accuracy"), String.valueOf(result.lastEpochMetrics()));
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(store.blob(store.artifacts(result.runId())
-                .get("model.zip")).toFile());
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(
+                store.blob(store.artifacts(result.runId()).get("model.zip")).toFile());
         assertEquals(graph.params(), restored.params());
     }
 

@@ -59,7 +59,8 @@ final class StoreReader {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Map<String, Object> e : events(runId, "artifact")) {
             Map<String, Object> a = (Map<String, Object>) e.get("artifact");
-            if (out.put((String) a.get("name"), a) != null) throw new AssertionError("artifact " + a.get("name") + " logged twice");
+            if (out.put((String) a.get("name"), a) != null)
+                throw new AssertionError("artifact " + a.get("name") + " logged twice");
         }
         return out;
     }

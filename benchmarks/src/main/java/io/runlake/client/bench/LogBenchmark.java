@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 200, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 5, time = 200, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class LogBenchmark {
     private Path dir;
     private Tracker tracker;
@@ -40,11 +42,15 @@ public class LogBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("runlake-jmh");
-        tracker = Tracker.open(dir.resolve("lake").toUri(), TrackerOptions.defaults()
-                .withSpillRoot(dir.resolve("spill")).withShutdownHook(false).withFlushInterval(Duration.ofSeconds(1))
-                // Big enough that no point is dropped during the short measurement: this measures the cost of
-                // an accepted point, not of the (cheaper) drop path of a full buffer.
-                .withBuffer(2L << 30, 65_536));
+        tracker = Tracker.open(
+                dir.resolve("lake").toUri(),
+                TrackerOptions.defaults()
+                        .withSpillRoot(dir.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withFlushInterval(Duration.ofSeconds(1))
+                        // Big enough that no point is dropped during the short measurement: this measures the cost of
+                        // an accepted point, not of the (cheaper) drop path of a full buffer.
+                        .withBuffer(2L << 30, 65_536));
         run = tracker.startRun("jmh");
     }
 

@@ -64,7 +64,8 @@ public final class ThroughputBenchmark {
                         page.keys[i] = (int) (step & 3);
                         page.steps[i] = step >> 2;
                         page.timestamps[i] = now;
-                        page.values[i] = random ? r.nextDouble() : Math.exp(-step * 1e-7) + 0.001 * Math.sin(step * 0.01);
+                        page.values[i] =
+                                random ? r.nextDouble() : Math.exp(-step * 1e-7) + 0.001 * Math.sin(step * 0.01);
                         step++;
                     }
                     page.size = pageCapacity;
@@ -75,16 +76,26 @@ public final class ThroughputBenchmark {
                 bytes += shard.length;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("writer stage (%s values, one thread, %s): %,d points in %.2f s = %,.0f points/s, %d shards, %.2f bytes/point%n",
-                    random ? "random" : "smooth-curve", store instanceof FileObjectStore ? "file store" : uri,
-                    written, secs, written / secs, shards, (double) bytes / written);
+            System.out.printf(
+                    "writer stage (%s values, one thread, %s): %,d points in %.2f s = %,.0f points/s, %d shards, %.2f bytes/point%n",
+                    random ? "random" : "smooth-curve",
+                    store instanceof FileObjectStore ? "file store" : uri,
+                    written,
+                    secs,
+                    written / secs,
+                    shards,
+                    (double) bytes / written);
         }
     }
 
     private static void pipeline(long points, String uri, Path dir) {
-        try (Tracker tracker = Tracker.open(StoreUris.parse(uri), TrackerOptions.defaults()
-                .withSpillRoot(dir.resolve("spill")).withShutdownHook(false).withFlushInterval(Duration.ofSeconds(1))
-                .withCloseTimeout(Duration.ofMinutes(5)))) {
+        try (Tracker tracker = Tracker.open(
+                StoreUris.parse(uri),
+                TrackerOptions.defaults()
+                        .withSpillRoot(dir.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withFlushInterval(Duration.ofSeconds(1))
+                        .withCloseTimeout(Duration.ofMinutes(5)))) {
             Run run = tracker.startRun("throughput");
             long t0 = System.nanoTime();
             for (long i = 0; i < points; i++) {
@@ -96,10 +107,19 @@ public final class ThroughputBenchmark {
             long dropped = run.droppedPoints();
             long durable = points - dropped;
             long bytes = tracker.store().list(Layout.runPrefix("throughput", run.id()) + "metrics/").stream()
-                    .mapToLong(ObjectInfo::size).sum();
-            System.out.printf("pipeline (log on one thread + background writer): %,d points logged in %.2f s (%,.0f calls/s); "
+                    .mapToLong(ObjectInfo::size)
+                    .sum();
+            System.out.printf(
+                    "pipeline (log on one thread + background writer): %,d points logged in %.2f s (%,.0f calls/s); "
                             + "%,d durable in %.2f s = %,.0f durable points/s; %,d dropped by the bounded buffer; %.2f bytes/point%n",
-                    points, logSecs, points / logSecs, durable, secs, durable / secs, dropped, (double) bytes / Math.max(1, durable));
+                    points,
+                    logSecs,
+                    points / logSecs,
+                    durable,
+                    secs,
+                    durable / secs,
+                    dropped,
+                    (double) bytes / Math.max(1, durable));
         }
     }
 }

@@ -44,7 +44,8 @@ public final class CompactionBenchmark {
         Path storeDir = dir.resolve("store");
         String experiment = "bench";
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("RunLake compaction benchmark: %,d points, %,d points/shard, %d runs x %d keys, %d cores, max heap %d MiB, dir %s%n",
+        System.out.printf(
+                "RunLake compaction benchmark: %,d points, %,d points/shard, %d runs x %d keys, %d cores, max heap %d MiB, dir %s%n",
                 points, perShard, runs, keys, cores, Runtime.getRuntime().maxMemory() >> 20, dir);
 
         long t0 = System.nanoTime();
@@ -53,14 +54,17 @@ public final class CompactionBenchmark {
 
         try (ObjectStore store = new FileObjectStore(storeDir)) {
             LakeView before = LakeView.load(store, experiment);
-            long rawBytes = before.uncoveredShards().stream().mapToLong(o -> o.size()).sum();
-            System.out.printf("generated %,d raw shards (%,d bytes, %.2f bytes/point) in %.1f s%n",
+            long rawBytes =
+                    before.uncoveredShards().stream().mapToLong(o -> o.size()).sum();
+            System.out.printf(
+                    "generated %,d raw shards (%,d bytes, %.2f bytes/point) in %.1f s%n",
                     before.uncoveredShards().size(), rawBytes, (double) rawBytes / points, genSeconds);
 
             System.gc();
             HeapSampler sampler = new HeapSampler();
             sampler.start();
-            CompactorOptions options = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+            CompactorOptions options = CompactorOptions.defaults()
+                    .withWorkDir(dir.resolve("work"))
                     .withGrace(Duration.ZERO, Duration.ofHours(1));
             String memory = System.getenv("RUNLAKE_DUCKDB_MEMORY");
             if (memory != null && !memory.isBlank()) options = options.withMemory(memory, options.threads());
@@ -70,16 +74,28 @@ public final class CompactionBenchmark {
             sampler.stop();
 
             LakeView after = LakeView.load(store, experiment);
-            long lakeBytes = after.liveFiles().stream().mapToLong(DataFile::bytes).sum();
+            long lakeBytes =
+                    after.liveFiles().stream().mapToLong(DataFile::bytes).sum();
             long lakeRows = after.liveFiles().stream().mapToLong(DataFile::rows).sum();
-            if (lakeRows != points) throw new IllegalStateException("lake holds " + lakeRows + " points, expected " + points);
-            System.out.printf("compacted %,d points in %.2f s: %,.0f points/s (%,.0f points/s per core, %d cores)%n",
+            if (lakeRows != points)
+                throw new IllegalStateException("lake holds " + lakeRows + " points, expected " + points);
+            System.out.printf(
+                    "compacted %,d points in %.2f s: %,.0f points/s (%,.0f points/s per core, %d cores)%n",
                     r.pointsCompacted(), seconds, points / seconds, points / seconds / cores, cores);
-            System.out.printf("commits %d (%d shards, %d files merged), files before %,d raw shards -> after %d lake files %s%n",
-                    r.commits(), r.shardsCompacted(), r.filesMerged(), before.uncoveredShards().size(), after.liveFiles().size(),
-                    after.liveFiles().stream().map(f -> (f.bytes() >> 20) + "MiB/t" + f.tier()).toList());
-            System.out.printf("bytes/point after compaction: %.2f (%,d bytes)%n", (double) lakeBytes / points, lakeBytes);
-            System.out.printf("peak heap used: %d MiB sampled, %d MiB sum of pool peaks; peak process RSS %s%n",
+            System.out.printf(
+                    "commits %d (%d shards, %d files merged), files before %,d raw shards -> after %d lake files %s%n",
+                    r.commits(),
+                    r.shardsCompacted(),
+                    r.filesMerged(),
+                    before.uncoveredShards().size(),
+                    after.liveFiles().size(),
+                    after.liveFiles().stream()
+                            .map(f -> (f.bytes() >> 20) + "MiB/t" + f.tier())
+                            .toList());
+            System.out.printf(
+                    "bytes/point after compaction: %.2f (%,d bytes)%n", (double) lakeBytes / points, lakeBytes);
+            System.out.printf(
+                    "peak heap used: %d MiB sampled, %d MiB sum of pool peaks; peak process RSS %s%n",
                     sampler.peak.get() >> 20, sampler.poolPeaks() >> 20, rssPeak());
         } finally {
             if (args.length <= 4) deleteTree(dir);
@@ -88,14 +104,21 @@ public final class CompactionBenchmark {
 
     /** Writes the points through the real client: one flush (= one shard) per {@code perShard} points per run. */
     static void generate(URI uri, Path spill, String experiment, long points, int perShard, int runs, int keys) {
-        TrackerOptions o = TrackerOptions.defaults().withFlushInterval(Duration.ofHours(1)).withHeartbeatInterval(Duration.ofHours(24))
-                .withSpillRoot(spill).withShutdownHook(false).withCloseTimeout(Duration.ofMinutes(10));
+        TrackerOptions o = TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofHours(1))
+                .withHeartbeatInterval(Duration.ofHours(24))
+                .withSpillRoot(spill)
+                .withShutdownHook(false)
+                .withCloseTimeout(Duration.ofMinutes(10));
         SplittableRandom random = new SplittableRandom(42);
         long perRun = points / runs;
         try (Tracker tracker = Tracker.open(uri, o)) {
             for (int r = 0; r < runs; r++) {
                 long n = r == runs - 1 ? points - perRun * (runs - 1) : perRun;
-                try (Run run = tracker.newRun(experiment).name("run-" + r).param("seed", r).start()) {
+                try (Run run = tracker.newRun(experiment)
+                        .name("run-" + r)
+                        .param("seed", r)
+                        .start()) {
                     String[] names = new String[keys];
                     for (int k = 0; k < keys; k++) names[k] = "metric_" + k;
                     long sinceFlush = 0;
@@ -118,14 +141,16 @@ public final class CompactionBenchmark {
         private final Thread thread = new Thread(this::loop, "heap-sampler");
 
         void start() {
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+                if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
             thread.setDaemon(true);
             thread.start();
         }
 
         private void loop() {
             while (running) {
-                peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                peak.accumulateAndGet(
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
@@ -142,7 +167,8 @@ public final class CompactionBenchmark {
         long poolPeaks() {
             long sum = 0;
             for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
+                if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null)
+                    sum += p.getPeakUsage().getUsed();
             }
             return sum;
         }
@@ -150,7 +176,10 @@ public final class CompactionBenchmark {
 
     static String rssPeak() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("VmHWM:")).map(l -> l.substring(6).trim()).findFirst().orElse("n/a");
+            return lines.filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> l.substring(6).trim())
+                    .findFirst()
+                    .orElse("n/a");
         } catch (IOException | RuntimeException e) {
             return "n/a";
         }

@@ -1,6 +1,5 @@
 package io.runlake.query.bench;
 
-import io.runlake.report.Direction;
 import io.runlake.format.DuckSql;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
@@ -11,6 +10,7 @@ import io.runlake.lake.LakeCommit;
 import io.runlake.query.History;
 import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
+import io.runlake.report.Direction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,8 +64,14 @@ public final class QueryBenchmark {
             deleteTree(dir);
             long t0 = System.nanoTime();
             generate(lake, runs, raw, steps, historyPoints);
-            System.out.printf(Locale.ROOT, "generated %d runs (%d raw, %d steps x 3 keys, history run %d points) in %.1f s%n",
-                    runs, raw, steps, historyPoints, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "generated %d runs (%d raw, %d steps x 3 keys, history run %d points) in %.1f s%n",
+                    runs,
+                    raw,
+                    steps,
+                    historyPoints,
+                    (System.nanoTime() - t0) / 1e9);
         }
         measure(lake, dir.resolve("cache"), runs);
     }
@@ -73,7 +79,10 @@ public final class QueryBenchmark {
     static String ulid(long ms) {
         char[] out = new char[26];
         long t = ms;
-        for (int i = 9; i >= 0; i--) { out[i] = ALPHABET[(int) (t & 31)]; t >>>= 5; }
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (t & 31)];
+            t >>>= 5;
+        }
         for (int i = 10; i < 26; i++) out[i] = ALPHABET[RANDOM.nextInt(32)];
         return new String(out);
     }
@@ -86,65 +95,122 @@ public final class QueryBenchmark {
         for (int i = 0; i < n; i++) ids[i] = ulid(base + i * 1000L);
         Path idsCsv = lake.getParent().resolve("ids.csv");
         StringBuilder csv = new StringBuilder("idx,run_id,start_ms\n");
-        for (int i = 0; i < n; i++) csv.append(i).append(',').append(ids[i]).append(',').append(base + i * 1000L).append('\n');
+        for (int i = 0; i < n; i++)
+            csv.append(i)
+                    .append(',')
+                    .append(ids[i])
+                    .append(',')
+                    .append(base + i * 1000L)
+                    .append('\n');
         Files.writeString(idsCsv, csv);
         int indexed = n - raw;
         String historyRun = ids[0];
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("SET preserve_insertion_order = true");
-            st.execute("CREATE TABLE ids AS SELECT * FROM " + DuckSql.readCsv(DuckSql.lit(idsCsv.toString()), "header = true",
-                    "columns = {'idx': 'INTEGER', 'run_id': 'VARCHAR', 'start_ms': 'BIGINT'}"));
+            st.execute("CREATE TABLE ids AS SELECT * FROM "
+                    + DuckSql.readCsv(
+                            DuckSql.lit(idsCsv.toString()),
+                            "header = true",
+                            "columns = {'idx': 'INTEGER', 'run_id': 'VARCHAR', 'start_ms': 'BIGINT'}"));
             // Realistic params: lr log-uniform, batch size, optimizer, layers, dropout.
-            st.execute("CREATE TABLE params AS SELECT idx, run_id, start_ms, round(pow(10, -4 + 3 * random()), 6) AS lr, "
-                    + "[16, 32, 64, 128][1 + (idx % 4)] AS batch_size, ['adam', 'sgd', 'adamw'][1 + (idx % 3)] AS optimizer, "
-                    + "1 + (idx % 5) AS layers, round(random() * 0.5, 3) AS dropout FROM ids");
+            st.execute(
+                    "CREATE TABLE params AS SELECT idx, run_id, start_ms, round(pow(10, -4 + 3 * random()), 6) AS lr, "
+                            + "[16, 32, 64, 128][1 + (idx % 4)] AS batch_size, ['adam', 'sgd', 'adamw'][1 + (idx % 3)] AS optimizer, "
+                            + "1 + (idx % 5) AS layers, round(random() * 0.5, 3) AS dropout FROM ids");
             st.execute("CREATE TABLE pts AS SELECT p.run_id, 0 AS worker, k.key, s.step, "
                     + "make_timestamp((p.start_ms + s.step * 1000) * 1000) AS timestamp, "
                     + "CASE k.key WHEN 'loss' THEN exp(-s.step * p.lr * 10) + random() * 0.05 "
                     + "WHEN 'val_loss' THEN exp(-s.step * p.lr * 8) + 0.1 + random() * 0.05 "
                     + "ELSE 1 - exp(-s.step * p.lr * 9) * 0.9 END AS value, p.idx "
-                    + "FROM params p, (SELECT unnest(['loss', 'val_loss', 'accuracy']) AS key) k, range(" + steps + ") s(step)");
-            st.execute("INSERT INTO pts SELECT '" + historyRun + "', 0, 'long_loss', s.step, make_timestamp((" + base + " + s.step) * 1000), "
-                    + "1.0 / (1 + s.step / 1000.0) + random() * 0.01, 0 FROM range(" + historyPoints + ") s(step)");
+                    + "FROM params p, (SELECT unnest(['loss', 'val_loss', 'accuracy']) AS key) k, range(" + steps
+                    + ") s(step)");
+            st.execute("INSERT INTO pts SELECT '" + historyRun + "', 0, 'long_loss', s.step, make_timestamp((" + base
+                    + " + s.step) * 1000), " + "1.0 / (1 + s.step / 1000.0) + random() * 0.01, 0 FROM range("
+                    + historyPoints + ") s(step)");
             // Compacted files for the indexed runs: ~1M points each, sorted by run_id, key, step.
             long perFile = Math.max(1, 1_000_000L / (3L * steps));
             List<DataFile> files = new ArrayList<>();
             for (int lo = 0; lo < indexed; lo += (int) perFile) {
                 int hi = (int) Math.min(indexed, lo + perFile);
-                String key = LakeLayout.metricsFile(EXP, ulid(now - 60_000) );
+                String key = LakeLayout.metricsFile(EXP, ulid(now - 60_000));
                 Path p = lake.resolve(key);
                 Files.createDirectories(p.getParent());
-                st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx >= " + lo + " AND idx < " + hi
-                        + " ORDER BY run_id, key, step) TO '" + p + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
-                long rows = ((Number) scalar(st, "SELECT count(*) FROM " + DuckSql.readParquet(DuckSql.lit(p.toString())))).longValue();
+                st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx >= " + lo
+                        + " AND idx < " + hi + " ORDER BY run_id, key, step) TO '" + p
+                        + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+                long rows = ((Number)
+                                scalar(st, "SELECT count(*) FROM " + DuckSql.readParquet(DuckSql.lit(p.toString()))))
+                        .longValue();
                 files.add(new DataFile(key, rows, Files.size(p), ids[lo], ids[hi - 1], 0));
             }
             // Runs index (the functions' schema) for the indexed runs.
             String indexKey = LakeLayout.runsIndexFile(EXP, ulid(now - 30_000));
             Path ip = lake.resolve(indexKey);
             Files.createDirectories(ip.getParent());
-            st.execute("COPY (WITH m AS (SELECT run_id, list({'key': key, 'last_value': last_value, 'min_value': min_value, 'max_value': max_value, "
-                    + "'point_count': n, 'last_step': last_step} ORDER BY key) AS metrics, sum(n)::BIGINT AS points FROM ("
-                    + "SELECT run_id, key, arg_max(value, step) AS last_value, min(value) AS min_value, max(value) AS max_value, count(*)::BIGINT AS n, "
-                    + "max(step) AS last_step FROM pts WHERE idx < " + indexed + " GROUP BY run_id, key) GROUP BY run_id) "
-                    + "SELECT '" + EXP + "' AS experiment, p.run_id, 'trial-' || p.idx AS name, NULL::VARCHAR AS parent_run_id, "
-                    + "CASE WHEN p.idx % 50 = 7 THEN 'FAILED' ELSE 'FINISHED' END AS status, make_timestamptz(p.start_ms * 1000) AS start_time, "
-                    + "make_timestamptz((p.start_ms + 900) * 1000) AS end_time, make_timestamptz((p.start_ms + 900) * 1000) AS last_activity, "
-                    + "'bench' AS \"user\", 'host-1' AS host, 'abc1234' AS code_version, NULL::VARCHAR AS error, m.points, "
-                    + "map(['batch_size', 'dropout', 'layers', 'lr', 'optimizer'], [p.batch_size::VARCHAR, p.dropout::VARCHAR, p.layers::VARCHAR, "
-                    + "p.lr::VARCHAR, p.optimizer]) AS params, map(['team'], ['vision']) AS tags, m.metrics "
-                    + "FROM params p JOIN m USING (run_id) WHERE p.idx < " + indexed + " ORDER BY p.run_id) TO '" + ip + "' (FORMAT parquet, COMPRESSION zstd)");
+            st.execute(
+                    "COPY (WITH m AS (SELECT run_id, list({'key': key, 'last_value': last_value, 'min_value': min_value, 'max_value': max_value, "
+                            + "'point_count': n, 'last_step': last_step} ORDER BY key) AS metrics, sum(n)::BIGINT AS points FROM ("
+                            + "SELECT run_id, key, arg_max(value, step) AS last_value, min(value) AS min_value, max(value) AS max_value, count(*)::BIGINT AS n, "
+                            + "max(step) AS last_step FROM pts WHERE idx < " + indexed
+                            + " GROUP BY run_id, key) GROUP BY run_id) "
+                            + "SELECT '" + EXP
+                            + "' AS experiment, p.run_id, 'trial-' || p.idx AS name, NULL::VARCHAR AS parent_run_id, "
+                            + "CASE WHEN p.idx % 50 = 7 THEN 'FAILED' ELSE 'FINISHED' END AS status, make_timestamptz(p.start_ms * 1000) AS start_time, "
+                            + "make_timestamptz((p.start_ms + 900) * 1000) AS end_time, make_timestamptz((p.start_ms + 900) * 1000) AS last_activity, "
+                            + "'bench' AS \"user\", 'host-1' AS host, 'abc1234' AS code_version, NULL::VARCHAR AS error, m.points, "
+                            + "map(['batch_size', 'dropout', 'layers', 'lr', 'optimizer'], [p.batch_size::VARCHAR, p.dropout::VARCHAR, p.layers::VARCHAR, "
+                            + "p.lr::VARCHAR, p.optimizer]) AS params, map(['team'], ['vision']) AS tags, m.metrics "
+                            + "FROM params p JOIN m USING (run_id) WHERE p.idx < " + indexed
+                            + " ORDER BY p.run_id) TO '" + ip + "' (FORMAT parquet, COMPRESSION zstd)");
             // The log: one compaction commit, one index commit.
             Path logDir = lake.resolve(LakeLayout.logPrefix(EXP));
             Files.createDirectories(logDir);
-            Files.write(lake.resolve(LakeLayout.logEntry(EXP, 0)), Json.write(new LakeCommit(FormatVersion.CURRENT, 0, LakeCommit.COMPACTION,
-                    now - 20_000, "bench", files, List.of(), List.of(), null, null, null, List.of())));
-            Files.write(lake.resolve(LakeLayout.logEntry(EXP, 1)), Json.write(new LakeCommit(FormatVersion.CURRENT, 1, LakeCommit.INDEX,
-                    now - 10_000, "bench", List.of(), List.of(), List.of(), indexKey, "bench", null, List.of())));
+            Files.write(
+                    lake.resolve(LakeLayout.logEntry(EXP, 0)),
+                    Json.write(new LakeCommit(
+                            FormatVersion.CURRENT,
+                            0,
+                            LakeCommit.COMPACTION,
+                            now - 20_000,
+                            "bench",
+                            files,
+                            List.of(),
+                            List.of(),
+                            null,
+                            null,
+                            null,
+                            List.of())));
+            Files.write(
+                    lake.resolve(LakeLayout.logEntry(EXP, 1)),
+                    Json.write(new LakeCommit(
+                            FormatVersion.CURRENT,
+                            1,
+                            LakeCommit.INDEX,
+                            now - 10_000,
+                            "bench",
+                            List.of(),
+                            List.of(),
+                            List.of(),
+                            indexKey,
+                            "bench",
+                            null,
+                            List.of())));
             // Raw objects: manifests of every run (indexed ones aged by a day), one shard per raw run.
             List<Object[]> prm = new ArrayList<>();
-            try (var rs = st.executeQuery("SELECT idx, run_id, start_ms, lr, batch_size, optimizer, layers, dropout FROM params ORDER BY idx")) {
-                while (rs.next()) prm.add(new Object[] {rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getInt(5), rs.getString(6), rs.getInt(7), rs.getDouble(8)});
+            try (var rs = st.executeQuery(
+                    "SELECT idx, run_id, start_ms, lr, batch_size, optimizer, layers, dropout FROM params ORDER BY idx")) {
+                while (rs.next())
+                    prm.add(new Object[] {
+                        rs.getInt(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getDouble(4),
+                        rs.getInt(5),
+                        rs.getString(6),
+                        rs.getInt(7),
+                        rs.getDouble(8)
+                    });
             }
             FileTime old = FileTime.fromMillis(now - 86_400_000L);
             for (Object[] r : prm) {
@@ -152,14 +218,33 @@ public final class QueryBenchmark {
                 String id = (String) r[1];
                 long start = (Long) r[2];
                 String writer = ulid(start);
-                String runJson = String.format(Locale.ROOT, "{\"format_version\":1,\"kind\":\"run_start\",\"experiment\":\"%s\",\"run_id\":\"%s\","
-                        + "\"name\":\"trial-%d\",\"start_time_ms\":%d,\"worker\":0,\"writer_id\":\"%s\",\"params\":{\"lr\":%s,\"batch_size\":%d,"
-                        + "\"optimizer\":\"%s\",\"layers\":%d,\"dropout\":%s},\"tags\":{\"team\":\"vision\"},\"environment\":{\"host\":\"host-1\","
-                        + "\"user\":\"bench\"},\"code\":{\"git_commit\":\"abc1234\"}}", EXP, id, idx, start, writer, r[3], r[4], r[5], r[6], r[7]);
+                String runJson = String.format(
+                        Locale.ROOT,
+                        "{\"format_version\":1,\"kind\":\"run_start\",\"experiment\":\"%s\",\"run_id\":\"%s\","
+                                + "\"name\":\"trial-%d\",\"start_time_ms\":%d,\"worker\":0,\"writer_id\":\"%s\",\"params\":{\"lr\":%s,\"batch_size\":%d,"
+                                + "\"optimizer\":\"%s\",\"layers\":%d,\"dropout\":%s},\"tags\":{\"team\":\"vision\"},\"environment\":{\"host\":\"host-1\","
+                                + "\"user\":\"bench\"},\"code\":{\"git_commit\":\"abc1234\"}}",
+                        EXP,
+                        id,
+                        idx,
+                        start,
+                        writer,
+                        r[3],
+                        r[4],
+                        r[5],
+                        r[6],
+                        r[7]);
                 String status = idx % 50 == 7 ? "FAILED" : "FINISHED";
-                String end = String.format(Locale.ROOT, "{\"format_version\":1,\"kind\":\"run_end\",\"experiment\":\"%s\",\"run_id\":\"%s\",\"worker\":0,"
-                        + "\"writer_id\":\"%s\",\"status\":\"%s\",\"end_time_ms\":%d,\"points_logged\":%d,\"points_dropped\":0,\"shards_written\":1}",
-                        EXP, id, writer, status, start + 900, 3 * steps);
+                String end = String.format(
+                        Locale.ROOT,
+                        "{\"format_version\":1,\"kind\":\"run_end\",\"experiment\":\"%s\",\"run_id\":\"%s\",\"worker\":0,"
+                                + "\"writer_id\":\"%s\",\"status\":\"%s\",\"end_time_ms\":%d,\"points_logged\":%d,\"points_dropped\":0,\"shards_written\":1}",
+                        EXP,
+                        id,
+                        writer,
+                        status,
+                        start + 900,
+                        3 * steps);
                 Path rj = lake.resolve(Layout.startManifest(EXP, id));
                 Path ej = lake.resolve(Layout.endManifest(EXP, id, 0, writer));
                 Files.createDirectories(ej.getParent());
@@ -171,13 +256,18 @@ public final class QueryBenchmark {
                 } else {
                     Path sp = lake.resolve(Layout.metricShard(EXP, id, 0, writer, 0));
                     Files.createDirectories(sp.getParent());
-                    st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx = " + idx + " AND run_id = '" + id
-                            + "') TO '" + sp + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'runlake.format_version': '1', 'runlake.experiment': '"
-                            + EXP + "', 'runlake.last_activity_ms': '" + (start + steps * 1000L) + "', 'runlake.points': '" + 3 * steps + "'})");
+                    st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx = " + idx
+                            + " AND run_id = '" + id
+                            + "') TO '" + sp
+                            + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'runlake.format_version': '1', 'runlake.experiment': '"
+                            + EXP + "', 'runlake.last_activity_ms': '" + (start + steps * 1000L)
+                            + "', 'runlake.points': '" + 3 * steps + "'})");
                 }
             }
             Files.createDirectories(lake.resolve("_runlake"));
-            Files.writeString(lake.resolve(Layout.FORMAT_MARKER), "{\"format_version\":1,\"created_by\":\"bench\",\"created_at_ms\":" + now + "}");
+            Files.writeString(
+                    lake.resolve(Layout.FORMAT_MARKER),
+                    "{\"format_version\":1,\"created_by\":\"bench\",\"created_at_ms\":" + now + "}");
         }
     }
 
@@ -200,25 +290,48 @@ public final class QueryBenchmark {
                 t0 = System.nanoTime();
                 var lb = lake.leaderboard(EXP, "val_loss", Direction.MIN, 10, null);
                 double firstLb = ms(t0);
-                long runs = ((Number) lake.sql("SELECT count(*) AS n FROM runs").rows().get(0).get(0)).longValue();
-                String historyRun = (String) lake.sql("SELECT run_id FROM metric_summary WHERE key = 'long_loss'").rows().get(0).get(0);
+                long runs = ((Number) lake.sql("SELECT count(*) AS n FROM runs")
+                                .rows()
+                                .get(0)
+                                .get(0))
+                        .longValue();
+                String historyRun = (String) lake.sql("SELECT run_id FROM metric_summary WHERE key = 'long_loss'")
+                        .rows()
+                        .get(0)
+                        .get(0);
                 double lbMs = median(() -> lake.leaderboard(EXP, "val_loss", Direction.MIN, 10, null));
-                List<String> ten = lb.rows().stream().map(r -> (String) r.get(1)).toList();
+                List<String> ten =
+                        lb.rows().stream().map(r -> (String) r.get(1)).toList();
                 double cmp = median(() -> lake.compare(ten, List.of("val_loss", "accuracy")));
                 double hist = median(() -> lake.history(historyRun, "long_loss", 1000));
                 double histAll = median(() -> {
                     History h = lake.history(historyRun, "long_loss", 0);
-                    if (h.points().size() < 1_000_000) throw new IllegalStateException("history has " + h.points().size());
+                    if (h.points().size() < 1_000_000)
+                        throw new IllegalStateException(
+                                "history has " + h.points().size());
                 });
                 double filtered = median(() -> lake.runs(EXP, "params.lr < 0.001 and status = 'FINISHED'", 100));
                 double filteredAll = median(() -> lake.runs(EXP, "params.lr < 0.001 and status = 'FINISHED'", 0));
-                String line = String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f |",
-                        phase, runs, open, firstLb, lbMs, cmp, hist, histAll, filtered, filteredAll);
+                String line = String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f |",
+                        phase,
+                        runs,
+                        open,
+                        firstLb,
+                        lbMs,
+                        cmp,
+                        hist,
+                        histAll,
+                        filtered,
+                        filteredAll);
                 lines.add(line);
-                if (!lake.problems().isEmpty()) System.out.println("problems: " + lake.problems().size());
+                if (!lake.problems().isEmpty())
+                    System.out.println("problems: " + lake.problems().size());
             }
         }
-        System.out.println("| phase | runs | open ms (LIST + catalog + views) | first leaderboard ms (summary) | leaderboard ms | compare 10 ms | history 1M->1000 ms | history 1M full ms | runs filter (100) ms | runs filter (all) ms |");
+        System.out.println(
+                "| phase | runs | open ms (LIST + catalog + views) | first leaderboard ms (summary) | leaderboard ms | compare 10 ms | history 1M->1000 ms | history 1M full ms | runs filter (100) ms | runs filter (all) ms |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         lines.forEach(System.out::println);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class CodeVersion {
     /** Each git invocation gets this long; at most five run, so start is delayed by at most ~5 s. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
     static final int MAX_DIFF_BYTES = 50 * 1024 * 1024;
 
     private CodeVersion() {}
@@ -32,15 +33,20 @@ public final class CodeVersion {
             return new Capture(code, null);
         }
         code.put("git_root", top.text());
-        Commands.firstLine(git(dir, "rev-parse", "HEAD")).ifPresentOrElse(c -> code.put("git_commit", c),
-                () -> code.put("git_commit", null));
+        Commands.firstLine(git(dir, "rev-parse", "HEAD"))
+                .ifPresentOrElse(c -> code.put("git_commit", c), () -> code.put("git_commit", null));
         Commands.firstLine(git(dir, "rev-parse", "--abbrev-ref", "HEAD")).ifPresent(b -> code.put("git_branch", b));
-        Commands.firstLine(git(dir, "config", "--get", "remote.origin.url")).ifPresent(r -> code.put("git_remote", stripCredentials(r)));
+        Commands.firstLine(git(dir, "config", "--get", "remote.origin.url"))
+                .ifPresent(r -> code.put("git_remote", stripCredentials(r)));
         Commands.Result status = git(dir, "status", "--porcelain", "--untracked-files=normal");
         byte[] diff = null;
         if (status.ok()) {
             List<String> lines = status.text().lines().filter(l -> !l.isBlank()).toList();
-            List<String> untracked = lines.stream().filter(l -> l.startsWith("??")).map(l -> l.substring(3)).limit(100).toList();
+            List<String> untracked = lines.stream()
+                    .filter(l -> l.startsWith("??"))
+                    .map(l -> l.substring(3))
+                    .limit(100)
+                    .toList();
             boolean dirty = lines.stream().anyMatch(l -> !l.startsWith("??"));
             code.put("git_dirty", dirty);
             if (!untracked.isEmpty()) code.put("git_untracked", untracked);

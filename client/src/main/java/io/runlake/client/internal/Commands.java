@@ -37,13 +37,15 @@ final class Commands {
             return new Result(-1, new byte[0], command[0] + " not found");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(out);
-            } catch (IOException ignored) {
-                // process killed
-            }
-        }, "runlake-cmd-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (InputStream in = p.getInputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException ignored) {
+                        // process killed
+                    }
+                },
+                "runlake-cmd-reader");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -65,6 +67,8 @@ final class Commands {
     static Optional<String> firstLine(Result r) {
         if (!r.ok()) return Optional.empty();
         String t = r.text();
-        return t.isEmpty() ? Optional.empty() : Optional.of(t.lines().findFirst().orElse(""));
+        return t.isEmpty()
+                ? Optional.empty()
+                : Optional.of(t.lines().findFirst().orElse(""));
     }
 }

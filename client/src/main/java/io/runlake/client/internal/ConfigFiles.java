@@ -17,18 +17,23 @@ final class ConfigFiles {
 
     static Map<String, Object> flatten(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("config " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
+            throw new IllegalArgumentException(
+                    "config " + file + (Files.exists(file) ? " is not a regular file" : " does not exist"));
         }
         JsonNode root;
         try {
             root = YAML.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException("config " + file + " is not valid YAML/JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException(
+                    "config " + file + " is not valid YAML/JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) return out;
         if (!root.isObject()) {
-            throw new IllegalArgumentException("config " + file + " must be a mapping at the top level, not " + root.getNodeType());
+            throw new IllegalArgumentException(
+                    "config " + file + " must be a mapping at the top level, not " + root.getNodeType());
         }
         flatten("", root, out);
         return out;

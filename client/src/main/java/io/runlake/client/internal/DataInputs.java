@@ -56,12 +56,21 @@ final class DataInputs {
                     listing.update((hashFile(f) + "  " + rel + "\n").getBytes(StandardCharsets.UTF_8));
                     size += Files.size(f);
                 }
-                return new RunEvent.Input(name, path.toUri().toString(), role, HexFormat.of().formatHex(listing.digest()), null, null,
-                        size, files.size());
+                return new RunEvent.Input(
+                        name,
+                        path.toUri().toString(),
+                        role,
+                        HexFormat.of().formatHex(listing.digest()),
+                        null,
+                        null,
+                        size,
+                        files.size());
             }
-            return new RunEvent.Input(name, path.toUri().toString(), role, hashFile(path), null, null, Files.size(path), 1);
+            return new RunEvent.Input(
+                    name, path.toUri().toString(), role, hashFile(path), null, null, Files.size(path), 1);
         } catch (IOException e) {
-            throw new IllegalArgumentException("input '" + name + "' at " + path + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "input '" + name + "' at " + path + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -74,12 +83,14 @@ final class DataInputs {
                 var head = store.head(key);
                 if (head.isPresent()) {
                     ObjectInfo o = head.get();
-                    return new RunEvent.Input(name, Redaction.redactUri(location), role, null, o.etag(), null, o.size(), 1);
+                    return new RunEvent.Input(
+                            name, Redaction.redactUri(location), role, null, o.etag(), null, o.size(), 1);
                 }
             }
             List<ObjectInfo> objects = store.list(key.isEmpty() || key.endsWith("/") ? key : key + "/");
             if (objects.isEmpty()) {
-                throw new IllegalArgumentException("input '" + name + "' at " + location + " does not exist (no object or prefix)");
+                throw new IllegalArgumentException(
+                        "input '" + name + "' at " + location + " does not exist (no object or prefix)");
             }
             MessageDigest listing = sha256();
             long size = 0;
@@ -87,8 +98,15 @@ final class DataInputs {
                 listing.update((o.key() + " " + o.etag() + " " + o.size() + "\n").getBytes(StandardCharsets.UTF_8));
                 size += o.size();
             }
-            return new RunEvent.Input(name, Redaction.redactUri(location), role, null, "listing-sha256:" + HexFormat.of().formatHex(listing.digest()),
-                    null, size, objects.size());
+            return new RunEvent.Input(
+                    name,
+                    Redaction.redactUri(location),
+                    role,
+                    null,
+                    "listing-sha256:" + HexFormat.of().formatHex(listing.digest()),
+                    null,
+                    size,
+                    objects.size());
         }
     }
 

@@ -42,6 +42,7 @@ public final class DurableWriter implements AutoCloseable {
     private final Duration storeWait;
     /** Store requests run here so a hung request holds one of these threads, never a caller. */
     private final ExecutorService requests;
+
     private final ScheduledExecutorService drainer;
     private volatile long skipStoreUntil;
     /** Objects wait in the spill: later writes queue behind them. */
@@ -50,6 +51,7 @@ public final class DurableWriter implements AutoCloseable {
     private final AtomicLong spilled = new AtomicLong();
     /** Requests started before this instant are given up on at once (a close ran out of time). */
     private volatile long abandonedBefore = Long.MIN_VALUE;
+
     private volatile String lastError;
     /** The store's format marker check, until it has passed: nothing is written to an unchecked store. */
     private volatile Runnable formatCheck;
@@ -67,7 +69,11 @@ public final class DurableWriter implements AutoCloseable {
         this.requests = Executors.newCachedThreadPool(daemon("runlake-store-request"));
         this.formatCheck = formatCheck;
         if (!checkFormat()) {
-            LOG.warn("RunLake: {} did not answer ({}); logging to {} until it does", store.uri(), lastError, spill.dir());
+            LOG.warn(
+                    "RunLake: {} did not answer ({}); logging to {} until it does",
+                    store.uri(),
+                    lastError,
+                    spill.dir());
         }
         this.drainer = Executors.newSingleThreadScheduledExecutor(daemon("runlake-spill"));
         drainer.scheduleWithFixedDelay(this::drainQuietly, 0, BACKOFF_MS, TimeUnit.MILLISECONDS);
@@ -122,8 +128,12 @@ public final class DurableWriter implements AutoCloseable {
             spilled.incrementAndGet();
             spillPending = true;
         } catch (IOException e) {
-            LOG.error("RunLake: store unreachable ({}) and spill folder {} is not writable: {}; object {} lost",
-                    lastError, spill.dir(), e.toString(), key);
+            LOG.error(
+                    "RunLake: store unreachable ({}) and spill folder {} is not writable: {}; object {} lost",
+                    lastError,
+                    spill.dir(),
+                    e.toString(),
+                    key);
         }
     }
 
@@ -216,7 +226,9 @@ public final class DurableWriter implements AutoCloseable {
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof ObjectConflictException conflict) throw conflict;
-                    if (rethrow && !(cause instanceof StoreUnavailableException) && cause instanceof RuntimeException r) {
+                    if (rethrow
+                            && !(cause instanceof StoreUnavailableException)
+                            && cause instanceof RuntimeException r) {
                         throw r;
                     }
                     storeFailed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
@@ -234,8 +246,11 @@ public final class DurableWriter implements AutoCloseable {
     private void storeFailed(String why) {
         lastError = why;
         if (skipStoreUntil < System.currentTimeMillis()) {
-            LOG.warn("RunLake: cannot write to {} ({}); spilling to {} and retrying in the background",
-                    store.uri(), why, spill.dir());
+            LOG.warn(
+                    "RunLake: cannot write to {} ({}); spilling to {} and retrying in the background",
+                    store.uri(),
+                    why,
+                    spill.dir());
         }
         skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
     }
@@ -257,11 +272,13 @@ public final class DurableWriter implements AutoCloseable {
             return spill.pending().size();
         }
         long spilledBefore = spilled.get();
-        int left = spill.isEmpty() ? 0 : spill.drain((key, file) -> {
-            if (!call(() -> Spill.upload(store, key, file))) {
-                throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
-            }
-        });
+        int left = spill.isEmpty()
+                ? 0
+                : spill.drain((key, file) -> {
+                    if (!call(() -> Spill.upload(store, key, file))) {
+                        throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
+                    }
+                });
         if (left == 0) {
             // an object spilled while this drain ran may not have been seen: it keeps later writes queued
             if (spilled.get() == spilledBefore) {
@@ -289,8 +306,11 @@ public final class DurableWriter implements AutoCloseable {
         }
         if (interrupted) Thread.currentThread().interrupt();
         if (left > 0) {
-            LOG.warn("RunLake: {} objects for {} are still in {}; they are uploaded the next time a tracker opens this store",
-                    left, store.uri(), spill.dir());
+            LOG.warn(
+                    "RunLake: {} objects for {} are still in {}; they are uploaded the next time a tracker opens this store",
+                    left,
+                    store.uri(),
+                    spill.dir());
         }
         return left;
     }

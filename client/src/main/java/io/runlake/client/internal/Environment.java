@@ -36,6 +36,7 @@ public final class Environment {
     static String nvidiaSmi() {
         return System.getProperty("runlake.nvidia-smi", "nvidia-smi");
     }
+
     private static volatile Map<String, Object> staticPart;
 
     private Environment() {}
@@ -96,13 +97,18 @@ public final class Environment {
 
     /** GPUs from nvidia-smi when present: model, driver, memory. Absent or failing nvidia-smi gives an empty list. */
     static List<Map<String, Object>> gpus() {
-        Commands.Result r = Commands.run(null, NVIDIA_SMI_TIMEOUT, nvidiaSmi(),
-                "--query-gpu=index,name,driver_version,memory.total,uuid", "--format=csv,noheader,nounits");
+        Commands.Result r = Commands.run(
+                null,
+                NVIDIA_SMI_TIMEOUT,
+                nvidiaSmi(),
+                "--query-gpu=index,name,driver_version,memory.total,uuid",
+                "--format=csv,noheader,nounits");
         List<Map<String, Object>> out = new ArrayList<>();
         if (!r.ok()) {
             // absent is normal (no GPU); present but failing is worth a warning
             if (r.problem() == null || !r.problem().endsWith("not found")) {
-                LOG.warn("RunLake: nvidia-smi failed ({}); GPUs not recorded",
+                LOG.warn(
+                        "RunLake: nvidia-smi failed ({}); GPUs not recorded",
                         r.problem() != null ? r.problem() : "exit code " + r.exitCode());
             }
             return out;
@@ -126,9 +132,19 @@ public final class Environment {
         Map<String, String> e = System.getenv();
         if (Files.exists(Path.of("/.dockerenv"))) h.put("container", "docker");
         if (e.containsKey("KUBERNETES_SERVICE_HOST")) h.put("container", "kubernetes");
-        for (String k : List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_BATCH_JOB_ID",
-                "ECS_CONTAINER_METADATA_URI_V4", "TRAINING_JOB_NAME", "SM_CURRENT_HOST", "SM_CURRENT_INSTANCE_TYPE",
-                "INSTANCE_TYPE", "CLOUD_ML_JOB_ID", "SLURM_JOB_ID", "SLURM_NODELIST")) {
+        for (String k : List.of(
+                "AWS_REGION",
+                "AWS_DEFAULT_REGION",
+                "AWS_EXECUTION_ENV",
+                "AWS_BATCH_JOB_ID",
+                "ECS_CONTAINER_METADATA_URI_V4",
+                "TRAINING_JOB_NAME",
+                "SM_CURRENT_HOST",
+                "SM_CURRENT_INSTANCE_TYPE",
+                "INSTANCE_TYPE",
+                "CLOUD_ML_JOB_ID",
+                "SLURM_JOB_ID",
+                "SLURM_NODELIST")) {
             String v = e.get(k);
             if (v != null && !v.isBlank()) h.put(k.toLowerCase(), Redaction.redactText(v));
         }
@@ -157,7 +173,8 @@ public final class Environment {
                         try (InputStream in = zip.getInputStream(z)) {
                             p.load(in);
                         }
-                        libs.add(p.getProperty("groupId") + ":" + p.getProperty("artifactId") + ":" + p.getProperty("version"));
+                        libs.add(p.getProperty("groupId") + ":" + p.getProperty("artifactId") + ":"
+                                + p.getProperty("version"));
                         found++;
                     }
                 }

@@ -19,8 +19,8 @@ public final class ParamValues {
         if (value instanceof BigInteger || value instanceof BigDecimal) return value;
         if (value instanceof Enum<?> e) return e.name();
         if (value instanceof CharSequence cs) return Names.requireParamValue(name, cs.toString());
-        throw new IllegalArgumentException("param '" + name + "' has type " + value.getClass().getName()
-                + "; params must be strings, numbers or booleans");
+        throw new IllegalArgumentException("param '" + name + "' has type "
+                + value.getClass().getName() + "; params must be strings, numbers or booleans");
     }
 
     public static boolean same(Object a, Object b) {

@@ -98,7 +98,8 @@ public final class Spill {
             LocalPaths.createPrivateDirectories(aside.getParent());
             writeDurably(aside, out -> out.write(data));
         } catch (IOException | RuntimeException e) {
-            LOG.error("RunLake: cannot keep conflicting object {} in {}: {}", key, dir.resolve(CONFLICTS), e.toString());
+            LOG.error(
+                    "RunLake: cannot keep conflicting object {} in {}: {}", key, dir.resolve(CONFLICTS), e.toString());
             return;
         }
         LOG.error("RunLake: {} already holds a different object at {}; ours is kept in {}", dir, key, aside);
@@ -142,7 +143,8 @@ public final class Spill {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> !dir.relativize(p).startsWith(CONFLICTS))
-                    .sorted(Comparator.comparingInt((Path p) -> uploadRank(keyOf(p))).thenComparing(Path::toString))
+                    .sorted(Comparator.comparingInt((Path p) -> uploadRank(keyOf(p)))
+                            .thenComparing(Path::toString))
                     .toList();
         } catch (IOException | UncheckedIOException e) {
             return List.of();
@@ -155,12 +157,14 @@ public final class Spill {
 
     private static int uploadRank(String key) {
         if (key.startsWith(Layout.RUN_IDS)) return 0;
-        return Layout.parseRunObject(key).map(o -> switch (o.kind()) {
-            case START -> 0;
-            case WORKER -> 1;
-            case EVENT, SHARD -> 2;
-            case END -> 3;
-        }).orElse(2);
+        return Layout.parseRunObject(key)
+                .map(o -> switch (o.kind()) {
+                    case START -> 0;
+                    case WORKER -> 1;
+                    case EVENT, SHARD -> 2;
+                    case END -> 3;
+                })
+                .orElse(2);
     }
 
     /** Uploads one spilled object with {@code upload}. */

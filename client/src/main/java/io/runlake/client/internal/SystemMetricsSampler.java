@@ -77,8 +77,12 @@ final class SystemMetricsSampler implements AutoCloseable {
     }
 
     private void sampleGpus() {
-        Commands.Result r = Commands.run(null, Environment.NVIDIA_SMI_TIMEOUT, Environment.nvidiaSmi(),
-                "--query-gpu=index,utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits");
+        Commands.Result r = Commands.run(
+                null,
+                Environment.NVIDIA_SMI_TIMEOUT,
+                Environment.nvidiaSmi(),
+                "--query-gpu=index,utilization.gpu,memory.used,memory.total",
+                "--format=csv,noheader,nounits");
         if (!r.ok()) return;
         for (String line : r.text().lines().toList()) {
             String[] f = line.split(",\\s*");
@@ -87,7 +91,9 @@ final class SystemMetricsSampler implements AutoCloseable {
                 String i = f[0].strip();
                 run.log("system/gpu" + i + "/utilization", Double.parseDouble(f[1]));
                 run.log("system/gpu" + i + "/memory_used_mib", Double.parseDouble(f[2]));
-                run.log("system/gpu" + i + "/memory_utilization", 100 * Double.parseDouble(f[2]) / Double.parseDouble(f[3]));
+                run.log(
+                        "system/gpu" + i + "/memory_utilization",
+                        100 * Double.parseDouble(f[2]) / Double.parseDouble(f[3]));
             } catch (NumberFormatException e) {
                 // "[N/A]" on some GPUs
             }

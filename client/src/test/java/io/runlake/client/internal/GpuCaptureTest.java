@@ -34,23 +34,38 @@ class GpuCaptureTest {
 
     @Test
     void gpusAreParsedFromNvidiaSmi() throws Exception {
-        fakeNvidiaSmi("echo '0, NVIDIA H100 80GB HBM3, 550.54.15, 81559, GPU-aaaa'; echo '1, NVIDIA H100 80GB HBM3, 550.54.15, 81559, GPU-bbbb'");
+        fakeNvidiaSmi(
+                "echo '0, NVIDIA H100 80GB HBM3, 550.54.15, 81559, GPU-aaaa'; echo '1, NVIDIA H100 80GB HBM3, 550.54.15, 81559, GPU-bbbb'");
         List<Map<String, Object>> gpus = Environment.gpus();
         assertEquals(2, gpus.size());
-        assertEquals(Map.of("index", "0", "name", "NVIDIA H100 80GB HBM3", "driver_version", "550.54.15",
-                "memory_total_mib", "81559", "uuid", "GPU-aaaa"), gpus.get(0));
+        assertEquals(
+                Map.of(
+                        "index",
+                        "0",
+                        "name",
+                        "NVIDIA H100 80GB HBM3",
+                        "driver_version",
+                        "550.54.15",
+                        "memory_total_mib",
+                        "81559",
+                        "uuid",
+                        "GPU-aaaa"),
+                gpus.get(0));
         assertEquals("GPU-bbbb", gpus.get(1).get("uuid"));
     }
 
     @Test
     void failingOrHangingNvidiaSmiRecordsNoGpus() throws Exception {
-        fakeNvidiaSmi("echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver' >&2; exit 9");
+        fakeNvidiaSmi(
+                "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver' >&2; exit 9");
         assertEquals(List.of(), Environment.gpus());
         fakeNvidiaSmi("sleep 30");
         long t0 = System.nanoTime();
         assertEquals(List.of(), Environment.gpus());
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < Environment.NVIDIA_SMI_TIMEOUT.toMillis() + 2_000, "hanging nvidia-smi delayed capture by " + ms + " ms");
+        assertTrue(
+                ms < Environment.NVIDIA_SMI_TIMEOUT.toMillis() + 2_000,
+                "hanging nvidia-smi delayed capture by " + ms + " ms");
     }
 
     @Test

@@ -34,7 +34,8 @@ class PrivateSpillTest {
         int files = 0;
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                String mode =
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
                 boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (!dir) files++;
                 if (!mode.equals(dir ? "rwx------" : "rw-------")) wrong.add(root.relativize(p) + " " + mode);
@@ -50,13 +51,15 @@ class PrivateSpillTest {
         URI uri = server.newBucketUri("private-spill", "lake");
         Path spillRoot = tmp.resolve("home/.runlake/spill");
         Path artifact = Files.writeString(tmp.resolve("model.bin"), "weights");
-        try (Tracker tracker = Tracker.open(uri, TrackerOptions.defaults()
-                .withSpillRoot(spillRoot)
-                .withFlushInterval(Duration.ofMinutes(10))
-                .withCloseTimeout(Duration.ofSeconds(5))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker tracker = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(spillRoot)
+                        .withFlushInterval(Duration.ofMinutes(10))
+                        .withCloseTimeout(Duration.ofSeconds(5))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
             Run run = tracker.startRun("outage");
             server.stop(); // the store is gone: everything from here on is spilled
             for (int i = 0; i < 1000; i++) run.log("loss", 1.0 / (i + 1), i);
@@ -85,7 +88,9 @@ class PrivateSpillTest {
             assertThrows(UnsafeKeyException.class, () -> spill.putFile(key, f), key);
         }
         try (Stream<Path> s = Files.walk(tmp)) {
-            assertEquals(List.of(tmp.resolve("f.bin")), s.filter(Files::isRegularFile).toList());
+            assertEquals(
+                    List.of(tmp.resolve("f.bin")),
+                    s.filter(Files::isRegularFile).toList());
         }
         spill.put("runs/experiment=e/run=r/run.json", data);
         assertPrivateTree(spill.dir());

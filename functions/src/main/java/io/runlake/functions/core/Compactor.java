@@ -54,15 +54,28 @@ public final class Compactor {
     }
 
     /** What one call did. */
-    public record Result(String experiment, int commits, int shardsCompacted, long pointsCompacted, int filesMerged,
-                         int quarantined, int conflicts, int shardsDeleted, int lakeFilesDeleted, int liveFiles,
-                         long version) {
+    public record Result(
+            String experiment,
+            int commits,
+            int shardsCompacted,
+            long pointsCompacted,
+            int filesMerged,
+            int quarantined,
+            int conflicts,
+            int shardsDeleted,
+            int lakeFilesDeleted,
+            int liveFiles,
+            long version) {
         public boolean changed() {
             return commits > 0;
         }
     }
 
-    private enum Outcome { COMMITTED, RETRY, QUARANTINED }
+    private enum Outcome {
+        COMMITTED,
+        RETRY,
+        QUARANTINED
+    }
 
     private final class Stats {
         int commits, shards, merged, quarantined, conflicts, shardsDeleted, lakeDeleted;
@@ -105,8 +118,18 @@ public final class Compactor {
         }
         cleanup(experiment, stats);
         LakeSnapshot last = LakeSnapshot.load(store, experiment);
-        return new Result(experiment, stats.commits, stats.shards, stats.points, stats.merged, stats.quarantined,
-                stats.conflicts, stats.shardsDeleted, stats.lakeDeleted, last.liveFiles().size(), last.version());
+        return new Result(
+                experiment,
+                stats.commits,
+                stats.shards,
+                stats.points,
+                stats.merged,
+                stats.quarantined,
+                stats.conflicts,
+                stats.shardsDeleted,
+                stats.lakeDeleted,
+                last.liveFiles().size(),
+                last.version());
     }
 
     private boolean pastDeadline(Instant deadline) {
@@ -127,7 +150,8 @@ public final class Compactor {
         if (bytes >= options.minBatchBytes()) return true;
         if (oldest.isBefore(options.clock().instant().minus(options.maxDelay()))) return true;
         for (LakeView.RawObject r : view.runObjects()) {
-            if (r.parsed().kind() == Layout.RunObjectKind.END && runs.contains(r.parsed().runId())) return true;
+            if (r.parsed().kind() == Layout.RunObjectKind.END
+                    && runs.contains(r.parsed().runId())) return true;
         }
         return false;
     }
@@ -136,7 +160,8 @@ public final class Compactor {
         List<ObjectInfo> batch = new ArrayList<>();
         long bytes = 0;
         for (ObjectInfo o : uncovered) {
-            if (!batch.isEmpty() && (bytes + o.size() > options.maxBatchBytes() || batch.size() >= options.maxBatchShards())) break;
+            if (!batch.isEmpty()
+                    && (bytes + o.size() > options.maxBatchBytes() || batch.size() >= options.maxBatchShards())) break;
             batch.add(o);
             bytes += o.size();
         }
@@ -180,8 +205,10 @@ public final class Compactor {
                 } catch (SQLException e) {
                     Map<String, String> bad = Quarantine.unreadableShards(duck, files);
                     if (bad.isEmpty()) {
-                        throw new MaintenanceException("compacting " + keys.size() + " shards of experiment '" + experiment
-                                + "' (first " + keys.get(0) + ") failed: " + Quarantine.firstLine(e.getMessage()), e);
+                        throw new MaintenanceException(
+                                "compacting " + keys.size() + " shards of experiment '" + experiment + "' (first "
+                                        + keys.get(0) + ") failed: " + Quarantine.firstLine(e.getMessage()),
+                                e);
                     }
                     Quarantine.commit(committer, view.snapshot(), bad, files, writerId, now());
                     stats.quarantined += bad.size();
@@ -197,8 +224,8 @@ public final class Compactor {
             DataFile file = upload(experiment, out, fs, 0);
             long t3 = System.nanoTime();
             options.hook().reached("uploaded");
-            LakeCommitter.Outcome commit = committer.commit(view.snapshot(),
-                    LakeOperations.compactShards(file, keys, writerId, this::now));
+            LakeCommitter.Outcome commit =
+                    committer.commit(view.snapshot(), LakeOperations.compactShards(file, keys, writerId, this::now));
             stats.conflicts += commit.lostRaces();
             if (!commit.committed()) {
                 // Someone else compacted some of these shards: committing ours would duplicate points.
@@ -209,9 +236,16 @@ public final class Compactor {
             stats.commits++;
             stats.shards += keys.size();
             stats.points += fs.rows;
-            LOG.info("experiment '{}': v{} compacted {} shards ({} points) into {} "
-                    + "(download {} ms, sort+write {} ms, upload {} ms)", experiment, commit.snapshot().version(),
-                    keys.size(), fs.rows, file.path(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+            LOG.info(
+                    "experiment '{}': v{} compacted {} shards ({} points) into {} "
+                            + "(download {} ms, sort+write {} ms, upload {} ms)",
+                    experiment,
+                    commit.snapshot().version(),
+                    keys.size(),
+                    fs.rows,
+                    file.path(),
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
                     (t3 - t2) / 1_000_000);
             if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
             return Outcome.COMMITTED;
@@ -223,7 +257,8 @@ public final class Compactor {
     /** The smallest files, up to the target size together, once more than maxSmallFiles are small. */
     List<DataFile> mergePlan(LakeSnapshot snapshot) {
         long small = options.targetFileBytes() / 2;
-        List<DataFile> candidates = new ArrayList<>(snapshot.liveFiles().stream().filter(f -> f.bytes() < small).toList());
+        List<DataFile> candidates = new ArrayList<>(
+                snapshot.liveFiles().stream().filter(f -> f.bytes() < small).toList());
         if (candidates.size() <= options.maxSmallFiles()) return List.of();
         candidates.sort(Comparator.comparingLong(DataFile::bytes).thenComparing(DataFile::path));
         List<DataFile> picks = new ArrayList<>();
@@ -258,18 +293,20 @@ public final class Compactor {
                 writeSorted(duck, files, out, experiment);
                 fs = fileStats(duck, out);
             } catch (SQLException e) {
-                throw new MaintenanceException("merging lake files " + paths + " failed: " + Quarantine.firstLine(e.getMessage()), e);
+                throw new MaintenanceException(
+                        "merging lake files " + paths + " failed: " + Quarantine.firstLine(e.getMessage()), e);
             }
             long inputRows = picks.stream().mapToLong(DataFile::rows).sum();
             if (fs.rows != inputRows) {
-                throw new MaintenanceException("merging " + paths + " produced " + fs.rows + " rows, expected " + inputRows);
+                throw new MaintenanceException(
+                        "merging " + paths + " produced " + fs.rows + " rows, expected " + inputRows);
             }
             options.hook().reached("written");
             int tier = 1 + picks.stream().mapToInt(DataFile::tier).max().orElse(0);
             DataFile file = upload(experiment, out, fs, tier);
             options.hook().reached("uploaded");
-            LakeCommitter.Outcome commit = committer.commit(snapshot,
-                    LakeOperations.mergeFiles(file, paths, writerId, this::now));
+            LakeCommitter.Outcome commit =
+                    committer.commit(snapshot, LakeOperations.mergeFiles(file, paths, writerId, this::now));
             stats.conflicts += commit.lostRaces();
             if (!commit.committed()) {
                 deleteQuietly(List.of(file.path()));
@@ -278,8 +315,14 @@ public final class Compactor {
             options.hook().reached("committed");
             stats.commits++;
             stats.merged += picks.size();
-            LOG.info("experiment '{}': v{} merged {} files ({} rows) into tier-{} {}", experiment,
-                    commit.snapshot().version(), picks.size(), fs.rows, tier, file.path());
+            LOG.info(
+                    "experiment '{}': v{} merged {} files ({} rows) into tier-{} {}",
+                    experiment,
+                    commit.snapshot().version(),
+                    picks.size(),
+                    fs.rows,
+                    tier,
+                    file.path());
             if (options.deleteGrace().isZero()) stats.lakeDeleted += deleteQuietly(paths);
             return Outcome.COMMITTED;
         }
@@ -296,7 +339,8 @@ public final class Compactor {
     }
 
     private static FileStats fileStats(Duck duck, Path file) throws SQLException {
-        Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM " + Duck.readParquet(List.of(file))).get(0);
+        Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM " + Duck.readParquet(List.of(file)))
+                .get(0);
         return new FileStats(((Number) r[0]).longValue(), (String) r[1], (String) r[2]);
     }
 
@@ -309,7 +353,8 @@ public final class Compactor {
             throw new MaintenanceException("cannot read compacted file " + out + ": " + e, e);
         }
         // a 412 with our size is the SDK's retry of our own upload (file ids are fresh ULIDs)
-        if (!store.putFileIfAbsent(key, out) && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
+        if (!store.putFileIfAbsent(key, out)
+                && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
             throw new MaintenanceException("lake file " + key + " already exists; file ids must be unique");
         }
         return new DataFile(key, fs.rows, bytes, fs.minRunId, fs.maxRunId, tier);
@@ -335,15 +380,18 @@ public final class Compactor {
             options.hook().reached("deleted");
             List<String> lake = new ArrayList<>();
             long orphanBefore = now - options.orphanGrace().toMillis();
-            for (String prefix : List.of(LakeLayout.metricsPrefix(experiment), LakeLayout.runsIndexPrefix(experiment))) {
+            for (String prefix :
+                    List.of(LakeLayout.metricsPrefix(experiment), LakeLayout.runsIndexPrefix(experiment))) {
                 for (ObjectInfo o : store.list(prefix)) {
                     String k = o.key();
                     if (snap.isLive(k) || k.equals(snap.indexFile())) continue;
                     Long removed = snap.removedFiles().get(k);
                     if (removed == null) removed = snap.replacedIndexes().get(k);
                     boolean obsolete = removed != null && removed <= deleteBefore;
-                    boolean orphan = removed == null && !snap.isReferenced(k)
-                            && o.lastModified() != null && o.lastModified().toEpochMilli() <= orphanBefore;
+                    boolean orphan = removed == null
+                            && !snap.isReferenced(k)
+                            && o.lastModified() != null
+                            && o.lastModified().toEpochMilli() <= orphanBefore;
                     if (obsolete || orphan) lake.add(k);
                 }
             }

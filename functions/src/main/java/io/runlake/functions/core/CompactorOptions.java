@@ -50,9 +50,23 @@ public record CompactorOptions(
     public static final long MiB = 1024L * 1024;
 
     public static CompactorOptions defaults() {
-        return new CompactorOptions(LocalPaths.userTempRoot(), "512MB",
-                Runtime.getRuntime().availableProcessors(), 500_000, 128 * MiB, 8, 128 * MiB, 10_000, 0,
-                Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofHours(1), 50, 8, Clock.systemUTC(), StepHook.NONE);
+        return new CompactorOptions(
+                LocalPaths.userTempRoot(),
+                "512MB",
+                Runtime.getRuntime().availableProcessors(),
+                500_000,
+                128 * MiB,
+                8,
+                128 * MiB,
+                10_000,
+                0,
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                50,
+                8,
+                Clock.systemUTC(),
+                StepHook.NONE);
     }
 
     /** For event-driven invocations: wait for 8 MiB of shards, 10 minutes, or the end of a run. */
@@ -61,47 +75,182 @@ public record CompactorOptions(
     }
 
     public CompactorOptions withWorkDir(Path p) {
-        return new CompactorOptions(p, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                p,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withMemory(String limit, int duckThreads) {
-        return new CompactorOptions(workDir, limit, duckThreads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                limit,
+                duckThreads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withFiles(long targetBytes, int smallFiles, long rowGroup) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroup, targetBytes, smallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroup,
+                targetBytes,
+                smallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withBatch(long bytes, int shards) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, bytes,
-                shards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                bytes,
+                shards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withMinBatch(long bytes, Duration delay) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, bytes, delay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                bytes,
+                delay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withGrace(Duration delete, Duration orphan) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, delete, orphan, maxAttempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                delete,
+                orphan,
+                maxAttempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withAttempts(int attempts) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, attempts, ioThreads, clock, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                attempts,
+                ioThreads,
+                clock,
+                hook);
     }
 
     public CompactorOptions withClock(Clock c) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, c, hook);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                c,
+                hook);
     }
 
     public CompactorOptions withHook(StepHook h) {
-        return new CompactorOptions(workDir, memoryLimit, threads, rowGroupSize, targetFileBytes, maxSmallFiles, maxBatchBytes,
-                maxBatchShards, minBatchBytes, maxDelay, deleteGrace, orphanGrace, maxAttempts, ioThreads, clock, h);
+        return new CompactorOptions(
+                workDir,
+                memoryLimit,
+                threads,
+                rowGroupSize,
+                targetFileBytes,
+                maxSmallFiles,
+                maxBatchBytes,
+                maxBatchShards,
+                minBatchBytes,
+                maxDelay,
+                deleteGrace,
+                orphanGrace,
+                maxAttempts,
+                ioThreads,
+                clock,
+                h);
     }
 }

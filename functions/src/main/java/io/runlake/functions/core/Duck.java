@@ -56,7 +56,8 @@ final class Duck implements AutoCloseable {
     }
 
     List<Object[]> query(String sql) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rows(rs);
         }
     }

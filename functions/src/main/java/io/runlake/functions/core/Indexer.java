@@ -1,6 +1,5 @@
 package io.runlake.functions.core;
 
-import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
@@ -77,8 +76,15 @@ public final class Indexer {
     }
 
     /** What one call did. {@code skipped}: the current index was already up to date. */
-    public record Result(String experiment, boolean committed, boolean skipped, String indexFile, long version, int runs,
-                         int quarantined, Map<String, Long> statusCounts) {}
+    public record Result(
+            String experiment,
+            boolean committed,
+            boolean skipped,
+            String indexFile,
+            long version,
+            int runs,
+            int quarantined,
+            Map<String, Long> statusCounts) {}
 
     public Result index(String experiment) {
         Maintenance.checkStore(store);
@@ -99,7 +105,9 @@ public final class Indexer {
         long now = options.clock().millis();
         List<LakeView.RawObject> objects = view.runObjects();
         String fingerprint = fingerprint(view, objects);
-        if (!options.force() && snap.indexFile() != null && fingerprint.equals(snap.indexFingerprint())
+        if (!options.force()
+                && snap.indexFile() != null
+                && fingerprint.equals(snap.indexFingerprint())
                 && (snap.indexValidUntilMs() == null || now < snap.indexValidUntilMs())) {
             return Optional.of(new Result(experiment, false, true, snap.indexFile(), snap.version(), -1, 0, Map.of()));
         }
@@ -129,18 +137,22 @@ public final class Indexer {
                 } catch (SQLException e) {
                     Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
                     if (corrupt.isEmpty()) {
-                        throw new MaintenanceException("summarising the metrics of experiment '" + experiment + "' failed: "
-                                + Quarantine.firstLine(e.getMessage()), e);
+                        throw new MaintenanceException(
+                                "summarising the metrics of experiment '" + experiment + "' failed: "
+                                        + Quarantine.firstLine(e.getMessage()),
+                                e);
                     }
                     Quarantine.commit(committer, snap, corrupt, shards, writerId, now);
                     return Optional.empty();
                 }
-                for (Object[] row : duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
+                for (Object[] row :
+                        duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
                     runs.computeIfAbsent((String) row[0], RunState::new).notePointTime(((Number) row[1]).longValue());
                 }
                 long timeout = options.crashTimeout().toMillis();
-                try (PreparedStatement runRow = duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                     PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement runRow =
+                                duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
                     for (RunState s : runs.values()) {
                         RunStatus status = s.status(now, timeout);
                         statusCounts.merge(status.name(), 1L, Long::sum);
@@ -152,7 +164,8 @@ public final class Indexer {
                         runRow.setString(i++, experiment);
                         runRow.setString(i++, s.runId());
                         runRow.setString(i++, s.start().map(RunStart::name).orElse(null));
-                        runRow.setString(i++, s.start().map(RunStart::parentRunId).orElse(null));
+                        runRow.setString(
+                                i++, s.start().map(RunStart::parentRunId).orElse(null));
                         runRow.setString(i++, status.name());
                         setMillis(runRow, i++, s.startTimeMs());
                         setMillis(runRow, i++, s.endTimeMs(status));
@@ -168,29 +181,39 @@ public final class Indexer {
                     runRow.executeBatch();
                     kv.executeBatch();
                 }
-                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, "
-                        + Duck.footer(experiment) + ")");
+                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd, " + Duck.footer(experiment) + ")");
             } catch (SQLException e) {
-                throw new MaintenanceException("writing the runs index of experiment '" + experiment + "' failed: "
-                        + Quarantine.firstLine(e.getMessage()), e);
+                throw new MaintenanceException(
+                        "writing the runs index of experiment '" + experiment + "' failed: "
+                                + Quarantine.firstLine(e.getMessage()),
+                        e);
             }
             String key = LakeLayout.runsIndexFile(experiment, RunIds.newId());
-            if (!store.putFileIfAbsent(key, out) && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
+            if (!store.putFileIfAbsent(key, out)
+                    && store.head(key)
+                            .map(i -> i.size() != LocalFiles.sizeOf(out))
+                            .orElse(true)) {
                 throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
             }
             List<Quarantined> malformed = new ArrayList<>();
             bad.forEach((k, err) -> malformed.add(new Quarantined(k, err, null, now)));
-            LakeCommitter.Outcome commit = committer.commit(snap,
-                    LakeOperations.replaceIndex(snap, key, fingerprint, validUntil, malformed, writerId, now));
+            LakeCommitter.Outcome commit = committer.commit(
+                    snap, LakeOperations.replaceIndex(snap, key, fingerprint, validUntil, malformed, writerId, now));
             if (!commit.committed()) {
                 deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
                 return Optional.empty();
             }
             if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
-            LOG.info("experiment '{}': v{} runs index {} ({} runs: {})", experiment, commit.snapshot().version(), key,
-                    runs.size(), statusCounts);
-            return Optional.of(new Result(experiment, true, false, key, commit.snapshot().version(), runs.size(),
-                    bad.size(), statusCounts));
+            LOG.info(
+                    "experiment '{}': v{} runs index {} ({} runs: {})",
+                    experiment,
+                    commit.snapshot().version(),
+                    key,
+                    runs.size(),
+                    statusCounts);
+            return Optional.of(new Result(
+                    experiment, true, false, key, commit.snapshot().version(), runs.size(), bad.size(), statusCounts));
         }
     }
 
@@ -213,17 +236,21 @@ public final class Indexer {
 
     /** Per (run, metric): the summary of {@link MetricSummaries}, and the latest point's time (the run's activity). */
     private static void summarise(Duck duck, List<Path> files) throws SQLException {
-        duck.exec("CREATE TABLE runs (experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR, "
-                + "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, \"user\" VARCHAR, host VARCHAR, "
-                + "code_version VARCHAR, error VARCHAR)");
+        duck.exec(
+                "CREATE TABLE runs (experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR, "
+                        + "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, \"user\" VARCHAR, host VARCHAR, "
+                        + "code_version VARCHAR, error VARCHAR)");
         duck.exec("CREATE TABLE kv (run_id VARCHAR, kind VARCHAR, name VARCHAR, value VARCHAR)");
         String summaryColumns = "run_id, key, " + MetricSummaries.aggregates() + ", max(timestamp) AS last_time";
         if (files.isEmpty()) {
             duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (SELECT "
-                    + MetricSchema.nullRow(MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList())
+                    + MetricSchema.nullRow(MetricSchema.COLUMNS.stream()
+                            .map(MetricSchema.Column::name)
+                            .toList())
                     + ") WHERE false GROUP BY run_id, key");
         } else {
-            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (" + Duck.points(files) + ") GROUP BY run_id, key");
+            duck.exec("CREATE TABLE summaries AS SELECT " + summaryColumns + " FROM (" + Duck.points(files)
+                    + ") GROUP BY run_id, key");
         }
     }
 
@@ -232,7 +259,8 @@ public final class Indexer {
         else ps.setObject(i, OffsetDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC));
     }
 
-    private static void addKv(PreparedStatement kv, String runId, String kind, Map.Entry<String, String> e) throws SQLException {
+    private static void addKv(PreparedStatement kv, String runId, String kind, Map.Entry<String, String> e)
+            throws SQLException {
         kv.setString(1, runId);
         kv.setString(2, kind);
         kv.setString(3, e.getKey());
@@ -243,21 +271,26 @@ public final class Indexer {
     /** Reads every manifest and event (in parallel); malformed ones go to {@code bad} with the reason. */
     private Map<String, RunState> readManifests(List<LakeView.RawObject> objects, Map<String, String> bad) {
         Map<String, RunState> runs = new TreeMap<>();
-        List<LakeView.RawObject> json = objects.stream().filter(o -> o.parsed().kind() != Layout.RunObjectKind.SHARD).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.ioThreads(), json.size())), r -> {
-            Thread t = new Thread(r, "runlake-manifests");
-            t.setDaemon(true);
-            return t;
-        });
+        List<LakeView.RawObject> json = objects.stream()
+                .filter(o -> o.parsed().kind() != Layout.RunObjectKind.SHARD)
+                .toList();
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Math.min(options.ioThreads(), json.size())), r -> {
+                    Thread t = new Thread(r, "runlake-manifests");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
             List<Future<Optional<byte[]>>> bodies = new ArrayList<>();
-            for (LakeView.RawObject o : json) bodies.add(pool.submit(() -> store.get(o.info().key())));
+            for (LakeView.RawObject o : json)
+                bodies.add(pool.submit(() -> store.get(o.info().key())));
             for (int i = 0; i < json.size(); i++) {
                 LakeView.RawObject o = json.get(i);
                 Optional<byte[]> body = await(bodies.get(i));
                 String key = o.info().key();
                 if (body.isEmpty()) {
-                    throw new StoreException("raw object " + key + " was listed but is gone; raw manifests must never be deleted");
+                    throw new StoreException(
+                            "raw object " + key + " was listed but is gone; raw manifests must never be deleted");
                 }
                 Layout.RunObject ro = o.parsed();
                 RunState run = runs.computeIfAbsent(ro.runId(), RunState::new);

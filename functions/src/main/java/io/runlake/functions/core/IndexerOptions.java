@@ -16,13 +16,25 @@ import java.time.Duration;
  * @param clock time source (tests use a fixed or shifted clock)
  * @param force rebuild even if nothing changed since the current index
  */
-public record IndexerOptions(Path workDir, Duration crashTimeout, String memoryLimit, int threads, int ioThreads, Clock clock,
-                             boolean force) {
+public record IndexerOptions(
+        Path workDir,
+        Duration crashTimeout,
+        String memoryLimit,
+        int threads,
+        int ioThreads,
+        Clock clock,
+        boolean force) {
     public static final Duration DEFAULT_CRASH_TIMEOUT = Duration.ofMinutes(15);
 
     public static IndexerOptions defaults() {
-        return new IndexerOptions(LocalPaths.userTempRoot(), DEFAULT_CRASH_TIMEOUT,
-                "512MB", Runtime.getRuntime().availableProcessors(), 8, Clock.systemUTC(), false);
+        return new IndexerOptions(
+                LocalPaths.userTempRoot(),
+                DEFAULT_CRASH_TIMEOUT,
+                "512MB",
+                Runtime.getRuntime().availableProcessors(),
+                8,
+                Clock.systemUTC(),
+                false);
     }
 
     public IndexerOptions withWorkDir(Path p) {

@@ -37,7 +37,9 @@ final class LocalFiles implements AutoCloseable {
         this.ioThreads = Math.max(1, ioThreads);
         try {
             // the default parent is this user's own temp folder, made private; a configured one is left as it is
-            if (parent.toAbsolutePath().normalize().equals(LocalPaths.userTempRoot().toAbsolutePath().normalize())) {
+            if (parent.toAbsolutePath()
+                    .normalize()
+                    .equals(LocalPaths.userTempRoot().toAbsolutePath().normalize())) {
                 LocalPaths.privateDirectory(parent);
             } else {
                 LocalPaths.createPrivateDirectories(parent);

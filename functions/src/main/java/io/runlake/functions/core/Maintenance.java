@@ -24,10 +24,12 @@ public final class Maintenance {
     private Maintenance() {}
 
     /** What happened to one experiment. */
-    public record ExperimentResult(String experiment, Compactor.Result compaction, Indexer.Result index, Reporter.Result report) {}
+    public record ExperimentResult(
+            String experiment, Compactor.Result compaction, Indexer.Result index, Reporter.Result report) {}
 
     /** What a sweep did; {@code failures} maps experiment to error message. */
-    public record SweepResult(List<ExperimentResult> experiments, Map<String, String> failures, List<String> notReached) {
+    public record SweepResult(
+            List<ExperimentResult> experiments, Map<String, String> failures, List<String> notReached) {
         public boolean ok() {
             return failures.isEmpty() && notReached.isEmpty();
         }
@@ -38,7 +40,8 @@ public final class Maintenance {
      * then reads, compacts, quarantines and deletes nothing. A store without a marker is maintained as version 1.
      */
     public static void checkStore(ObjectStore store) {
-        FormatVersion.checkMarker(store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
+        FormatVersion.checkMarker(
+                store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
     }
 
     /** Experiments with anything under {@code runs/}, in name order. */
@@ -55,8 +58,8 @@ public final class Maintenance {
     }
 
     /** Compacts, indexes and (if {@code report}) writes the leaderboard of one experiment. */
-    public static ExperimentResult runExperiment(ObjectStore store, String experiment, MaintenanceOptions options,
-                                                 Instant deadline, boolean report) {
+    public static ExperimentResult runExperiment(
+            ObjectStore store, String experiment, MaintenanceOptions options, Instant deadline, boolean report) {
         Compactor.Result c = new Compactor(store, options.compactor()).compact(experiment, deadline);
         Indexer.Result i = new Indexer(store, options.indexer()).index(experiment);
         Reporter.Result r = report ? new Reporter(store, options.reporter()).report(experiment) : null;

@@ -9,7 +9,8 @@ import java.util.Map;
 public record MaintenanceOptions(CompactorOptions compactor, IndexerOptions indexer, ReporterOptions reporter) {
 
     public static MaintenanceOptions defaults() {
-        return new MaintenanceOptions(CompactorOptions.defaults(), IndexerOptions.defaults(), ReporterOptions.defaults());
+        return new MaintenanceOptions(
+                CompactorOptions.defaults(), IndexerOptions.defaults(), ReporterOptions.defaults());
     }
 
     /**
@@ -29,13 +30,24 @@ public record MaintenanceOptions(CompactorOptions compactor, IndexerOptions inde
         if (memory != null && !memory.isBlank()) {
             c = c.withMemory(memory, c.threads());
             i = i.withMemory(memory, i.threads());
-            r = new ReporterOptions(r.metric(), r.direction(), r.topK(), r.curvePoints(), r.workDir(), memory, r.threads(),
-                    r.ioThreads(), r.clock(), r.force());
+            r = new ReporterOptions(
+                    r.metric(),
+                    r.direction(),
+                    r.topK(),
+                    r.curvePoints(),
+                    r.workDir(),
+                    memory,
+                    r.threads(),
+                    r.ioThreads(),
+                    r.clock(),
+                    r.force());
         }
         String grace = env.get("RUNLAKE_DELETE_GRACE_MINUTES");
-        if (grace != null && !grace.isBlank()) c = c.withGrace(Duration.ofMinutes(Long.parseLong(grace.trim())), c.orphanGrace());
+        if (grace != null && !grace.isBlank())
+            c = c.withGrace(Duration.ofMinutes(Long.parseLong(grace.trim())), c.orphanGrace());
         String timeout = env.get("RUNLAKE_CRASH_TIMEOUT_MINUTES");
-        if (timeout != null && !timeout.isBlank()) i = i.withCrashTimeout(Duration.ofMinutes(Long.parseLong(timeout.trim())));
+        if (timeout != null && !timeout.isBlank())
+            i = i.withCrashTimeout(Duration.ofMinutes(Long.parseLong(timeout.trim())));
         String metric = env.get("RUNLAKE_REPORT_METRIC");
         String direction = env.get("RUNLAKE_REPORT_DIRECTION");
         r = r.withMetric(blankToNull(metric), blankToNull(direction));

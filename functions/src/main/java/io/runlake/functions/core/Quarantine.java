@@ -1,18 +1,16 @@
 package io.runlake.functions.core;
 
 import io.runlake.format.LakeLayout;
-import io.runlake.lake.LakeCommitter;
-import io.runlake.lake.LakeOperations;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.format.RunObjects;
-import io.runlake.lake.LakeCommit;
-import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeCommitter;
+import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.Quarantined;
 import io.runlake.store.ObjectStore;
-import io.runlake.store.StoreUnavailableException;
 import io.runlake.store.StoreException;
+import io.runlake.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,7 +45,10 @@ final class Quarantine {
                 bad.putAll(foreignRows(duck, Map.of(e.getKey(), e.getValue())));
             } catch (SQLException ex) {
                 String m = firstLine(ex.getMessage()).replace(e.getValue().toString(), e.getKey());
-                bad.put(e.getKey(), (m.contains(e.getKey()) ? "" : e.getKey() + ": ") + "not a readable RunLake metric shard: " + m);
+                bad.put(
+                        e.getKey(),
+                        (m.contains(e.getKey()) ? "" : e.getKey() + ": ") + "not a readable RunLake metric shard: "
+                                + m);
             }
         }
         return bad;
@@ -67,7 +68,8 @@ final class Quarantine {
         shards.forEach((k, p) -> keyOf.put(p.toString(), k));
         String sql = "SELECT filename, " + RunObjects.RUN_ID_RANGE_SQL + " FROM (SELECT filename, "
                 + MetricSchema.column(MetricSchema.RUN_ID).cast() + " FROM "
-                + MetricSchema.readPoints(Duck.files(List.copyOf(shards.values())), "filename = true") + ") GROUP BY filename";
+                + MetricSchema.readPoints(Duck.files(List.copyOf(shards.values())), "filename = true")
+                + ") GROUP BY filename";
         for (Object[] r : duck.query(sql)) {
             String key = keyOf.get((String) r[0]);
             if (key == null) continue;
@@ -94,8 +96,13 @@ final class Quarantine {
      * @param local local copies to preserve, by key (may lack some keys)
      * @return the snapshot after the commit, or the latest snapshot if nothing was left to commit
      */
-    static LakeSnapshot commit(LakeCommitter committer, LakeSnapshot snapshot, Map<String, String> errors,
-                               Map<String, Path> local, String writerId, long nowMs) {
+    static LakeSnapshot commit(
+            LakeCommitter committer,
+            LakeSnapshot snapshot,
+            Map<String, String> errors,
+            Map<String, Path> local,
+            String writerId,
+            long nowMs) {
         String experiment = snapshot.experiment();
         ObjectStore store = committer.store();
         List<Quarantined> items = new ArrayList<>();
@@ -116,6 +123,8 @@ final class Quarantine {
             items.add(new Quarantined(e.getKey(), e.getValue(), copy, nowMs));
             LOG.warn("quarantining {} of experiment '{}': {}", e.getKey(), experiment, e.getValue());
         }
-        return committer.commit(snapshot, LakeOperations.quarantine(items, writerId, nowMs)).snapshot();
+        return committer
+                .commit(snapshot, LakeOperations.quarantine(items, writerId, nowMs))
+                .snapshot();
     }
 }

@@ -5,7 +5,6 @@ import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
-import io.runlake.runs.MetricSummaries;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
@@ -14,6 +13,7 @@ import io.runlake.report.Leaderboard;
 import io.runlake.report.LeaderboardPage;
 import io.runlake.report.Ranking;
 import io.runlake.report.RankingRule;
+import io.runlake.runs.MetricSummaries;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +53,15 @@ public final class Reporter {
     }
 
     /** {@code written=false}: no index yet, no metric to rank by, or the latest report is already current. */
-    public record Result(String experiment, boolean written, String reason, String reportVersion, String htmlKey, String mdKey,
-                         String jsonKey, Leaderboard leaderboard) {}
+    public record Result(
+            String experiment,
+            boolean written,
+            String reason,
+            String reportVersion,
+            String htmlKey,
+            String mdKey,
+            String jsonKey,
+            Leaderboard leaderboard) {}
 
     public Result report(String experiment) {
         Maintenance.checkStore(store);
@@ -62,9 +69,10 @@ public final class Reporter {
         LakeSnapshot snap = view.snapshot();
         if (snap.indexFile() == null) return skipped(experiment, "no runs index yet");
         try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads());
-             Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
-            Path index = local.fetch(snap.indexFile()).orElseThrow(() -> new MaintenanceException(
-                    "runs index " + snap.indexFile() + " named by the lake log of '" + experiment + "' is missing"));
+                Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+            Path index = local.fetch(snap.indexFile())
+                    .orElseThrow(() -> new MaintenanceException("runs index " + snap.indexFile()
+                            + " named by the lake log of '" + experiment + "' is missing"));
             duck.requireSupportedFormat(Map.of(snap.indexFile(), index));
             String idx = Duck.readParquet(List.of(index));
             String metric = options.metric() != null ? options.metric() : chooseMetric(duck, idx);
@@ -77,8 +85,10 @@ public final class Reporter {
             Ranking.Result ranked = rank(duck, idx, rule);
             Instant now = options.clock().instant();
             Leaderboard unpublished = Leaderboard.of(experiment, rule, ranked, now.toString());
-            String version = LakeLayout.reportVersion(now, snap.version(), RunIds.newId().substring(20));
-            Leaderboard board = unpublished.withCurves(curves(view, local, duck, metric, unpublished.runIds()))
+            String version =
+                    LakeLayout.reportVersion(now, snap.version(), RunIds.newId().substring(20));
+            Leaderboard board = unpublished
+                    .withCurves(curves(view, local, duck, metric, unpublished.runIds()))
                     .published(version, snap.version(), snap.indexVersion(), snap.indexFile());
             String html = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_HTML);
             String md = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_MD);
@@ -87,12 +97,19 @@ public final class Reporter {
             store.putIfAbsentIdempotent(html, utf8(LeaderboardPage.html(board)), "text/html; charset=utf-8");
             store.putIfAbsentIdempotent(md, utf8(LeaderboardPage.markdown(board)), "text/markdown; charset=utf-8");
             store.putIfAbsentIdempotent(json, Json.write(board), "application/json"); // last: marks the report complete
-            LOG.info("experiment '{}': leaderboard {} by {} ({}) with {} runs", experiment, version, metric,
-                    rule.direction().text(), board.leaders().size());
+            LOG.info(
+                    "experiment '{}': leaderboard {} by {} ({}) with {} runs",
+                    experiment,
+                    version,
+                    metric,
+                    rule.direction().text(),
+                    board.leaders().size());
             return new Result(experiment, true, null, version, html, md, json, board);
         } catch (SQLException e) {
-            throw new MaintenanceException("building the leaderboard of experiment '" + experiment + "' failed: "
-                    + Quarantine.firstLine(e.getMessage()), e);
+            throw new MaintenanceException(
+                    "building the leaderboard of experiment '" + experiment + "' failed: "
+                            + Quarantine.firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -101,7 +118,9 @@ public final class Reporter {
         String candidates = "SELECT run_id, name, status, start_time, \"user\", params, m.last_value, m.min_value, "
                 + "m.max_value, m.last_step, m.point_count AS points FROM (SELECT *, list_filter(metrics, lambda x: "
                 + "x.key = " + Duck.lit(rule.metric()) + ")[1] AS m FROM " + idx + ")";
-        List<List<Object>> rows = duck.query(Ranking.sql(rule, candidates)).stream().map(Arrays::asList).toList();
+        List<List<Object>> rows = duck.query(Ranking.sql(rule, candidates)).stream()
+                .map(Arrays::asList)
+                .toList();
         long total = ((Number) duck.query(Ranking.countSql(candidates)).get(0)[0]).longValue();
         return Ranking.result(rows, total);
     }
@@ -115,12 +134,16 @@ public final class Reporter {
     }
 
     private static String chooseMetric(Duck duck, String idx) throws SQLException {
-        List<Object[]> rows = duck.query("SELECT m.key, count(DISTINCT run_id) AS runs FROM (SELECT run_id, unnest(metrics) AS m FROM "
-                + idx + ") WHERE " + MetricSummaries.isUserMetric("m.key")
-                + " GROUP BY m.key ORDER BY runs DESC, m.key");
+        List<Object[]> rows = duck.query(
+                "SELECT m.key, count(DISTINCT run_id) AS runs FROM (SELECT run_id, unnest(metrics) AS m FROM "
+                        + idx + ") WHERE " + MetricSummaries.isUserMetric("m.key")
+                        + " GROUP BY m.key ORDER BY runs DESC, m.key");
         if (rows.isEmpty()) return null;
         long most = ((Number) rows.get(0)[1]).longValue();
-        List<String> keys = rows.stream().filter(r -> ((Number) r[1]).longValue() == most).map(r -> (String) r[0]).toList();
+        List<String> keys = rows.stream()
+                .filter(r -> ((Number) r[1]).longValue() == most)
+                .map(r -> (String) r[0])
+                .toList();
         for (String hint : List.of("loss", "acc")) {
             for (String k : keys) if (k.toLowerCase(Locale.ROOT).contains(hint)) return k;
         }
@@ -133,7 +156,8 @@ public final class Reporter {
         for (ObjectInfo o : store.list(LakeLayout.reportsPrefix(experiment))) {
             Optional<LakeLayout.ReportKey> k = LakeLayout.parseReportKey(o.key());
             if (k.isEmpty() || !k.get().fileName().equals(LakeLayout.LEADERBOARD_JSON)) continue;
-            if (latest == null || k.get().version().compareTo(latest) > 0) latest = k.get().version();
+            if (latest == null || k.get().version().compareTo(latest) > 0)
+                latest = k.get().version();
         }
         return Optional.ofNullable(latest);
     }
@@ -151,23 +175,27 @@ public final class Reporter {
     }
 
     /** Thinned curves of the leaders, read through the exactly-once view, skipping lake files whose run range excludes them. */
-    private Map<String, List<double[]>> curves(LakeView view, LocalFiles local, Duck duck, String metric, List<String> runIds)
-            throws SQLException {
+    private Map<String, List<double[]>> curves(
+            LakeView view, LocalFiles local, Duck duck, String metric, List<String> runIds) throws SQLException {
         Map<String, List<double[]>> out = new TreeMap<>();
         if (runIds.isEmpty()) return out;
         List<String> keys = new ArrayList<>();
         for (DataFile f : view.liveFiles()) {
-            boolean mayHold = runIds.stream().anyMatch(id -> (f.minRunId() == null || id.compareTo(f.minRunId()) >= 0)
-                    && (f.maxRunId() == null || id.compareTo(f.maxRunId()) <= 0));
+            boolean mayHold = runIds.stream()
+                    .anyMatch(id -> (f.minRunId() == null || id.compareTo(f.minRunId()) >= 0)
+                            && (f.maxRunId() == null || id.compareTo(f.maxRunId()) <= 0));
             if (mayHold) keys.add(f.path());
         }
         for (ObjectInfo o : view.uncoveredShards()) {
-            if (Layout.parseRunObject(o.key()).filter(ro -> runIds.contains(ro.runId())).isPresent()) keys.add(o.key());
+            if (Layout.parseRunObject(o.key())
+                    .filter(ro -> runIds.contains(ro.runId()))
+                    .isPresent()) keys.add(o.key());
         }
         List<Path> files = new ArrayList<>();
         Map<String, Path> byKey = new LinkedHashMap<>();
         for (Map.Entry<String, Optional<Path>> e : local.fetchAll(keys).entrySet()) {
-            e.getValue().ifPresent(files::add); // a shard compacted meanwhile: its points are in a file we have or not; curves are indicative
+            e.getValue().ifPresent(files::add); // a shard compacted meanwhile: its points are in a file we have or not;
+            // curves are indicative
             e.getValue().ifPresent(p -> byKey.put(e.getKey(), p));
         }
         if (files.isEmpty()) return out;
@@ -175,10 +203,12 @@ public final class Reporter {
         StringBuilder in = new StringBuilder();
         for (String id : runIds) in.append(in.length() == 0 ? "" : ", ").append(Duck.lit(id));
         int n = Math.max(2, options.curvePoints());
-        String sql = "WITH s AS (SELECT run_id, step, avg(value) AS v FROM (" + Duck.points(files) + ") WHERE key = " + Duck.lit(metric)
+        String sql = "WITH s AS (SELECT run_id, step, avg(value) AS v FROM (" + Duck.points(files) + ") WHERE key = "
+                + Duck.lit(metric)
                 + " AND run_id IN (" + in + ") AND isfinite(value) GROUP BY run_id, step), "
                 + "r AS (SELECT *, row_number() OVER (PARTITION BY run_id ORDER BY step) AS rn, count(*) OVER (PARTITION BY run_id) AS n FROM s) "
-                + "SELECT run_id, step, v FROM r WHERE (rn - 1) % greatest(1, ceil(n / " + n + ".0))::BIGINT = 0 OR rn = n ORDER BY run_id, step";
+                + "SELECT run_id, step, v FROM r WHERE (rn - 1) % greatest(1, ceil(n / " + n
+                + ".0))::BIGINT = 0 OR rn = n ORDER BY run_id, step";
         for (Object[] r : duck.query(sql)) {
             out.computeIfAbsent((String) r[0], k -> new ArrayList<>())
                     .add(new double[] {((Number) r[1]).doubleValue(), ((Number) r[2]).doubleValue()});

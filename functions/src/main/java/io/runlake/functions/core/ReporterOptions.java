@@ -18,12 +18,30 @@ import java.time.Clock;
  * @param clock time source
  * @param force write a report even if the latest one was built from the same index with the same settings
  */
-public record ReporterOptions(String metric, String direction, int topK, int curvePoints, Path workDir, String memoryLimit,
-                              int threads, int ioThreads, Clock clock, boolean force) {
+public record ReporterOptions(
+        String metric,
+        String direction,
+        int topK,
+        int curvePoints,
+        Path workDir,
+        String memoryLimit,
+        int threads,
+        int ioThreads,
+        Clock clock,
+        boolean force) {
 
     public static ReporterOptions defaults() {
-        return new ReporterOptions(null, null, 10, 400, LocalPaths.userTempRoot(),
-                "512MB", Runtime.getRuntime().availableProcessors(), 8, Clock.systemUTC(), false);
+        return new ReporterOptions(
+                null,
+                null,
+                10,
+                400,
+                LocalPaths.userTempRoot(),
+                "512MB",
+                Runtime.getRuntime().availableProcessors(),
+                8,
+                Clock.systemUTC(),
+                false);
     }
 
     public ReporterOptions withMetric(String m, String dir) {
@@ -35,18 +53,22 @@ public record ReporterOptions(String metric, String direction, int topK, int cur
 
     public ReporterOptions withTopK(int k) {
         if (k < 1) throw new IllegalArgumentException("leaderboard size must be at least 1, not " + k);
-        return new ReporterOptions(metric, direction, k, curvePoints, workDir, memoryLimit, threads, ioThreads, clock, force);
+        return new ReporterOptions(
+                metric, direction, k, curvePoints, workDir, memoryLimit, threads, ioThreads, clock, force);
     }
 
     public ReporterOptions withWorkDir(Path p) {
-        return new ReporterOptions(metric, direction, topK, curvePoints, p, memoryLimit, threads, ioThreads, clock, force);
+        return new ReporterOptions(
+                metric, direction, topK, curvePoints, p, memoryLimit, threads, ioThreads, clock, force);
     }
 
     public ReporterOptions withClock(Clock c) {
-        return new ReporterOptions(metric, direction, topK, curvePoints, workDir, memoryLimit, threads, ioThreads, c, force);
+        return new ReporterOptions(
+                metric, direction, topK, curvePoints, workDir, memoryLimit, threads, ioThreads, c, force);
     }
 
     public ReporterOptions withForce(boolean f) {
-        return new ReporterOptions(metric, direction, topK, curvePoints, workDir, memoryLimit, threads, ioThreads, clock, f);
+        return new ReporterOptions(
+                metric, direction, topK, curvePoints, workDir, memoryLimit, threads, ioThreads, clock, f);
     }
 }

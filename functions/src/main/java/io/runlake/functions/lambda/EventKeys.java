@@ -22,10 +22,12 @@ final class EventKeys {
         if (event == null || event.getRecords() == null) return out;
         for (S3EventNotification.S3EventNotificationRecord r : event.getRecords()) {
             if (r.getS3() == null || r.getS3().getObject() == null) continue;
-            String bucket = r.getS3().getBucket() == null ? null : r.getS3().getBucket().getName();
+            String bucket =
+                    r.getS3().getBucket() == null ? null : r.getS3().getBucket().getName();
             relativeKey(storeUri, bucket, r.getS3().getObject().getUrlDecodedKey())
                     .flatMap(Layout::parseRunObject)
-                    .ifPresent(o -> out.computeIfAbsent(o.experiment(), e -> EnumSet.noneOf(Layout.RunObjectKind.class)).add(o.kind()));
+                    .ifPresent(o -> out.computeIfAbsent(o.experiment(), e -> EnumSet.noneOf(Layout.RunObjectKind.class))
+                            .add(o.kind()));
         }
         return out;
     }
@@ -35,7 +37,9 @@ final class EventKeys {
         if (key == null) return Optional.empty();
         if (!"s3".equals(storeUri.getScheme())) return Optional.of(key); // local stores: keys are already relative
         if (bucket != null && !bucket.equals(storeUri.getHost())) return Optional.empty();
-        String path = storeUri.getPath() == null ? "" : storeUri.getPath().replaceAll("^/+", "").replaceAll("/+$", "");
+        String path = storeUri.getPath() == null
+                ? ""
+                : storeUri.getPath().replaceAll("^/+", "").replaceAll("/+$", "");
         String prefix = path.isEmpty() ? "" : path + "/";
         return key.startsWith(prefix) ? Optional.of(key.substring(prefix.length())) : Optional.empty();
     }

@@ -59,8 +59,10 @@ public final class ShardEventHandler implements RequestHandler<S3Event, String> 
             try {
                 Compactor.Result c = new Compactor(store, options.compactor()).compact(experiment, deadline);
                 Indexer.Result i = new Indexer(store, options.indexer()).index(experiment);
-                done.put(experiment, c.commits() + " compaction commits, " + c.shardsCompacted() + " shards, index "
-                        + (i.skipped() ? "unchanged" : "v" + i.version()));
+                done.put(
+                        experiment,
+                        c.commits() + " compaction commits, " + c.shardsCompacted() + " shards, index "
+                                + (i.skipped() ? "unchanged" : "v" + i.version()));
             } catch (RuntimeException ex) {
                 LOG.error("experiment '{}' ({} objects) failed", experiment, e.getValue(), ex);
                 failed.put(experiment, ex.getMessage());

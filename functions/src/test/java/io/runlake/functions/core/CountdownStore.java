@@ -33,15 +33,65 @@ final class CountdownStore implements ObjectStore {
         if (left.getAndDecrement() <= 0) faulty.down.set(true);
     }
 
-    @Override public URI uri() { return faulty.uri(); }
-    @Override public boolean putIfAbsent(String key, byte[] data) { tick(); return faulty.putIfAbsent(key, data); }
-    @Override public boolean putIfAbsent(String key, byte[] data, String contentType) { tick(); return faulty.putIfAbsent(key, data, contentType); }
-    @Override public boolean putFileIfAbsent(String key, Path file) { tick(); return faulty.putFileIfAbsent(key, file); }
-    @Override public Optional<byte[]> get(String key) { tick(); return faulty.get(key); }
-    @Override public Optional<InputStream> open(String key) { tick(); return faulty.open(key); }
-    @Override public Optional<ObjectInfo> download(String key, Path target) { tick(); return faulty.download(key, target); }
-    @Override public Optional<ObjectInfo> head(String key) { tick(); return faulty.head(key); }
-    @Override public List<ObjectInfo> list(String prefix) { tick(); return faulty.list(prefix); }
-    @Override public void delete(String key) { tick(); faulty.delete(key); }
-    @Override public void close() { }
+    @Override
+    public URI uri() {
+        return faulty.uri();
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) {
+        tick();
+        return faulty.putIfAbsent(key, data);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data, String contentType) {
+        tick();
+        return faulty.putIfAbsent(key, data, contentType);
+    }
+
+    @Override
+    public boolean putFileIfAbsent(String key, Path file) {
+        tick();
+        return faulty.putFileIfAbsent(key, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        tick();
+        return faulty.get(key);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        tick();
+        return faulty.open(key);
+    }
+
+    @Override
+    public Optional<ObjectInfo> download(String key, Path target) {
+        tick();
+        return faulty.download(key, target);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String key) {
+        tick();
+        return faulty.head(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        tick();
+        return faulty.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+        tick();
+        faulty.delete(key);
+    }
+
+    @Override
+    public void close() {}
 }

@@ -19,13 +19,13 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.functions.lambda.ScheduledHandler;
-import io.runlake.report.Direction;
-import io.runlake.report.Leaderboard;
 import io.runlake.functions.lambda.ShardEventHandler;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.lake.Quarantined;
+import io.runlake.report.Direction;
+import io.runlake.report.Leaderboard;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -85,8 +85,11 @@ abstract class FunctionsSuite {
     }
 
     MaintenanceOptions options() {
-        return MaintenanceOptions.defaults().withWorkDir(tmp.resolve("work"))
-                .withCompactor(CompactorOptions.defaults().withWorkDir(tmp.resolve("work")).withMemory("256MB", 2)
+        return MaintenanceOptions.defaults()
+                .withWorkDir(tmp.resolve("work"))
+                .withCompactor(CompactorOptions.defaults()
+                        .withWorkDir(tmp.resolve("work"))
+                        .withMemory("256MB", 2)
                         .withGrace(Duration.ZERO, Duration.ofHours(1)));
     }
 
@@ -113,8 +116,13 @@ abstract class FunctionsSuite {
     Logged produceRuns(URI uri, int steps, int pointsPerShard) throws Exception {
         Logged logged = new Logged();
         try (Tracker tracker = Tracker.open(uri, trackerOptions())) {
-            Run good = tracker.newRun(EXPERIMENT).name("good").param("lr", 0.01).param("layers", 3).tag("team", "vision")
-                    .tag("stage", "dev").start();
+            Run good = tracker.newRun(EXPERIMENT)
+                    .name("good")
+                    .param("lr", 0.01)
+                    .param("layers", 3)
+                    .tag("team", "vision")
+                    .tag("stage", "dev")
+                    .start();
             Run bad = tracker.newRun(EXPERIMENT).name("bad").param("lr", 0.5).start();
             Run dist = tracker.newRun(EXPERIMENT).name("dist").param("lr", 0.05).start();
             Run dist1 = tracker.joinRun(dist.id(), 1);
@@ -167,7 +175,8 @@ abstract class FunctionsSuite {
         URI uri = freshUri();
         Logged logged = produceRuns(uri, 600, 150);
         try (ObjectStore store = StoreUris.open(uri)) {
-            int shardsBefore = LakeView.load(store, EXPERIMENT).uncoveredShards().size();
+            int shardsBefore =
+                    LakeView.load(store, EXPERIMENT).uncoveredShards().size();
             assertTrue(shardsBefore >= 12, "expected several shards per run, got " + shardsBefore);
             assertExactlyOnce(store, logged);
 
@@ -184,16 +193,24 @@ abstract class FunctionsSuite {
             Path lake = mirror(store);
             DataFile file = view.liveFiles().get(0);
             Path local = lake.resolve(file.path());
-            assertEquals(0L, ((Number) LakeProbe.query(local, "SELECT count(*) FROM (SELECT run_id, key, step, "
-                    + "lag((run_id, key, step)) OVER () AS prev FROM t) WHERE prev > (run_id, key, step)").get(0)[0]).longValue());
+            assertEquals(
+                    0L,
+                    ((Number) LakeProbe.query(
+                                            local,
+                                            "SELECT count(*) FROM (SELECT run_id, key, step, "
+                                                    + "lag((run_id, key, step)) OVER () AS prev FROM t) WHERE prev > (run_id, key, step)")
+                                    .get(0)[0])
+                            .longValue());
             List<Object[]> cols = LakeProbe.query(local, "SELECT column_name, column_type FROM (DESCRIBE t)");
-            assertEquals(List.of("run_id", "worker", "key", "step", "timestamp", "value"), cols.stream().map(c -> (String) c[0]).toList());
-            List<Object[]> meta = LakeProbe.query(local, "SELECT DISTINCT compression FROM parquet_metadata("
-                    + Duck.lit(local.toString()) + ")");
+            assertEquals(
+                    List.of("run_id", "worker", "key", "step", "timestamp", "value"),
+                    cols.stream().map(c -> (String) c[0]).toList());
+            List<Object[]> meta = LakeProbe.query(
+                    local, "SELECT DISTINCT compression FROM parquet_metadata(" + Duck.lit(local.toString()) + ")");
             assertEquals("ZSTD", String.valueOf(meta.get(0)[0]).toUpperCase());
             String glob = lake.resolve(LakeLayout.METRICS).toString() + "/*/*.parquet";
-            Object hive = Lakes.scalar("SELECT count(DISTINCT experiment) FROM read_parquet("
-                    + Lakes.lit(glob) + ", hive_partitioning=true)");
+            Object hive = Lakes.scalar("SELECT count(DISTINCT experiment) FROM read_parquet(" + Lakes.lit(glob)
+                    + ", hive_partitioning=true)");
             assertEquals(1L, ((Number) hive).longValue());
             assertEquals(file.rows(), logged.count);
             assertEquals(logged.runIds.stream().sorted().findFirst().get(), file.minRunId());
@@ -210,7 +227,8 @@ abstract class FunctionsSuite {
         URI uri = freshUri();
         Logged logged = produceRuns(uri, 400, 50);
         try (ObjectStore store = StoreUris.open(uri)) {
-            CompactorOptions o = compactorOptions().withBatch(Long.MAX_VALUE, 2).withFiles(128 * CompactorOptions.MiB, 3, 500_000);
+            CompactorOptions o =
+                    compactorOptions().withBatch(Long.MAX_VALUE, 2).withFiles(128 * CompactorOptions.MiB, 3, 500_000);
             Compactor.Result r = new Compactor(store, o).compact(EXPERIMENT);
             assertTrue(r.filesMerged() > 0, "merges happened: " + r);
             LakeSnapshot snap = LakeSnapshot.load(store, EXPERIMENT);
@@ -218,7 +236,9 @@ abstract class FunctionsSuite {
             assertTrue(snap.liveFiles().stream().anyMatch(f -> f.tier() >= 1));
             assertExactlyOnce(store, logged);
             // Removed inputs were deleted (grace 0); only live files remain under lake/metrics/.
-            assertEquals(snap.liveFiles().size(), store.list(LakeLayout.metricsPrefix(EXPERIMENT)).size());
+            assertEquals(
+                    snap.liveFiles().size(),
+                    store.list(LakeLayout.metricsPrefix(EXPERIMENT)).size());
         }
     }
 
@@ -234,8 +254,11 @@ abstract class FunctionsSuite {
             results.add(pool.submit((Callable<Compactor.Result>) () -> {
                 try (ObjectStore own = StoreUris.open(uri)) {
                     go.await();
-                    CompactorOptions o = compactorOptions().withBatch(Long.MAX_VALUE, 3).withFiles(128 * CompactorOptions.MiB, 2, 500_000)
-                            .withMemory("128MB", 1).withAttempts(500);
+                    CompactorOptions o = compactorOptions()
+                            .withBatch(Long.MAX_VALUE, 3)
+                            .withFiles(128 * CompactorOptions.MiB, 2, 500_000)
+                            .withMemory("128MB", 1)
+                            .withAttempts(500);
                     return new Compactor(own, o).compact(EXPERIMENT);
                 }
             }));
@@ -251,12 +274,16 @@ abstract class FunctionsSuite {
         try (ObjectStore store = StoreUris.open(uri)) {
             LakeView view = LakeView.load(store, EXPERIMENT);
             assertTrue(view.uncoveredShards().isEmpty());
-            assertEquals(shards, view.snapshot().coveredShards().size(), "each shard committed by exactly one compactor");
+            assertEquals(
+                    shards, view.snapshot().coveredShards().size(), "each shard committed by exactly one compactor");
             assertExactlyOnce(store, logged);
-            assertTrue(view.liveFiles().size() <= 2, "merges keep the count bounded: " + view.liveFiles().size());
+            assertTrue(
+                    view.liveFiles().size() <= 2,
+                    "merges keep the count bounded: " + view.liveFiles().size());
             long rows = view.liveFiles().stream().mapToLong(DataFile::rows).sum();
             assertEquals(logged.count, rows);
-            System.out.println("8 compactors: " + shards + " shards, " + conflicts + " lost races, version " + view.snapshot().version());
+            System.out.println("8 compactors: " + shards + " shards, " + conflicts + " lost races, version "
+                    + view.snapshot().version());
         }
     }
 
@@ -267,12 +294,14 @@ abstract class FunctionsSuite {
         List<ObjectInfo> objects;
         try (ObjectStore source = StoreUris.open(template)) {
             objects = source.list("");
-            CompactorOptions o = compactorOptions().withBatch(Long.MAX_VALUE, 4).withFiles(128 * CompactorOptions.MiB, 1, 500_000);
+            CompactorOptions o =
+                    compactorOptions().withBatch(Long.MAX_VALUE, 4).withFiles(128 * CompactorOptions.MiB, 1, 500_000);
             int crashes = 0;
             for (int budget = 0; ; budget++) {
                 URI uri = freshUri();
                 try (ObjectStore store = StoreUris.open(uri)) {
-                    for (ObjectInfo obj : objects) store.putIfAbsent(obj.key(), source.get(obj.key()).orElseThrow());
+                    for (ObjectInfo obj : objects)
+                        store.putIfAbsent(obj.key(), source.get(obj.key()).orElseThrow());
                     CountdownStore crashing = new CountdownStore(store, budget);
                     boolean crashed;
                     try {
@@ -286,12 +315,15 @@ abstract class FunctionsSuite {
                     // ... and a re-run converges: everything covered, nothing lost or doubled, no live orphan.
                     new Compactor(store, o).compact(EXPERIMENT);
                     LakeView view = LakeView.load(store, EXPERIMENT);
-                    assertTrue(view.uncoveredShards().isEmpty(), "budget " + budget + ": uncovered " + view.uncoveredShards());
+                    assertTrue(
+                            view.uncoveredShards().isEmpty(),
+                            "budget " + budget + ": uncovered " + view.uncoveredShards());
                     assertTrue(view.liveFiles().size() <= 1 + 1, "budget " + budget + ": " + view.liveFiles());
                     assertExactlyOnce(store, logged);
                     if (!crashed) {
                         assertTrue(crashes > 10, "crash points exercised: " + crashes);
-                        System.out.println("crash test: " + crashes + " crash points, clean run used " + crashing.calls.get() + " store calls");
+                        System.out.println("crash test: " + crashes + " crash points, clean run used "
+                                + crashing.calls.get() + " store calls");
                         return;
                     }
                     crashes++;
@@ -311,14 +343,16 @@ abstract class FunctionsSuite {
             new Random(42).nextBytes(junk);
             assertTrue(store.putIfAbsent(badKey, junk));
             String badEvent = Layout.event(EXPERIMENT, runId, 0, RunIds.newId(), 3);
-            assertTrue(store.putIfAbsent(badEvent, "{\"format_version\":1,\"kind\":\"tags\",".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(store.putIfAbsent(
+                    badEvent, "{\"format_version\":1,\"kind\":\"tags\",".getBytes(StandardCharsets.UTF_8)));
 
             Compactor.Result r = new Compactor(store, compactorOptions()).compact(EXPERIMENT);
             assertEquals(1, r.quarantined());
             LakeSnapshot snap = LakeSnapshot.load(store, EXPERIMENT);
             Quarantined q = snap.quarantined().get(badKey);
             assertNotNull(q, "quarantined: " + snap.quarantined());
-            assertTrue(q.error().contains(badKey) && q.error().contains("not a readable RunLake metric shard"), q.error());
+            assertTrue(
+                    q.error().contains(badKey) && q.error().contains("not a readable RunLake metric shard"), q.error());
             assertEquals(LakeLayout.quarantineCopy(EXPERIMENT, badKey), q.copy());
             assertTrue(store.head(q.copy()).isPresent());
             assertExactlyOnce(store, logged);
@@ -352,8 +386,10 @@ abstract class FunctionsSuite {
             assertEquals(Map.of("CRASHED", 1L, "FAILED", 1L, "FINISHED", 2L, "RUNNING", 1L), r.statusCounts());
 
             Path index = mirror(store).resolve(r.indexFile());
-            List<Object[]> rows = LakeProbe.query(index, "SELECT run_id, name, status, error, params['lr'], params['late'], "
-                    + "tags['stage'], tags['team'], points, end_time IS NOT NULL, \"user\", experiment FROM t ORDER BY name");
+            List<Object[]> rows = LakeProbe.query(
+                    index,
+                    "SELECT run_id, name, status, error, params['lr'], params['late'], "
+                            + "tags['stage'], tags['team'], points, end_time IS NOT NULL, \"user\", experiment FROM t ORDER BY name");
             Map<String, Object[]> byName = new HashMap<>();
             for (Object[] row : rows) byName.put((String) row[1], row);
             assertEquals("FINISHED", byName.get("good")[2]);
@@ -372,8 +408,10 @@ abstract class FunctionsSuite {
             assertEquals("CRASHED", byName.get("crashed")[2]);
             assertEquals("RUNNING", byName.get("running")[2]);
 
-            List<Object[]> loss = LakeProbe.query(index, "SELECT m.last_value, m.min_value, m.max_value, m.point_count, m.last_step "
-                    + "FROM (SELECT unnest(metrics) AS m FROM t WHERE name = 'good') WHERE m.key = 'loss'");
+            List<Object[]> loss = LakeProbe.query(
+                    index,
+                    "SELECT m.last_value, m.min_value, m.max_value, m.point_count, m.last_step "
+                            + "FROM (SELECT unnest(metrics) AS m FROM t WHERE name = 'good') WHERE m.key = 'loss'");
             assertEquals(1.0 / 300, ((Number) loss.get(0)[0]).doubleValue(), 1e-12);
             assertEquals(1.0 / 300, ((Number) loss.get(0)[1]).doubleValue(), 1e-12);
             assertEquals(1.0, ((Number) loss.get(0)[2]).doubleValue(), 1e-12);
@@ -390,8 +428,20 @@ abstract class FunctionsSuite {
     }
 
     private static void writeStart(ObjectStore store, String runId, String name, long startMs) {
-        RunStart s = new RunStart(FormatVersion.CURRENT, RunStart.KIND, EXPERIMENT, runId, name, null, startMs, 0, RunIds.newId(),
-                Map.of("lr", 0.1), Map.of(), Map.of("user", "ci", "host", "box"), Map.of("git_commit", "abc123"));
+        RunStart s = new RunStart(
+                FormatVersion.CURRENT,
+                RunStart.KIND,
+                EXPERIMENT,
+                runId,
+                name,
+                null,
+                startMs,
+                0,
+                RunIds.newId(),
+                Map.of("lr", 0.1),
+                Map.of(),
+                Map.of("user", "ci", "host", "box"),
+                Map.of("git_commit", "abc123"));
         assertTrue(store.putIfAbsent(Layout.startManifest(EXPERIMENT, runId), Json.write(s)));
     }
 
@@ -407,25 +457,37 @@ abstract class FunctionsSuite {
             assertTrue(r.written(), String.valueOf(r.reason()));
             Leaderboard b = r.leaderboard();
             assertEquals(2, b.leaders().size());
-            assertEquals("dist", b.leaders().get(0).name()); // final loss 0.5/200 (worker 0) vs 0.6/200 (worker 1): last at the highest step
+            assertEquals(
+                    "dist",
+                    b.leaders()
+                            .get(0)
+                            .name()); // final loss 0.5/200 (worker 0) vs 0.6/200 (worker 1): last at the highest step
             assertEquals("good", b.leaders().get(1).name());
             String html = new String(store.get(r.htmlKey()).orElseThrow(), StandardCharsets.UTF_8);
             assertTrue(html.contains("<svg"));
             assertEquals(2, html.split("<polyline", -1).length - 1, "one curve per leader");
-            assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\"")
-                    || html.contains("https://") || html.contains("<link"), "self-contained");
+            assertFalse(
+                    html.contains("<script")
+                            || html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\"")
+                            || html.contains("https://")
+                            || html.contains("<link"),
+                    "self-contained");
             assertTrue(new String(store.get(r.mdKey()).orElseThrow(), StandardCharsets.UTF_8).contains("| 1 |"));
             Leaderboard fromJson = Json.read(store.get(r.jsonKey()).orElseThrow(), Leaderboard.class, r.jsonKey());
             assertEquals(b.leaders().get(0).runId(), fromJson.leaders().get(0).runId());
             assertTrue(fromJson.leaders().get(0).curve().size() > 10);
-            assertEquals(r.reportVersion(), Reporter.latestReportVersion(store, EXPERIMENT).orElseThrow());
+            assertEquals(
+                    r.reportVersion(),
+                    Reporter.latestReportVersion(store, EXPERIMENT).orElseThrow());
 
             // Same index, same settings: no new report. Forced: a new, greater version; the old one stays.
             assertFalse(new Reporter(store, ro).report(EXPERIMENT).written());
             Thread.sleep(5);
             Reporter.Result forced = new Reporter(store, ro.withForce(true)).report(EXPERIMENT);
             assertTrue(forced.reportVersion().compareTo(r.reportVersion()) > 0);
-            assertEquals(forced.reportVersion(), Reporter.latestReportVersion(store, EXPERIMENT).orElseThrow());
+            assertEquals(
+                    forced.reportVersion(),
+                    Reporter.latestReportVersion(store, EXPERIMENT).orElseThrow());
             assertTrue(store.head(r.htmlKey()).isPresent());
             assertEquals(logged.count, LakeProbe.totals(store, EXPERIMENT, tmp).count());
         }
@@ -436,7 +498,9 @@ abstract class FunctionsSuite {
     /** The event AWS sends, with keys URL-encoded as S3 does ("=" as %3D, "%" as %25, " " as +). */
     S3Event s3Event(URI uri, List<String> keys) throws Exception {
         String bucket = "s3".equals(uri.getScheme()) ? uri.getHost() : "local-bucket";
-        String prefix = "s3".equals(uri.getScheme()) ? uri.getPath().replaceAll("^/+", "").replaceAll("/+$", "") + "/" : "";
+        String prefix = "s3".equals(uri.getScheme())
+                ? uri.getPath().replaceAll("^/+", "").replaceAll("/+$", "") + "/"
+                : "";
         String template;
         try (InputStream in = getClass().getResourceAsStream("/events/s3-put-record.json")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -445,7 +509,10 @@ abstract class FunctionsSuite {
         for (String key : keys) {
             if (records.length() > 0) records.append(",\n");
             records.append(template.replace("${bucket}", bucket)
-                    .replace("${key}", URLEncoder.encode(prefix + key, StandardCharsets.UTF_8).replace("%2F", "/")));
+                    .replace(
+                            "${key}",
+                            URLEncoder.encode(prefix + key, StandardCharsets.UTF_8)
+                                    .replace("%2F", "/")));
         }
         String json = "{\"Records\": [\n" + records + "\n]}";
         if (keys.stream().anyMatch(k -> k.startsWith(Layout.RUNS))) {
@@ -475,7 +542,9 @@ abstract class FunctionsSuite {
             assertExactlyOnce(store, logged);
             LakeSnapshot afterFirst = LakeSnapshot.load(store, EXPERIMENT);
             assertTrue(afterFirst.indexFile() != null, "indexed");
-            assertTrue(LakeView.load(store, EXPERIMENT).uncoveredShards().isEmpty(), "ended runs are compacted right away");
+            assertTrue(
+                    LakeView.load(store, EXPERIMENT).uncoveredShards().isEmpty(),
+                    "ended runs are compacted right away");
             // The shards' events come late and twice: nothing to do, nothing duplicated.
             S3Event late = s3Event(uri, shardKeys);
             handler.handleRequest(late, null);
@@ -492,18 +561,21 @@ abstract class FunctionsSuite {
     void scheduledSweepCompactsIndexesAndReportsEveryExperiment() throws Exception {
         URI uri = freshUri();
         Logged logged = produceRuns(uri, 100, 50);
-        try (Tracker tracker = Tracker.open(uri, trackerOptions()); Run other = tracker.startRun("other")) {
+        try (Tracker tracker = Tracker.open(uri, trackerOptions());
+                Run other = tracker.startRun("other")) {
             other.log("accuracy", 0.9, 0);
         }
         try (ObjectStore store = StoreUris.open(uri)) {
             assertEquals(List.of("my exp/α", "other"), Maintenance.experiments(store));
-            ScheduledEvent event = LambdaEventSerializers.serializerFor(ScheduledEvent.class, getClass().getClassLoader())
+            ScheduledEvent event = LambdaEventSerializers.serializerFor(
+                            ScheduledEvent.class, getClass().getClassLoader())
                     .fromJson(getClass().getResourceAsStream("/events/scheduled.json"));
             String summary = new ScheduledHandler(store, uri, options()).handleRequest(event, null);
             assertTrue(summary.startsWith("2 experiments"), summary);
             assertTrue(Reporter.latestReportVersion(store, EXPERIMENT).isPresent());
             assertTrue(Reporter.latestReportVersion(store, "other").isPresent());
-            String otherJson = LakeLayout.report("other", Reporter.latestReportVersion(store, "other").get(), LakeLayout.LEADERBOARD_JSON);
+            String otherJson = LakeLayout.report(
+                    "other", Reporter.latestReportVersion(store, "other").get(), LakeLayout.LEADERBOARD_JSON);
             Leaderboard b = Json.read(store.get(otherJson).orElseThrow(), Leaderboard.class, otherJson);
             assertEquals("accuracy", b.metric());
             assertEquals(Direction.MAX, b.direction());

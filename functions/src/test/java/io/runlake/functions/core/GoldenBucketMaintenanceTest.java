@@ -49,7 +49,8 @@ class GoldenBucketMaintenanceTest {
 
     @Test
     void compactingTheRawShardsChangesNoRowOfTheIndex() throws SQLException {
-        CompactorOptions compaction = CompactorOptions.defaults().withWorkDir(dir.resolve("work"))
+        CompactorOptions compaction = CompactorOptions.defaults()
+                .withWorkDir(dir.resolve("work"))
                 .withMemory("256MB", 2)
                 .withGrace(Duration.ZERO, Duration.ofHours(1));
         for (String experiment : expected.experiments()) {
@@ -63,18 +64,26 @@ class GoldenBucketMaintenanceTest {
     void theReporterRanksTheExpectedFinishedRuns() throws SQLException {
         indexAll();
         for (String experiment : expected.experiments()) {
-            ReporterOptions options = ReporterOptions.defaults().withWorkDir(dir.resolve("work")).withTopK(100)
+            ReporterOptions options = ReporterOptions.defaults()
+                    .withWorkDir(dir.resolve("work"))
+                    .withTopK(100)
                     .withMetric(expected.leaderboardMetric(experiment), null);
             Reporter.Result r = new Reporter(store, options).report(experiment);
-            assertEquals(expected.leaderboardDirection(experiment), r.leaderboard().direction().text(), experiment);
-            List<String> finished = r.leaderboard().leaders().stream().filter(l -> l.status().equals("FINISHED"))
-                    .map(l -> l.runId()).toList();
+            assertEquals(
+                    expected.leaderboardDirection(experiment),
+                    r.leaderboard().direction().text(),
+                    experiment);
+            List<String> finished = r.leaderboard().leaders().stream()
+                    .filter(l -> l.status().equals("FINISHED"))
+                    .map(l -> l.runId())
+                    .toList();
             assertEquals(expected.leaderboardRunIds(experiment), finished, experiment);
         }
     }
 
     private void indexAll() {
-        IndexerOptions options = IndexerOptions.defaults().withWorkDir(dir.resolve("work")).withForce(true);
+        IndexerOptions options =
+                IndexerOptions.defaults().withWorkDir(dir.resolve("work")).withForce(true);
         for (String experiment : expected.experiments()) {
             assertTrue(new Indexer(store, options).index(experiment).committed(), experiment);
         }
@@ -94,8 +103,8 @@ class GoldenBucketMaintenanceTest {
                     + ") WHERE NOT starts_with(m.key, 'runlake/')"));
             params.addAll(rows("SELECT experiment, run_id, e.key, e.value FROM " + index
                     + ", unnest(map_entries(params)) AS t(e)"));
-            tags.addAll(rows("SELECT experiment, run_id, e.key, e.value FROM " + index
-                    + ", unnest(map_entries(tags)) AS t(e)"));
+            tags.addAll(rows(
+                    "SELECT experiment, run_id, e.key, e.value FROM " + index + ", unnest(map_entries(tags)) AS t(e)"));
         }
         assertEquals(expected.runs(), runs.stream().sorted().toList());
         assertEquals(expected.points(), points.stream().sorted().toList());
@@ -106,8 +115,9 @@ class GoldenBucketMaintenanceTest {
 
     private static List<String> rows(String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 Object[] cells = new Object[n];

@@ -50,15 +50,22 @@ class NewerFormatMaintenanceTest {
     Path tmp;
 
     MaintenanceOptions options() {
-        return MaintenanceOptions.defaults().withWorkDir(tmp.resolve("work"))
-                .withCompactor(CompactorOptions.defaults().withWorkDir(tmp.resolve("work")).withMemory("256MB", 2)
+        return MaintenanceOptions.defaults()
+                .withWorkDir(tmp.resolve("work"))
+                .withCompactor(CompactorOptions.defaults()
+                        .withWorkDir(tmp.resolve("work"))
+                        .withMemory("256MB", 2)
                         .withGrace(Duration.ZERO, Duration.ofHours(1)));
     }
 
     /** A store holding one finished run of {@link #EXP} with two shards; returns its run id. */
     String produce(URI uri) {
-        TrackerOptions o = TrackerOptions.defaults().withFlushInterval(Duration.ofMillis(200)).withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false).withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO)
+        TrackerOptions o = TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(tmp.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO)
                 .withHeartbeatInterval(Duration.ofHours(1));
         try (Tracker t = Tracker.open(uri, o)) {
             Run r = t.newRun(EXP).name("base").param("lr", 0.1).start();
@@ -76,7 +83,8 @@ class NewerFormatMaintenanceTest {
         Map<String, String> before = NewerFormat.snapshot(store);
         RuntimeException e = assertThrows(RuntimeException.class, step);
         assertRefused(e, key);
-        assertEquals(before, NewerFormat.snapshot(store), "a refused object, and everything beside it, stays as it was");
+        assertEquals(
+                before, NewerFormat.snapshot(store), "a refused object, and everything beside it, stays as it was");
     }
 
     void everyStepRefuses(ObjectStore store, String key, boolean compactorReadsIt, boolean reporterReadsIt) {
@@ -99,7 +107,10 @@ class NewerFormatMaintenanceTest {
     void aStoreMarkerOfANewerFormatStopsAllMaintenance(String kind) {
         URI uri = NewerFormat.freshStore(kind, tmp);
         produce(uri);
-        NewerFormat.overwrite(uri, Layout.FORMAT_MARKER, utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake 9\",\"created_at_ms\":1}"));
+        NewerFormat.overwrite(
+                uri,
+                Layout.FORMAT_MARKER,
+                utf8("{\"format_version\":" + NEWER + ",\"created_by\":\"runlake 9\",\"created_at_ms\":1}"));
         try (ObjectStore store = StoreUris.open(uri)) {
             MaintenanceOptions o = options();
             refusedAndUntouched(store, Layout.FORMAT_MARKER, () -> new Compactor(store, o.compactor()).compact(EXP));
@@ -116,7 +127,8 @@ class NewerFormatMaintenanceTest {
         String runId = produce(uri);
         String key = Layout.metricShard(EXP, runId, 1, RunIds.newId(), 0);
         try (ObjectStore store = StoreUris.open(uri)) {
-            store.putFileIfAbsent(key, NewerFormat.parquet(tmp.resolve("v2.parquet"), NewerFormat.points(runId, 1), NEWER, EXP));
+            store.putFileIfAbsent(
+                    key, NewerFormat.parquet(tmp.resolve("v2.parquet"), NewerFormat.points(runId, 1), NEWER, EXP));
             everyStepRefuses(store, key, true, false);
             assertTrue(store.head(key).isPresent());
         }
@@ -129,7 +141,10 @@ class NewerFormatMaintenanceTest {
         String runId = produce(uri);
         String key = Layout.metricShard(EXP, runId, 1, RunIds.newId(), 0);
         try (ObjectStore store = StoreUris.open(uri)) {
-            store.putFileIfAbsent(key, NewerFormat.parquet(tmp.resolve("v2.parquet"), NewerFormat.pointsWithANewSchema(runId, 1), NEWER, EXP));
+            store.putFileIfAbsent(
+                    key,
+                    NewerFormat.parquet(
+                            tmp.resolve("v2.parquet"), NewerFormat.pointsWithANewSchema(runId, 1), NEWER, EXP));
             everyStepRefuses(store, key, true, false);
             assertTrue(store.list(LakeLayout.QUARANTINE).isEmpty());
         }
@@ -141,21 +156,43 @@ class NewerFormatMaintenanceTest {
     void newerManifestsAndEventsAreNotQuarantined(String kind) {
         String w = RunIds.newId();
         Map<String, Function<String, String[]>> plants = Map.of(
-                "start", id -> {
-                    String run = RunIds.newId();
-                    return new String[] {Layout.startManifest(EXP, run), "{\"format_version\":" + NEWER + ",\"kind\":\"run_start\","
-                            + "\"experiment\":\"" + EXP + "\",\"run_id\":\"" + run + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\"" + w
-                            + "\",\"params\":[\"lr\"],\"tags\":{},\"environment\":{}}"};
-                },
-                "worker", id -> new String[] {Layout.workerManifest(EXP, id, 1, w), "{\"format_version\":" + NEWER
-                        + ",\"kind\":\"worker_start\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id + "\",\"worker\":1,"
-                        + "\"writer_id\":\"" + w + "\",\"start_time_ms\":{\"utc\":1},\"environment\":\"gpu-9\"}"},
-                "end", id -> new String[] {Layout.endManifest(EXP, id, 1, w), "{\"format_version\":" + NEWER
-                        + ",\"kind\":\"run_end\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id + "\",\"worker\":1,"
-                        + "\"writer_id\":\"" + w + "\",\"status\":{\"code\":\"FINISHED\"},\"end_time_ms\":2}"},
-                "event", id -> new String[] {Layout.event(EXP, id, 0, w, 0), "{\"format_version\":" + NEWER
-                        + ",\"kind\":\"tags\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id + "\",\"worker\":0,"
-                        + "\"writer_id\":\"" + w + "\",\"time_ms\":3,\"tags\":[[\"stage\",\"prod\"]]}"});
+                "start",
+                        id -> {
+                            String run = RunIds.newId();
+                            return new String[] {
+                                Layout.startManifest(EXP, run),
+                                "{\"format_version\":" + NEWER + ",\"kind\":\"run_start\","
+                                        + "\"experiment\":\"" + EXP + "\",\"run_id\":\"" + run
+                                        + "\",\"start_time_ms\":1,\"worker\":0,\"writer_id\":\"" + w
+                                        + "\",\"params\":[\"lr\"],\"tags\":{},\"environment\":{}}"
+                            };
+                        },
+                "worker",
+                        id -> new String[] {
+                            Layout.workerManifest(EXP, id, 1, w),
+                            "{\"format_version\":" + NEWER
+                                    + ",\"kind\":\"worker_start\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id
+                                    + "\",\"worker\":1,"
+                                    + "\"writer_id\":\"" + w
+                                    + "\",\"start_time_ms\":{\"utc\":1},\"environment\":\"gpu-9\"}"
+                        },
+                "end",
+                        id -> new String[] {
+                            Layout.endManifest(EXP, id, 1, w),
+                            "{\"format_version\":" + NEWER
+                                    + ",\"kind\":\"run_end\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id
+                                    + "\",\"worker\":1,"
+                                    + "\"writer_id\":\"" + w
+                                    + "\",\"status\":{\"code\":\"FINISHED\"},\"end_time_ms\":2}"
+                        },
+                "event",
+                        id -> new String[] {
+                            Layout.event(EXP, id, 0, w, 0),
+                            "{\"format_version\":" + NEWER
+                                    + ",\"kind\":\"tags\",\"experiment\":\"" + EXP + "\",\"run_id\":\"" + id
+                                    + "\",\"worker\":0,"
+                                    + "\"writer_id\":\"" + w + "\",\"time_ms\":3,\"tags\":[[\"stage\",\"prod\"]]}"
+                        });
         for (Map.Entry<String, Function<String, String[]>> p : plants.entrySet()) {
             URI uri = NewerFormat.freshStore(kind, tmp);
             String runId = produce(uri);
@@ -179,10 +216,16 @@ class NewerFormatMaintenanceTest {
             Path file = NewerFormat.parquet(tmp.resolve("lake-v2.parquet"), NewerFormat.points(other, 0), NEWER, EXP);
             String key = LakeLayout.metricsFile(EXP, RunIds.newId());
             assertTrue(store.putFileIfAbsent(key, file));
-            commit(store, LakeCommit.compaction(System.currentTimeMillis(), "test",
-                    new DataFile(key, 10, Files.size(file), other, other, 0), List.of()));
+            commit(
+                    store,
+                    LakeCommit.compaction(
+                            System.currentTimeMillis(),
+                            "test",
+                            new DataFile(key, 10, Files.size(file), other, other, 0),
+                            List.of()));
             CompactorOptions c = options().compactor();
-            CompactorOptions merging = c.withFiles(c.targetFileBytes(), 1, c.rowGroupSize()); // two small files: merge them
+            CompactorOptions merging =
+                    c.withFiles(c.targetFileBytes(), 1, c.rowGroupSize()); // two small files: merge them
             refusedAndUntouched(store, key, () -> new Compactor(store, merging).compact(EXP));
             refusedAndUntouched(store, key, () -> new Indexer(store, options().indexer()).index(EXP));
             assertTrue(LakeSnapshot.load(store, EXP).isLive(key));
@@ -198,7 +241,8 @@ class NewerFormatMaintenanceTest {
             new Indexer(store, options().indexer()).index(EXP);
             Path v1 = tmp.resolve("index-v1.parquet");
             store.download(LakeSnapshot.load(store, EXP).indexFile(), v1);
-            Path v2 = NewerFormat.parquet(tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
+            Path v2 = NewerFormat.parquet(
+                    tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
             String key = LakeLayout.runsIndexFile(EXP, RunIds.newId());
             assertTrue(store.putFileIfAbsent(key, v2));
             commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
@@ -214,8 +258,10 @@ class NewerFormatMaintenanceTest {
         try (ObjectStore store = StoreUris.open(uri)) {
             String key = LakeLayout.logEntry(EXP, 0);
             // version 2's entry shape: "add" is no longer a list (a version-1 reader would call it corrupt)
-            assertTrue(store.putIfAbsent(key, utf8("{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\","
-                    + "\"time_ms\":1,\"add\":{\"files\":[],\"deletion_vectors\":[]}}")));
+            assertTrue(store.putIfAbsent(
+                    key,
+                    utf8("{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\","
+                            + "\"time_ms\":1,\"add\":{\"files\":[],\"deletion_vectors\":[]}}")));
             everyStepRefuses(store, key, true, true);
         }
     }
@@ -230,8 +276,10 @@ class NewerFormatMaintenanceTest {
                 commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
             }
             String key = LakeLayout.checkpoint(EXP, 1);
-            assertTrue(store.putIfAbsent(key, utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP + "\",\"version\":1,"
-                    + "\"state\":{\"files\":\"lake/_state/0.parquet\"}}")));
+            assertTrue(store.putIfAbsent(
+                    key,
+                    utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP + "\",\"version\":1,"
+                            + "\"state\":{\"files\":\"lake/_state/0.parquet\"}}")));
             everyStepRefuses(store, key, true, true);
         }
     }
@@ -250,7 +298,10 @@ class NewerFormatMaintenanceTest {
             for (String key : List.of(s.liveFiles().get(0).path(), s.indexFile())) {
                 Path local = tmp.resolve("check-" + key.hashCode() + ".parquet");
                 store.download(key, local);
-                assertEquals(Integer.toString(FormatVersion.CURRENT), NewerFormat.footer(local, "runlake.format_version"), key);
+                assertEquals(
+                        Integer.toString(FormatVersion.CURRENT),
+                        NewerFormat.footer(local, "runlake.format_version"),
+                        key);
                 assertEquals(EXP, NewerFormat.footer(local, "runlake.experiment"), key);
             }
         }

@@ -32,8 +32,14 @@ class PrivateWorkFolderTest {
 
     private URI storeWithShards() {
         URI uri = S3ProxyServer.shared().newBucketUri("work-" + System.nanoTime() % 1_000_000, "lake");
-        try (Tracker t = Tracker.open(uri, TrackerOptions.defaults().withSpillRoot(tmp.resolve("spill")).withShutdownHook(false)
-                .withCaptureCode(false).withSystemMetricsInterval(Duration.ZERO).withFlushInterval(Duration.ofMinutes(10)))) {
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO)
+                        .withFlushInterval(Duration.ofMinutes(10)))) {
             Run r = t.startRun(EXPERIMENT);
             for (int shard = 0; shard < 3; shard++) {
                 for (int i = 0; i < 100; i++) r.log("loss", 1.0 / (i + 1), shard * 100L + i);
@@ -58,7 +64,8 @@ class PrivateWorkFolderTest {
         List<String> wrong = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
-                if (!p.equals(root) && others.contains(root.resolve(root.relativize(p).getName(0)))) continue;
+                if (!p.equals(root)
+                        && others.contains(root.resolve(root.relativize(p).getName(0)))) continue;
                 boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (!dir && foldersOnly) continue;
                 if (!mode(p).equals(dir ? "rwx------" : "rw-------")) wrong.add(root.relativize(p) + " " + mode(p));
@@ -69,7 +76,9 @@ class PrivateWorkFolderTest {
 
     @Test
     void theDefaultWorkFolderIsPerUserAndEverythingInItIsPrivate() throws Exception {
-        Path expected = Path.of(System.getProperty("java.io.tmpdir"), "runlake-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_"));
+        Path expected = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "runlake-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_"));
         assertEquals(expected, CompactorOptions.defaults().workDir());
         assertEquals(expected, IndexerOptions.defaults().workDir());
         assertEquals(expected, ReporterOptions.defaults().workDir());
@@ -115,7 +124,9 @@ class PrivateWorkFolderTest {
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         URI uri = storeWithShards();
         List<String> atDownload = new ArrayList<>();
-        CompactorOptions o = CompactorOptions.defaults().withWorkDir(shared.resolve("runlake/work")).withMemory("256MB", 2)
+        CompactorOptions o = CompactorOptions.defaults()
+                .withWorkDir(shared.resolve("runlake/work"))
+                .withMemory("256MB", 2)
                 .withHook(step -> {
                     try {
                         if (step.equals("downloaded")) atDownload.addAll(notPrivate(shared.resolve("runlake"), false));

@@ -46,8 +46,24 @@ class TemplateTest {
     static final class CloudFormationConstructor extends SafeConstructor {
         CloudFormationConstructor() {
             super(new LoaderOptions());
-            for (String fn : List.of("Ref", "Sub", "GetAtt", "Join", "If", "Equals", "Select", "Split", "FindInMap",
-                    "ImportValue", "Not", "And", "Or", "Base64", "Cidr", "GetAZs", "Condition")) {
+            for (String fn : List.of(
+                    "Ref",
+                    "Sub",
+                    "GetAtt",
+                    "Join",
+                    "If",
+                    "Equals",
+                    "Select",
+                    "Split",
+                    "FindInMap",
+                    "ImportValue",
+                    "Not",
+                    "And",
+                    "Or",
+                    "Base64",
+                    "Cidr",
+                    "GetAZs",
+                    "Condition")) {
                 String longName = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
                 yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
                     @Override
@@ -127,11 +143,12 @@ class TemplateTest {
             Set<Class<?>> expected = new HashSet<>();
             for (Object e : events.values()) {
                 String type = (String) map(e).get("Type");
-                expected.add(switch (type) {
-                    case "S3" -> S3Event.class;
-                    case "Schedule", "ScheduleV2" -> ScheduledEvent.class;
-                    default -> throw new AssertionError("unexpected event type " + type);
-                });
+                expected.add(
+                        switch (type) {
+                            case "S3" -> S3Event.class;
+                            case "Schedule", "ScheduleV2" -> ScheduledEvent.class;
+                            default -> throw new AssertionError("unexpected event type " + type);
+                        });
             }
             assertEquals(1, expected.size(), f.getKey() + " mixes event types");
             Class<?> input = requestType(cls);
@@ -147,7 +164,8 @@ class TemplateTest {
             assertTrue(((Number) props.get("Timeout")).intValue() <= 900);
             assertTrue(((Number) map(props, "EphemeralStorage").get("Size")).intValue() >= 2048);
             assertEquals("SQS", at(props, "EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"));
-            assertTrue(String.valueOf(props.get("CodeUri")).matches("functions/target/runlake-functions-.+-lambda\\.jar"));
+            assertTrue(
+                    String.valueOf(props.get("CodeUri")).matches("functions/target/runlake-functions-.+-lambda\\.jar"));
         }
     }
 
@@ -174,7 +192,10 @@ class TemplateTest {
                 if ("prefix".equals(r.get("Name"))) prefix = (String) r.get("Value");
                 if ("suffix".equals(r.get("Name"))) suffix = (String) r.get("Value");
             }
-            assertEquals("runs/", prefix, "only raw objects trigger the function (never lake/ or reports/, which it writes)");
+            assertEquals(
+                    "runs/",
+                    prefix,
+                    "only raw objects trigger the function (never lake/ or reports/, which it writes)");
             suffixes.add(suffix);
         }
         assertEquals(Set.of(".parquet", ".json"), suffixes);
@@ -207,13 +228,26 @@ class TemplateTest {
                 String action = g[0], resource = g[1];
                 switch (action) {
                     case "s3:ListBucket" -> assertEquals(BUCKET, resource);
-                    case "s3:GetObject" -> assertTrue(List.of(OBJECTS + "runs/*", OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), resource);
+                    case "s3:GetObject" ->
+                        assertTrue(
+                                List.of(OBJECTS + "runs/*", OBJECTS + "lake/*", OBJECTS + "reports/*")
+                                        .contains(resource),
+                                resource);
                     case "s3:PutObject", "s3:AbortMultipartUpload" ->
-                            assertTrue(List.of(OBJECTS + "lake/*", OBJECTS + "reports/*").contains(resource), action + " " + resource);
-                    case "s3:DeleteObject" -> assertTrue(List.of(OBJECTS + "lake/metrics/*", OBJECTS + "lake/runs/*",
-                                    OBJECTS + "runs/*/metrics/*.parquet").contains(resource),
-                            "functions delete only replaced lake files and covered raw shards, not " + resource);
-                    default -> throw new AssertionError(fn + " has unexpected permission " + action + " on " + resource);
+                        assertTrue(
+                                List.of(OBJECTS + "lake/*", OBJECTS + "reports/*")
+                                        .contains(resource),
+                                action + " " + resource);
+                    case "s3:DeleteObject" ->
+                        assertTrue(
+                                List.of(
+                                                OBJECTS + "lake/metrics/*",
+                                                OBJECTS + "lake/runs/*",
+                                                OBJECTS + "runs/*/metrics/*.parquet")
+                                        .contains(resource),
+                                "functions delete only replaced lake files and covered raw shards, not " + resource);
+                    default ->
+                        throw new AssertionError(fn + " has unexpected permission " + action + " on " + resource);
                 }
             }
         }
@@ -238,14 +272,21 @@ class TemplateTest {
     void bucketIsEncryptedPrivateTlsOnlyWithLifecycleRules() {
         Map<String, Object> props = map(resources, "RunLakeBucket", "Properties");
         assertNotNull(at(props, "BucketEncryption", "ServerSideEncryptionConfiguration"));
-        for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+        for (String flag :
+                List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
             assertEquals(true, at(props, "PublicAccessBlockConfiguration", flag), flag);
         }
         List<Object> rules = list(at(props, "LifecycleConfiguration", "Rules"));
         assertTrue(rules.stream().anyMatch(r -> map(r).containsKey("AbortIncompleteMultipartUpload")));
-        assertTrue(rules.stream().anyMatch(r -> "runs/".equals(map(r).get("Prefix")) && map(r).containsKey("ExpirationInDays")
-                && map(r).containsKey("TagFilters")), "raw shard expiry limited by tag, so manifests are kept");
-        Map<String, Object> deny = map(list(at(resources, "RunLakeBucketPolicy", "Properties", "PolicyDocument", "Statement")).get(0));
+        assertTrue(
+                rules.stream()
+                        .anyMatch(r -> "runs/".equals(map(r).get("Prefix"))
+                                && map(r).containsKey("ExpirationInDays")
+                                && map(r).containsKey("TagFilters")),
+                "raw shard expiry limited by tag, so manifests are kept");
+        Map<String, Object> deny =
+                map(list(at(resources, "RunLakeBucketPolicy", "Properties", "PolicyDocument", "Statement"))
+                        .get(0));
         assertEquals("Deny", deny.get("Effect"));
         assertEquals("false", at(deny, "Condition", "Bool", "aws:SecureTransport"));
     }
@@ -253,7 +294,8 @@ class TemplateTest {
     /** The statements of an IAM policy document with the given effect. */
     static List<Map<String, Object>> statements(Object document, String effect) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object st : list(map(document).get("Statement"))) if (effect.equals(map(st).get("Effect"))) out.add(map(st));
+        for (Object st : list(map(document).get("Statement")))
+            if (effect.equals(map(st).get("Effect"))) out.add(map(st));
         return out;
     }
 
@@ -265,18 +307,28 @@ class TemplateTest {
         boolean found = false;
         for (Map<String, Object> st : statements(document, "Deny")) {
             if (!list(st.get("Action")).contains("s3:PutObject")) continue;
-            if (!list(st.get("Resource")).stream().map(TemplateTest::text).toList().contains(OBJECTS + "*")) continue;
+            if (!list(st.get("Resource")).stream()
+                    .map(TemplateTest::text)
+                    .toList()
+                    .contains(OBJECTS + "*")) continue;
             Object condition = st.get("Condition");
             if (condition == null) continue;
             Map<String, Object> c = map(condition);
             if (!c.containsKey("Null")) continue;
-            assertEquals("true", String.valueOf(map(c.get("Null")).get("s3:if-none-match")), who + ": deny when If-None-Match is absent");
-            assertEquals("true", String.valueOf(map(c.get("Bool")).get("s3:ObjectCreationOperation")),
+            assertEquals(
+                    "true",
+                    String.valueOf(map(c.get("Null")).get("s3:if-none-match")),
+                    who + ": deny when If-None-Match is absent");
+            assertEquals(
+                    "true",
+                    String.valueOf(map(c.get("Bool")).get("s3:ObjectCreationOperation")),
                     who + ": only object-creating requests (multipart parts cannot carry If-None-Match)");
             assertEquals(Set.of("Null", "Bool"), c.keySet(), who);
             found = true;
         }
-        assertTrue(found, who + " may overwrite objects: no Deny of s3:PutObject without s3:if-none-match on " + OBJECTS + "*");
+        assertTrue(
+                found,
+                who + " may overwrite objects: no Deny of s3:PutObject without s3:if-none-match on " + OBJECTS + "*");
     }
 
     /** Actions a policy document denies on every object of the bucket. */
@@ -284,7 +336,10 @@ class TemplateTest {
         Set<String> out = new HashSet<>();
         for (Map<String, Object> st : statements(document, "Deny")) {
             if (st.containsKey("Condition")) continue;
-            if (!list(st.get("Resource")).stream().map(TemplateTest::text).toList().contains(OBJECTS + "*")) continue;
+            if (!list(st.get("Resource")).stream()
+                    .map(TemplateTest::text)
+                    .toList()
+                    .contains(OBJECTS + "*")) continue;
             for (Object a : list(st.get("Action"))) out.add((String) a);
         }
         return out;
@@ -295,7 +350,8 @@ class TemplateTest {
         Object document = at(resources, "RunLakeClientPolicy", "Properties", "PolicyDocument");
         assertCreateOnly("RunLakeClientPolicy", document);
         Set<String> denied = deniedOnAllObjects(document);
-        for (String a : List.of("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging", "s3:PutObjectAcl")) {
+        for (String a :
+                List.of("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging", "s3:PutObjectAcl")) {
             assertTrue(denied.contains(a), "training jobs must be denied " + a + " on every object, denied: " + denied);
         }
         Set<String> deniedPut = new HashSet<>();
@@ -303,7 +359,10 @@ class TemplateTest {
             if (st.containsKey("Condition") || !list(st.get("Action")).contains("s3:PutObject")) continue;
             for (Object r : list(st.get("Resource"))) deniedPut.add(text(r));
         }
-        assertEquals(Set.of(OBJECTS + "lake/*", OBJECTS + "reports/*"), deniedPut, "training jobs never write the lake or reports");
+        assertEquals(
+                Set.of(OBJECTS + "lake/*", OBJECTS + "reports/*"),
+                deniedPut,
+                "training jobs never write the lake or reports");
     }
 
     @Test
@@ -311,7 +370,8 @@ class TemplateTest {
         for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
             Object document = list(at(resources, fn, "Properties", "Policies")).get(0);
             assertCreateOnly(fn, document);
-            assertTrue(deniedOnAllObjects(document).contains("s3:DeleteObjectVersion"), fn + " must not purge versions");
+            assertTrue(
+                    deniedOnAllObjects(document).contains("s3:DeleteObjectVersion"), fn + " must not purge versions");
             for (String[] g : grants(list(map(document).get("Statement")))) {
                 assertFalse(g[0].equals("s3:DeleteObjectVersion") || g[0].contains("*"), fn + " is granted " + g[0]);
             }
@@ -323,17 +383,25 @@ class TemplateTest {
         Map<String, Object> props = map(resources, "RunLakeBucket", "Properties");
         assertEquals("Enabled", at(props, "VersioningConfiguration", "Status"));
         List<Object> rules = list(at(props, "LifecycleConfiguration", "Rules"));
-        Map<String, Object> noncurrent = rules.stream().map(TemplateTest::map)
-                .filter(r -> r.containsKey("NoncurrentVersionExpiration")).findFirst()
+        Map<String, Object> noncurrent = rules.stream()
+                .map(TemplateTest::map)
+                .filter(r -> r.containsKey("NoncurrentVersionExpiration"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no rule expires noncurrent versions"));
         assertEquals("Enabled", noncurrent.get("Status"));
-        assertEquals(Map.of("Ref", "NoncurrentVersionRetentionDays"), map(noncurrent.get("NoncurrentVersionExpiration")).get("NoncurrentDays"));
+        assertEquals(
+                Map.of("Ref", "NoncurrentVersionRetentionDays"),
+                map(noncurrent.get("NoncurrentVersionExpiration")).get("NoncurrentDays"));
         assertEquals(30, ((Number) at(template, "Parameters", "NoncurrentVersionRetentionDays", "Default")).intValue());
         assertEquals(true, noncurrent.get("ExpiredObjectDeleteMarker"));
-        Map<String, Object> abort = rules.stream().map(TemplateTest::map).filter(r -> r.containsKey("AbortIncompleteMultipartUpload"))
-                .findFirst().orElseThrow();
+        Map<String, Object> abort = rules.stream()
+                .map(TemplateTest::map)
+                .filter(r -> r.containsKey("AbortIncompleteMultipartUpload"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("Enabled", abort.get("Status"));
-        assertTrue(((Number) map(abort.get("AbortIncompleteMultipartUpload")).get("DaysAfterInitiation")).intValue() <= 7);
+        assertTrue(
+                ((Number) map(abort.get("AbortIncompleteMultipartUpload")).get("DaysAfterInitiation")).intValue() <= 7);
     }
 
     @Test
@@ -342,14 +410,17 @@ class TemplateTest {
         if (!Files.exists(file)) file = Path.of("template.yaml");
         Path repo = file.toAbsolutePath().normalize().getParent();
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("([A-Za-z0-9_./-]+\\.md)(?:\\s*§([0-9.]+[0-9]))?").matcher(text);
+        Matcher m = Pattern.compile("([A-Za-z0-9_./-]+\\.md)(?:\\s*§([0-9.]+[0-9]))?")
+                .matcher(text);
         int refs = 0;
         while (m.find()) {
             Path doc = repo.resolve(m.group(1));
             assertTrue(Files.isRegularFile(doc), "template.yaml refers to " + m.group(1) + ", which does not exist");
             if (m.group(2) != null) {
                 String section = m.group(2);
-                assertTrue(Files.readAllLines(doc).stream().anyMatch(l -> l.matches("#+ " + Pattern.quote(section) + " .*")),
+                assertTrue(
+                        Files.readAllLines(doc).stream()
+                                .anyMatch(l -> l.matches("#+ " + Pattern.quote(section) + " .*")),
                         m.group(1) + " has no section " + section);
             }
             refs++;
@@ -359,17 +430,23 @@ class TemplateTest {
 
     @Test
     void glueTablesProjectExperimentPartitionsOverTheLake() {
-        for (Map.Entry<String, String> t : Map.of("MetricsTable", "lake/metrics/", "RunsTable", "lake/runs/").entrySet()) {
+        for (Map.Entry<String, String> t : Map.of("MetricsTable", "lake/metrics/", "RunsTable", "lake/runs/")
+                .entrySet()) {
             Map<String, Object> input = map(resources, t.getKey(), "Properties", "TableInput");
             Map<String, Object> params = map(input, "Parameters");
             assertEquals("true", params.get("projection.enabled"));
             assertEquals("injected", params.get("projection.experiment.type"));
-            assertEquals("s3://${BucketName}/" + t.getValue() + "experiment=${!experiment}/", text(params.get("storage.location.template")));
+            assertEquals(
+                    "s3://${BucketName}/" + t.getValue() + "experiment=${!experiment}/",
+                    text(params.get("storage.location.template")));
             assertEquals("s3://${BucketName}/" + t.getValue(), text(at(input, "StorageDescriptor", "Location")));
-            assertEquals("experiment", map(list(input.get("PartitionKeys")).get(0)).get("Name"));
+            assertEquals(
+                    "experiment", map(list(input.get("PartitionKeys")).get(0)).get("Name"));
         }
-        List<Object> metricColumns = list(at(resources, "MetricsTable", "Properties", "TableInput", "StorageDescriptor", "Columns"));
-        assertEquals(List.of("run_id", "worker", "key", "step", "timestamp", "value"),
+        List<Object> metricColumns =
+                list(at(resources, "MetricsTable", "Properties", "TableInput", "StorageDescriptor", "Columns"));
+        assertEquals(
+                List.of("run_id", "worker", "key", "step", "timestamp", "value"),
                 metricColumns.stream().map(c -> map(c).get("Name")).toList());
         assertNotNull(map(template, "Outputs").get("ClientPolicyArn"));
         assertNotNull(map(template, "Outputs").get("RunLakeUri"));
