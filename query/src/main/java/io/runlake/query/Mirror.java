@@ -121,6 +121,46 @@ public final class Mirror {
         }
     }
 
+    /** Adds to {@code wanted} the lake files (and runs index) live in the commit logs fetched into the folder. */
+    private void addLiveFiles(List<ObjectInfo> log, Map<String, ObjectInfo> lakeByKey, Map<String, ObjectInfo> wanted) {
+        Set<String> experiments = new HashSet<>();
+        for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
+        if (experiments.isEmpty()) return;
+        FileObjectStore local = FileObjectStore.privateCopy(root);
+        for (String e : experiments) {
+            LakeSnapshot s;
+            try {
+                s = LakeSnapshot.load(local, e);
+            } catch (LakeLogException ex) {
+                continue; // reported when the catalog is built
+            }
+            s.liveFiles().forEach(f -> {
+                ObjectInfo o = lakeByKey.get(f.path());
+                if (o != null) wanted.put(o.key(), o);
+            });
+            if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile())) {
+                wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
+            }
+        }
+    }
+
+    /** Deletes the local copies (and manifest entries) of objects no longer wanted; returns how many. */
+    private int deleteUnwanted(Map<String, Entry> manifest, Set<String> wanted) {
+        int deleted = 0;
+        for (String key : new ArrayList<>(manifest.keySet())) {
+            if (!wanted.contains(key)) {
+                try {
+                    if (LocalPaths.isSafeKey(key)) Files.deleteIfExists(LocalPaths.resolveKey(root, key));
+                } catch (IOException | IllegalArgumentException ignored) {
+                    // retried next time; an unsafe key (from an old manifest) names no file of ours
+                }
+                manifest.remove(key);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     private static final class ShardVanished extends RuntimeException {
         ShardVanished(String key) {
             super("object " + key + " disappeared while syncing");
@@ -156,25 +196,7 @@ public final class Mirror {
                 lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
         fetched += fetch(log, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : log) wanted.put(o.key(), o);
-        Set<String> experiments = new HashSet<>();
-        for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
-        if (!experiments.isEmpty()) {
-            FileObjectStore local = FileObjectStore.privateCopy(root);
-            for (String e : experiments) {
-                LakeSnapshot s;
-                try {
-                    s = LakeSnapshot.load(local, e);
-                } catch (LakeLogException ex) {
-                    continue; // reported when the catalog is built
-                }
-                s.liveFiles().forEach(f -> {
-                    ObjectInfo o = lakeByKey.get(f.path());
-                    if (o != null) wanted.put(o.key(), o);
-                });
-                if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile()))
-                    wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
-            }
-        }
+        addLiveFiles(log, lakeByKey, wanted);
         List<ObjectInfo> rest = new ArrayList<>();
         for (ObjectInfo o : raw) {
             if (Layout.parseRunObject(o.key()).isPresent()) rest.add(o);
@@ -183,19 +205,7 @@ public final class Mirror {
         rest.addAll(extra);
         fetched += fetch(rest, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : rest) wanted.put(o.key(), o);
-        // Delete what is no longer wanted.
-        int deleted = 0;
-        for (String key : new ArrayList<>(manifest.keySet())) {
-            if (!wanted.containsKey(key)) {
-                try {
-                    if (LocalPaths.isSafeKey(key)) Files.deleteIfExists(LocalPaths.resolveKey(root, key));
-                } catch (IOException | IllegalArgumentException ignored) {
-                    // retried next time; an unsafe key (from an old manifest) names no file of ours
-                }
-                manifest.remove(key);
-                deleted++;
-            }
-        }
+        int deleted = deleteUnwanted(manifest, wanted.keySet());
         writeManifest(manifest);
         List<ObjectInfo> rawPresent =
                 raw.stream().filter(o -> manifest.containsKey(o.key())).toList();

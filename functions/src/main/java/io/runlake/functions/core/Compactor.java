@@ -188,37 +188,8 @@ public final class Compactor {
             }
             options.hook().reached("downloaded");
             Path out = local.newDir("out").resolve("tier0.parquet");
-            FileStats fs;
-            try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
-                // A shard of a newer format stops compaction here, before it can be read, quarantined or deleted.
-                duck.requireSupportedFormat(files);
-                try {
-                    Map<String, String> foreign = Quarantine.foreignRows(duck, files);
-                    if (!foreign.isEmpty()) {
-                        // rows of another run under this run's key: never compacted into the lake (§11, §12.6)
-                        Quarantine.commit(committer, view.snapshot(), foreign, files, writerId, now());
-                        stats.quarantined += foreign.size();
-                        stats.commits++;
-                        return Outcome.QUARANTINED;
-                    }
-                    writeSorted(duck, List.copyOf(files.values()), out, experiment);
-                } catch (SQLException e) {
-                    Map<String, String> bad = Quarantine.unreadableShards(duck, files);
-                    if (bad.isEmpty()) {
-                        throw new MaintenanceException(
-                                "compacting " + keys.size() + " shards of experiment '" + experiment + "' (first "
-                                        + keys.get(0) + ") failed: " + Quarantine.firstLine(e.getMessage()),
-                                e);
-                    }
-                    Quarantine.commit(committer, view.snapshot(), bad, files, writerId, now());
-                    stats.quarantined += bad.size();
-                    stats.commits++;
-                    return Outcome.QUARANTINED;
-                }
-                fs = fileStats(duck, out);
-            } catch (SQLException e) {
-                throw new MaintenanceException("cannot read back compacted file " + out + ": " + e.getMessage(), e);
-            }
+            FileStats fs = sortShards(view, keys, files, out, local, stats);
+            if (fs == null) return Outcome.QUARANTINED;
             options.hook().reached("written");
             long t2 = System.nanoTime();
             DataFile file = upload(experiment, out, fs, 0);
@@ -249,6 +220,43 @@ public final class Compactor {
                     (t3 - t2) / 1_000_000);
             if (options.deleteGrace().isZero()) stats.shardsDeleted += deleteQuietly(keys);
             return Outcome.COMMITTED;
+        }
+    }
+
+    /**
+     * Sorts the shards' points into {@code out}; null when shards holding another run's rows or that cannot be read
+     * were quarantined instead.
+     */
+    private FileStats sortShards(
+            LakeView view, List<String> keys, Map<String, Path> files, Path out, LocalFiles local, Stats stats) {
+        String experiment = view.experiment();
+        try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+            // A shard of a newer format stops compaction here, before it can be read, quarantined or deleted.
+            duck.requireSupportedFormat(files);
+            Map<String, String> quarantine;
+            try {
+                // rows of another run under this run's key: never compacted into the lake (§11, §12.6)
+                quarantine = Quarantine.foreignRows(duck, files);
+                if (quarantine.isEmpty()) writeSorted(duck, List.copyOf(files.values()), out, experiment);
+            } catch (SQLException e) {
+                quarantine = Quarantine.unreadableShards(duck, files);
+                if (quarantine.isEmpty()) {
+                    throw new MaintenanceException(
+                            "compacting " + keys.size() + " shards of experiment '"
+                                    + experiment + "' (first " + keys.get(0) + ") failed: "
+                                    + Quarantine.firstLine(e.getMessage()),
+                            e);
+                }
+            }
+            if (!quarantine.isEmpty()) {
+                Quarantine.commit(committer, view.snapshot(), quarantine, files, writerId, now());
+                stats.quarantined += quarantine.size();
+                stats.commits++;
+                return null;
+            }
+            return fileStats(duck, out);
+        } catch (SQLException e) {
+            throw new MaintenanceException("cannot read back compacted file " + out + ": " + e.getMessage(), e);
         }
     }
 

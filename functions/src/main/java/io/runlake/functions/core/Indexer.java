@@ -119,102 +119,149 @@ public final class Indexer {
             if (sources.values().stream().anyMatch(Optional::isEmpty)) return Optional.empty(); // compacted meanwhile
             Map<String, Path> files = new LinkedHashMap<>();
             sources.forEach((k, v) -> files.put(k, v.get()));
-            Path out = local.newDir("out").resolve("runs.parquet");
+            Optional<IndexFile> built = build(experiment, view, files, runs, local, now);
+            if (built.isEmpty()) return Optional.empty();
+            return publish(experiment, snap, fingerprint, built.get(), bad, runs.size(), now);
+        }
+    }
+
+    /** A runs index written locally, with the statuses it counts and until when they hold (null: for ever). */
+    private record IndexFile(Path path, Long validUntil, Map<String, Long> statusCounts) {}
+
+    /** Writes the runs index of {@code runs} and the points in {@code files}; empty: shards were quarantined. */
+    private Optional<IndexFile> build(
+            String experiment,
+            LakeView view,
+            Map<String, Path> files,
+            Map<String, RunState> runs,
+            LocalFiles local,
+            long now) {
+        Path out = local.newDir("out").resolve("runs.parquet");
+        try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
+            // A newer lake file or shard stops indexing before its points are read or it could be quarantined.
+            duck.requireSupportedFormat(files);
+            if (!summariseOrQuarantine(duck, experiment, view, files, now)) return Optional.empty(); // rebuild
+            for (Object[] row : duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
+                runs.computeIfAbsent((String) row[0], RunState::new).notePointTime(((Number) row[1]).longValue());
+            }
             Map<String, Long> statusCounts = new TreeMap<>();
-            Long validUntil = null;
-            try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
-                // A newer lake file or shard stops indexing before its points are read or it could be quarantined.
-                duck.requireSupportedFormat(files);
-                Map<String, Path> shards = new LinkedHashMap<>();
-                view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
-                try {
-                    Map<String, String> foreign = Quarantine.foreignRows(duck, shards);
-                    if (!foreign.isEmpty()) {
-                        Quarantine.commit(committer, snap, foreign, shards, writerId, now);
-                        return Optional.empty(); // rebuild without them
-                    }
-                    summarise(duck, List.copyOf(files.values()));
-                } catch (SQLException e) {
-                    Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
-                    if (corrupt.isEmpty()) {
-                        throw new MaintenanceException(
-                                "summarising the metrics of experiment '" + experiment + "' failed: "
-                                        + Quarantine.firstLine(e.getMessage()),
-                                e);
-                    }
-                    Quarantine.commit(committer, snap, corrupt, shards, writerId, now);
-                    return Optional.empty();
-                }
-                for (Object[] row :
-                        duck.query("SELECT run_id, epoch_ms(max(last_time)) FROM summaries GROUP BY run_id")) {
-                    runs.computeIfAbsent((String) row[0], RunState::new).notePointTime(((Number) row[1]).longValue());
-                }
-                long timeout = options.crashTimeout().toMillis();
-                try (PreparedStatement runRow =
-                                duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                        PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
-                    for (RunState s : runs.values()) {
-                        RunStatus status = s.status(now, timeout);
-                        statusCounts.merge(status.name(), 1L, Long::sum);
-                        if (status == RunStatus.RUNNING) {
-                            long until = s.lastActivityMs() + timeout + 1; // RUNNING: it has activity
-                            validUntil = validUntil == null ? until : Math.min(validUntil, until);
-                        }
-                        int i = 1;
-                        runRow.setString(i++, experiment);
-                        runRow.setString(i++, s.runId());
-                        runRow.setString(i++, s.start().map(RunStart::name).orElse(null));
-                        runRow.setString(
-                                i++, s.start().map(RunStart::parentRunId).orElse(null));
-                        runRow.setString(i++, status.name());
-                        setMillis(runRow, i++, s.startTimeMs());
-                        setMillis(runRow, i++, s.endTimeMs(status));
-                        setMillis(runRow, i++, s.lastActivityMs());
-                        runRow.setString(i++, s.environment("user"));
-                        runRow.setString(i++, s.environment("host"));
-                        runRow.setString(i++, s.codeVersion());
-                        runRow.setString(i, s.error());
-                        runRow.addBatch();
-                        for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId(), "param", p);
-                        for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
-                    }
-                    runRow.executeBatch();
-                    kv.executeBatch();
-                }
-                duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString())
-                        + " (FORMAT parquet, COMPRESSION zstd, " + Duck.footer(experiment) + ")");
-            } catch (SQLException e) {
+            Long validUntil = insertRuns(duck, experiment, runs, now, statusCounts);
+            duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString())
+                    + " (FORMAT parquet, COMPRESSION zstd, " + Duck.footer(experiment) + ")");
+            return Optional.of(new IndexFile(out, validUntil, statusCounts));
+        } catch (SQLException e) {
+            throw new MaintenanceException(
+                    "writing the runs index of experiment '" + experiment + "' failed: "
+                            + Quarantine.firstLine(e.getMessage()),
+                    e);
+        }
+    }
+
+    /**
+     * Summarises the metric points; shards holding another run's rows or that cannot be read are quarantined
+     * instead (false: the index must be built again without them).
+     */
+    private boolean summariseOrQuarantine(
+            Duck duck, String experiment, LakeView view, Map<String, Path> files, long now) throws SQLException {
+        LakeSnapshot snap = view.snapshot();
+        Map<String, Path> shards = new LinkedHashMap<>();
+        view.uncoveredShards().forEach(o -> shards.put(o.key(), files.get(o.key())));
+        try {
+            Map<String, String> foreign = Quarantine.foreignRows(duck, shards);
+            if (!foreign.isEmpty()) {
+                Quarantine.commit(committer, snap, foreign, shards, writerId, now);
+                return false;
+            }
+            summarise(duck, List.copyOf(files.values()));
+            return true;
+        } catch (SQLException e) {
+            Map<String, String> corrupt = Quarantine.unreadableShards(duck, shards);
+            if (corrupt.isEmpty()) {
                 throw new MaintenanceException(
-                        "writing the runs index of experiment '" + experiment + "' failed: "
+                        "summarising the metrics of experiment '" + experiment + "' failed: "
                                 + Quarantine.firstLine(e.getMessage()),
                         e);
             }
-            String key = LakeLayout.runsIndexFile(experiment, RunIds.newId());
-            if (!store.putFileIfAbsent(key, out)
-                    && store.head(key)
-                            .map(i -> i.size() != LocalFiles.sizeOf(out))
-                            .orElse(true)) {
-                throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
-            }
-            List<Quarantined> malformed = new ArrayList<>();
-            bad.forEach((k, err) -> malformed.add(new Quarantined(k, err, null, now)));
-            LakeCommitter.Outcome commit = committer.commit(
-                    snap, LakeOperations.replaceIndex(snap, key, fingerprint, validUntil, malformed, writerId, now));
-            if (!commit.committed()) {
-                deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
-                return Optional.empty();
-            }
-            if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
-            LOG.info(
-                    "experiment '{}': v{} runs index {} ({} runs: {})",
-                    experiment,
-                    commit.snapshot().version(),
-                    key,
-                    runs.size(),
-                    statusCounts);
-            return Optional.of(new Result(
-                    experiment, true, false, key, commit.snapshot().version(), runs.size(), bad.size(), statusCounts));
+            Quarantine.commit(committer, snap, corrupt, shards, writerId, now);
+            return false;
         }
+    }
+
+    /**
+     * Inserts one row per run (and its params and tags) into the tables the index is selected from, counting the
+     * statuses into {@code statusCounts}; returns when the first RUNNING run would be CRASHED (null: none runs).
+     */
+    private Long insertRuns(
+            Duck duck, String experiment, Map<String, RunState> runs, long now, Map<String, Long> statusCounts)
+            throws SQLException {
+        long timeout = options.crashTimeout().toMillis();
+        Long validUntil = null;
+        try (PreparedStatement runRow = duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
+            for (RunState s : runs.values()) {
+                RunStatus status = s.status(now, timeout);
+                statusCounts.merge(status.name(), 1L, Long::sum);
+                if (status == RunStatus.RUNNING) {
+                    long until = s.lastActivityMs() + timeout + 1; // RUNNING: it has activity
+                    validUntil = validUntil == null ? until : Math.min(validUntil, until);
+                }
+                int i = 1;
+                runRow.setString(i++, experiment);
+                runRow.setString(i++, s.runId());
+                runRow.setString(i++, s.start().map(RunStart::name).orElse(null));
+                runRow.setString(i++, s.start().map(RunStart::parentRunId).orElse(null));
+                runRow.setString(i++, status.name());
+                setMillis(runRow, i++, s.startTimeMs());
+                setMillis(runRow, i++, s.endTimeMs(status));
+                setMillis(runRow, i++, s.lastActivityMs());
+                runRow.setString(i++, s.environment("user"));
+                runRow.setString(i++, s.environment("host"));
+                runRow.setString(i++, s.codeVersion());
+                runRow.setString(i, s.error());
+                runRow.addBatch();
+                for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId(), "param", p);
+                for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
+            }
+            runRow.executeBatch();
+            kv.executeBatch();
+        }
+        return validUntil;
+    }
+
+    /** Uploads the index file and commits it with the malformed objects' quarantine; empty: lost a race. */
+    private Optional<Result> publish(
+            String experiment,
+            LakeSnapshot snap,
+            String fingerprint,
+            IndexFile index,
+            Map<String, String> bad,
+            int runCount,
+            long now) {
+        Path out = index.path();
+        String key = LakeLayout.runsIndexFile(experiment, RunIds.newId());
+        if (!store.putFileIfAbsent(key, out)
+                && store.head(key).map(i -> i.size() != LocalFiles.sizeOf(out)).orElse(true)) {
+            throw new MaintenanceException("runs index file " + key + " already exists; file ids must be unique");
+        }
+        List<Quarantined> malformed = new ArrayList<>();
+        bad.forEach((k, err) -> malformed.add(new Quarantined(k, err, null, now)));
+        LakeCommitter.Outcome commit = committer.commit(
+                snap,
+                LakeOperations.replaceIndex(snap, key, fingerprint, index.validUntil(), malformed, writerId, now));
+        if (!commit.committed()) {
+            deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
+            return Optional.empty();
+        }
+        if (!bad.isEmpty()) LOG.warn("experiment '{}': quarantined malformed objects {}", experiment, bad);
+        LOG.info(
+                "experiment '{}': v{} runs index {} ({} runs: {})",
+                experiment,
+                commit.snapshot().version(),
+                key,
+                runCount,
+                index.statusCounts());
+        return Optional.of(new Result(
+                experiment, true, false, key, commit.snapshot().version(), runCount, bad.size(), index.statusCounts()));
     }
 
     private static final String INDEX_SELECT = """
