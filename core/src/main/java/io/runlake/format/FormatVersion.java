@@ -130,7 +130,12 @@ public final class FormatVersion {
         private final String found;
 
         public UnsupportedFormatException(String key, String found, String store) {
-            super(message(key, found, store));
+            this(key, found, message(key, found, store), true);
+        }
+
+        /** A refusal whose message is given, e.g. a Delta table that needs a newer Delta reader. */
+        public UnsupportedFormatException(String key, String found, String message, boolean custom) {
+            super(message);
             this.key = key;
             this.found = found;
         }

@@ -1,151 +1,164 @@
 package io.runlake.lake;
 
-import io.runlake.format.FormatVersion;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One entry of an experiment's lake log ({@code lake/_log/experiment=<esc>/<version>.json}), created only
- * with put-if-absent so that exactly one writer wins each version (FORMAT.md, "Compaction and the commit
- * protocol"). Lists are never null in commits written by this code; readers treat a missing list as empty.
+ * One change to an experiment's part of one lake table, before it becomes Delta actions (FORMAT.md, "Commits").
+ * Writers build commits with the named factories ({@link #compaction}, {@link #merge}, {@link #quarantine},
+ * {@link #index}); the commit loop turns one into the actions of the table's next version
+ * ({@link #actions}).
  *
- * <p>Writers build entries with the named factories ({@link #compaction}, {@link #merge}, {@link #quarantine},
- * {@link #index}); the canonical constructor is for the JSON reader. A factory's entry has version
- * {@link #UNASSIGNED}: the commit loop gives it the next version of the log.
- *
- * @param formatVersion bucket format version
- * @param version this entry's number; equals the number in its key
+ * @param table the table it changes
+ * @param experiment the experiment (partition) it changes
  * @param kind {@link #COMPACTION}, {@link #INDEX} or {@link #QUARANTINE}
- * @param timeMs when the writer made the commit (its clock)
+ * @param timeMs when the writer made the commit (its clock): commit time, and time of the files it adds
  * @param writer id of the process that wrote it (diagnostics only)
- * @param add data files that become live
- * @param remove paths of data files that are no longer live (their points are in an added file)
- * @param coveredShards raw shard keys whose points are now in live lake files; readers skip them
- * @param index the runs-index file that becomes current ({@code kind=index} only)
- * @param indexFingerprint digest of the inputs the index was built from (lets the indexer skip no-op runs)
- * @param indexValidUntilMs when a RUNNING run of this index would turn CRASHED (index is stale after this)
+ * @param add metrics files that become live
+ * @param remove keys of live metrics files that stop being live (their points are in an added file)
+ * @param index the runs index file that becomes current ({@code kind=index} only)
  * @param quarantined raw objects to skip from now on
  */
 public record LakeCommit(
-        int formatVersion,
-        long version,
+        LakeTable table,
+        String experiment,
         String kind,
         long timeMs,
         String writer,
         List<DataFile> add,
         List<String> remove,
-        List<String> coveredShards,
-        String index,
-        String indexFingerprint,
-        Long indexValidUntilMs,
-        List<Quarantined> quarantined)
-        implements FormatVersion.Versioned {
+        IndexFile index,
+        List<Quarantined> quarantined) {
 
     public static final String COMPACTION = "compaction";
     public static final String INDEX = "index";
     public static final String QUARANTINE = "quarantine";
-    /** The kinds a reader of this format accepts. */
-    public static final List<String> KINDS = List.of(COMPACTION, INDEX, QUARANTINE);
-    /** The version of an entry not committed yet. */
-    public static final long UNASSIGNED = -1;
+    /** Moves an experiment from RunLake's older lake log into the tables ({@link LakeUpgrade}). */
+    public static final String UPGRADE = "upgrade";
+
+    /**
+     * A runs index file.
+     *
+     * @param path its key
+     * @param rows runs in it
+     * @param bytes its size
+     * @param listedMs when its inputs were listed (readers compare raw objects' times with it)
+     * @param fingerprint digest of the inputs (lets the indexer skip no-op rebuilds)
+     * @param validUntilMs when a RUNNING run of it would turn CRASHED; null when none is running
+     */
+    public record IndexFile(String path, long rows, long bytes, long listedMs, String fingerprint, Long validUntilMs) {}
 
     public LakeCommit {
         add = add == null ? List.of() : List.copyOf(add);
         remove = remove == null ? List.of() : List.copyOf(remove);
-        coveredShards = coveredShards == null ? List.of() : List.copyOf(coveredShards);
         quarantined = quarantined == null ? List.of() : List.copyOf(quarantined);
     }
 
     /** Tier 0: {@code file} now holds the points of the raw {@code shards}, which readers skip from now on. */
-    public static LakeCommit compaction(long timeMs, String writer, DataFile file, List<String> shards) {
+    public static LakeCommit compaction(
+            String experiment, long timeMs, String writer, DataFile file, List<String> shards) {
         return new LakeCommit(
-                FormatVersion.CURRENT,
-                UNASSIGNED,
+                LakeTable.METRICS,
+                experiment,
                 COMPACTION,
                 timeMs,
                 writer,
-                List.of(file),
+                List.of(file.withCovers(ShardSet.of(shards))),
                 List.of(),
-                shards,
-                null,
-                null,
                 null,
                 List.of());
     }
 
-    /** A merge of lake files: {@code merged} replaces the live files {@code inputs}. */
-    public static LakeCommit merge(long timeMs, String writer, DataFile merged, List<String> inputs) {
+    /** A merge of live metrics files: {@code merged} (holding every shard its inputs held) replaces {@code inputs}. */
+    public static LakeCommit merge(
+            String experiment, long timeMs, String writer, DataFile merged, List<String> inputs) {
         return new LakeCommit(
-                FormatVersion.CURRENT,
-                UNASSIGNED,
-                COMPACTION,
-                timeMs,
-                writer,
-                List.of(merged),
-                inputs,
-                List.of(),
-                null,
-                null,
-                null,
-                List.of());
+                LakeTable.METRICS, experiment, COMPACTION, timeMs, writer, List.of(merged), inputs, null, List.of());
     }
 
-    /** Raw objects every reader and maintenance step skips from now on. */
-    public static LakeCommit quarantine(long timeMs, String writer, List<Quarantined> objects) {
+    /** Raw objects every reader and maintenance step skips from now on (metrics shards). */
+    public static LakeCommit quarantine(String experiment, long timeMs, String writer, List<Quarantined> objects) {
         return new LakeCommit(
-                FormatVersion.CURRENT,
-                UNASSIGNED,
-                QUARANTINE,
-                timeMs,
-                writer,
-                List.of(),
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                objects);
+                LakeTable.METRICS, experiment, QUARANTINE, timeMs, writer, List.of(), List.of(), null, objects);
     }
 
     /**
-     * Makes {@code indexFile} the current runs index.
+     * Makes {@code index} the current runs index of the experiment.
      *
      * @param malformed manifests and events the index was built without (quarantined by the same commit)
      */
     public static LakeCommit index(
-            long timeMs,
-            String writer,
-            String indexFile,
-            String fingerprint,
-            Long validUntilMs,
-            List<Quarantined> malformed) {
+            String experiment, long timeMs, String writer, IndexFile index, List<Quarantined> malformed) {
         return new LakeCommit(
-                FormatVersion.CURRENT,
-                UNASSIGNED,
-                INDEX,
-                timeMs,
-                writer,
-                List.of(),
-                List.of(),
-                List.of(),
-                indexFile,
-                fingerprint,
-                validUntilMs,
-                malformed);
+                LakeTable.RUNS, experiment, INDEX, timeMs, writer, List.of(), List.of(), index, malformed);
     }
 
-    public LakeCommit withVersion(long newVersion) {
-        return new LakeCommit(
-                formatVersion,
-                newVersion,
-                kind,
-                timeMs,
-                writer,
-                add,
-                remove,
-                coveredShards,
-                index,
-                indexFingerprint,
-                indexValidUntilMs,
-                quarantined);
+    /** The Delta actions of this commit on top of {@code before} (the table's state it is committed on). */
+    List<ObjectNode> actions(LakeSnapshot before) {
+        TableSnapshot state = before.table(table);
+        List<ObjectNode> out = new ArrayList<>();
+        out.add(DeltaActions.commitInfo(timeMs, operation(), kind, writer));
+        if (!state.hasMetadata()) {
+            out.add(DeltaActions.protocol());
+            out.add(DeltaActions.metaData(table, timeMs));
+        }
+        if (!quarantined.isEmpty()) {
+            Map<String, Quarantined> all = new TreeMap<>();
+            state.domain(DeltaActions.quarantineDomain(experiment))
+                    .ifPresent(c ->
+                            DeltaActions.parseQuarantine(c, table.logPrefix()).forEach(q -> all.put(q.key(), q)));
+            quarantined.forEach(q -> all.putIfAbsent(q.key(), q));
+            out.add(DeltaActions.domain(
+                    DeltaActions.quarantineDomain(experiment), DeltaActions.quarantineText(List.copyOf(all.values()))));
+        }
+        for (String key : remove) {
+            ObjectNode live = state.liveFiles().get(key);
+            if (live == null) throw new LakeLogException("cannot remove " + key + ": it is not live");
+            out.add(DeltaActions.remove(live, timeMs, false));
+        }
+        if (index != null) {
+            String current = before.indexFile();
+            if (current != null) out.add(DeltaActions.remove(state.liveFiles().get(current), timeMs, true));
+            Map<String, String> tags = new TreeMap<>();
+            if (index.fingerprint() != null) tags.put(DeltaActions.TAG_FINGERPRINT, index.fingerprint());
+            if (index.validUntilMs() != null)
+                tags.put(DeltaActions.TAG_VALID_UNTIL, index.validUntilMs().toString());
+            out.add(DeltaActions.add(
+                    table,
+                    experiment,
+                    index.path(),
+                    index.bytes(),
+                    index.listedMs(),
+                    index.rows() < 0 ? null : DeltaActions.rowCountStats(index.rows()),
+                    tags));
+        }
+        for (DataFile f : add) {
+            Map<String, String> tags = new TreeMap<>();
+            tags.put(DeltaActions.TAG_TIER, Integer.toString(f.tier()));
+            if (!f.covers().isEmpty())
+                tags.put(DeltaActions.TAG_COVERS, f.covers().text());
+            ObjectNode a =
+                    DeltaActions.add(table, experiment, f.path(), f.bytes(), timeMs, DeltaActions.metricStats(f), tags);
+            if (!remove.isEmpty()) DeltaActions.body(a).put("dataChange", false); // a merge rearranges, like OPTIMIZE
+            out.add(a);
+        }
+        return out;
+    }
+
+    private String operation() {
+        return switch (kind) {
+            case COMPACTION -> remove.isEmpty() ? "WRITE" : "OPTIMIZE";
+            case INDEX -> "REPLACE RUNS INDEX";
+            case UPGRADE -> "UPGRADE";
+            default -> "QUARANTINE";
+        };
+    }
+
+    /** This commit made at another time (the commit loop re-times compactions at each attempt). */
+    public LakeCommit at(long newTimeMs) {
+        return new LakeCommit(table, experiment, kind, newTimeMs, writer, add, remove, index, quarantined);
     }
 }

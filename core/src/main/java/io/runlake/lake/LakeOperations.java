@@ -1,6 +1,7 @@
 package io.runlake.lake;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -25,10 +26,13 @@ public final class LakeOperations {
                         .filter(k -> latest.isCovered(k) || latest.isQuarantined(k))
                         .findFirst()
                         .map(k -> "shard " + k + " was compacted or quarantined by another writer"),
-                latest -> LakeCommit.compaction(clockMs.getAsLong(), writer, file, shards));
+                latest -> LakeCommit.compaction(latest.experiment(), clockMs.getAsLong(), writer, file, shards));
     }
 
-    /** {@code merged} replaces the lake files {@code inputs}. Valid while every input is live. */
+    /**
+     * {@code merged} replaces the lake files {@code inputs}. Valid while every input is live; the merged file
+     * holds every raw shard its inputs held.
+     */
     public static LakeOperation mergeFiles(DataFile merged, List<String> inputs, String writer, LongSupplier clockMs) {
         return new Operation(
                 "merge of " + inputs.size() + " files into " + merged.path(),
@@ -36,7 +40,12 @@ public final class LakeOperations {
                         .filter(p -> !latest.isLive(p))
                         .findFirst()
                         .map(p -> "lake file " + p + " is no longer live"),
-                latest -> LakeCommit.merge(clockMs.getAsLong(), writer, merged, inputs));
+                latest -> LakeCommit.merge(
+                        latest.experiment(),
+                        clockMs.getAsLong(),
+                        writer,
+                        merged.withCovers(coveredBy(latest, inputs)),
+                        inputs));
     }
 
     /** Quarantines the {@code objects} not quarantined yet; nothing to do once all of them are. */
@@ -47,6 +56,7 @@ public final class LakeOperations {
                         ? Optional.of("already quarantined")
                         : Optional.empty(),
                 latest -> LakeCommit.quarantine(
+                        latest.experiment(),
                         timeMs,
                         writer,
                         objects.stream()
@@ -63,20 +73,38 @@ public final class LakeOperations {
      */
     public static LakeOperation replaceIndex(
             LakeSnapshot base,
-            String indexFile,
-            String fingerprint,
-            Long validUntilMs,
+            LakeCommit.IndexFile indexFile,
             List<Quarantined> malformed,
             String writer,
             long timeMs) {
         return new Operation(
-                "runs index " + indexFile,
-                latest -> latest.indexVersion() != base.indexVersion()
-                        ? Optional.of("another runs index was committed at v" + latest.indexVersion())
+                "runs index " + indexFile.path(),
+                latest -> !Objects.equals(latest.indexFile(), base.indexFile())
+                        ? Optional.of("another runs index (" + latest.indexFile() + ") was committed")
                         : latest.quarantined().size() != base.quarantined().size()
                                 ? Optional.of("objects were quarantined since v" + base.version())
                                 : Optional.empty(),
-                latest -> LakeCommit.index(timeMs, writer, indexFile, fingerprint, validUntilMs, malformed));
+                latest -> LakeCommit.index(latest.experiment(), timeMs, writer, indexFile, malformed));
+    }
+
+    /**
+     * Moves an experiment of RunLake's older lake log into a table ({@link LakeUpgrade}). Valid while the table
+     * has nothing of the experiment yet: a second upgrader, or one repeated after a crash, has nothing to do.
+     */
+    public static LakeOperation importExperiment(LakeCommit commit) {
+        return new Operation(
+                "upgrade of experiment '" + commit.experiment() + "' into "
+                        + commit.table().root(),
+                latest -> latest.hasAny(commit.table())
+                        ? Optional.of("already in " + commit.table().root())
+                        : Optional.empty(),
+                latest -> commit);
+    }
+
+    private static ShardSet coveredBy(LakeSnapshot latest, List<String> inputs) {
+        ShardSet all = ShardSet.EMPTY;
+        for (String p : inputs) all = all.union(latest.liveFile(p).covers());
+        return all;
     }
 
     private record Operation(

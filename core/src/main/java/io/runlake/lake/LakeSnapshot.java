@@ -1,234 +1,201 @@
 package io.runlake.lake;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.FormatVersion;
-import io.runlake.format.Json;
-import io.runlake.format.LakeLayout;
-import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * An experiment's lake state as of one log version: the replay of entries 0..version (starting from the
- * newest readable checkpoint). Immutable once loaded.
+ * One experiment's part of the lake as of one version of each table: its live metrics files (and the raw shards
+ * they hold), its current runs index and its quarantined raw objects (FORMAT.md, "The lake tables"). Immutable.
  */
 public final class LakeSnapshot {
     private final String experiment;
-    private long version = -1;
-    private long lastCommitTimeMs;
+    private final TableSnapshot metrics;
+    private final TableSnapshot runs;
     private final Map<String, DataFile> files = new LinkedHashMap<>();
-    private final Map<String, Long> covered = new LinkedHashMap<>();
+    private final Map<String, Long> fileTimes = new LinkedHashMap<>();
     private final Map<String, Long> removed = new LinkedHashMap<>();
-    private final Map<String, Quarantined> quarantined = new LinkedHashMap<>();
     private final Map<String, Long> replacedIndexes = new LinkedHashMap<>();
-    private String index;
-    private long indexVersion = -1;
-    private String indexFingerprint;
-    private Long indexValidUntilMs;
-    private Long indexTimeMs;
+    private final Map<String, Quarantined> quarantined = new LinkedHashMap<>();
+    private ShardSet covered = ShardSet.EMPTY;
+    private ObjectNode index;
+    private String indexKey;
 
-    private LakeSnapshot(String experiment) {
+    LakeSnapshot(String experiment, TableSnapshot metrics, TableSnapshot runs) {
         this.experiment = experiment;
+        this.metrics = metrics;
+        this.runs = runs;
+        metrics.liveFiles().forEach((key, add) -> {
+            if (!experiment.equals(DeltaActions.partitionExperiment(add))) return;
+            DataFile f = dataFile(key, add);
+            files.put(key, f);
+            fileTimes.put(key, add.path("modificationTime").asLong());
+            covered = covered.union(f.covers());
+        });
+        tombstonesOf(metrics, removed);
+        runs.liveFiles().forEach((key, add) -> {
+            if (!experiment.equals(DeltaActions.partitionExperiment(add))) return;
+            if (index == null
+                    || add.path("modificationTime").asLong()
+                            >= index.path("modificationTime").asLong()) {
+                index = add;
+                indexKey = key;
+            }
+        });
+        tombstonesOf(runs, replacedIndexes);
+        for (TableSnapshot t : List.of(metrics, runs)) {
+            t.domain(DeltaActions.quarantineDomain(experiment))
+                    .ifPresent(c -> DeltaActions.parseQuarantine(c, t.table().logPrefix())
+                            .forEach(q -> quarantined.putIfAbsent(q.key(), q)));
+        }
     }
 
     /** The state before any commit. */
     public static LakeSnapshot empty(String experiment) {
-        return new LakeSnapshot(experiment);
+        return new LakeSnapshot(
+                experiment, TableSnapshot.empty(LakeTable.METRICS), TableSnapshot.empty(LakeTable.RUNS));
     }
 
     /**
-     * Reads the log of {@code experiment}: lists {@code lake/_log/experiment=<esc>/}, starts from the newest
-     * readable checkpoint and applies every later entry in version order.
+     * Reads both tables' logs and takes {@code experiment}'s part.
      *
-     * @throws LakeLogException if an entry is missing in the middle or unreadable
-     * @throws FormatVersion.UnsupportedFormatException if an entry or the checkpoint used is from a newer format
+     * @throws LakeLogException if a log is damaged
+     * @throws FormatVersion.UnsupportedFormatException if a table needs a newer reader
      */
     public static LakeSnapshot load(ObjectStore store, String experiment) {
-        TreeMap<Long, String> entries = new TreeMap<>();
-        TreeMap<Long, String> checkpoints = new TreeMap<>();
-        for (ObjectInfo o : store.list(LakeLayout.logPrefix(experiment))) {
-            Optional<LakeLayout.LogKey> k = LakeLayout.parseLogKey(o.key());
-            if (k.isEmpty() || !k.get().experiment().equals(experiment)) continue;
-            (k.get().checkpoint() ? checkpoints : entries).put(k.get().version(), o.key());
+        TableSnapshot metrics = TableSnapshot.load(store, LakeTable.METRICS);
+        TableSnapshot runs = TableSnapshot.load(store, LakeTable.RUNS);
+        if (metrics.version() < 0 && runs.version() < 0 && LakeUpgrade.needed(store)) {
+            throw new LakeLogException("this store's lake still has the log of an older RunLake (lake/_log/): "
+                    + "run `runlake upgrade` (or any maintenance: compact, index) to move it into the lake tables");
         }
-        LakeSnapshot s = new LakeSnapshot(experiment);
-        if (entries.isEmpty()) return s;
-        long last = entries.lastKey();
-        for (Map.Entry<Long, String> cp : checkpoints.descendingMap().entrySet()) {
-            if (cp.getKey() > last) continue;
-            Optional<LakeSnapshot> fromCheckpoint = readCheckpoint(store, experiment, cp.getValue());
-            if (fromCheckpoint.isPresent()) {
-                s = fromCheckpoint.get();
-                break;
+        return new LakeSnapshot(experiment, metrics, runs);
+    }
+
+    /** The same tables seen for another experiment (no store access). */
+    public LakeSnapshot forExperiment(String other) {
+        return new LakeSnapshot(other, metrics, runs);
+    }
+
+    /** The experiments with live files in either table of {@code store}. */
+    public static List<String> experiments(ObjectStore store) {
+        TreeSet<String> out = new TreeSet<>();
+        for (LakeTable t : LakeTable.values()) {
+            TableSnapshot.load(store, t).liveFiles().values().forEach(a -> {
+                String e = DeltaActions.partitionExperiment(a);
+                if (e != null) out.add(e);
+            });
+        }
+        return List.copyOf(out);
+    }
+
+    /** The keys of every live file of both tables of {@code store}, all experiments. */
+    public static Set<String> liveKeysOfAllExperiments(ObjectStore store) {
+        Set<String> out = new LinkedHashSet<>();
+        for (LakeTable t : LakeTable.values())
+            out.addAll(TableSnapshot.load(store, t).liveFiles().keySet());
+        return out;
+    }
+
+    private void tombstonesOf(TableSnapshot table, Map<String, Long> out) {
+        table.tombstones().forEach((key, remove) -> {
+            if (experiment.equals(DeltaActions.partitionExperiment(remove))) {
+                out.put(key, remove.path("deletionTimestamp").asLong());
             }
-        }
-        for (long v = s.version + 1; v <= last; v++) {
-            String key = entries.get(v);
-            if (key == null) {
-                throw new LakeLogException("lake log of experiment '" + experiment + "' has no entry "
-                        + LakeLayout.logEntry(experiment, v) + " although " + entries.get(last) + " exists");
-            }
-            byte[] bytes = store.get(key)
-                    .orElseThrow(() -> new LakeLogException("lake log entry " + key
-                            + " was listed but cannot be read; log entries must never be deleted"));
-            s.apply(parseEntry(bytes, key, v));
-        }
-        if (s.indexVersion >= 0 && s.indexTimeMs == null) s.indexTimeMs = indexTimeFromEntry(store, s);
-        return s;
+        });
     }
 
-    /** Parses and checks one log entry. */
-    public static LakeCommit parseEntry(byte[] bytes, String key, long expectedVersion) {
-        LakeCommit c;
-        try {
-            c = FormatVersion.readJson(
-                    bytes, LakeCommit.class, key); // a newer entry is refused, never "not valid JSON"
-        } catch (Json.MalformedObjectException e) {
-            throw new LakeLogException("lake log entry " + key + " is not valid JSON: " + e.getMessage());
-        }
-        if (c.version() != expectedVersion) {
-            throw new LakeLogException(
-                    "lake log entry " + key + " says version " + c.version() + ", expected " + expectedVersion);
-        }
-        if (!LakeCommit.KINDS.contains(c.kind())) {
-            throw new LakeLogException("lake log entry " + key + " has unknown kind '" + c.kind() + "'");
-        }
-        return c;
+    private static DataFile dataFile(String key, ObjectNode add) {
+        ObjectNode stats = DeltaActions.stats(add);
+        String covers = DeltaActions.tag(add, DeltaActions.TAG_COVERS);
+        String tier = DeltaActions.tag(add, DeltaActions.TAG_TIER);
+        return new DataFile(
+                key,
+                stats.path("numRecords").asLong(-1),
+                add.path("size").asLong(),
+                stats.path("minValues").path("run_id").textValue(),
+                stats.path("maxValues").path("run_id").textValue(),
+                tier == null ? 0 : Integer.parseInt(tier),
+                covers == null ? ShardSet.EMPTY : ShardSet.parse(covers, key));
     }
 
-    /**
-     * A checkpoint is derived data: an unreadable one is skipped and the entries replayed instead. One from a newer
-     * format is refused like a newer entry ({@link FormatVersion.UnsupportedFormatException}): a newer RunLake
-     * maintains this log, and its entries cannot be replayed by this one either.
-     */
-    private static Optional<LakeSnapshot> readCheckpoint(ObjectStore store, String experiment, String key) {
-        try {
-            Optional<byte[]> bytes = store.get(key);
-            if (bytes.isEmpty()) return Optional.empty();
-            LakeCheckpoint cp = FormatVersion.readJson(bytes.get(), LakeCheckpoint.class, key);
-            if (!experiment.equals(cp.experiment())) return Optional.empty();
-            return Optional.of(fromCheckpoint(cp));
-        } catch (Json.MalformedObjectException e) {
-            return Optional.empty(); // derived data: replay the entries instead
-        }
+    TableSnapshot table(LakeTable t) {
+        return t == LakeTable.METRICS ? metrics : runs;
     }
 
-    /**
-     * A checkpoint written before checkpoints carried the index commit's time: read it from that entry. Left
-     * unknown (null) if the entry cannot be read; readers then do not trust the index's statuses.
-     */
-    private static Long indexTimeFromEntry(ObjectStore store, LakeSnapshot s) {
-        String key = LakeLayout.logEntry(s.experiment, s.indexVersion);
-        try {
-            Optional<byte[]> bytes = store.get(key);
-            return bytes.isEmpty()
-                    ? null
-                    : parseEntry(bytes.get(), key, s.indexVersion).timeMs();
-        } catch (LakeLogException e) {
-            return null;
-        }
+    /** This snapshot with {@code table} replaced by its state after a commit. */
+    LakeSnapshot with(TableSnapshot table) {
+        return table.table() == LakeTable.METRICS
+                ? new LakeSnapshot(experiment, table, runs)
+                : new LakeSnapshot(experiment, metrics, table);
     }
 
-    private static LakeSnapshot fromCheckpoint(LakeCheckpoint cp) {
-        LakeSnapshot s = new LakeSnapshot(cp.experiment());
-        s.version = cp.version();
-        s.lastCommitTimeMs = cp.lastCommitTimeMs();
-        if (cp.files() != null) cp.files().forEach(f -> s.files.put(f.path(), f));
-        if (cp.coveredShards() != null) s.covered.putAll(cp.coveredShards());
-        if (cp.removedFiles() != null) s.removed.putAll(cp.removedFiles());
-        if (cp.replacedIndexes() != null) s.replacedIndexes.putAll(cp.replacedIndexes());
-        if (cp.quarantined() != null) cp.quarantined().forEach(q -> s.quarantined.put(q.key(), q));
-        s.index = cp.index();
-        s.indexVersion = cp.indexVersion();
-        s.indexFingerprint = cp.indexFingerprint();
-        s.indexValidUntilMs = cp.indexValidUntilMs();
-        s.indexTimeMs = cp.indexTimeMs();
-        return s;
-    }
-
-    /** An independent copy (snapshots are only mutated while being built). */
-    LakeSnapshot copy() {
-        return fromCheckpoint(toCheckpoint(FormatVersion.CURRENT));
-    }
-
-    /** Applies the next entry (its version must be this snapshot's version + 1). */
-    void apply(LakeCommit c) {
-        if (c.version() != version + 1) {
-            throw new LakeLogException("cannot apply lake log entry " + c.version() + " on top of version " + version);
-        }
-        for (String path : c.remove()) {
-            if (files.remove(path) != null) removed.put(path, c.timeMs());
-        }
-        for (DataFile f : c.add()) files.put(f.path(), f);
-        for (String shard : c.coveredShards()) covered.putIfAbsent(shard, c.timeMs());
-        for (Quarantined q : c.quarantined()) quarantined.putIfAbsent(q.key(), q);
-        if (c.index() != null) {
-            if (index != null && !index.equals(c.index())) replacedIndexes.put(index, c.timeMs());
-            index = c.index();
-            indexVersion = c.version();
-            indexFingerprint = c.indexFingerprint();
-            indexValidUntilMs = c.indexValidUntilMs();
-            indexTimeMs = c.timeMs();
-        }
-        version = c.version();
-        lastCommitTimeMs = c.timeMs();
-    }
-
-    public LakeCheckpoint toCheckpoint(int formatVersion) {
-        return new LakeCheckpoint(
-                formatVersion,
-                experiment,
-                version,
-                lastCommitTimeMs,
-                List.copyOf(files.values()),
-                new LinkedHashMap<>(covered),
-                new LinkedHashMap<>(removed),
-                index,
-                indexVersion,
-                indexFingerprint,
-                indexValidUntilMs,
-                new LinkedHashMap<>(replacedIndexes),
-                List.copyOf(quarantined.values()),
-                indexTimeMs);
+    /** Whether {@code table} has anything of this experiment: a live or removed file, or quarantine records. */
+    boolean hasAny(LakeTable table) {
+        TableSnapshot t = table(table);
+        return t.liveFiles().values().stream().anyMatch(a -> experiment.equals(DeltaActions.partitionExperiment(a)))
+                || t.tombstones().values().stream()
+                        .anyMatch(a -> experiment.equals(DeltaActions.partitionExperiment(a)))
+                || t.domain(DeltaActions.quarantineDomain(experiment)).isPresent();
     }
 
     public String experiment() {
         return experiment;
     }
 
-    /** The last applied log version; -1 when the log is empty. */
+    /** The metrics table's version; -1 before its first commit. */
     public long version() {
-        return version;
+        return metrics.version();
+    }
+
+    /** The runs table's version; -1 before its first commit. */
+    public long runsVersion() {
+        return runs.version();
     }
 
     public long lastCommitTimeMs() {
-        return lastCommitTimeMs;
+        return metrics.lastCommitTimeMs();
     }
 
-    /** Live compacted files, in the order they were added. */
+    /** Live metrics files of this experiment, in the order they were added. */
     public List<DataFile> liveFiles() {
         return Collections.unmodifiableList(new ArrayList<>(files.values()));
+    }
+
+    public DataFile liveFile(String path) {
+        return files.get(path);
     }
 
     public boolean isLive(String path) {
         return files.containsKey(path);
     }
 
+    /** Whether a live file holds the points of this raw shard (readers skip it). */
     public boolean isCovered(String shardKey) {
-        return covered.containsKey(shardKey);
+        return covered.contains(shardKey);
     }
 
-    /** Covered raw shard keys with the time of the commit that covered them. */
-    public Map<String, Long> coveredShards() {
-        return Collections.unmodifiableMap(covered);
+    /** When the raw shard was covered: the commit time of the earliest live file holding it; null if not covered. */
+    public Long coveredAt(String shardKey) {
+        Long at = null;
+        for (DataFile f : files.values()) {
+            if (f.covers().contains(shardKey)) {
+                long t = fileTimes.get(f.path());
+                at = at == null ? t : Math.min(at, t);
+            }
+        }
+        return at;
     }
 
-    /** Lake files no longer live, with the time of the commit that removed them (vacuum deletes them after a grace period). */
+    /** Metrics files no longer live, with the time they were removed (vacuum deletes them after a grace period). */
     public Map<String, Long> removedFiles() {
         return Collections.unmodifiableMap(removed);
     }
@@ -246,43 +213,43 @@ public final class LakeSnapshot {
         return Collections.unmodifiableMap(quarantined);
     }
 
-    /** The current runs-index file, or null if no index was committed yet. */
+    /** The current runs-index file, or null if none was committed yet. */
     public String indexFile() {
-        return index;
-    }
-
-    /** The log version of the commit that made {@link #indexFile()} current; -1 if none. */
-    public long indexVersion() {
-        return indexVersion;
+        return indexKey;
     }
 
     public String indexFingerprint() {
-        return indexFingerprint;
+        return index == null ? null : DeltaActions.tag(index, DeltaActions.TAG_FINGERPRINT);
     }
 
     public Long indexValidUntilMs() {
-        return indexValidUntilMs;
+        String v = index == null ? null : DeltaActions.tag(index, DeltaActions.TAG_VALID_UNTIL);
+        return v == null ? null : Long.parseLong(v);
     }
 
     /**
-     * The time of the commit that made {@link #indexFile()} current (readers compare raw objects' times with
-     * it); null if no index was committed, or if an old checkpoint lacks it and its entry cannot be read.
+     * When the indexer listed the inputs of the current index (its {@code modificationTime}); readers compare raw
+     * objects' times with it. Null if there is no index.
      */
     public Long indexTimeMs() {
-        return indexTimeMs;
+        return index == null ? null : index.path("modificationTime").asLong();
     }
 
-    /** Any lake object referenced by the log, live or not (vacuum keeps unreferenced ones only until they are old). */
+    /** Any lake object the logs name, live or removed (vacuum keeps unreferenced ones only until they are old). */
     public boolean isReferenced(String path) {
         return files.containsKey(path)
                 || removed.containsKey(path)
-                || path.equals(index)
-                || replacedIndexes.containsKey(path);
+                || path.equals(indexKey)
+                || replacedIndexes.containsKey(path)
+                || metrics.liveFiles().containsKey(path)
+                || metrics.tombstones().containsKey(path)
+                || runs.liveFiles().containsKey(path)
+                || runs.tombstones().containsKey(path);
     }
 
     @Override
     public String toString() {
-        return "LakeSnapshot{" + experiment + " v" + version + ", " + files.size() + " live files, " + covered.size()
-                + " covered shards, " + quarantined.size() + " quarantined, index=" + index + "}";
+        return "LakeSnapshot{" + experiment + " metrics v" + version() + ", runs v" + runsVersion() + ", "
+                + files.size() + " live files, " + quarantined.size() + " quarantined, index=" + indexKey + "}";
     }
 }

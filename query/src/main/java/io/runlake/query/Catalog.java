@@ -4,7 +4,6 @@ import io.runlake.format.DuckSql;
 import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
-import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunObjects;
 import io.runlake.lake.LakeLogException;
@@ -35,7 +34,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Decides which local files the views read (FORMAT.md §13): per experiment, the raw listing (taken
@@ -84,8 +82,8 @@ final class Catalog {
         Map<String, List<LakeView.RawObject>> byExperiment = parseKeys(raw);
         timer.lap("parse keys (" + raw.size() + ")");
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
-        experiments.addAll(logExperiments(root));
         FileLists lists = new FileLists(root, logStore, validated, options, conn, timer, gone);
+        experiments.addAll(lakeExperiments(logStore, lists.problems));
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
         }
@@ -316,17 +314,13 @@ final class Catalog {
         FooterVersions.check(conn, files);
     }
 
-    private static Set<String> logExperiments(Path root) {
-        Set<String> out = new TreeSet<>();
-        Path log = root.resolve(LakeLayout.LOG);
-        if (!Files.isDirectory(log)) return out;
-        try (Stream<Path> dirs = Files.list(log)) {
-            dirs.forEach(d ->
-                    Layout.parseExperimentSegment(d.getFileName().toString()).ifPresent(out::add));
-        } catch (IOException ignored) {
-            // no log
+    private static Set<String> lakeExperiments(ObjectStore logStore, List<String> problems) {
+        try {
+            return new TreeSet<>(LakeSnapshot.experiments(logStore));
+        } catch (LakeLogException e) {
+            problems.add(e.getMessage());
+            return new TreeSet<>();
         }
-        return out;
     }
 
     /**
@@ -357,8 +351,7 @@ final class Catalog {
         }
         Long commitMs = snapshot.indexTimeMs();
         if (commitMs == null) {
-            problems.add("the time of the index commit (log version " + snapshot.indexVersion()
-                    + ") cannot be read; reading raw manifests");
+            problems.add("the time of runs index " + snapshot.indexFile() + " is unknown; reading raw manifests");
             return Set.of();
         }
         long cutoff = commitMs - options.indexMargin().toMillis();

@@ -7,6 +7,7 @@ import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeTable;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,26 +121,17 @@ public final class Mirror {
         }
     }
 
-    /** Adds to {@code wanted} the lake files (and runs index) live in the commit logs fetched into the folder. */
-    private void addLiveFiles(List<ObjectInfo> log, Map<String, ObjectInfo> lakeByKey, Map<String, ObjectInfo> wanted) {
-        Set<String> experiments = new HashSet<>();
-        for (ObjectInfo o : log) LakeLayout.parseLogKey(o.key()).ifPresent(k -> experiments.add(k.experiment()));
-        if (experiments.isEmpty()) return;
-        FileObjectStore local = FileObjectStore.privateCopy(root);
-        for (String e : experiments) {
-            LakeSnapshot s;
-            try {
-                s = LakeSnapshot.load(local, e);
-            } catch (LakeLogException ex) {
-                continue; // reported when the catalog is built
-            }
-            s.liveFiles().forEach(f -> {
-                ObjectInfo o = lakeByKey.get(f.path());
-                if (o != null) wanted.put(o.key(), o);
-            });
-            if (s.indexFile() != null && lakeByKey.containsKey(s.indexFile())) {
-                wanted.put(s.indexFile(), lakeByKey.get(s.indexFile()));
-            }
+    /** Adds to {@code wanted} the lake files (and runs indexes) live in the table logs fetched into the folder. */
+    private void addLiveFiles(Map<String, ObjectInfo> lakeByKey, Map<String, ObjectInfo> wanted) {
+        Set<String> live;
+        try {
+            live = LakeSnapshot.liveKeysOfAllExperiments(FileObjectStore.privateCopy(root));
+        } catch (LakeLogException ex) {
+            return; // reported when the catalog is built
+        }
+        for (String key : live) {
+            ObjectInfo o = lakeByKey.get(key);
+            if (o != null) wanted.put(key, o);
         }
     }
 
@@ -159,6 +150,11 @@ public final class Mirror {
             }
         }
         return deleted;
+    }
+
+    /** The tables' logs, and the older RunLake log (kept so a copy of an un-upgraded store says so). */
+    private static boolean isLog(String key) {
+        return key.startsWith(LakeLayout.LOG) || LakeTable.ofLogKey(key).isPresent();
     }
 
     private static final class ShardVanished extends RuntimeException {
@@ -192,16 +188,15 @@ public final class Mirror {
                 0);
         checkMarker();
         // The log next: it decides which lake files are live.
-        List<ObjectInfo> log =
-                lake.stream().filter(o -> o.key().startsWith(LakeLayout.LOG)).toList();
+        List<ObjectInfo> log = lake.stream().filter(o -> isLog(o.key())).toList();
         fetched += fetch(log, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : log) wanted.put(o.key(), o);
-        addLiveFiles(log, lakeByKey, wanted);
+        addLiveFiles(lakeByKey, wanted);
         List<ObjectInfo> rest = new ArrayList<>();
         for (ObjectInfo o : raw) {
             if (Layout.parseRunObject(o.key()).isPresent()) rest.add(o);
         }
-        for (ObjectInfo o : wanted.values()) if (!o.key().startsWith(LakeLayout.LOG)) rest.add(o);
+        for (ObjectInfo o : wanted.values()) if (!isLog(o.key())) rest.add(o);
         rest.addAll(extra);
         fetched += fetch(rest, manifest, progress, bytes, 0, 0);
         for (ObjectInfo o : rest) wanted.put(o.key(), o);

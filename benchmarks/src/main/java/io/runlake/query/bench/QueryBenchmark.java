@@ -1,16 +1,17 @@
 package io.runlake.query.bench;
 
 import io.runlake.format.DuckSql;
-import io.runlake.format.FormatVersion;
-import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeLog;
+import io.runlake.lake.LakeSnapshot;
 import io.runlake.query.History;
 import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
 import io.runlake.report.Direction;
+import io.runlake.store.FileObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,39 +164,23 @@ public final class QueryBenchmark {
                             + "p.lr::VARCHAR, p.optimizer]) AS params, map(['team'], ['vision']) AS tags, m.metrics "
                             + "FROM params p JOIN m USING (run_id) WHERE p.idx < " + indexed
                             + " ORDER BY p.run_id) TO '" + ip + "' (FORMAT parquet, COMPRESSION zstd)");
-            // The log: one compaction commit, one index commit.
-            Path logDir = lake.resolve(LakeLayout.logPrefix(EXP));
-            Files.createDirectories(logDir);
-            Files.write(
-                    lake.resolve(LakeLayout.logEntry(EXP, 0)),
-                    Json.write(new LakeCommit(
-                            FormatVersion.CURRENT,
-                            0,
-                            LakeCommit.COMPACTION,
-                            now - 20_000,
-                            "bench",
-                            files,
-                            List.of(),
-                            List.of(),
-                            null,
-                            null,
-                            null,
-                            List.of())));
-            Files.write(
-                    lake.resolve(LakeLayout.logEntry(EXP, 1)),
-                    Json.write(new LakeCommit(
-                            FormatVersion.CURRENT,
-                            1,
-                            LakeCommit.INDEX,
+            // The lake tables: one commit adding the metrics files, one making the index current.
+            FileObjectStore lakeStore = new FileObjectStore(lake);
+            LakeSnapshot empty = LakeSnapshot.load(lakeStore, EXP);
+            LakeSnapshot withFiles = empty;
+            for (DataFile f : files) {
+                withFiles = LakeLog.tryCommit(
+                        lakeStore, withFiles, LakeCommit.compaction(EXP, now - 20_000, "bench", f, List.of()));
+            }
+            LakeLog.tryCommit(
+                    lakeStore,
+                    withFiles,
+                    LakeCommit.index(
+                            EXP,
                             now - 10_000,
                             "bench",
-                            List.of(),
-                            List.of(),
-                            List.of(),
-                            indexKey,
-                            "bench",
-                            null,
-                            List.of())));
+                            new LakeCommit.IndexFile(indexKey, indexed, Files.size(ip), now - 10_000, "bench", null),
+                            List.of()));
             // Raw objects: manifests of every run (indexed ones aged by a day), one shard per raw run.
             List<Object[]> prm = new ArrayList<>();
             try (var rs = st.executeQuery(

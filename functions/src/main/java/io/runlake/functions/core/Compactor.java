@@ -381,7 +381,7 @@ public final class Compactor {
             long deleteBefore = now - options.deleteGrace().toMillis();
             List<String> shards = new ArrayList<>();
             for (ObjectInfo o : view.rawObjects()) {
-                Long covered = snap.coveredShards().get(o.key());
+                Long covered = snap.coveredAt(o.key());
                 if (covered != null && covered <= deleteBefore) shards.add(o.key());
             }
             stats.shardsDeleted += deleteQuietly(shards);

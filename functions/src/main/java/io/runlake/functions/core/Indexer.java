@@ -11,6 +11,7 @@ import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
+import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeCommitter;
 import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
@@ -109,7 +110,8 @@ public final class Indexer {
                 && snap.indexFile() != null
                 && fingerprint.equals(snap.indexFingerprint())
                 && (snap.indexValidUntilMs() == null || now < snap.indexValidUntilMs())) {
-            return Optional.of(new Result(experiment, false, true, snap.indexFile(), snap.version(), -1, 0, Map.of()));
+            return Optional.of(
+                    new Result(experiment, false, true, snap.indexFile(), snap.runsVersion(), -1, 0, Map.of()));
         }
 
         Map<String, String> bad = new LinkedHashMap<>();
@@ -247,7 +249,13 @@ public final class Indexer {
         bad.forEach((k, err) -> malformed.add(new Quarantined(k, err, null, now)));
         LakeCommitter.Outcome commit = committer.commit(
                 snap,
-                LakeOperations.replaceIndex(snap, key, fingerprint, index.validUntil(), malformed, writerId, now));
+                LakeOperations.replaceIndex(
+                        snap,
+                        new LakeCommit.IndexFile(
+                                key, runCount, LocalFiles.sizeOf(out), now, fingerprint, index.validUntil()),
+                        malformed,
+                        writerId,
+                        now));
         if (!commit.committed()) {
             deleteQuietly(key); // an index or quarantine commit came in between: rebuild from the new state
             return Optional.empty();
@@ -261,7 +269,14 @@ public final class Indexer {
                 runCount,
                 index.statusCounts());
         return Optional.of(new Result(
-                experiment, true, false, key, commit.snapshot().version(), runCount, bad.size(), index.statusCounts()));
+                experiment,
+                true,
+                false,
+                key,
+                commit.snapshot().runsVersion(),
+                runCount,
+                bad.size(),
+                index.statusCounts()));
     }
 
     private static final String INDEX_SELECT = """

@@ -79,8 +79,8 @@ public final class Reporter {
             if (metric == null) return skipped(experiment, "no metric logged yet");
             Direction direction = options.direction() == null ? null : Direction.parse(options.direction());
             RankingRule rule = RankingRule.of(metric, direction).withTopK(options.topK());
-            if (!options.force() && latestIsCurrent(experiment, snap.indexVersion(), rule)) {
-                return skipped(experiment, "latest report already reflects index version " + snap.indexVersion());
+            if (!options.force() && latestIsCurrent(experiment, snap.indexFile(), rule)) {
+                return skipped(experiment, "latest report already reflects runs index " + snap.indexFile());
             }
             Ranking.Result ranked = rank(duck, idx, rule);
             Instant now = options.clock().instant();
@@ -89,7 +89,7 @@ public final class Reporter {
                     LakeLayout.reportVersion(now, snap.version(), RunIds.newId().substring(20));
             Leaderboard board = unpublished
                     .withCurves(curves(view, local, duck, metric, unpublished.runIds()))
-                    .published(version, snap.version(), snap.indexVersion(), snap.indexFile());
+                    .published(version, snap.version(), snap.runsVersion(), snap.indexFile());
             String html = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_HTML);
             String md = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_MD);
             String json = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_JSON);
@@ -162,13 +162,13 @@ public final class Reporter {
         return Optional.ofNullable(latest);
     }
 
-    private boolean latestIsCurrent(String experiment, long indexVersion, RankingRule rule) {
+    private boolean latestIsCurrent(String experiment, String indexFile, RankingRule rule) {
         Optional<String> latest = latestReportVersion(store, experiment);
         if (latest.isEmpty()) return false;
         String key = LakeLayout.report(experiment, latest.get(), LakeLayout.LEADERBOARD_JSON);
         try {
             Leaderboard b = FormatVersion.readJson(store.get(key).orElseThrow(), Leaderboard.class, key);
-            return b.indexVersion() == indexVersion && b.madeUnder(rule);
+            return indexFile.equals(b.indexFile()) && b.madeUnder(rule);
         } catch (RuntimeException e) {
             return false; // unreadable or from a newer format (derived output, never misread): write a fresh one
         }

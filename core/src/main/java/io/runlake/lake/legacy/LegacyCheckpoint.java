@@ -1,18 +1,13 @@
-package io.runlake.lake;
+package io.runlake.lake.legacy;
 
 import io.runlake.format.FormatVersion;
+import io.runlake.lake.DataFile;
+import io.runlake.lake.Quarantined;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The replayed state of log entries 0..version, written (put-if-absent, best effort) every
- * {@link LakeLog#CHECKPOINT_INTERVAL} commits so readers replay at most that many entries. A checkpoint
- * is derived data: a reader that cannot read one replays the entries instead.
- *
- * <p>{@code indexTimeMs} (the time of the entry that made {@code index} current) is absent from checkpoints
- * written before it was added; a reader then takes it from that entry.
- */
-public record LakeCheckpoint(
+/** A checkpoint of the lake log RunLake used before its lake became Delta tables (read only to upgrade). */
+public record LegacyCheckpoint(
         int formatVersion,
         String experiment,
         long version,
