@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             CompactCommand.class,
+            UpgradeCommand.class,
             ExperimentsCommand.class,
             RunsCommand.class,
             ShowCommand.class,

@@ -14,6 +14,9 @@ import io.runlake.client.internal.ShardEncoder;
 import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
+import io.runlake.format.Names;
+import io.runlake.lake.ShardSet;
+import io.runlake.lake.LakeTable;
 import io.runlake.format.Layout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -133,23 +136,131 @@ final class GoldenBucketGenerator {
             GoldenIndex.write(duck, e, points(allPoints), indexCopy, footer(exp));
             put(LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID), Files.readAllBytes(indexCopy));
         }
-        Map<String, Object> v0 = commit(0, "compaction", COMPACTED_MS, List.of(dataFile), covered, null, List.of());
-        put(LakeLayout.logEntry(exp, 0), Json.write(v0));
-        put(LakeLayout.checkpoint(exp, 0), Json.write(checkpoint(exp, dataFile, covered)));
+        String indexFile = LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID);
+        // The metrics table: v0 adds the lake file (holding the covered shards), v1 quarantines the corrupt shard.
         put(
-                LakeLayout.logEntry(exp, 1),
-                Json.write(
-                        commit(1, "quarantine", QUARANTINED_MS, List.of(), List.of(), null, List.of(quarantine(e)))));
+                LakeTable.METRICS.commitKey(0),
+                lines(
+                        commitInfo(COMPACTED_MS, "WRITE", "compaction"),
+                        protocol(),
+                        metaData(LakeTable.METRICS, GoldenContent.METRICS_TABLE_ID, COMPACTED_MS),
+                        obj("add", add(LakeTable.METRICS, exp, dataFile, COMPACTED_MS, covered))));
         put(
-                LakeLayout.logEntry(exp, 2),
-                Json.write(commit(
-                        2,
-                        "index",
-                        INDEXED_MS,
-                        List.of(),
-                        List.of(),
-                        LakeLayout.runsIndexFile(exp, GoldenContent.INDEX_FILE_ID),
-                        List.of())));
+                LakeTable.METRICS.commitKey(1),
+                lines(
+                        commitInfo(QUARANTINED_MS, "QUARANTINE", "quarantine"),
+                        obj(
+                                "domainMetadata",
+                                obj(
+                                        "domain",
+                                        "runlake.quarantine/" + Names.escapeSegment(exp),
+                                        "configuration",
+                                        new String(Json.write(List.of(quarantine(e))), StandardCharsets.UTF_8),
+                                        "removed",
+                                        false))));
+        // The runs table: v0 makes the runs index current.
+        put(
+                LakeTable.RUNS.commitKey(0),
+                lines(
+                        commitInfo(INDEXED_MS, "REPLACE RUNS INDEX", "index"),
+                        protocol(),
+                        metaData(LakeTable.RUNS, GoldenContent.RUNS_TABLE_ID, INDEXED_MS),
+                        obj(
+                                "add",
+                                obj(
+                                        "path",
+                                        LakeTable.RUNS.deltaPath(indexFile),
+                                        "partitionValues",
+                                        obj("experiment", exp),
+                                        "size",
+                                        sizeOf(root.resolve(indexFile)),
+                                        "modificationTime",
+                                        INDEXED_MS,
+                                        "dataChange",
+                                        true,
+                                        "stats",
+                                        "{\"numRecords\":" + e.runs.size() + "}",
+                                        "tags",
+                                        obj("runlake.fingerprint", "golden")))));
+    }
+
+    /** A Delta commit file: one action per line (FORMAT.md, "Commits"). */
+    private static byte[] lines(Map<String, Object>... actions) {
+        StringBuilder out = new StringBuilder();
+        for (Map<String, Object> a : actions) out.append(new String(Json.write(a), StandardCharsets.UTF_8)).append('\n');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> commitInfo(long timeMs, String operation, String kind) {
+        return obj(
+                "commitInfo",
+                obj(
+                        "timestamp",
+                        timeMs,
+                        "operation",
+                        operation,
+                        "operationParameters",
+                        obj(),
+                        "isBlindAppend",
+                        false,
+                        "engineInfo",
+                        "RunLake",
+                        "txnId",
+                        "00000000-0000-0000-0000-" + String.format("%012d", timeMs % 1_000_000_000_000L),
+                        "runlake",
+                        obj("kind", kind, "writer", MAINTENANCE_WRITER)));
+    }
+
+    private static Map<String, Object> protocol() {
+        return obj(
+                "protocol",
+                obj("minReaderVersion", 1, "minWriterVersion", 7, "writerFeatures", List.of("domainMetadata")));
+    }
+
+    private static Map<String, Object> metaData(LakeTable table, String id, long timeMs) {
+        return obj(
+                "metaData",
+                obj(
+                        "id",
+                        id,
+                        "name",
+                        table == LakeTable.METRICS ? "metrics" : "runs",
+                        "format",
+                        obj("provider", "parquet", "options", obj()),
+                        "schemaString",
+                        table.schemaString(),
+                        "partitionColumns",
+                        List.of("experiment"),
+                        "configuration",
+                        obj(
+                                "delta.checkpointInterval",
+                                "10",
+                                "delta.logRetentionDuration",
+                                "interval 30 days",
+                                "delta.deletedFileRetentionDuration",
+                                "interval 5 minutes"),
+                        "createdTime",
+                        timeMs));
+    }
+
+    private static Map<String, Object> add(
+            LakeTable table, String exp, Map<String, Object> file, long timeMs, List<String> covered) {
+        return obj(
+                "path",
+                table.deltaPath((String) file.get("path")),
+                "partitionValues",
+                obj("experiment", exp),
+                "size",
+                file.get("bytes"),
+                "modificationTime",
+                timeMs,
+                "dataChange",
+                true,
+                "stats",
+                "{\"numRecords\":" + file.get("rows") + ",\"minValues\":{\"run_id\":\"" + file.get("min_run_id")
+                        + "\"},\"maxValues\":{\"run_id\":\"" + file.get("max_run_id") + "\"}}",
+                "tags",
+                obj("runlake.covers", ShardSet.of(covered).text(), "runlake.tier", "0"));
     }
 
     private Map<String, Object> quarantine(Experiment e) throws IOException {
@@ -172,65 +283,6 @@ final class GoldenBucketGenerator {
             }
         }
         throw new IllegalStateException("the compacted experiment has no corrupt shard");
-    }
-
-    /** A log entry (FORMAT.md §12.2): every list present, absent fields omitted. */
-    private static Map<String, Object> commit(
-            long version,
-            String kind,
-            long timeMs,
-            List<Object> add,
-            List<String> covered,
-            String index,
-            List<Object> quarantined) {
-        return obj(
-                "format_version",
-                1,
-                "version",
-                version,
-                "kind",
-                kind,
-                "time_ms",
-                timeMs,
-                "writer",
-                MAINTENANCE_WRITER,
-                "add",
-                add,
-                "remove",
-                List.of(),
-                "covered_shards",
-                covered,
-                "index",
-                index,
-                "quarantined",
-                quarantined);
-    }
-
-    /** The checkpoint of version 0 (FORMAT.md §12.2, "Checkpoints"): the state after the compaction. */
-    private static Map<String, Object> checkpoint(String exp, Map<String, Object> dataFile, List<String> covered) {
-        Map<String, Object> coveredAt = new LinkedHashMap<>();
-        covered.forEach(k -> coveredAt.put(k, COMPACTED_MS));
-        return obj(
-                "format_version",
-                1,
-                "experiment",
-                exp,
-                "version",
-                0,
-                "last_commit_time_ms",
-                COMPACTED_MS,
-                "files",
-                List.of(dataFile),
-                "covered_shards",
-                coveredAt,
-                "removed_files",
-                obj(),
-                "index_version",
-                -1,
-                "replaced_indexes",
-                obj(),
-                "quarantined",
-                List.of());
     }
 
     private static Map<String, Object> dataFile(Connection duck, String key, Path file) throws SQLException {

@@ -36,6 +36,10 @@ final class GoldenContent {
 
     static final String LAKE_FILE_ID = "01m8bn3000f0000000000000f1";
     static final String INDEX_FILE_ID = "01m8bn3000f0000000000000x1";
+    /** The Delta tables' metaData ids (fixed, so the golden bucket is the same byte for byte on every run). */
+    static final String METRICS_TABLE_ID = "00000000-0000-4000-8000-00000000000a";
+
+    static final String RUNS_TABLE_ID = "00000000-0000-4000-8000-00000000000b";
     static final long COMPACTED_MS = 1795687600000L;
     static final long QUARANTINED_MS = 1795687630000L;
     static final long INDEXED_MS = 1795687700000L;

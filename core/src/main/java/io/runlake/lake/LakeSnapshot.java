@@ -183,6 +183,11 @@ public final class LakeSnapshot {
         return covered.contains(shardKey);
     }
 
+    /** Shards held by live files, counted once per file that holds them (more than the shards: one is held twice). */
+    public long coveredShardCount() {
+        return files.values().stream().mapToLong(f -> f.covers().size()).sum();
+    }
+
     /** When the raw shard was covered: the commit time of the earliest live file holding it; null if not covered. */
     public Long coveredAt(String shardKey) {
         Long at = null;

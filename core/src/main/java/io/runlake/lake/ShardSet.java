@@ -76,6 +76,14 @@ public final class ShardSet {
         return e != null && e.getValue() >= o.get().seq();
     }
 
+    /** How many shards the set holds. */
+    public long size() {
+        long n = 0;
+        for (TreeMap<Long, Long> m : ranges.values())
+            for (Map.Entry<Long, Long> e : m.entrySet()) n += e.getValue() - e.getKey() + 1;
+        return n;
+    }
+
     public boolean isEmpty() {
         return ranges.isEmpty();
     }

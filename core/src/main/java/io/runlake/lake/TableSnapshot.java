@@ -130,7 +130,7 @@ public final class TableSnapshot {
         if (reader > DeltaActions.READER_VERSION) {
             throw new FormatVersion.UnsupportedFormatException(
                     key,
-                    "Delta reader " + reader,
+                    Integer.toString(reader),
                     "lake table " + table.root() + " needs Delta reader version " + reader + " (" + key
                             + "), but this RunLake reads version " + DeltaActions.READER_VERSION
                             + " only; upgrade RunLake to read it",

@@ -1,6 +1,8 @@
 package io.runlake.query;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.Layout;
+import io.runlake.lake.LakeTable;
 import io.runlake.store.FileObjectStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,6 +10,23 @@ import java.sql.Connection;
 /** The views as a plain DuckDB SQL script over a local folder laid out like the store, to run in any DuckDB. */
 final class ViewScript {
     private ViewScript() {}
+
+    /**
+     * The same lake read as Delta tables (FORMAT.md §12.1), for a DuckDB with the {@code delta} extension: every
+     * committed point exactly once, without the raw shards not committed yet. Commented out, so the script still
+     * runs in a DuckDB without the extension.
+     */
+    static String deltaForm(Path root) {
+        StringBuilder b = new StringBuilder();
+        b.append("-- The committed lake as Delta tables (any Delta reader; in DuckDB: INSTALL delta; LOAD delta;).\n");
+        b.append("-- They hold every committed point exactly once, but not raw shards committed after this listing.\n");
+        for (LakeTable t : LakeTable.values()) {
+            String name = t == LakeTable.METRICS ? "metrics" : "runs";
+            b.append("-- CREATE OR REPLACE VIEW delta_").append(name).append(" AS SELECT * FROM delta_scan(")
+                    .append(DuckSql.lit(root.resolve(t.root()).toString())).append(");\n");
+        }
+        return b.toString();
+    }
 
     static String of(Path localFolder, LakeOptions options) {
         Path root = localFolder.toAbsolutePath().normalize();
@@ -31,6 +50,7 @@ final class ViewScript {
             for (String p : catalog.problems)
                 b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
             for (String s : Views.statements(catalog.files)) b.append(s).append(";\n\n");
+            b.append(deltaForm(root));
             return b.toString();
         } finally {
             LakeSession.closeQuietly(conn);

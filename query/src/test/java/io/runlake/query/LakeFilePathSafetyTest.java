@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
-import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.functions.core.Compactor;
 import io.runlake.functions.core.CompactorOptions;
 import io.runlake.lake.DataFile;
-import io.runlake.lake.LakeCommit;
+import io.runlake.lake.LakeTable;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +53,10 @@ class LakeFilePathSafetyTest {
             String escaping = LakeLayout.metricsPrefix("e") + "../../../../outside.parquet";
             assertEquals(tmp.resolve("outside.parquet"), root.resolve(escaping).normalize());
             DataFile outside = new DataFile(escaping, 10, Files.size(tmp.resolve("outside.parquet")), null, null, 0);
-            store.putIfAbsent(
-                    LakeLayout.logEntry("e", version + 1),
-                    Json.write(LakeCommit.compaction(System.currentTimeMillis(), "test", outside, List.of())
-                            .withVersion(version + 1)));
+            String add = "{\"add\":{\"path\":\"experiment=e/../../../../outside.parquet\","
+                    + "\"partitionValues\":{\"experiment\":\"e\"},\"size\":" + outside.bytes()
+                    + ",\"modificationTime\":1,\"dataChange\":true}}\n";
+            store.putIfAbsent(LakeTable.METRICS.commitKey(version + 1), add.getBytes(StandardCharsets.UTF_8));
         }
         try (Lake lake = Lake.open(uri, LakeOptions.defaults().withCacheDir(tmp.resolve("cache")))) {
             assertEquals(
@@ -65,7 +64,8 @@ class LakeFilePathSafetyTest {
                     ((Number) lake.sql("SELECT count(*) AS n FROM metrics").get(0, "n")).longValue(),
                     "points read from a file outside the store");
             assertTrue(
-                    lake.problems().stream().anyMatch(p -> p.contains("outside.parquet") && p.contains("unsafe key")),
+                    lake.problems().stream()
+                            .anyMatch(p -> p.contains("outside.parquet") && p.contains("outside the table")),
                     lake.problems().toString());
         }
     }

@@ -20,6 +20,7 @@ import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLog;
 import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeTable;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.testing.Lakes;
@@ -212,6 +213,7 @@ class NewerFormatReaderTest {
                 commit(
                         store,
                         LakeCommit.compaction(
+                                EXP,
                                 System.currentTimeMillis(),
                                 "test",
                                 new DataFile(key, 10, size, other, other, 0),
@@ -237,45 +239,38 @@ class NewerFormatReaderTest {
                         NEWER,
                         EXP);
                 assertTrue(store.putFileIfAbsent(key, v2));
-                commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
+                commit(
+                        store,
+                        LakeCommit.index(
+                                EXP,
+                                System.currentTimeMillis(),
+                                "test",
+                                new LakeCommit.IndexFile(key, -1, 1, System.currentTimeMillis(), "planted", null),
+                                List.of()));
             }
         });
     }
 
+    /**
+     * A lake table whose protocol needs a newer Delta reader (deletion vectors) is refused: read as if RunLake
+     * understood it, rows the newer writer deleted would come back.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"file", "s3"})
-    void aNewerLakeLogEntryIsRefusedNotReadAsCorrupt(String kind) {
+    void aLakeTableNeedingANewerDeltaReaderIsRefused(String kind) {
         URI uri = NewerFormat.freshStore(kind, tmp);
         produce(uri);
-        String key = LakeLayout.logEntry(EXP, 0);
-        // version 2's entry shape: "add" is no longer a list. Read as a corrupt version-1 log, the reader would fall
-        // back to raw objects only and miss every point a newer compactor moved out of them.
-        refused(
-                uri,
-                key,
-                () -> put(
-                        uri,
-                        key,
-                        "{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\",\"time_ms\":1,"
-                                + "\"add\":{\"files\":[],\"deletion_vectors\":[]}}"));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"file", "s3"})
-    void aNewerLakeLogCheckpointIsRefused(String kind) {
-        URI uri = NewerFormat.freshStore(kind, tmp);
-        produce(uri);
-        String key = LakeLayout.checkpoint(EXP, 1);
+        String key = LakeTable.METRICS.commitKey(1);
         refused(uri, key, () -> {
             try (ObjectStore store = StoreUris.open(uri)) {
-                for (int v = 0; v < 2; v++) { // entry 0 (its committer writes checkpoint 0) and entry 1
-                    commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
-                }
-                assertTrue(store.putIfAbsent(
-                        key,
-                        utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP
-                                + "\",\"version\":1,\"state\":{\"files\":\"lake/_state/1.parquet\"}}")));
+                commit(store, LakeCommit.quarantine(EXP, System.currentTimeMillis(), "test", List.of()));
             }
+            put(
+                    uri,
+                    key,
+                    "{\"commitInfo\":{\"timestamp\":1}}\n{\"protocol\":{\"minReaderVersion\":3,"
+                            + "\"minWriterVersion\":7,\"readerFeatures\":[\"deletionVectors\"],"
+                            + "\"writerFeatures\":[\"deletionVectors\"]}}\n");
         });
     }
 

@@ -70,10 +70,6 @@ public record CompactorOptions(
     }
 
     /** For event-driven invocations: wait for 8 MiB of shards, 10 minutes, or the end of a run. */
-    public CompactorOptions batched() {
-        return withMinBatch(8 * MiB, Duration.ofMinutes(10));
-    }
-
     public CompactorOptions withWorkDir(Path p) {
         return new CompactorOptions(
                 p,

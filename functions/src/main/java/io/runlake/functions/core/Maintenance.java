@@ -2,6 +2,9 @@ package io.runlake.functions.core;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
+import io.runlake.lake.LakeCommitter;
+import io.runlake.lake.LakeUpgrade;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.time.Instant;
@@ -42,6 +45,15 @@ public final class Maintenance {
     public static void checkStore(ObjectStore store) {
         FormatVersion.checkMarker(
                 store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
+        upgradeIfNeeded(store);
+    }
+
+    /** Moves an older RunLake's lake log into the lake tables (FORMAT.md §12.2.1); one LIST when there is none. */
+    public static LakeUpgrade.Result upgradeIfNeeded(ObjectStore store) {
+        if (!LakeUpgrade.needed(store)) return new LakeUpgrade.Result(List.of(), List.of());
+        LakeUpgrade.Result r = LakeUpgrade.run(new LakeCommitter(store), RunIds.newId(), System.currentTimeMillis());
+        if (r.changedAnything()) LOG.info("upgraded the lake of experiments {} to the Delta tables", r.upgraded());
+        return r;
     }
 
     /** Experiments with anything under {@code runs/}, in name order. */

@@ -43,9 +43,13 @@ public final class ShardEventHandler implements RequestHandler<S3Event, String> 
         this.options = options;
     }
 
-    /** Event-driven compaction waits for a worthwhile batch (or a run's end) instead of committing every shard. */
+    /**
+     * Event-driven compaction commits whatever is uncovered at once, so Delta readers see a new shard within
+     * seconds (FORMAT.md §12.10). A burst batches by itself: each invocation takes every uncovered shard, and the
+     * invocations it overlaps find theirs covered and have nothing to do. Small files are merged later (§12.4).
+     */
     public static MaintenanceOptions eventOptions(MaintenanceOptions o) {
-        return o.withCompactor(o.compactor().batched());
+        return o.withCompactor(o.compactor().withMinBatch(0, Duration.ZERO));
     }
 
     @Override

@@ -274,8 +274,7 @@ abstract class FunctionsSuite {
         try (ObjectStore store = StoreUris.open(uri)) {
             LakeView view = LakeView.load(store, EXPERIMENT);
             assertTrue(view.uncoveredShards().isEmpty());
-            assertEquals(
-                    shards, view.snapshot().coveredShards().size(), "each shard committed by exactly one compactor");
+            assertEquals(shards, view.snapshot().coveredShardCount(), "each shard committed by exactly one compactor");
             assertExactlyOnce(store, logged);
             assertTrue(
                     view.liveFiles().size() <= 2,

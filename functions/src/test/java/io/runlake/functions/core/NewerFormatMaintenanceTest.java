@@ -20,6 +20,7 @@ import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLog;
 import io.runlake.lake.LakeSnapshot;
+import io.runlake.lake.LakeTable;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.testing.Lakes;
@@ -88,6 +89,11 @@ class NewerFormatMaintenanceTest {
     }
 
     void everyStepRefuses(ObjectStore store, String key, boolean compactorReadsIt, boolean reporterReadsIt) {
+        everyStepRefuses(store, key, compactorReadsIt, reporterReadsIt, "has format version " + NEWER);
+    }
+
+    void everyStepRefuses(
+            ObjectStore store, String key, boolean compactorReadsIt, boolean reporterReadsIt, String expected) {
         MaintenanceOptions o = options();
         if (compactorReadsIt) refusedAndUntouched(store, key, () -> new Compactor(store, o.compactor()).compact(EXP));
         refusedAndUntouched(store, key, () -> new Indexer(store, o.indexer()).index(EXP));
@@ -97,7 +103,7 @@ class NewerFormatMaintenanceTest {
             Maintenance.SweepResult r = Maintenance.sweep(store, o, Instant.MAX);
             String failure = r.failures().get(EXP);
             assertNotNull(failure, r.toString());
-            assertTrue(failure.contains(key) && failure.contains("has format version " + NEWER), failure);
+            assertTrue(failure.contains(key) && failure.contains(expected), failure);
             assertEquals(before, NewerFormat.snapshot(store));
         }
     }
@@ -200,7 +206,10 @@ class NewerFormatMaintenanceTest {
             try (ObjectStore store = StoreUris.open(uri)) {
                 assertTrue(store.putIfAbsent(plant[0], utf8(plant[1])), p.getKey());
                 everyStepRefuses(store, plant[0], false, false);
-                assertTrue(store.list(LakeLayout.LOG).isEmpty(), p.getKey() + ": no index or quarantine commit");
+                assertTrue(
+                        store.list(LakeTable.METRICS.logPrefix()).isEmpty()
+                                && store.list(LakeTable.RUNS.logPrefix()).isEmpty(),
+                        p.getKey() + ": no index or quarantine commit");
             }
         }
     }
@@ -219,6 +228,7 @@ class NewerFormatMaintenanceTest {
             commit(
                     store,
                     LakeCommit.compaction(
+                            EXP,
                             System.currentTimeMillis(),
                             "test",
                             new DataFile(key, 10, Files.size(file), other, other, 0),
@@ -245,42 +255,36 @@ class NewerFormatMaintenanceTest {
                     tmp.resolve("index-v2.parquet"), "SELECT * FROM read_parquet(" + Lakes.lit(v1) + ")", NEWER, EXP);
             String key = LakeLayout.runsIndexFile(EXP, RunIds.newId());
             assertTrue(store.putFileIfAbsent(key, v2));
-            commit(store, LakeCommit.index(System.currentTimeMillis(), "test", key, "planted", null, List.of()));
+            commit(
+                    store,
+                    LakeCommit.index(
+                            EXP,
+                            System.currentTimeMillis(),
+                            "test",
+                            new LakeCommit.IndexFile(
+                                    key, -1, Files.size(v2), System.currentTimeMillis(), "planted", null),
+                            List.of()));
             refusedAndUntouched(store, key, () -> new Reporter(store, options().reporter()).report(EXP));
         }
     }
 
+    /** A table whose protocol needs a newer Delta reader (here: deletion vectors) stops maintenance. */
     @ParameterizedTest
     @ValueSource(strings = {"file", "s3"})
-    void aNewerLakeLogEntryStopsMaintenance(String kind) {
-        URI uri = NewerFormat.freshStore(kind, tmp);
-        produce(uri);
-        try (ObjectStore store = StoreUris.open(uri)) {
-            String key = LakeLayout.logEntry(EXP, 0);
-            // version 2's entry shape: "add" is no longer a list (a version-1 reader would call it corrupt)
-            assertTrue(store.putIfAbsent(
-                    key,
-                    utf8("{\"format_version\":" + NEWER + ",\"version\":0,\"kind\":\"compaction\","
-                            + "\"time_ms\":1,\"add\":{\"files\":[],\"deletion_vectors\":[]}}")));
-            everyStepRefuses(store, key, true, true);
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"file", "s3"})
-    void aNewerLakeLogCheckpointStopsMaintenance(String kind) {
-        URI uri = NewerFormat.freshStore(kind, tmp);
-        produce(uri);
-        try (ObjectStore store = StoreUris.open(uri)) {
-            for (int v = 0; v < 2; v++) { // entry 0 (its committer writes checkpoint 0) and entry 1
-                commit(store, LakeCommit.quarantine(System.currentTimeMillis(), "test", List.of()));
+    void aLakeTableNeedingANewerDeltaReaderStopsMaintenance(String kind) {
+        for (LakeTable table : LakeTable.values()) {
+            URI uri = NewerFormat.freshStore(kind, tmp.resolve(table.name()));
+            produce(uri);
+            try (ObjectStore store = StoreUris.open(uri)) {
+                commit(store, LakeCommit.quarantine(EXP, System.currentTimeMillis(), "test", List.of()));
+                String key = table.commitKey(table == LakeTable.METRICS ? 1 : 0);
+                assertTrue(store.putIfAbsent(
+                        key,
+                        utf8("{\"commitInfo\":{\"timestamp\":1}}\n{\"protocol\":{\"minReaderVersion\":3,"
+                                + "\"minWriterVersion\":7,\"readerFeatures\":[\"deletionVectors\"],"
+                                + "\"writerFeatures\":[\"deletionVectors\"]}}\n")));
+                everyStepRefuses(store, key, true, true, "needs Delta reader version 3");
             }
-            String key = LakeLayout.checkpoint(EXP, 1);
-            assertTrue(store.putIfAbsent(
-                    key,
-                    utf8("{\"format_version\":" + NEWER + ",\"experiment\":\"" + EXP + "\",\"version\":1,"
-                            + "\"state\":{\"files\":\"lake/_state/0.parquet\"}}")));
-            everyStepRefuses(store, key, true, true);
         }
     }
 
