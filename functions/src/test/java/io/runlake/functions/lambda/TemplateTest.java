@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.runlake.format.MetricSchema;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -241,11 +242,12 @@ class TemplateTest {
                     case "s3:DeleteObject" ->
                         assertTrue(
                                 List.of(
-                                                OBJECTS + "lake/metrics/*",
-                                                OBJECTS + "lake/runs/*",
+                                                OBJECTS + "lake/metrics/experiment=*",
+                                                OBJECTS + "lake/runs/experiment=*",
                                                 OBJECTS + "runs/*/metrics/*.parquet")
                                         .contains(resource),
-                                "functions delete only replaced lake files and covered raw shards, not " + resource);
+                                "functions delete only removed lake data files and covered raw shards, not "
+                                        + resource);
                     default ->
                         throw new AssertionError(fn + " has unexpected permission " + action + " on " + resource);
                 }
@@ -428,25 +430,82 @@ class TemplateTest {
         assertTrue(refs >= 2, "expected references to FORMAT.md sections, found " + refs);
     }
 
+    /** Whether an IAM resource pattern matches an ARN: {@code *} is any run of characters, {@code /} included. */
+    static boolean matches(String pattern, String arn) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (!regex.isEmpty()) regex.append(".*");
+            regex.append(Pattern.quote(part));
+        }
+        return arn.matches(regex.toString());
+    }
+
+    /** Statements of the document with that effect, no condition, the action and a resource matching the key. */
+    static boolean unconditionally(Object document, String effect, String action, String key) {
+        return statements(document, effect).stream()
+                .filter(st -> !st.containsKey("Condition"))
+                .filter(st -> list(st.get("Action")).contains(action))
+                .anyMatch(st -> list(st.get("Resource")).stream().anyMatch(r -> matches(text(r), OBJECTS + key)));
+    }
+
+    /** IAM's evaluation for one object key: an Allow grants it and no Deny takes it away. */
+    static boolean permits(Object document, String action, String key) {
+        return unconditionally(document, "Allow", action, key) && !unconditionally(document, "Deny", action, key);
+    }
+
     @Test
-    void glueTablesProjectExperimentPartitionsOverTheLake() {
+    void functionsCommitToTheDeltaLogsButNeverDeleteThem() {
+        for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
+            Object document = list(at(resources, fn, "Properties", "Policies")).get(0);
+            for (String table : List.of("metrics", "runs")) {
+                String log = "lake/" + table + "/_delta_log/";
+                for (String entry :
+                        List.of(log + "00000000000000000000.json", log + "00000000000000000010.checkpoint.parquet")) {
+                    assertTrue(permits(document, "s3:PutObject", entry), fn + " commits " + entry);
+                    assertTrue(permits(document, "s3:GetObject", entry), fn + " reads " + entry);
+                    assertFalse(permits(document, "s3:DeleteObject", entry), fn + " may delete " + entry);
+                    // a Deny holds even where the role is granted more S3 access elsewhere
+                    assertTrue(
+                            unconditionally(document, "Deny", "s3:DeleteObject", entry),
+                            fn + ": no explicit Deny of deleting " + entry);
+                }
+                String data = "lake/" + table + "/experiment=my%20exp/01m8bn3000f0000000000000f1.parquet";
+                assertTrue(permits(document, "s3:DeleteObject", data), fn + " vacuums removed files like " + data);
+            }
+            for (String kept : List.of(
+                    "lake/quarantine/experiment=mnist/runs/experiment=mnist/run=r/metrics/w00000-x-00000001.parquet",
+                    "runs/experiment=mnist/run=r/run.json",
+                    "reports/experiment=mnist/v/leaderboard.json")) {
+                assertFalse(permits(document, "s3:DeleteObject", kept), fn + " may delete " + kept);
+            }
+        }
+    }
+
+    @Test
+    void glueTablesAreDeltaTablesOverTheLake() {
         for (Map.Entry<String, String> t : Map.of("MetricsTable", "lake/metrics/", "RunsTable", "lake/runs/")
                 .entrySet()) {
             Map<String, Object> input = map(resources, t.getKey(), "Properties", "TableInput");
-            Map<String, Object> params = map(input, "Parameters");
-            assertEquals("true", params.get("projection.enabled"));
-            assertEquals("injected", params.get("projection.experiment.type"));
+            assertEquals("EXTERNAL_TABLE", input.get("TableType"));
+            // Athena's Delta reader, Spark on a Glue catalog; partition projection would bypass the log
             assertEquals(
-                    "s3://${BucketName}/" + t.getValue() + "experiment=${!experiment}/",
-                    text(params.get("storage.location.template")));
-            assertEquals("s3://${BucketName}/" + t.getValue(), text(at(input, "StorageDescriptor", "Location")));
-            assertEquals(
-                    "experiment", map(list(input.get("PartitionKeys")).get(0)).get("Name"));
+                    Map.of("table_type", "DELTA", "spark.sql.sources.provider", "delta", "EXTERNAL", "TRUE"),
+                    map(input, "Parameters"),
+                    t.getKey());
+            String location = "s3://${BucketName}/" + t.getValue();
+            Map<String, Object> storage = map(input, "StorageDescriptor");
+            assertEquals(location, text(storage.get("Location")));
+            assertEquals(location, text(map(storage, "SerdeInfo", "Parameters").get("path")));
+            assertFalse(
+                    storage.containsKey("InputFormat")
+                            || map(storage, "SerdeInfo").containsKey("SerializationLibrary"),
+                    t.getKey() + ": a Hive reader would read every Parquet file, removed files and checkpoints too");
+            assertEquals(List.of(Map.of("Name", "experiment", "Type", "string")), list(input.get("PartitionKeys")));
         }
         List<Object> metricColumns =
                 list(at(resources, "MetricsTable", "Properties", "TableInput", "StorageDescriptor", "Columns"));
         assertEquals(
-                List.of("run_id", "worker", "key", "step", "timestamp", "value"),
+                MetricSchema.COLUMNS.stream().map(MetricSchema.Column::name).toList(),
                 metricColumns.stream().map(c -> map(c).get("Name")).toList());
         assertNotNull(map(template, "Outputs").get("ClientPolicyArn"));
         assertNotNull(map(template, "Outputs").get("RunLakeUri"));
