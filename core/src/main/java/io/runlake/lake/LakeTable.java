@@ -5,6 +5,7 @@ import io.runlake.format.MetricSchema;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +88,7 @@ public enum LakeTable {
     /** The object key of a Delta {@code path} (relative paths only: RunLake never writes absolute ones). */
     public String keyOf(String deltaPath) {
         String relative = decodePath(deltaPath);
-        if (relative.contains("://") || relative.startsWith("/") || relative.contains("..")) {
+        if (relative.contains("://") || relative.startsWith("/") || Arrays.asList(relative.split("/")).contains("..")) {
             throw new LakeLogException("lake table " + root + " names a file outside the table: '" + deltaPath + "'");
         }
         return root + relative;

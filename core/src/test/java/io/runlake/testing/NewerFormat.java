@@ -127,6 +127,10 @@ public final class NewerFormat {
         assertNotNull(t, () -> "expected an UnsupportedFormatException naming " + key + ", got " + e);
         String m = t.getMessage();
         assertTrue(m.contains(key), () -> "the error should name " + key + ": " + m);
+        if (m.contains("needs Delta reader version")) { // a lake table's protocol (FORMAT.md §12.2), not a RunLake object
+            assertTrue(m.contains("upgrade RunLake"), () -> "the error should say what fixes it: " + m);
+            return (FormatVersion.UnsupportedFormatException) t;
+        }
         assertTrue(m.contains("has format version " + NEWER), () -> "the error should name the version found: " + m);
         assertTrue(
                 m.contains("supports format version " + FormatVersion.CURRENT),

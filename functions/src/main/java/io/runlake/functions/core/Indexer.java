@@ -264,7 +264,7 @@ public final class Indexer {
         LOG.info(
                 "experiment '{}': v{} runs index {} ({} runs: {})",
                 experiment,
-                commit.snapshot().version(),
+                commit.snapshot().runsVersion(),
                 key,
                 runCount,
                 index.statusCounts());
