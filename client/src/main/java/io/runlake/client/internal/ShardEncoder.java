@@ -2,7 +2,7 @@ package io.runlake.client.internal;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.MetricSchema;
-import java.io.ByteArrayOutputStream;
+import io.runlake.parquet.InMemoryOutputFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -16,7 +16,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
@@ -48,7 +47,7 @@ public final class ShardEncoder {
         meta.put(MetricSchema.META_EXPERIMENT, batch.experiment);
         meta.put(MetricSchema.META_LAST_ACTIVITY, Long.toString(lastActivity));
         meta.put(MetricSchema.META_POINTS, Long.toString(batch.points()));
-        InMemoryOutputFile out = new InMemoryOutputFile();
+        InMemoryOutputFile out = new InMemoryOutputFile(1 << 20);
         Binary[] keyBinaries = new Binary[batch.keyNames.size()];
         for (int i = 0; i < keyBinaries.length; i++) keyBinaries[i] = Binary.fromString(batch.keyNames.get(i));
         Cursor cursor = new Cursor(Binary.fromString(batch.runId), batch.worker, keyBinaries);
@@ -73,7 +72,7 @@ public final class ShardEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** One reusable "record": the writer reads the current point straight from the page arrays. */
@@ -162,45 +161,6 @@ public final class ShardEncoder {
         @Override
         protected WriteSupport<Cursor> getWriteSupport(ParquetConfiguration conf) {
             return new PointWriteSupport(meta);
-        }
-    }
-
-    private static final class InMemoryOutputFile implements OutputFile {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
-
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                @Override
-                public long getPos() {
-                    return bytes.size();
-                }
-
-                @Override
-                public void write(int b) {
-                    bytes.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    bytes.write(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
         }
     }
 }
