@@ -26,8 +26,9 @@ final class UpgradeCommand implements Callable<Integer> {
         try (ObjectStore store = StoreUris.open(main.storeUri())) {
             LakeUpgrade.Result r = Maintenance.upgradeIfNeeded(store);
             if (r.changedAnything()) {
-                main.out().println("upgraded " + r.upgraded().size() + " experiments to the Delta tables: "
-                        + String.join(", ", r.upgraded()));
+                main.out()
+                        .println("upgraded " + r.upgraded().size() + " experiments to the Delta tables: "
+                                + String.join(", ", r.upgraded()));
             } else {
                 main.out().println("nothing to upgrade in " + StoreUris.display(store.uri(), ""));
             }

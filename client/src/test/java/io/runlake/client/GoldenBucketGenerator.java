@@ -14,10 +14,10 @@ import io.runlake.client.internal.ShardEncoder;
 import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
-import io.runlake.format.Names;
-import io.runlake.lake.ShardSet;
-import io.runlake.lake.LakeTable;
 import io.runlake.format.Layout;
+import io.runlake.format.Names;
+import io.runlake.lake.LakeTable;
+import io.runlake.lake.ShardSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -187,7 +187,8 @@ final class GoldenBucketGenerator {
     /** A Delta commit file: one action per line (FORMAT.md, "Commits"). */
     private static byte[] lines(Map<String, Object>... actions) {
         StringBuilder out = new StringBuilder();
-        for (Map<String, Object> a : actions) out.append(new String(Json.write(a), StandardCharsets.UTF_8)).append('\n');
+        for (Map<String, Object> a : actions)
+            out.append(new String(Json.write(a), StandardCharsets.UTF_8)).append('\n');
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 

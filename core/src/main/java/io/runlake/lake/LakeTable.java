@@ -2,8 +2,7 @@ package io.runlake.lake;
 
 import io.runlake.format.LakeLayout;
 import io.runlake.format.MetricSchema;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.runlake.lake.delta.DeltaPaths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,13 +81,21 @@ public enum LakeTable {
         if (!key.startsWith(root)) {
             throw new IllegalArgumentException("'" + key + "' is not a file of the table " + root);
         }
-        return encodePath(key.substring(root.length()));
+        return DeltaPaths.encode(key.substring(root.length()));
     }
 
     /** The object key of a Delta {@code path} (relative paths only: RunLake never writes absolute ones). */
     public String keyOf(String deltaPath) {
-        String relative = decodePath(deltaPath);
-        if (relative.contains("://") || relative.startsWith("/") || Arrays.asList(relative.split("/")).contains("..")) {
+        String relative;
+        try {
+            relative = DeltaPaths.decode(deltaPath);
+        } catch (IllegalArgumentException e) {
+            throw new LakeLogException(
+                    "lake table " + root + " names a file by a bad path '" + deltaPath + "': " + e.getMessage());
+        }
+        if (relative.contains("://")
+                || relative.startsWith("/")
+                || Arrays.asList(relative.split("/")).contains("..")) {
             throw new LakeLogException("lake table " + root + " names a file outside the table: '" + deltaPath + "'");
         }
         return root + relative;
@@ -102,53 +109,6 @@ public enum LakeTable {
     static String version20(long version) {
         if (version < 0) throw new IllegalArgumentException("log version " + version + " is negative");
         return String.format("%020d", version);
-    }
-
-    /** RFC 3986 path encoding: unreserved characters, {@code /} and {@code =} stay, every other byte is %XX. */
-    static String encodePath(String path) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            boolean keep = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '-'
-                    || c == '.'
-                    || c == '_'
-                    || c == '~'
-                    || c == '/'
-                    || c == '=';
-            if (keep) out.append((char) c);
-            else
-                out.append('%')
-                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-        }
-        return out.toString();
-    }
-
-    static String decodePath(String path) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '%' && i + 2 < path.length()) {
-                int hi = Character.digit(path.charAt(i + 1), 16);
-                int lo = Character.digit(path.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) throw new LakeLogException("bad percent-encoding in lake path '" + path + "'");
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else if (c == '%') {
-                throw new LakeLogException("bad percent-encoding in lake path '" + path + "'");
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < path.length()) {
-                    b = path.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                out.writeBytes(b);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String metricsSchema() {

@@ -127,7 +127,8 @@ public final class NewerFormat {
         assertNotNull(t, () -> "expected an UnsupportedFormatException naming " + key + ", got " + e);
         String m = t.getMessage();
         assertTrue(m.contains(key), () -> "the error should name " + key + ": " + m);
-        if (m.contains("needs Delta reader version")) { // a lake table's protocol (FORMAT.md §12.2), not a RunLake object
+        if (m.contains(
+                "needs Delta reader version")) { // a lake table's protocol (FORMAT.md §12.2), not a RunLake object
             assertTrue(m.contains("upgrade RunLake"), () -> "the error should say what fixes it: " + m);
             return (FormatVersion.UnsupportedFormatException) t;
         }

@@ -22,8 +22,11 @@ final class ViewScript {
         b.append("-- They hold every committed point exactly once, but not raw shards committed after this listing.\n");
         for (LakeTable t : LakeTable.values()) {
             String name = t == LakeTable.METRICS ? "metrics" : "runs";
-            b.append("-- CREATE OR REPLACE VIEW delta_").append(name).append(" AS SELECT * FROM delta_scan(")
-                    .append(DuckSql.lit(root.resolve(t.root()).toString())).append(");\n");
+            b.append("-- CREATE OR REPLACE VIEW delta_")
+                    .append(name)
+                    .append(" AS SELECT * FROM delta_scan(")
+                    .append(DuckSql.lit(root.resolve(t.root()).toString()))
+                    .append(");\n");
         }
         return b.toString();
     }
