@@ -87,7 +87,10 @@ public enum LakeTable {
     /** The object key of a Delta {@code path} (relative paths only: RunLake never writes absolute ones). */
     public String keyOf(String deltaPath) {
         String relative = decodePath(deltaPath);
-        if (relative.contains("://") || relative.startsWith("/") || relative.contains("..")) {
+        // ".." only as a whole segment: "v1..v2" is a legal experiment name, kept bare by key escaping
+        if (relative.contains("://")
+                || relative.startsWith("/")
+                || List.of(relative.split("/")).contains("..")) {
             throw new LakeLogException("lake table " + root + " names a file outside the table: '" + deltaPath + "'");
         }
         return root + relative;
