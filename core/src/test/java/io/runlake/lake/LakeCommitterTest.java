@@ -2,24 +2,22 @@ package io.runlake.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.runlake.format.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.LakeLayout;
+import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import io.runlake.testing.S3ProxyServer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LakeCommitterTest {
     private static final String EXP = "commit loop/α";
     private static final int WRITERS = 8;
+    /** A writer loses at most one race per other writer's commit: WRITERS attempts always suffice. */
+    private static final CommitRetryPolicy ENOUGH_FOR_ALL_WRITERS =
+            CommitRetryPolicy.defaults().withMaxAttempts(WRITERS).withBackoff(Duration.ZERO, Duration.ofMillis(20));
 
     @TempDir
     Path tmp;
@@ -48,35 +49,59 @@ class LakeCommitterTest {
         return StoreUris.open(S3ProxyServer.shared().newBucketUri("commit-" + System.nanoTime(), "lake"));
     }
 
+    private static DataFile file(String experiment, String name) {
+        return new DataFile(LakeLayout.metricsFile(experiment, name), 10, 100, "a", "b", 0);
+    }
+
     private static DataFile file(String name) {
-        return new DataFile(LakeLayout.metricsFile(EXP, name), 10, 100, "a", "b", 0);
+        return file(EXP, name);
     }
 
-    private static String shard(int i) {
-        return "runs/experiment=commit%20loop%2F%CE%B1/run=r" + i + "/metrics/w00000-x-00000000.parquet";
+    private static String shard(int seq) {
+        return LakeLogTest.shard(EXP, seq);
     }
 
-    /** Runs one task per writer, all released at once, and returns their outcomes. */
-    private static List<LakeCommitter.Outcome> race(
-            ObjectStore store, CommitRetryPolicy policy, List<LakeOperation> operations) throws Exception {
+    private static LakeOperation compact(String experiment, String name, List<String> shards, String writer) {
+        return LakeOperations.compactShards(file(experiment, name), shards, writer, () -> 1000);
+    }
+
+    /** Runs the operations each in its own thread, all released at once, and returns their outcomes. */
+    private static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(operations.size());
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
-            LakeSnapshot base = LakeSnapshot.load(store, EXP);
-            List<Future<LakeCommitter.Outcome>> futures = new ArrayList<>();
-            for (LakeOperation op : operations) {
-                futures.add(pool.submit((Callable<LakeCommitter.Outcome>) () -> {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
                     go.await();
-                    return new LakeCommitter(store, policy).commit(base, op); // every writer starts from the same base
+                    return task.call();
                 }));
             }
             go.countDown();
-            List<LakeCommitter.Outcome> outcomes = new ArrayList<>();
-            for (Future<LakeCommitter.Outcome> f : futures) outcomes.add(f.get());
+            List<T> outcomes = new ArrayList<>();
+            for (Future<T> f : futures) outcomes.add(f.get());
             return outcomes;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Every writer starts from the same base (the empty lake), as writers that planned at the same time. */
+    private static List<LakeCommitter.Outcome> raceFromOneBase(ObjectStore store, List<LakeOperation> operations)
+            throws Exception {
+        LakeSnapshot base = LakeSnapshot.load(store, EXP);
+        List<Callable<LakeCommitter.Outcome>> tasks = new ArrayList<>();
+        for (LakeOperation op : operations) {
+            tasks.add(() -> new LakeCommitter(store, ENOUGH_FOR_ALL_WRITERS).commit(base, op));
+        }
+        return race(tasks);
+    }
+
+    private static String writerOf(ObjectStore store, long version) {
+        String key = LakeTable.METRICS.commitKey(version);
+        ObjectNode commitInfo =
+                DeltaActions.parseCommitFile(store.get(key).orElseThrow(), key).get(0);
+        return DeltaActions.body(commitInfo).path("runlake").path("writer").asText();
     }
 
     @ParameterizedTest
@@ -84,14 +109,8 @@ class LakeCommitterTest {
     void concurrentWritersEachCommitExactlyOnce(String kind) throws Exception {
         try (ObjectStore store = open(kind)) {
             List<LakeOperation> ops = new ArrayList<>();
-            for (int i = 0; i < WRITERS; i++) {
-                ops.add(LakeOperations.compactShards(file("f" + i), List.of(shard(i)), "writer-" + i, () -> 1000));
-            }
-            // A writer loses at most one race per other writer's commit: WRITERS attempts always suffice.
-            CommitRetryPolicy policy = CommitRetryPolicy.defaults()
-                    .withMaxAttempts(WRITERS)
-                    .withBackoff(Duration.ZERO, Duration.ofMillis(20));
-            List<LakeCommitter.Outcome> outcomes = race(store, policy, ops);
+            for (int i = 0; i < WRITERS; i++) ops.add(compact(EXP, "f" + i, List.of(shard(i)), "writer-" + i));
+            List<LakeCommitter.Outcome> outcomes = raceFromOneBase(store, ops);
 
             assertTrue(outcomes.stream().allMatch(LakeCommitter.Outcome::committed), outcomes.toString());
             Set<Long> versions = new HashSet<>();
@@ -100,14 +119,11 @@ class LakeCommitterTest {
             LakeSnapshot last = LakeSnapshot.load(store, EXP);
             assertEquals(WRITERS - 1, last.version());
             assertEquals(WRITERS, last.liveFiles().size(), "no commit lost or duplicated: " + last.liveFiles());
-            assertEquals(WRITERS, last.coveredShards().size());
+            for (int i = 0; i < WRITERS; i++) assertTrue(last.isCovered(shard(i)), "shard " + i);
+            assertFalse(last.isCovered(shard(WRITERS)));
             Set<String> writers = new HashSet<>();
-            for (long v = 0; v < WRITERS; v++) {
-                String key = LakeLayout.logEntry(EXP, v);
-                writers.add(LakeSnapshot.parseEntry(store.get(key).orElseThrow(), key, v)
-                        .writer());
-            }
-            assertEquals(WRITERS, writers.size(), "one entry per writer: " + writers);
+            for (long v = 0; v < WRITERS; v++) writers.add(writerOf(store, v));
+            assertEquals(WRITERS, writers.size(), "one commit per writer: " + writers);
         }
     }
 
@@ -118,23 +134,136 @@ class LakeCommitterTest {
         try (ObjectStore store = open(kind)) {
             List<LakeOperation> ops = new ArrayList<>();
             for (int i = 0; i < WRITERS; i++) {
-                List<String> shards = List.of(shard(i), shard((i + 1) % WRITERS));
-                ops.add(LakeOperations.compactShards(file("g" + i), shards, "writer-" + i, () -> 1000));
+                ops.add(compact(EXP, "g" + i, List.of(shard(i), shard((i + 1) % WRITERS)), "writer-" + i));
             }
-            CommitRetryPolicy policy = CommitRetryPolicy.defaults()
-                    .withMaxAttempts(WRITERS)
-                    .withBackoff(Duration.ZERO, Duration.ofMillis(20));
-            List<LakeCommitter.Outcome> outcomes = race(store, policy, ops);
+            List<LakeCommitter.Outcome> outcomes = raceFromOneBase(store, ops);
 
             long committed =
                     outcomes.stream().filter(LakeCommitter.Outcome::committed).count();
             assertTrue(committed >= 1 && committed <= WRITERS / 2, "committed: " + committed);
             LakeSnapshot last = LakeSnapshot.load(store, EXP);
-            assertEquals(committed, last.version() + 1, "one entry per committed writer, nothing else");
-            assertEquals(2 * committed, last.coveredShards().size(), "no shard covered by two commits");
+            assertEquals(committed, last.version() + 1, "one commit per committed writer, nothing else");
+            int coveredShards = 0;
+            for (int i = 0; i < WRITERS; i++) {
+                String shard = shard(i);
+                long holders = last.liveFiles().stream()
+                        .filter(f -> f.covers().contains(shard))
+                        .count();
+                assertTrue(holders <= 1, shard + " is held by " + holders + " files");
+                if (last.isCovered(shard)) coveredShards++;
+            }
+            assertEquals(2 * committed, coveredShards, "no shard covered by two commits");
             for (LakeCommitter.Outcome o : outcomes) {
                 if (!o.committed()) assertTrue(o.reason().contains("was compacted"), o.reason());
             }
+        }
+    }
+
+    /**
+     * Two experiments share each table, so their writers race for the same versions: every commit of both
+     * still lands (a lost race is retried, never dropped or starved).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "s3"})
+    void twoExperimentsCommittingToOneTableEachGetEveryCommitIn(String kind) throws Exception {
+        List<String> experiments = List.of(EXP, "second/β");
+        String run = RunIds.newId();
+        int writersPerExperiment = 2;
+        int commitsPerWriter = 6;
+        try (ObjectStore store = open(kind)) {
+            CommitRetryPolicy policy = CommitRetryPolicy.defaults().withBackoff(Duration.ZERO, Duration.ofMillis(20));
+            List<Callable<Integer>> writers = new ArrayList<>();
+            for (String experiment : experiments) {
+                for (int w = 0; w < writersPerExperiment; w++) {
+                    String writer = RunIds.newId();
+                    writers.add(() -> {
+                        int lostRaces = 0;
+                        LakeCommitter committer = new LakeCommitter(store, policy);
+                        for (int c = 0; c < commitsPerWriter; c++) {
+                            List<String> shards = List.of(Layout.metricShard(experiment, run, 0, writer, c));
+                            LakeCommitter.Outcome o =
+                                    committer.commit(experiment, compact(experiment, writer + "-" + c, shards, writer));
+                            assertTrue(o.committed(), o.toString());
+                            lostRaces += o.lostRaces();
+                        }
+                        return lostRaces;
+                    });
+                }
+            }
+            int lostRaces = race(writers).stream().mapToInt(Integer::intValue).sum();
+
+            int perExperiment = writersPerExperiment * commitsPerWriter;
+            LakeSnapshot first = LakeSnapshot.load(store, experiments.get(0));
+            assertEquals(
+                    experiments.size() * perExperiment - 1,
+                    first.version(),
+                    "one table version per commit of either experiment (" + lostRaces + " races lost on the way)");
+            for (String experiment : experiments) {
+                assertEquals(
+                        perExperiment,
+                        first.forExperiment(experiment).liveFiles().size(),
+                        experiment + ": every commit landed (" + lostRaces + " races lost on the way)");
+            }
+            assertEquals(
+                    experiments,
+                    LakeSnapshot.experiments(store).stream().sorted().toList());
+        }
+    }
+
+    /**
+     * A commit file is a Delta commit (PROTOCOL.md): version 0 starts with the protocol and the table metadata,
+     * and an {@code add} names its file relative to the table root, URI-encoded, with the experiment unescaped
+     * as its partition value.
+     */
+    @Test
+    void theCommitFileIsADeltaCommit() {
+        String experiment = "commit loop/α %";
+        try (ObjectStore store = open("file")) {
+            String shard = LakeLogTest.shard(experiment, 3);
+            DataFile file = file(experiment, "f0");
+            new LakeCommitter(store)
+                    .commit(experiment, LakeOperations.compactShards(file, List.of(shard), "w", () -> 1234));
+            new LakeCommitter(store)
+                    .commit(experiment, compact(experiment, "f1", List.of(LakeLogTest.shard(experiment, 4)), "w"));
+
+            String key0 = LakeTable.METRICS.commitKey(0);
+            List<ObjectNode> v0 = DeltaActions.parseCommitFile(store.get(key0).orElseThrow(), key0);
+            assertEquals(
+                    List.of("commitInfo", "protocol", "metaData", "add"),
+                    v0.stream().map(DeltaActions::type).toList());
+            ObjectNode protocol = DeltaActions.body(v0.get(1));
+            assertEquals(1, protocol.path("minReaderVersion").asInt());
+            assertEquals(7, protocol.path("minWriterVersion").asInt());
+            assertEquals("[\"domainMetadata\"]", protocol.path("writerFeatures").toString());
+            assertFalse(protocol.has("readerFeatures"), "reader version 1 has no reader features");
+            ObjectNode metaData = DeltaActions.body(v0.get(2));
+            assertEquals("[\"experiment\"]", metaData.path("partitionColumns").toString());
+            assertEquals("parquet", metaData.path("format").path("provider").asText());
+            assertTrue(metaData.path("schemaString").asText().contains("\"name\":\"experiment\""));
+
+            ObjectNode add = DeltaActions.body(v0.get(3));
+            assertEquals(
+                    "experiment=commit%2520loop%252F%25CE%25B1%2520%2525/f0.parquet",
+                    add.path("path").asText(),
+                    "relative to lake/metrics/, the escaped key segment URI-encoded once more");
+            assertEquals(file.path(), LakeTable.METRICS.keyOf(add.path("path").asText()));
+            assertEquals(
+                    experiment, add.path("partitionValues").path("experiment").asText());
+            assertEquals(100, add.path("size").asLong());
+            assertEquals(1234, add.path("modificationTime").asLong());
+            assertTrue(add.path("dataChange").asBoolean());
+            assertEquals(10, DeltaActions.stats(add).path("numRecords").asLong());
+            assertEquals(
+                    ShardSet.of(List.of(shard)), ShardSet.parse(DeltaActions.tag(add, DeltaActions.TAG_COVERS), key0));
+            assertEquals("0", DeltaActions.tag(add, DeltaActions.TAG_TIER));
+
+            String key1 = LakeTable.METRICS.commitKey(1);
+            assertEquals(
+                    List.of("commitInfo", "add"),
+                    DeltaActions.parseCommitFile(store.get(key1).orElseThrow(), key1).stream()
+                            .map(DeltaActions::type)
+                            .toList(),
+                    "protocol and metadata are written once");
         }
     }
 
@@ -162,6 +291,8 @@ class LakeCommitterTest {
                     LakeOperations.mergeFiles(
                             file("m1"), List.of(file("a").path(), file("b").path()), "w1", () -> 4));
             assertTrue(merged.committed());
+            assertTrue(
+                    merged.snapshot().isCovered(shard(1)) && merged.snapshot().isCovered(shard(2)));
             LakeCommitter.Outcome stale = committer.commit(
                     base,
                     LakeOperations.mergeFiles(file("m2"), List.of(file("a").path()), "w2", () -> 5));
@@ -177,7 +308,7 @@ class LakeCommitterTest {
                     .committed());
 
             LakeSnapshot last = LakeSnapshot.load(store, EXP);
-            assertEquals(3, last.version(), "nothing-to-do commits leave no entry");
+            assertEquals(3, last.version(), "nothing-to-do commits leave no commit file");
             assertEquals(
                     List.of(file("m1").path()),
                     last.liveFiles().stream().map(DataFile::path).toList());
@@ -185,27 +316,53 @@ class LakeCommitterTest {
         }
     }
 
-    /** An index built at a base survives compactions committed meanwhile, not a quarantine or another index. */
+    /**
+     * An index built at a base survives compactions committed meanwhile (they go to the other table), not
+     * another index; a quarantine seen when its commit is retried makes it stale too.
+     */
     @Test
     void anIndexIsRecommittedOverCompactionsOnly() {
         try (ObjectStore store = open("file")) {
             LakeCommitter committer = new LakeCommitter(store);
             LakeSnapshot base = LakeSnapshot.load(store, EXP);
             committer.commit(base, LakeOperations.compactShards(file("a"), List.of(shard(1)), "c", () -> 1));
-            LakeCommitter.Outcome index = committer.commit(
-                    base, LakeOperations.replaceIndex(base, "lake/runs/i1", "fp1", null, List.of(), "i", 50));
+            LakeCommitter.Outcome index =
+                    committer.commit(base, LakeOperations.replaceIndex(base, indexFile("i1", 50), List.of(), "i", 50));
             assertTrue(index.committed());
-            assertEquals(1, index.snapshot().indexVersion());
+            assertEquals(0, index.snapshot().runsVersion());
             assertEquals(50L, index.snapshot().indexTimeMs());
 
             LakeSnapshot indexed = index.snapshot();
+            LakeCommitter.Outcome another =
+                    committer.commit(base, LakeOperations.replaceIndex(base, indexFile("i2", 60), List.of(), "i", 60));
+            assertEquals(LakeCommitter.Status.NOTHING_TO_DO, another.status(), another.toString());
+            assertTrue(another.reason().contains("another runs index"), another.reason());
+
+            // Planned at `indexed`; then a quarantine (metrics table) and an index of another experiment (runs
+            // table, so the commit's first attempt loses and it is validated against the refreshed lake).
             Quarantined bad = new Quarantined(shard(2), "bad", null, 60);
             committer.commit(EXP, LakeOperations.quarantine(List.of(bad), "q", 60));
+            LakeSnapshot other = LakeSnapshot.load(store, "other");
+            committer.commit(
+                    other,
+                    LakeOperations.replaceIndex(
+                            other,
+                            new LakeCommit.IndexFile(LakeLayout.runsIndexFile("other", "o1"), 1, 10, 65, "fp", null),
+                            List.of(),
+                            "i",
+                            65));
             LakeCommitter.Outcome stale = committer.commit(
-                    indexed, LakeOperations.replaceIndex(indexed, "lake/runs/i2", "fp2", null, List.of(), "i", 70));
+                    indexed, LakeOperations.replaceIndex(indexed, indexFile("i3", 70), List.of(), "i", 70));
             assertEquals(LakeCommitter.Status.NOTHING_TO_DO, stale.status(), stale.toString());
-            assertEquals("lake/runs/i1", LakeSnapshot.load(store, EXP).indexFile());
+            assertTrue(stale.reason().contains("quarantined"), stale.reason());
+            assertEquals(
+                    LakeLayout.runsIndexFile(EXP, "i1"),
+                    LakeSnapshot.load(store, EXP).indexFile());
         }
+    }
+
+    private static LakeCommit.IndexFile indexFile(String id, long listedMs) {
+        return new LakeCommit.IndexFile(LakeLayout.runsIndexFile(EXP, id), 2, 200, listedMs, "fp-" + id, null);
     }
 
     @ParameterizedTest
@@ -227,39 +384,6 @@ class LakeCommitterTest {
                     e.getMessage().contains("'" + EXP + "'") && e.getMessage().contains("after 1 attempts"),
                     e.getMessage());
             assertEquals(0, LakeSnapshot.load(store, EXP).version());
-        }
-    }
-
-    /** The loop writes the checkpoint at the interval, and it carries the index commit's time. */
-    @Test
-    void checkpointsAreWrittenByTheLoopAndCarryTheIndexTime() throws Exception {
-        try (ObjectStore store = open("file")) {
-            LakeCommitter committer = new LakeCommitter(store);
-            committer.commit(
-                    EXP,
-                    LakeOperations.replaceIndex(
-                            LakeSnapshot.load(store, EXP), "lake/runs/i0", "fp", null, List.of(), "i", 777));
-            for (int i = 1; i <= LakeLog.CHECKPOINT_INTERVAL; i++) {
-                committer.commit(EXP, LakeOperations.compactShards(file("f" + i), List.of(shard(i)), "c", () -> 1000));
-            }
-            String checkpoint = LakeLayout.checkpoint(EXP, LakeLog.CHECKPOINT_INTERVAL);
-            assertNotNull(store.get(checkpoint).orElse(null), "checkpoint at v" + LakeLog.CHECKPOINT_INTERVAL);
-            assertEquals(777L, LakeSnapshot.load(store, EXP).indexTimeMs());
-
-            // A checkpoint written before it carried index_time_ms: the time comes from the index entry.
-            @SuppressWarnings("unchecked")
-            Map<String, Object> old =
-                    Json.MAPPER.readValue(store.get(checkpoint).orElseThrow(), Map.class);
-            assertEquals(777, ((Number) old.remove("index_time_ms")).intValue());
-            Files.writeString(
-                    tmp.resolve("store").resolve(checkpoint),
-                    Json.MAPPER.writeValueAsString(old),
-                    StandardCharsets.UTF_8);
-            // Without the checkpoint this log has a gap: loading works only from the checkpoint.
-            Files.delete(tmp.resolve("store").resolve(LakeLayout.logEntry(EXP, 10)));
-            LakeSnapshot fromOldCheckpoint = LakeSnapshot.load(store, EXP);
-            assertEquals(LakeLog.CHECKPOINT_INTERVAL, fromOldCheckpoint.version());
-            assertEquals(777L, fromOldCheckpoint.indexTimeMs());
         }
     }
 }
