@@ -3,19 +3,16 @@ package io.runlake.lake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.runlake.format.FormatVersion;
-import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.store.FileObjectStore;
 import io.runlake.testing.GoldenBucket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Core's readers of the golden bucket: key layout, the lake log and its checkpoint, the exactly-once file view. */
+/** Core's readers of the golden bucket: key layout, the lake, the exactly-once file view. */
 class GoldenLakeLogTest {
     private static final String MNIST = "mnist";
 
@@ -34,44 +31,40 @@ class GoldenLakeLogTest {
         }
     }
 
+    /**
+     * The golden bucket still has RunLake's older lake log: upgrading it gives the snapshot that log says (once the
+     * bucket is regenerated with the lake tables, the upgrade finds nothing to do and the same holds).
+     */
     @Test
-    void theCheckpointAndTheReplayOfEveryEntryGiveTheSameSnapshot() throws Exception {
+    void theLakeHoldsWhatTheGoldenLogSays() {
         Path copy = GoldenBucket.copyTo(dir);
-        FileObjectStore store = new FileObjectStore(copy);
-        LakeSnapshot viaCheckpoint = LakeSnapshot.load(store, MNIST);
-        Files.delete(copy.resolve(LakeLayout.checkpoint(MNIST, 0)));
-        LakeSnapshot replayed = LakeSnapshot.load(store, MNIST);
-        assertEquals(
-                new String(Json.write(replayed.toCheckpoint(FormatVersion.CURRENT))),
-                new String(Json.write(viaCheckpoint.toCheckpoint(FormatVersion.CURRENT))));
-
-        assertEquals(2, viaCheckpoint.version());
+        FileObjectStore store = upgraded(copy);
+        LakeSnapshot snapshot = LakeSnapshot.load(store, MNIST);
         assertEquals(
                 List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1")),
-                viaCheckpoint.liveFiles().stream().map(DataFile::path).toList());
-        assertEquals(3, viaCheckpoint.coveredShards().size());
-        assertEquals(1, viaCheckpoint.quarantined().size());
-        assertEquals(LakeLayout.runsIndexFile(MNIST, "01m8bn3000f0000000000000x1"), viaCheckpoint.indexFile());
-        assertEquals(2, viaCheckpoint.indexVersion());
+                snapshot.liveFiles().stream().map(DataFile::path).toList());
+        for (String run : List.of("7", "8", "9")) {
+            String id = "01m8bn2a0" + run;
+            assertTrue(
+                    snapshot.isCovered("runs/experiment=mnist/run=" + id + "g0000000000000r" + run + "/metrics/w00000-"
+                            + id + "w0000000000000r" + run + "-00000000.parquet"),
+                    run);
+        }
+        assertEquals(1, snapshot.quarantined().size());
+        assertEquals(LakeLayout.runsIndexFile(MNIST, "01m8bn3000f0000000000000x1"), snapshot.indexFile());
     }
 
-    @Test
-    void theCheckpointFileIsWhatTheReplayOfItsVersionSays() throws Exception {
-        Path copy = GoldenBucket.copyTo(dir);
+    /** Moves the golden bucket's older lake log into the lake tables; nothing to do once it has none. */
+    private static FileObjectStore upgraded(Path copy) {
         FileObjectStore store = new FileObjectStore(copy);
-        for (long v = 1; v <= 2; v++) Files.delete(copy.resolve(LakeLayout.logEntry(MNIST, v)));
-        Files.delete(copy.resolve(LakeLayout.checkpoint(MNIST, 0)));
-        LakeSnapshot v0 = LakeSnapshot.load(store, MNIST);
-        Path golden = GoldenBucket.copyTo(dir.resolve("again"));
-        assertEquals(
-                Files.readString(golden.resolve(LakeLayout.checkpoint(MNIST, 0))),
-                new String(Json.write(v0.toCheckpoint(FormatVersion.CURRENT))));
+        LakeUpgrade.run(new LakeCommitter(store), "golden-test", 1795687800000L);
+        return store;
     }
 
     @Test
     void theViewReadsTheLiveLakeFileAndOnlyTheUncoveredReadableShard() {
         Path copy = GoldenBucket.copyTo(dir);
-        LakeView view = LakeView.load(new FileObjectStore(copy), MNIST);
+        LakeView view = LakeView.load(upgraded(copy), MNIST);
         List<String> sources = view.pointSources().stream().toList();
         assertEquals(
                 List.of(
