@@ -71,13 +71,18 @@ public final class LakeSnapshot {
      * @throws FormatVersion.UnsupportedFormatException if a table needs a newer reader
      */
     public static LakeSnapshot load(ObjectStore store, String experiment) {
-        TableSnapshot metrics = TableSnapshot.load(store, LakeTable.METRICS);
-        TableSnapshot runs = TableSnapshot.load(store, LakeTable.RUNS);
-        if (metrics.version() < 0 && runs.version() < 0 && LakeUpgrade.needed(store)) {
+        LakeSnapshot s = loadTables(store, experiment);
+        if (s.metrics.version() < 0 && s.runs.version() < 0 && LakeUpgrade.needed(store)) {
             throw new LakeLogException("this store's lake still has the log of an older RunLake (lake/_log/): "
                     + "run `runlake upgrade` (or any maintenance: compact, index) to move it into the lake tables");
         }
-        return new LakeSnapshot(experiment, metrics, runs);
+        return s;
+    }
+
+    /** As {@link #load}, also while an older log waits for the upgrade (which reads the tables it fills). */
+    static LakeSnapshot loadTables(ObjectStore store, String experiment) {
+        return new LakeSnapshot(
+                experiment, TableSnapshot.load(store, LakeTable.METRICS), TableSnapshot.load(store, LakeTable.RUNS));
     }
 
     /** The same tables seen for another experiment (no store access). */

@@ -93,6 +93,7 @@ public enum LakeTable {
             throw new LakeLogException(
                     "lake table " + root + " names a file by a bad path '" + deltaPath + "': " + e.getMessage());
         }
+        // ".." only as a whole segment: "v1..v2" is a legal experiment name, kept bare by key escaping
         if (relative.contains("://")
                 || relative.startsWith("/")
                 || Arrays.asList(relative.split("/")).contains("..")) {

@@ -120,7 +120,8 @@ public final class LakeUpgrade {
                 List.of(),
                 null,
                 List.copyOf(quarantined.values()));
-        committer.commit(experiment, LakeOperations.importExperiment(metrics));
+        committer.commit(
+                LakeSnapshot.loadTables(committer.store(), experiment), LakeOperations.importExperiment(metrics));
         if (old.indexFile() != null) {
             long bytes = committer
                     .store()
