@@ -1,10 +1,13 @@
 package io.runlake.lake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runlake.lake.delta.DeltaCheckpointCodec;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One commit attempt on a lake table: a commit is visible once {@code <table>/_delta_log/<version>.json} is
@@ -14,6 +17,8 @@ import java.util.List;
  * rather than calling {@link #tryCommit} in a loop of your own.
  */
 public final class LakeLog {
+    private static final Logger LOG = LoggerFactory.getLogger(LakeLog.class);
+
     /** A checkpoint is written after every commit whose version is a multiple of this (Delta's default). */
     public static final long CHECKPOINT_INTERVAL = 10;
 
@@ -52,9 +57,10 @@ public final class LakeLog {
     /** Best effort: a missing checkpoint only makes readers replay more commits. */
     static void writeCheckpoint(ObjectStore store, TableSnapshot s) {
         try {
-            store.putIfAbsent(s.table().checkpointKey(s.version()), DeltaCheckpoint.write(s.checkpointActions()));
-        } catch (StoreException e) {
-            // the next checkpoint interval will write one
+            store.putIfAbsent(s.table().checkpointKey(s.version()), DeltaCheckpointCodec.write(s.checkpointActions()));
+        } catch (StoreException | IllegalArgumentException e) {
+            // derived data: the next checkpoint interval will write one
+            LOG.warn("no checkpoint for {} v{}: {}", s.table().root(), s.version(), e.getMessage());
         }
     }
 }

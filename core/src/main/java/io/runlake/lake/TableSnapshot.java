@@ -3,6 +3,7 @@ package io.runlake.lake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.FormatVersion;
+import io.runlake.lake.delta.DeltaCheckpointCodec;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class TableSnapshot {
         try {
             Optional<byte[]> bytes = store.get(key);
             if (bytes.isEmpty()) return Optional.empty();
-            actions = DeltaCheckpoint.read(bytes.get());
+            actions = DeltaCheckpointCodec.read(bytes.get());
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -158,6 +158,7 @@ abstract class FunctionsSuite {
     }
 
     void assertExactlyOnce(ObjectStore store, Logged logged) throws Exception {
+        LakeProbe.assertDeltaAgrees(store, EXPERIMENT, tmp);
         LakeProbe.Totals t = LakeProbe.totals(store, EXPERIMENT, tmp);
         assertEquals(logged.count, t.count(), "points in the view");
         assertEquals(logged.count, t.distinct(), "distinct (run, worker, key, step) in the view");
@@ -208,7 +209,7 @@ abstract class FunctionsSuite {
             List<Object[]> meta = LakeProbe.query(
                     local, "SELECT DISTINCT compression FROM parquet_metadata(" + Duck.lit(local.toString()) + ")");
             assertEquals("ZSTD", String.valueOf(meta.get(0)[0]).toUpperCase());
-            String glob = lake.resolve(LakeLayout.METRICS).toString() + "/*/*.parquet";
+            String glob = lake.resolve(LakeLayout.METRICS).toString() + "/experiment=*/*.parquet";
             Object hive = Lakes.scalar("SELECT count(DISTINCT experiment) FROM read_parquet(" + Lakes.lit(glob)
                     + ", hive_partitioning=true)");
             assertEquals(1L, ((Number) hive).longValue());
