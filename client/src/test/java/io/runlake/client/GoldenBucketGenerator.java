@@ -122,7 +122,7 @@ final class GoldenBucketGenerator {
                     duck,
                     "COPY (" + points(coveredCopies) + " ORDER BY run_id, key, step, worker, timestamp) TO "
                             + DuckSql.lit(lakeCopy.toString())
-                            + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, "
+                            + " (" + DuckSql.PORTABLE_PARQUET + ", "
                             + "ROW_GROUP_SIZE 500000, " + footer(exp) + ")");
             put(lakeFile, Files.readAllBytes(lakeCopy));
             dataFile = dataFile(duck, lakeFile, lakeCopy);

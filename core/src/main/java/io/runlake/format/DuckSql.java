@@ -17,6 +17,14 @@ public final class DuckSql {
     /** The partitioning every read states. */
     public static final String NO_HIVE = "hive_partitioning = false";
 
+    /**
+     * The options every RunLake {@code COPY ... TO} Parquet starts with (lake files, runs index, exports): zstd
+     * pages and Parquet V1 encodings, which every major reader decodes with its defaults. DuckDB's {@code
+     * PARQUET_VERSION V2} writes BYTE_STREAM_SPLIT doubles, which Spark's vectorized reader cannot read
+     * (FORMAT.md §12.4).
+     */
+    public static final String PORTABLE_PARQUET = "FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V1";
+
     private DuckSql() {}
 
     /** A SQL string literal. */

@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.format.DuckSql;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ final class Exports {
     }
 
     void parquet(String sql, Path target) {
-        copy(sql, target, "FORMAT parquet, COMPRESSION zstd");
+        copy(sql, target, DuckSql.PORTABLE_PARQUET);
     }
 
     void csv(String sql, Path target) {

@@ -139,7 +139,7 @@ public final class QueryBenchmark {
                 Files.createDirectories(p.getParent());
                 st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx >= " + lo
                         + " AND idx < " + hi + " ORDER BY run_id, key, step) TO '" + p
-                        + "' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+                        + "' (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE 122880)");
                 long rows = ((Number)
                                 scalar(st, "SELECT count(*) FROM " + DuckSql.readParquet(DuckSql.lit(p.toString()))))
                         .longValue();
@@ -163,7 +163,7 @@ public final class QueryBenchmark {
                             + "map(['batch_size', 'dropout', 'layers', 'lr', 'optimizer'], [p.batch_size::VARCHAR, p.dropout::VARCHAR, p.layers::VARCHAR, "
                             + "p.lr::VARCHAR, p.optimizer]) AS params, map(['team'], ['vision']) AS tags, m.metrics "
                             + "FROM params p JOIN m USING (run_id) WHERE p.idx < " + indexed
-                            + " ORDER BY p.run_id) TO '" + ip + "' (FORMAT parquet, COMPRESSION zstd)");
+                            + " ORDER BY p.run_id) TO '" + ip + "' (" + DuckSql.PORTABLE_PARQUET + ")");
             // The lake tables: one commit adding the metrics files, one making the index current.
             FileObjectStore lakeStore = new FileObjectStore(lake);
             LakeSnapshot empty = LakeSnapshot.load(lakeStore, EXP);
@@ -244,7 +244,8 @@ public final class QueryBenchmark {
                     st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx = " + idx
                             + " AND run_id = '" + id
                             + "') TO '" + sp
-                            + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'runlake.format_version': '1', 'runlake.experiment': '"
+                            + "' (" + DuckSql.PORTABLE_PARQUET
+                            + ", KV_METADATA {'runlake.format_version': '1', 'runlake.experiment': '"
                             + EXP + "', 'runlake.last_activity_ms': '" + (start + steps * 1000L)
                             + "', 'runlake.points': '" + 3 * steps + "'})");
                 }

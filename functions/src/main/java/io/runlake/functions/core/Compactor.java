@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
@@ -342,7 +343,7 @@ public final class Compactor {
 
     private void writeSorted(Duck duck, List<Path> inputs, Path out, String experiment) throws SQLException {
         duck.exec("COPY (" + Duck.points(inputs) + " ORDER BY run_id, key, step, worker, timestamp) TO "
-                + Duck.lit(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE "
+                + Duck.lit(out.toString()) + " (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE "
                 + options.rowGroupSize() + ", " + Duck.footer(experiment) + ")");
     }
 

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
@@ -148,8 +149,8 @@ public final class Indexer {
             }
             Map<String, Long> statusCounts = new TreeMap<>();
             Long validUntil = insertRuns(duck, experiment, runs, now, statusCounts);
-            duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString())
-                    + " (FORMAT parquet, COMPRESSION zstd, " + Duck.footer(experiment) + ")");
+            duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (" + DuckSql.PORTABLE_PARQUET
+                    + ", " + Duck.footer(experiment) + ")");
             return Optional.of(new IndexFile(out, validUntil, statusCounts));
         } catch (SQLException e) {
             throw new MaintenanceException(
