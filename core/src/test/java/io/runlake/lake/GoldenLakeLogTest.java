@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.store.FileObjectStore;
+import io.runlake.testing.DeltaKernelTables;
 import io.runlake.testing.GoldenBucket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +33,10 @@ class GoldenLakeLogTest {
         }
     }
 
-    /**
-     * The golden bucket still has RunLake's older lake log: upgrading it gives the snapshot that log says (once the
-     * bucket is regenerated with the lake tables, the upgrade finds nothing to do and the same holds).
-     */
     @Test
     void theLakeHoldsWhatTheGoldenLogSays() {
         Path copy = GoldenBucket.copyTo(dir);
-        FileObjectStore store = upgraded(copy);
+        FileObjectStore store = new FileObjectStore(copy);
         LakeSnapshot snapshot = LakeSnapshot.load(store, MNIST);
         assertEquals(
                 List.of(LakeLayout.metricsFile(MNIST, "01m8bn3000f0000000000000f1")),
@@ -54,17 +52,30 @@ class GoldenLakeLogTest {
         assertEquals(LakeLayout.runsIndexFile(MNIST, "01m8bn3000f0000000000000x1"), snapshot.indexFile());
     }
 
-    /** Moves the golden bucket's older lake log into the lake tables; nothing to do once it has none. */
-    private static FileObjectStore upgraded(Path copy) {
+    /**
+     * Delta Kernel, an independent reader, reads the golden tables (FORMAT.md §12.1): mnist's compacted points in
+     * the metrics table with the experiment as partition value, and its runs index in the runs table.
+     */
+    @Test
+    void deltaKernelReadsTheGoldenTables() {
+        Path copy = GoldenBucket.copyTo(dir);
         FileObjectStore store = new FileObjectStore(copy);
-        LakeUpgrade.run(new LakeCommitter(store), "golden-test", 1795687800000L);
-        return store;
+        LakeSnapshot snapshot = LakeSnapshot.load(store, MNIST);
+        Path metrics = copy.resolve(LakeTable.METRICS.root());
+        assertEquals(1, DeltaKernelTables.version(metrics));
+        assertEquals(Map.of(MNIST, snapshot.liveFiles().get(0).rows()), DeltaKernelTables.countsByExperiment(metrics));
+        assertTrue(DeltaKernelTables.domainMetadata(metrics, "runlake.quarantine/" + MNIST)
+                .isPresent());
+        Path runs = copy.resolve(LakeTable.RUNS.root());
+        List<Map<String, Object>> rows = DeltaKernelTables.rows(runs);
+        assertTrue(rows.size() > 0);
+        assertTrue(rows.stream().allMatch(r -> MNIST.equals(r.get("experiment"))), rows.toString());
     }
 
     @Test
     void theViewReadsTheLiveLakeFileAndOnlyTheUncoveredReadableShard() {
         Path copy = GoldenBucket.copyTo(dir);
-        LakeView view = LakeView.load(upgraded(copy), MNIST);
+        LakeView view = LakeView.load(new FileObjectStore(copy), MNIST);
         List<String> sources = view.pointSources().stream().toList();
         assertEquals(
                 List.of(

@@ -175,6 +175,11 @@ public final class DeltaKernelTables {
         }
         if (type instanceof MapType) return map(v.getMap(i));
         if (type instanceof ArrayType) return list(v.getArray(i));
+        if (type instanceof StructType struct) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (int f = 0; f < struct.length(); f++) fields.put(struct.at(f).getName(), value(v.getChild(f), i));
+            return fields;
+        }
         throw new IllegalArgumentException("no conversion for Delta type " + type);
     }
 
