@@ -52,8 +52,8 @@ final class ViewScript {
             b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
             for (String p : catalog.problems)
                 b.append("-- skipped: ").append(p.replace('\n', ' ')).append('\n');
+            b.append(deltaForm(root)).append('\n'); // comments first: the script ends with a statement
             for (String s : Views.statements(catalog.files)) b.append(s).append(";\n\n");
-            b.append(deltaForm(root));
             return b.toString();
         } finally {
             LakeSession.closeQuietly(conn);

@@ -155,7 +155,7 @@ abstract class ReadDuringMaintenanceSuite {
         AtomicBoolean stop = new AtomicBoolean();
         CompactorOptions options = graceZero()
                 .withBatch(128 * CompactorOptions.MiB, 2)
-                .withFiles(8 * 1024, 2, 500_000)
+                .withFiles(64 * 1024, 2, 500_000) // files of ~16 KiB are small: they get merged
                 .withHook(step -> {
                     if (!step.equals("committed")) return;
                     commits.incrementAndGet();
