@@ -539,6 +539,8 @@ abstract class CliSuite {
         Result views = query("sql", "--print-views", "--folder", dir.toString());
         assertEquals(0, views.code, views::toString);
         assertTrue(views.out.contains("CREATE"), views.out);
+        // ... and offer the Delta form of the committed lake (FORMAT.md §12.10)
+        assertTrue(views.out.contains("delta_scan('" + dir.resolve("lake/metrics/")), views.out);
         long cliTotal = sqlCount("select count(*) from metrics");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement st = c.createStatement()) {

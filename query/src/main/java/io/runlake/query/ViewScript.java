@@ -18,15 +18,16 @@ final class ViewScript {
      */
     static String deltaForm(Path root) {
         StringBuilder b = new StringBuilder();
-        b.append("-- The committed lake as Delta tables (any Delta reader; in DuckDB: INSTALL delta; LOAD delta;).\n");
-        b.append("-- They hold every committed point exactly once, but not raw shards committed after this listing.\n");
-        for (LakeTable t : LakeTable.values()) {
+        b.append("-- The committed lake as Delta tables (any Delta reader; DuckDB: INSTALL delta, LOAD delta).\n");
+        b.append(
+                "-- They hold every committed point exactly once; raw shards not committed yet are only in the views below.\n");
+        for (LakeTable t : LakeTable.values()) { // no ";" in these lines: scripts are often split at ";"
             String name = t == LakeTable.METRICS ? "metrics" : "runs";
-            b.append("-- CREATE OR REPLACE VIEW delta_")
+            b.append("--   ")
                     .append(name)
-                    .append(" AS SELECT * FROM delta_scan(")
+                    .append(": SELECT * FROM delta_scan(")
                     .append(DuckSql.lit(root.resolve(t.root()).toString()))
-                    .append(");\n");
+                    .append(")\n");
         }
         return b.toString();
     }
