@@ -13,6 +13,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
+import io.runlake.testing.DeltaKernelTables;
 import io.runlake.testing.ForwardingStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,6 +150,49 @@ class LakeLogTest {
             store.putIfAbsent(key, "{\"commitInfo\":{}}\n{not json\n".getBytes(StandardCharsets.UTF_8));
             LakeLogException malformed = assertThrows(LakeLogException.class, () -> LakeSnapshot.load(store, EXP));
             assertTrue(malformed.getMessage().contains(key + " line 2"), malformed.getMessage());
+        }
+    }
+
+    /**
+     * The committer writes a Parquet checkpoint at version 10; a reader starts from it and gets the same snapshot
+     * as the replay of every commit, also once the commits before it are deleted (Delta log retention), and so
+     * does Delta Kernel. The quarantine domain and the index tags survive the checkpoint.
+     */
+    @Test
+    void aCheckpointGivesTheReplayedStateEvenWithoutTheCommitsBeforeIt() throws Exception {
+        try (ObjectStore store = new FileObjectStore(tmp)) {
+            LakeSnapshot s = LakeSnapshot.load(store, EXP);
+            s = LakeLog.tryCommit(
+                    store,
+                    s,
+                    LakeCommit.quarantine(
+                            EXP, 5, "w", List.of(new Quarantined(shard(99), shard(99) + ": bad", null, 5))));
+            for (int i = 1; i < 13; i++) {
+                List<String> merged = i == 1 ? List.of() : List.of(file("f" + (i - 1)));
+                List<String> shards = new ArrayList<>();
+                for (int j = 0; j < i; j++) shards.add(shard(j));
+                s = LakeLog.tryCommit(store, s, compaction(file("f" + i), merged, shards));
+            }
+            s = LakeLog.tryCommit(store, s, index("i1", 2000, List.of()));
+            assertTrue(Files.exists(tmp.resolve(LakeTable.METRICS.checkpointKey(10))), "checkpoint at v10");
+            LakeSnapshot replayed = LakeSnapshot.load(store, EXP);
+            for (int v = 0; v < 10; v++) Files.delete(tmp.resolve(LakeTable.METRICS.commitKey(v)));
+            LakeSnapshot fromCheckpoint = LakeSnapshot.load(store, EXP);
+            for (LakeSnapshot l : List.of(replayed, fromCheckpoint)) {
+                assertEquals(12, l.version());
+                assertEquals(
+                        List.of(file("f12")),
+                        l.liveFiles().stream().map(DataFile::path).toList());
+                for (int j = 0; j < 12; j++) assertTrue(l.isCovered(shard(j)), "shard " + j);
+                assertFalse(l.isCovered(shard(12)));
+                assertEquals(11, l.removedFiles().size());
+                assertTrue(l.isQuarantined(shard(99)));
+                assertEquals("fp-i1", l.indexFingerprint());
+            }
+            assertEquals(12, DeltaKernelTables.version(tmp.resolve(LakeTable.METRICS.root())));
+            assertEquals(
+                    List.of(tmp.resolve(file("f12"))),
+                    DeltaKernelTables.liveFiles(tmp.resolve(LakeTable.METRICS.root())));
         }
     }
 
