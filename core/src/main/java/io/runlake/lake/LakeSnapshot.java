@@ -69,11 +69,12 @@ public final class LakeSnapshot {
      *
      * @throws LakeLogException if a log is damaged
      * @throws FormatVersion.UnsupportedFormatException if a table needs a newer reader
+     * @throws UpgradeRequiredException if the store has only an older RunLake's lake log
      */
     public static LakeSnapshot load(ObjectStore store, String experiment) {
         LakeSnapshot s = loadTables(store, experiment);
         if (s.metrics.version() < 0 && s.runs.version() < 0 && LakeUpgrade.needed(store)) {
-            throw new LakeLogException("this store's lake still has the log of an older RunLake (lake/_log/): "
+            throw new UpgradeRequiredException("this store's lake still has the log of an older RunLake (lake/_log/): "
                     + "run `runlake upgrade` (or any maintenance: compact, index) to move it into the lake tables");
         }
         return s;

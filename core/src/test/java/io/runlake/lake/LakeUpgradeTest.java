@@ -131,7 +131,7 @@ class LakeUpgradeTest {
     @Test
     void aStoreWithTheOlderLogIsRefusedUntilUpgraded() {
         assertTrue(LakeUpgrade.needed(store));
-        LakeLogException e = assertThrows(LakeLogException.class, () -> LakeSnapshot.load(store, EXP));
+        UpgradeRequiredException e = assertThrows(UpgradeRequiredException.class, () -> LakeSnapshot.load(store, EXP));
         assertTrue(e.getMessage().contains("runlake upgrade"), e.getMessage());
     }
 
