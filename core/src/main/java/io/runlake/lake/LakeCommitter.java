@@ -80,7 +80,7 @@ public final class LakeCommitter {
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             if (attempt > 1) {
                 pause(attempt - 1);
-                latest = LakeSnapshot.load(store, base.experiment());
+                latest = latest.refresh(store); // only the commits made since: a short window to the next try
             }
             Optional<String> obsolete = operation.validate(latest);
             if (obsolete.isPresent()) {

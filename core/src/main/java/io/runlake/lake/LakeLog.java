@@ -50,7 +50,7 @@ public final class LakeLog {
         // The state at our version is the old state plus our commit: no need to re-read the log.
         TableSnapshot after = before.copy();
         after.apply(version, actions, key);
-        if (version % CHECKPOINT_INTERVAL == 0) writeCheckpoint(store, after);
+        if (version > 0 && version % CHECKPOINT_INTERVAL == 0) writeCheckpoint(store, after); // as Delta: not v0
         return snapshot.with(after);
     }
 

@@ -86,6 +86,11 @@ public final class LakeSnapshot {
                 experiment, TableSnapshot.load(store, LakeTable.METRICS), TableSnapshot.load(store, LakeTable.RUNS));
     }
 
+    /** This snapshot brought up to date, reading only the commits made since (the commit loop's refresh). */
+    public LakeSnapshot refresh(ObjectStore store) {
+        return new LakeSnapshot(experiment, metrics.refresh(store), runs.refresh(store));
+    }
+
     /** The same tables seen for another experiment (no store access). */
     public LakeSnapshot forExperiment(String other) {
         return new LakeSnapshot(other, metrics, runs);

@@ -76,6 +76,29 @@ public final class TableSnapshot {
         return s;
     }
 
+    /**
+     * This table brought up to date: one LIST of the log, then only the commits after this version (no checkpoint
+     * or older commit is read again). What the commit loop does after a lost race.
+     */
+    TableSnapshot refresh(ObjectStore store) {
+        TreeMap<Long, String> commits = new TreeMap<>();
+        for (ObjectInfo o : store.list(table.logPrefix())) {
+            table.parseLogKey(o.key())
+                    .filter(f -> !f.checkpoint() && f.version() > version)
+                    .ifPresent(f -> commits.put(f.version(), o.key()));
+        }
+        if (commits.isEmpty()) return this;
+        TableSnapshot s = copy();
+        for (long v = version + 1; v <= commits.lastKey(); v++) {
+            String key = commits.get(v);
+            if (key == null) return load(store, table); // not contiguous (log retention ran): read from scratch
+            byte[] bytes = store.get(key).orElse(null);
+            if (bytes == null) return load(store, table);
+            s.apply(v, DeltaActions.parseCommitFile(bytes, key), key);
+        }
+        return s;
+    }
+
     /** A checkpoint is derived data: an unreadable one is skipped and older ones or the commits are used. */
     private static Optional<TableSnapshot> readCheckpoint(
             ObjectStore store, LakeTable table, long version, String key) {
