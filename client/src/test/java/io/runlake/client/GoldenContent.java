@@ -80,6 +80,35 @@ final class GoldenContent {
         b.shards.add(new Shard(0, writer(8), 1, List.of(new Point("accuracy", 3, T + 120_000, 0.93)), false, true));
         b.shards.add(new Shard(0, writer(8), 2, List.of(new Point("accuracy", 3, T + 150_000, 0.95)), false, false));
         b.events.add(event(b, 0, writer(8), 0, T + 151_000, "tags", mapWithNulls("stage", "prod")));
+        // lineage of a run the runs index settles (FORMAT.md §12.7): the input logged last is the earlier event
+        b.events.add(event(
+                b,
+                0,
+                writer(8),
+                1,
+                T + 151_000,
+                "artifact",
+                obj("name", "checkpoint", "size", 4096L, "uri", "s3://models/b/checkpoint/", "reference", true)));
+        b.events.add(event(
+                b,
+                0,
+                writer(8),
+                2,
+                T + 150_500,
+                "input",
+                obj(
+                        "name",
+                        "digits",
+                        "uri",
+                        "s3://datasets/digits/",
+                        "role",
+                        "train",
+                        "sha256",
+                        "0123456789abcdef".repeat(4),
+                        "size",
+                        1024L,
+                        "files",
+                        3L)));
         b.ends.set(0, end(b, 0, writer(8), "FINISHED", T + 152_000, null, 5, 3));
         lake.runs.add(b);
         lake.runs.add(

@@ -3,11 +3,13 @@ package io.runlake.client;
 import io.runlake.client.GoldenModel.Experiment;
 import io.runlake.client.GoldenModel.Run;
 import io.runlake.format.DuckSql;
+import io.runlake.runs.RunLineage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +38,8 @@ final class GoldenIndex {
                         + "WHERE s.run_id = r.run_id), 0)::BIGINT AS points, r2.params, r2.tags,\n"
                         + "coalesce((SELECT list({'key': key, 'last_value': last_value, "
                         + "'min_value': min_value, 'max_value': max_value, 'point_count': point_count, 'last_step': last_step} "
-                        + "ORDER BY key) FROM golden_summaries s WHERE s.run_id = r.run_id), []) AS metrics "
+                        + "ORDER BY key) FROM golden_summaries s WHERE s.run_id = r.run_id), []) AS metrics, "
+                        + "r2.artifacts, r2.inputs "
                         + "FROM (" + String.join(" UNION ALL ", rows) + ") r\n"
                         + "JOIN (" + String.join(" UNION ALL ", maps(e)) + ") r2 "
                         + "USING (run_id) ORDER BY r.start_time, r.run_id) TO " + DuckSql.lit(out.toString())
@@ -61,9 +64,36 @@ final class GoldenIndex {
         List<String> out = new ArrayList<>();
         for (Run r : e.runs) {
             out.add("SELECT " + lit(r.runId) + " AS run_id, " + map(GoldenExpectations.params(r)) + " AS params, "
-                    + map(GoldenExpectations.tags(r)) + " AS tags");
+                    + map(GoldenExpectations.tags(r)) + " AS tags, "
+                    + lineage(r, "artifact", RunLineage.ARTIFACT_FIELDS) + " AS artifacts, "
+                    + lineage(r, "input", RunLineage.INPUT_FIELDS) + " AS inputs");
         }
         return out;
+    }
+
+    /** The run's {@code kind} events' payloads with their time and worker, in (time, worker, writer, seq) order. */
+    private static String lineage(Run r, String kind, List<RunLineage.Field> fields) {
+        List<String> items = new ArrayList<>();
+        r.events.stream()
+                .filter(e -> e.get(kind) instanceof Map<?, ?>)
+                .sorted(Comparator.comparingLong((Map<String, Object> e) -> (long) e.get("time_ms"))
+                        .thenComparingInt(e -> (int) e.get("worker"))
+                        .thenComparing(e -> (String) e.get("writer_id"))
+                        .thenComparingInt(e -> (int) e.get("_seq")))
+                .forEach(e -> {
+                    Map<?, ?> payload = (Map<?, ?>) e.get(kind);
+                    List<String> values = new ArrayList<>();
+                    for (RunLineage.Field f : fields) {
+                        String value = switch (f.name()) {
+                            case "time" -> time((Long) e.get("time_ms"));
+                            case "worker" -> e.get("worker") + "::INTEGER";
+                            default -> lit(payload.get(f.name())) + "::" + f.sqlType();
+                        };
+                        values.add(lit(f.name()) + ": " + value);
+                    }
+                    items.add("{" + String.join(", ", values) + "}");
+                });
+        return "[" + String.join(", ", items) + "]::" + RunLineage.listType(fields);
     }
 
     private static String map(Map<String, String> m) {

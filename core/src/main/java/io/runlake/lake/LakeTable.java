@@ -3,6 +3,7 @@ package io.runlake.lake;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.MetricSchema;
 import io.runlake.lake.delta.DeltaPaths;
+import io.runlake.runs.RunLineage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -114,7 +115,9 @@ public enum LakeTable {
 
     private static String metricsSchema() {
         List<String> fields = new ArrayList<>();
-        for (MetricSchema.Column c : MetricSchema.COLUMNS) fields.add(field(c.name(), "\"" + deltaType(c) + "\""));
+        for (MetricSchema.Column c : MetricSchema.COLUMNS) {
+            fields.add(field(c.name(), "\"" + deltaType(c.sqlType(), c.name()) + "\""));
+        }
         fields.add(field(PARTITION_COLUMN, "\"string\""));
         return "{\"type\":\"struct\",\"fields\":[" + String.join(",", fields) + "]}";
     }
@@ -123,14 +126,15 @@ public enum LakeTable {
         return "{\"name\":\"" + name + "\",\"type\":" + typeJson + ",\"nullable\":true,\"metadata\":{}}";
     }
 
-    private static String deltaType(MetricSchema.Column c) {
-        return switch (c.sqlType()) {
+    private static String deltaType(String sqlType, String column) {
+        return switch (sqlType) {
             case "VARCHAR" -> "string";
             case "INTEGER" -> "integer";
             case "BIGINT" -> "long";
             case "DOUBLE" -> "double";
             case "TIMESTAMPTZ" -> "timestamp";
-            default -> throw new IllegalStateException("no Delta type for " + c.sqlType() + " (" + c.name() + ")");
+            case "BOOLEAN" -> "boolean";
+            default -> throw new IllegalStateException("no Delta type for " + sqlType + " (" + column + ")");
         };
     }
 
@@ -158,9 +162,21 @@ public enum LakeTable {
             fields.add(field("points", "\"long\""));
             fields.add(field("params", map));
             fields.add(field("tags", map));
-            fields.add(field("metrics", "{\"type\":\"array\",\"elementType\":" + metric + ",\"containsNull\":true}"));
+            fields.add(field("metrics", array(metric)));
+            fields.add(field(RunLineage.ARTIFACTS, array(struct(RunLineage.ARTIFACT_FIELDS))));
+            fields.add(field(RunLineage.INPUTS, array(struct(RunLineage.INPUT_FIELDS))));
             fields.add(field(PARTITION_COLUMN, "\"string\""));
             JSON = "{\"type\":\"struct\",\"fields\":[" + String.join(",", fields) + "]}";
+        }
+
+        private static String array(String elementType) {
+            return "{\"type\":\"array\",\"elementType\":" + elementType + ",\"containsNull\":true}";
+        }
+
+        private static String struct(List<RunLineage.Field> fields) {
+            List<String> out = new ArrayList<>();
+            for (RunLineage.Field f : fields) out.add(field(f.name(), "\"" + deltaType(f.sqlType(), f.name()) + "\""));
+            return "{\"type\":\"struct\",\"fields\":[" + String.join(",", out) + "]}";
         }
     }
 }

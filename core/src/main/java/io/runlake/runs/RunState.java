@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Everything one run's valid raw objects say about it (FORMAT.md §8, §9), folded into the values a reader shows:
- * status, times, error, environment, code version, params and tags. Add the objects (in any order), then ask.
+ * status, times, error, environment, code version, params, tags, artifacts and inputs. Add the objects (in any order), then ask.
  * Not thread-safe.
  */
 public final class RunState {
@@ -86,6 +87,27 @@ public final class RunState {
                 if (t.getValue() == null) out.remove(t.getKey());
                 else out.put(t.getKey(), t.getValue());
             }
+        }
+        return out;
+    }
+
+    /** The run's artifacts, in event order. */
+    public List<RunLineage.Recorded<RunEvent.Artifact>> artifacts() {
+        return recorded(RunEvent::artifact);
+    }
+
+    /** The data inputs the run read, in event order. */
+    public List<RunLineage.Recorded<RunEvent.Input>> inputs() {
+        return recorded(RunEvent::input);
+    }
+
+    private <T> List<RunLineage.Recorded<T>> recorded(Function<RunEvent, T> payload) {
+        List<RunLineage.Recorded<T>> out = new ArrayList<>();
+        for (SequencedEvent e : orderedEvents()) {
+            T value = payload.apply(e.event());
+            if (value != null)
+                out.add(new RunLineage.Recorded<>(
+                        value, e.event().timeMs(), e.event().worker()));
         }
         return out;
     }

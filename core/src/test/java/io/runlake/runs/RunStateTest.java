@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.runlake.format.RunEnd;
+import io.runlake.format.RunEvent;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,62 @@ class RunStateTest {
         assertNull(s.startTimeMs());
         assertNull(s.lastActivityMs());
         assertEquals(RunStatus.CRASHED, s.status(T, TIMEOUT));
+    }
+
+    @Test
+    void artifactsAndInputsComeInEventOrderWithTheirTimeAndWorker() {
+        RunState s = new RunState(RUN);
+        s.addEvent(artifact(1, W1, T + 5, "late"), 0);
+        s.addEvent(artifact(0, W0, T + 2, "second"), 7);
+        s.addEvent(artifact(0, W0, T + 2, "first"), 3);
+        s.addEvent(
+                new RunEvent(
+                        1,
+                        RunEvent.INPUT,
+                        "e",
+                        RUN,
+                        0,
+                        W0,
+                        T + 1,
+                        null,
+                        null,
+                        null,
+                        new RunEvent.Input("train", "s3://d/", "train", null, "\"e\"", null, 10, 2)),
+                1);
+        assertEquals(
+                List.of("first@0", "second@0", "late@1"),
+                s.artifacts().stream()
+                        .map(a -> a.value().name() + "@" + a.worker())
+                        .toList());
+        assertEquals(
+                List.of(T + 1),
+                s.inputs().stream().map(RunLineage.Recorded::timeMs).toList());
+        assertEquals(
+                Arrays.asList(
+                        "late",
+                        null,
+                        5L,
+                        "s3://x",
+                        true,
+                        OffsetDateTime.ofInstant(Instant.ofEpochMilli(T + 5), ZoneOffset.UTC),
+                        1),
+                Arrays.asList(RunLineage.artifactValues(s.artifacts().get(2))),
+                "values in the order of the index's struct fields");
+    }
+
+    private static RunEvent artifact(int worker, String writer, long time, String name) {
+        return new RunEvent(
+                1,
+                RunEvent.ARTIFACT,
+                "e",
+                RUN,
+                worker,
+                writer,
+                time,
+                null,
+                null,
+                new RunEvent.Artifact(name, null, 5, "s3://x", true),
+                null);
     }
 
     private static RunEnd end(int worker, String writer, String status, long time, RunEnd.ErrorInfo error) {

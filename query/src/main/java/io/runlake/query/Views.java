@@ -5,6 +5,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.format.RunObjects;
 import io.runlake.runs.MetricSummaries;
+import io.runlake.runs.RunLineage;
 import io.runlake.runs.RunRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,7 +98,9 @@ final class Views {
             + "NULL::VARCHAR AS parent_run_id, NULL::VARCHAR AS status, NULL::TIMESTAMPTZ AS start_time, NULL::TIMESTAMPTZ AS end_time, "
             + "NULL::TIMESTAMPTZ AS last_activity, NULL::VARCHAR AS \"user\", NULL::VARCHAR AS host, NULL::VARCHAR AS code_version, "
             + "NULL::VARCHAR AS error, NULL::BIGINT AS points, NULL::MAP(VARCHAR, VARCHAR) AS params, NULL::MAP(VARCHAR, VARCHAR) AS tags, "
-            + "NULL::STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[] AS metrics";
+            + "NULL::STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[] AS metrics, "
+            + "NULL::" + RunLineage.listType(RunLineage.ARTIFACT_FIELDS) + " AS " + RunLineage.ARTIFACTS + ", "
+            + "NULL::" + RunLineage.listType(RunLineage.INPUT_FIELDS) + " AS " + RunLineage.INPUTS;
 
     /** Typed points of the files, one scan per experiment, the experiment a literal taken from the keys. */
     private static String points(List<Path> files, Map<Path, String> experimentOf) {

@@ -60,6 +60,11 @@ abstract class LakeSuite {
         return Lake.open(uri, options());
     }
 
+    /** Compaction that deletes covered shards at once (no grace), in {@code workDir}. */
+    static CompactorOptions compactNow(Path workDir) {
+        return CompactorOptions.defaults().withWorkDir(workDir).withGrace(Duration.ZERO, Duration.ofHours(1));
+    }
+
     static Tracker tracker(URI uri, Path tmp) {
         return Tracker.open(
                 uri,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.functions.core.Compactor;
-import io.runlake.functions.core.CompactorOptions;
 import io.runlake.functions.core.Indexer;
 import io.runlake.functions.core.IndexerOptions;
 import io.runlake.functions.core.Reporter;
@@ -19,7 +18,6 @@ import io.runlake.store.StoreUris;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +42,7 @@ class LeaderboardTwinsTest {
         URI uri = Files.createDirectories(tmp.resolve("store")).toUri();
         Map<String, String> ids = writeRuns(uri);
         try (ObjectStore store = StoreUris.open(uri)) {
-            new Compactor(
-                            store,
-                            CompactorOptions.defaults()
-                                    .withWorkDir(tmp.resolve("work"))
-                                    .withGrace(Duration.ZERO, Duration.ofHours(1)))
-                    .compact(EXP);
+            new Compactor(store, LakeSuite.compactNow(tmp.resolve("work"))).compact(EXP);
             new Indexer(store, IndexerOptions.defaults().withWorkDir(tmp.resolve("work"))).index(EXP);
         }
         Leaderboard published;

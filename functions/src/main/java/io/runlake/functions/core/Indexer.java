@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, user VARCHAR, host VARCHAR,
  * code_version VARCHAR, error VARCHAR, points BIGINT,
  * params MAP(VARCHAR, VARCHAR), tags MAP(VARCHAR, VARCHAR),
- * metrics STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[]
+ * metrics STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[],
+ * artifacts STRUCT(...)[], inputs STRUCT(...)[] (see {@link IndexLineage})
  * </pre>
  *
  * Metric points are read through the same exactly-once view as any reader (live lake files plus uncovered
@@ -191,8 +192,9 @@ public final class Indexer {
     }
 
     /**
-     * Inserts one row per run (and its params and tags) into the tables the index is selected from, counting the
-     * statuses into {@code statusCounts}; returns when the first RUNNING run would be CRASHED (null: none runs).
+     * Inserts one row per run (and its params, tags, artifacts and inputs) into the tables the index is selected
+     * from, counting the statuses into {@code statusCounts}; returns when the first RUNNING run would be CRASHED
+     * (null: none runs).
      */
     private Long insertRuns(
             Duck duck, String experiment, Map<String, RunState> runs, long now, Map<String, Long> statusCounts)
@@ -228,6 +230,7 @@ public final class Indexer {
             runRow.executeBatch();
             kv.executeBatch();
         }
+        IndexLineage.insert(duck, runs.values());
         return validUntil;
     }
 
@@ -285,7 +288,7 @@ public final class Indexer {
                    r."user", r.host, r.code_version, r.error, COALESCE(m.points, 0)::BIGINT AS points,
                    COALESCE(p.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params,
                    COALESCE(t.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags,
-                   COALESCE(m.metrics, []) AS metrics
+                   COALESCE(m.metrics, []) AS metrics, %s
             FROM runs r
             LEFT JOIN (SELECT run_id, map(list(name ORDER BY name), list(value ORDER BY name)) AS params
                        FROM kv WHERE kind = 'param' GROUP BY run_id) p USING (run_id)
@@ -295,7 +298,8 @@ public final class Indexer {
                               list({'key': key, 'last_value': last_value, 'min_value': min_value, 'max_value': max_value,
                                     'point_count': point_count, 'last_step': last_step} ORDER BY key) AS metrics
                        FROM summaries GROUP BY run_id) m USING (run_id)
-            ORDER BY r.start_time NULLS LAST, r.run_id""";
+            %s
+            ORDER BY r.start_time NULLS LAST, r.run_id""".formatted(IndexLineage.selectList(), IndexLineage.joins());
 
     /** Per (run, metric): the summary of {@link MetricSummaries}, and the latest point's time (the run's activity). */
     private static void summarise(Duck duck, List<Path> files) throws SQLException {
