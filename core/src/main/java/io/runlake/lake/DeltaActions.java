@@ -79,6 +79,13 @@ final class DeltaActions {
         return wrap("metaData", m);
     }
 
+    /** The table's metadata with this RunLake's schema (Delta schema evolution: columns added at the end). */
+    static ObjectNode evolvedMetaData(LakeTable table, ObjectNode current) {
+        ObjectNode m = current.deepCopy();
+        m.put("schemaString", table.schemaString());
+        return wrap("metaData", m);
+    }
+
     /** An {@code add} of a data file of {@code experiment}, committed at {@code timeMs}. */
     static ObjectNode add(
             LakeTable table,

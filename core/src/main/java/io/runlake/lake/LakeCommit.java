@@ -104,6 +104,9 @@ public record LakeCommit(
         if (!state.hasMetadata()) {
             out.add(DeltaActions.protocol());
             out.add(DeltaActions.metaData(table, timeMs));
+        } else {
+            // a table made by an older RunLake gets the columns added since (its files read them as null)
+            state.metadataWithOlderSchema().ifPresent(m -> out.add(DeltaActions.evolvedMetaData(table, m)));
         }
         if (!quarantined.isEmpty()) {
             Map<String, Quarantined> all = new TreeMap<>();

@@ -218,6 +218,15 @@ public final class TableSnapshot {
         return metadata != null;
     }
 
+    /** The table's metadata if its schema is not the one this RunLake writes (columns were added since), else empty. */
+    Optional<ObjectNode> metadataWithOlderSchema() {
+        if (metadata == null
+                || table.schemaString().equals(metadata.path("schemaString").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata);
+    }
+
     /** Live {@code add} actions by object key, in the order they were added. */
     Map<String, ObjectNode> liveFiles() {
         return Collections.unmodifiableMap(live);

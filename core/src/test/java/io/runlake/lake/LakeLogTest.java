@@ -196,6 +196,29 @@ class LakeLogTest {
         }
     }
 
+    /** A runs table made before columns were added gets this RunLake's schema with its next commit (same table id). */
+    @Test
+    void aTableWithAnOlderSchemaEvolvesWithTheNextCommit() throws Exception {
+        try (ObjectStore store = new FileObjectStore(tmp)) {
+            LakeSnapshot s = LakeLog.tryCommit(store, LakeSnapshot.load(store, EXP), index("i0", 1000, List.of()));
+            Path first = tmp.resolve(LakeTable.RUNS.commitKey(0));
+            String older = Files.readString(first)
+                    .replace(
+                            LakeTable.RUNS.schemaString().replace("\"", "\\\""),
+                            "{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[]}");
+            assertFalse(older.equals(Files.readString(first)), "the test rewrote the schema");
+            Files.writeString(first, older);
+            s = LakeLog.tryCommit(store, LakeSnapshot.load(store, EXP), index("i1", 2000, List.of()));
+            String second = Files.readString(tmp.resolve(LakeTable.RUNS.commitKey(1)));
+            assertTrue(second.contains("\"metaData\""), second);
+            assertTrue(second.contains(LakeTable.RUNS.schemaString().replace("\"", "\\\"")), second);
+            String third = new String(
+                    DeltaActions.commitFile(index("i2", 3000, List.of()).actions(LakeSnapshot.load(store, EXP))),
+                    StandardCharsets.UTF_8);
+            assertFalse(third.contains("\"metaData\""), "once evolved, no more metaData: " + third);
+        }
+    }
+
     /** Checkpoints are derived data: one that cannot be read is skipped and the commits are replayed. */
     @Test
     void anUnreadableCheckpointFallsBackToTheCommits() throws Exception {
