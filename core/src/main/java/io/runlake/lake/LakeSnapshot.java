@@ -98,9 +98,14 @@ public final class LakeSnapshot {
 
     /** The experiments with live files in either table of {@code store}. */
     public static List<String> experiments(ObjectStore store) {
+        return loadTables(store, "").experimentsWithFiles();
+    }
+
+    /** The experiments with live files in either table of this snapshot (all experiments, not only this one's). */
+    public List<String> experimentsWithFiles() {
         TreeSet<String> out = new TreeSet<>();
-        for (LakeTable t : LakeTable.values()) {
-            TableSnapshot.load(store, t).liveFiles().values().forEach(a -> {
+        for (TableSnapshot t : List.of(metrics, runs)) {
+            t.liveFiles().values().forEach(a -> {
                 String e = DeltaActions.partitionExperiment(a);
                 if (e != null) out.add(e);
             });

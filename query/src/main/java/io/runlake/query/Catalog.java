@@ -83,7 +83,7 @@ final class Catalog {
         timer.lap("parse keys (" + raw.size() + ")");
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
         FileLists lists = new FileLists(root, logStore, validated, options, conn, timer, gone);
-        experiments.addAll(lakeExperiments(logStore, lists.problems));
+        experiments.addAll(lists.lakeExperiments());
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
         }
@@ -148,10 +148,25 @@ final class Catalog {
             this.gone = gone;
         }
 
+        /** Both tables, read once per catalog (after the raw listing) and shared by every experiment. */
+        private LakeSnapshot tables;
+
+        /** The experiments the lake tables have files of (some may have no raw objects left). */
+        List<String> lakeExperiments() {
+            try {
+                tables = LakeSnapshot.load(logStore, "");
+                return tables.experimentsWithFiles();
+            } catch (LakeLogException e) {
+                problems.add(e.getMessage());
+                return List.of();
+            }
+        }
+
         void addExperiment(String experiment, List<LakeView.RawObject> listed) {
             LakeSnapshot snapshot;
             try {
-                snapshot = LakeSnapshot.load(logStore, experiment);
+                tables = tables == null ? LakeSnapshot.load(logStore, experiment) : tables;
+                snapshot = tables.forExperiment(experiment);
             } catch (LakeLogException e) {
                 problems.add("experiment '" + experiment + "': " + e.getMessage() + " (reading raw objects only)");
                 snapshot = LakeSnapshot.empty(experiment);
@@ -312,15 +327,6 @@ final class Catalog {
         if (snapshot.indexFile() != null) files.put(snapshot.indexFile(), root.resolve(snapshot.indexFile()));
         files.values().removeIf(p -> !Files.exists(p)); // missing ones are reported where they are read
         FooterVersions.check(conn, files);
-    }
-
-    private static Set<String> lakeExperiments(ObjectStore logStore, List<String> problems) {
-        try {
-            return new TreeSet<>(LakeSnapshot.experiments(logStore));
-        } catch (LakeLogException e) {
-            problems.add(e.getMessage());
-            return new TreeSet<>();
-        }
     }
 
     /**
