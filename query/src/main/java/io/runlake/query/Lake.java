@@ -7,7 +7,9 @@ import io.runlake.store.StoreUris;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -168,6 +170,14 @@ public final class Lake implements AutoCloseable {
     /** The run with this id or unique id prefix (at least 6 characters) or exact name; errors name what was wrong. */
     public String resolveRun(String idOrName) {
         return runs.resolveRun(idOrName);
+    }
+
+    /**
+     * How each of {@code ids} is shown to a person (FORMAT.md §13.5): the shortest prefix of at least 8 characters
+     * that no other run id of the store starts with; {@link #resolveRun} accepts it back.
+     */
+    public Map<String, String> showRunIds(Collection<String> ids) {
+        return runs.showRunIds(ids);
     }
 
     /** Runs, optionally of one experiment and matching a filter ({@code params.lr < 0.01 and status = 'FINISHED'}). */

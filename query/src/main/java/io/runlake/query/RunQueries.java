@@ -1,7 +1,9 @@
 package io.runlake.query;
 
+import io.runlake.runs.RunIds;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +20,9 @@ import java.util.function.Function;
 final class RunQueries {
     private final LakeSession session;
     private List<String> experiments;
+    private List<String> allRunIds;
+    /** The session load {@link #allRunIds} was read from. */
+    private int allRunIdsLoad = -1;
     /** The session load {@link #experiments} was read from. */
     private int experimentsLoad = -1;
 
@@ -62,6 +67,15 @@ final class RunQueries {
             throw new QueryException("experiment '" + experiment + "' has no metric '" + metric + "'"
                     + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
         }
+    }
+
+    /** How each of {@code ids} is shown (FORMAT.md §13.5): its shortest unique prefix among every run id of the store. */
+    Map<String, String> showRunIds(Collection<String> ids) {
+        if (allRunIds == null || allRunIdsLoad != session.generation()) {
+            allRunIds = firstColumn(session.query("SELECT DISTINCT run_id FROM runs"));
+            allRunIdsLoad = session.generation();
+        }
+        return RunIds.abbreviate(ids, allRunIds);
     }
 
     /** The run with this id or unique id prefix (at least 6 characters) or exact name. */
