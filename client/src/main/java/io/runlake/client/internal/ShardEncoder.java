@@ -3,6 +3,7 @@ package io.runlake.client.internal;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.MetricSchema;
 import io.runlake.parquet.InMemoryOutputFile;
+import io.runlake.parquet.ZstdCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ import org.apache.parquet.io.api.RecordConsumer;
  * reader decodes with its defaults (FORMAT.md §7.5): never BYTE_STREAM_SPLIT.
  */
 public final class ShardEncoder {
-    private static final ZstdCodecFactory CODECS = new ZstdCodecFactory(3);
+    private static final ZstdCodecs CODECS = new ZstdCodecs(3);
 
     private ShardEncoder() {}
 

@@ -226,11 +226,23 @@ public final class Compactor {
 
     /**
      * Sorts the shards' points into {@code out}; null when shards holding another run's rows or that cannot be read
-     * were quarantined instead.
+     * were quarantined instead. Run by run when it can ({@link RunSortedWriter}), else with one DuckDB sort.
      */
     private FileStats sortShards(
             LakeView view, List<String> keys, Map<String, Path> files, Path out, LocalFiles local, Stats stats) {
         String experiment = view.experiment();
+        try {
+            Optional<RunSortedWriter.Written> written =
+                    RunSortedWriter.write(files, out, experiment, Math.toIntExact(options.rowGroupSize()));
+            if (written.isPresent()) {
+                return new FileStats(
+                        written.get().rows(),
+                        written.get().minRunId(),
+                        written.get().maxRunId());
+            }
+        } catch (IOException e) {
+            throw new MaintenanceException("cannot write compacted file " + out + ": " + e, e);
+        }
         try (Duck duck = Duck.open(local.newDir("spill"), options.memoryLimit(), options.threads())) {
             // A shard of a newer format stops compaction here, before it can be read, quarantined or deleted.
             duck.requireSupportedFormat(files);

@@ -1,4 +1,4 @@
-package io.runlake.client.internal;
+package io.runlake.parquet;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
@@ -9,19 +9,19 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * zstd for parquet-java without Hadoop's codec classes: parquet-java's own CodecFactory loads codecs
- * through Hadoop, which a training job should not have to carry.
+ * through Hadoop, which neither a training job (shards) nor the compactor (lake files) should have to carry.
  */
-final class ZstdCodecFactory implements CompressionCodecFactory {
+public final class ZstdCodecs implements CompressionCodecFactory {
     private final int level;
 
-    ZstdCodecFactory(int level) {
+    public ZstdCodecs(int level) {
         this.level = level;
     }
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
         if (codec != CompressionCodecName.ZSTD) {
-            throw new IllegalArgumentException("RunLake writes zstd shards only, not " + codec);
+            throw new IllegalArgumentException("RunLake writes zstd Parquet only, not " + codec);
         }
         return new BytesInputCompressor() {
             @Override
