@@ -68,9 +68,14 @@ public final class CompactionBenchmark {
                     .withGrace(Duration.ZERO, Duration.ofHours(1));
             String memory = System.getenv("RUNLAKE_DUCKDB_MEMORY");
             if (memory != null && !memory.isBlank()) options = options.withMemory(memory, options.threads());
+            String threads = System.getenv("RUNLAKE_DUCKDB_THREADS");
+            if (threads != null && !threads.isBlank())
+                options = options.withMemory(options.memoryLimit(), Integer.parseInt(threads));
+            double cpu0 = processCpuSeconds();
             long c0 = System.nanoTime();
             Compactor.Result r = new Compactor(store, options).compact(experiment);
             double seconds = (System.nanoTime() - c0) / 1e9;
+            double cpuSeconds = processCpuSeconds() - cpu0;
             sampler.stop();
 
             LakeView after = LakeView.load(store, experiment);
@@ -82,6 +87,10 @@ public final class CompactionBenchmark {
             System.out.printf(
                     "compacted %,d points in %.2f s: %,.0f points/s (%,.0f points/s per core, %d cores)%n",
                     r.pointsCompacted(), seconds, points / seconds, points / seconds / cores, cores);
+            // on a shared machine wall time depends on the neighbours; CPU time (all threads, DuckDB's too) less so
+            System.out.printf(
+                    "process CPU %.2f s (DuckDB threads %d): %,.0f points per CPU-second%n",
+                    cpuSeconds, options.threads(), points / cpuSeconds);
             System.out.printf(
                     "commits %d (%d shards, %d files merged), files before %,d raw shards -> after %d lake files %s%n",
                     r.commits(),
@@ -171,6 +180,17 @@ public final class CompactionBenchmark {
                     sum += p.getPeakUsage().getUsed();
             }
             return sum;
+        }
+    }
+
+    /** CPU time of the whole process (every JVM and native thread), from /proc; NaN where there is none. */
+    static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, clock ticks of 10 ms
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +64,9 @@ final class RunSortedWriter {
      * stays under a 512 MB heap; a batch with a bigger run is sorted by DuckDB, which spills.
      */
     static final long MAX_RUN_POINTS = 4_000_000;
+
+    /** Distinct key objects remembered per row group (PLAIN pages hand out a new Binary per row). */
+    private static final int MAX_IDENTITY_KEYS = 1024;
 
     private static final int ZSTD_LEVEL = 3;
     private static final int PAGE_BYTES = 1 << 20;
@@ -175,13 +179,15 @@ final class RunSortedWriter {
                         .mapToLong(b -> b.getRowCount())
                         .sum();
             RunPoints p = new RunPoints(runId, Math.toIntExact(total));
-            Binary run = Binary.fromString(runId);
+            Binary run = utf8(runId);
             Map<Binary, Integer> keyIds = new HashMap<>();
             for (Shard s : shards) {
                 MessageType schema = s.footer.getFileMetaData().getSchema();
                 long timestampScale = timestampScale(schema);
                 if (timestampScale == 0 || !hasMetricColumns(schema)) return null;
-                try (ParquetFileReader r = new ParquetFileReader(new LocalInputFile(s.path), READ_OPTIONS)) {
+                LocalInputFile in = new LocalInputFile(s.path);
+                // the footer read before: parsing it again costs as much as decoding a small shard's points
+                try (ParquetFileReader r = new ParquetFileReader(in, s.footer, READ_OPTIONS, in.newStream())) {
                     PageReadStore group;
                     while ((group = r.readNextRowGroup()) != null) {
                         int rows = Math.toIntExact(group.getRowCount());
@@ -210,8 +216,14 @@ final class RunSortedWriter {
                 long timestampScale) {
             int base = size;
             ColumnReader c = reader(columns, schema, MetricSchema.RUN_ID);
+            Binary checked = null; // a dictionary page hands out the same Binary for the same value
             for (int i = 0; i < rows; i++) {
-                if (isNull(c) || !run.equals(c.getBinary())) return false; // another run's rows: quarantine (§12.6)
+                if (isNull(c)) return false;
+                Binary r = c.getBinary();
+                if (r != checked) {
+                    if (!run.equals(r)) return false; // another run's rows: the general path quarantines (§12.6)
+                    checked = r;
+                }
                 c.consume();
             }
             c = reader(columns, schema, MetricSchema.WORKER);
@@ -221,14 +233,20 @@ final class RunSortedWriter {
                 c.consume();
             }
             c = reader(columns, schema, MetricSchema.KEY);
+            // identity first: a dictionary page hands out one Binary per distinct key, hashing its bytes is slower
+            Map<Binary, Integer> byIdentity = new IdentityHashMap<>();
             for (int i = 0; i < rows; i++) {
                 if (isNull(c)) return false;
                 Binary k = c.getBinary();
-                Integer id = keyIds.get(k);
+                Integer id = byIdentity.get(k);
                 if (id == null) {
-                    id = keyNames.size();
-                    keyNames.add(k.toStringUsingUTF8());
-                    keyIds.put(k.copy(), id);
+                    id = keyIds.get(k);
+                    if (id == null) {
+                        id = keyNames.size();
+                        keyNames.add(k.toStringUsingUTF8());
+                        keyIds.put(k.copy(), id);
+                    }
+                    if (byIdentity.size() < MAX_IDENTITY_KEYS) byIdentity.put(k, id);
                 }
                 keys[base + i] = id;
                 c.consume();
@@ -353,6 +371,10 @@ final class RunSortedWriter {
         return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static Binary utf8(String s) {
+        return Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Microseconds per unit of the shard's timestamp column; 0 when it is not a timestamp this writer knows. */
     private static long timestampScale(MessageType schema) {
         if (!schema.containsField(MetricSchema.TIMESTAMP)) return 0;
@@ -402,6 +424,9 @@ final class RunSortedWriter {
                     // PLAIN doubles, as DuckDB's V1 writer: a dictionary does not pay off on measured values
                     .withDictionaryEncoding(MetricSchema.VALUE, false)
                     .withPageSize(PAGE_BYTES)
+                    // pages cut by bytes only: parquet-java's default 20,000-row pages compress a run's repeating
+                    // step ids ten times worse than DuckDB's pages
+                    .withPageRowCountLimit(Integer.MAX_VALUE)
                     .withDictionaryPageSize(PAGE_BYTES)
                     .build();
             this.footer = Map.of(
@@ -439,9 +464,10 @@ final class RunSortedWriter {
         }
 
         void write(RunPoints p) throws IOException {
-            Binary run = Binary.fromString(p.runId);
+            // array-backed: the dictionary writer hashes and compares them on every row, buffer-backed is slower
+            Binary run = utf8(p.runId);
             Binary[] keyNames = new Binary[p.keyNames.size()];
-            for (int i = 0; i < keyNames.length; i++) keyNames[i] = Binary.fromString(p.keyNames.get(i));
+            for (int i = 0; i < keyNames.length; i++) keyNames[i] = utf8(p.keyNames.get(i));
             for (int n = 0; n < p.size; n++) {
                 int i = p.order[n];
                 runId.write(run, 0, 1);
