@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,6 +78,12 @@ public final class StartJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Journals of this process, never opened by {@link #recover}: closing any channel of a file drops this process's
+     * lock on it (POSIX record locks), which would let another process take over a live journal.
+     */
+    private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
+
     private final Path dir;
     private final List<Segment> open = new ArrayList<>();
     private Segment current;
@@ -87,7 +95,7 @@ public final class StartJournal implements AutoCloseable {
     private final AtomicBoolean syncQueued = new AtomicBoolean();
 
     StartJournal(Path spillDir) {
-        this.dir = spillDir.resolve(FOLDER);
+        this.dir = folder(spillDir);
     }
 
     /**
@@ -130,6 +138,7 @@ public final class StartJournal implements AutoCloseable {
             throw e;
         }
         Path file = dir.resolve(tmp.getFileName().toString().substring(1).replace(".tmp", SUFFIX));
+        OWNED.add(file);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         current = new Segment(file, ch, lock);
         open.add(current);
@@ -191,6 +200,7 @@ public final class StartJournal implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("RunLake: cannot close start journal {}: {}", s.file, e.toString());
         }
+        OWNED.remove(s.file);
     }
 
     /**
@@ -212,6 +222,11 @@ public final class StartJournal implements AutoCloseable {
         syncer.shutdown();
     }
 
+    /** Absolute, so that the journals of this process are recognised whatever path named the spill root. */
+    private static Path folder(Path spillDir) {
+        return spillDir.toAbsolutePath().normalize().resolve(FOLDER);
+    }
+
     /** Uploads one journaled object; throws to stop the recovery (the store failed). */
     @FunctionalInterface
     interface Upload {
@@ -225,7 +240,7 @@ public final class StartJournal implements AutoCloseable {
      * @return objects still waiting in such journals
      */
     static int recover(Path spillDir, Upload upload) {
-        Path dir = spillDir.resolve(FOLDER);
+        Path dir = folder(spillDir);
         if (!Files.isDirectory(dir)) return 0;
         List<Path> journals;
         try (Stream<Path> s = Files.list(dir)) {
@@ -237,12 +252,13 @@ public final class StartJournal implements AutoCloseable {
         }
         int left = 0;
         for (Path journal : journals) {
+            if (OWNED.contains(journal)) continue; // this process's: its runs write their objects themselves
             try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 FileLock lock;
                 try {
                     lock = ch.tryLock();
                 } catch (OverlappingFileLockException e) {
-                    continue; // a journal of this process: its runs write their objects themselves
+                    continue; // locked by this process after all
                 }
                 if (lock == null) continue; // its process is alive
                 List<Entry> entries = read(ch);
