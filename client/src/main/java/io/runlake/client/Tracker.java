@@ -5,6 +5,7 @@ import io.runlake.client.internal.DefaultRun;
 import io.runlake.client.internal.DurableWriter;
 import io.runlake.client.internal.Environment;
 import io.runlake.client.internal.Spill;
+import io.runlake.client.internal.StartJournal;
 import io.runlake.format.FormatMarker;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
@@ -19,20 +20,16 @@ import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import io.runlake.store.StoreUnavailableException;
 import io.runlake.store.StoreUris;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point of the client: opens a store and starts or joins runs.
@@ -56,6 +53,11 @@ public final class Tracker implements AutoCloseable {
     private final TrackerOptions options;
     private final DurableWriter out;
     private final Set<DefaultRun> open = ConcurrentHashMap.newKeySet();
+    /** Whether this tracker has queued the shared environment object (§7.9): once is enough, it never changes. */
+    private final AtomicBoolean environmentWritten = new AtomicBoolean();
+    /** Code diffs this tracker has queued for upload: every run of a process records the same one. */
+    private final Set<String> diffsWritten = ConcurrentHashMap.newKeySet();
+
     private final Thread shutdownHook;
 
     private Tracker(ObjectStore store, TrackerOptions options) {
@@ -68,12 +70,28 @@ public final class Tracker implements AutoCloseable {
                 new Spill(options.spillRoot(), store.uri().toString()),
                 options.storeWait(),
                 () -> checkFormat(store));
+        prefetch(options.captureCode());
         if (options.shutdownHook()) {
             shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             shutdownHook = null;
         }
+    }
+
+    /**
+     * Captures the environment and code version on a daemon thread, so that the first run does not wait for OSHI,
+     * nvidia-smi and git unless it starts at once; every later run reuses them.
+     */
+    private static void prefetch(boolean code) {
+        Thread t = new Thread(
+                () -> {
+                    Environment.captured();
+                    if (code) CodeVersion.captureOnce(codeDir());
+                },
+                "runlake-capture");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Opens the store named by {@code RUNLAKE_URI}, or the local folder {@code ./runlake-data}. */
@@ -163,16 +181,8 @@ public final class Tracker implements AutoCloseable {
     Run start(RunSpec spec) {
         String runId = RunIds.newId();
         String writerId = RunIds.newId();
-        Map<String, Object> environment = Environment.capture();
-        Map<String, Object> code = new LinkedHashMap<>();
-        byte[] diff = null;
-        if (options.captureCode()) {
-            CodeVersion.Capture captured =
-                    CodeVersion.capture(Path.of(System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir"))));
-            code.putAll(captured.fields());
-            diff = captured.diff();
-            if (diff != null) code.put("git_diff_sha256", sha256(diff));
-        }
+        Environment.Captured environment = Environment.captured();
+        CodeVersion.Capture code = options.captureCode() ? CodeVersion.captureOnce(codeDir()) : null;
         RunStart start = new RunStart(
                 FormatVersion.CURRENT,
                 RunStart.KIND,
@@ -185,42 +195,30 @@ public final class Tracker implements AutoCloseable {
                 writerId,
                 spec.params(),
                 spec.tags(),
-                environment,
-                code.isEmpty() ? null : code);
-        // start manifest first, then the pointer other workers use to find the run by id; a store that is
-        // down or hangs gets them in this order from the spill, so the run never waits for storage
-        out.write(Layout.startManifest(spec.experiment(), runId), Json.write(start));
-        out.write(
+                environment.inline(),
+                code == null ? null : code.fields());
+        // The shared environment (once per tracker), the start manifest, then the pointer other workers find the run
+        // by: journaled now, written by the run's writer thread before anything else of the run (FORMAT.md §10.1).
+        List<StartJournal.Entry> objects = new ArrayList<>(3);
+        if (environmentWritten.compareAndSet(false, true)) {
+            objects.add(new StartJournal.Entry(environment.sharedKey(), environment.sharedBytes()));
+        }
+        objects.add(new StartJournal.Entry(Layout.startManifest(spec.experiment(), runId), Json.write(start)));
+        objects.add(new StartJournal.Entry(
                 Layout.runIdPointer(runId),
-                Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId)));
-        DefaultRun run =
-                new DefaultRun(out, options, spec.experiment(), runId, writerId, 0, spec.params(), open::remove);
+                Json.write(new RunIdPointer(FormatVersion.CURRENT, spec.experiment(), runId))));
+        DefaultRun run = new DefaultRun(
+                out, options, spec.experiment(), runId, writerId, 0, spec.params(), out.journal(objects), open::remove);
         open.add(run);
-        if (diff != null) logDiff(run, diff);
+        if (code != null && code.diff() != null) {
+            // the uncommitted changes, content-addressed like any artifact so the exact code can be rebuilt
+            run.logBlob("code.diff", code.diff(), code.diffSha256(), diffsWritten.add(code.diffSha256()));
+        }
         return run;
     }
 
-    /** The uncommitted changes, stored content-addressed like any artifact so the exact code can be rebuilt. */
-    private static void logDiff(DefaultRun run, byte[] diff) {
-        try {
-            Path tmp = Files.createTempFile("runlake-code", ".diff");
-            try {
-                Files.write(tmp, diff);
-                run.logArtifact(tmp, "code.diff");
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | RuntimeException e) {
-            LoggerFactory.getLogger(Tracker.class).warn("RunLake: could not store the code diff: {}", e.toString());
-        }
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Path codeDir() {
+        return Path.of(System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir")));
     }
 
     /**
@@ -233,7 +231,7 @@ public final class Tracker implements AutoCloseable {
             throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
         byte[] pointer;
         try {
-            pointer = store.get(Layout.runIdPointer(runId)).orElse(null);
+            pointer = awaitPointer(runId);
             if (pointer == null) {
                 throw new TrackerException("run " + runId + " not found in " + store.uri());
             }
@@ -250,6 +248,9 @@ public final class Tracker implements AutoCloseable {
                 RunStart.class,
                 Layout.startManifest(experiment, runId));
         String writerId = RunIds.newId();
+        Environment.Captured environment = Environment.captured();
+        if (environmentWritten.compareAndSet(false, true))
+            out.write(environment.sharedKey(), environment.sharedBytes());
         WorkerStart ws = new WorkerStart(
                 FormatVersion.CURRENT,
                 WorkerStart.KIND,
@@ -258,12 +259,30 @@ public final class Tracker implements AutoCloseable {
                 worker,
                 writerId,
                 System.currentTimeMillis(),
-                Environment.capture());
+                environment.inline());
         out.write(Layout.workerManifest(experiment, runId, worker, writerId), Json.write(ws));
         Map<String, Object> params = start.params() == null ? Map.of() : start.params();
-        DefaultRun run = new DefaultRun(out, options, experiment, runId, writerId, worker, params, open::remove);
+        DefaultRun run = new DefaultRun(out, options, experiment, runId, writerId, worker, params, null, open::remove);
         open.add(run);
         return run;
+    }
+
+    /**
+     * The run-id pointer, waiting up to the store wait for it: the creating process writes it in the background right
+     * after {@code start()} returns (§10.1), so a worker launched at once may look before it lands.
+     */
+    private byte[] awaitPointer(String runId) {
+        long deadline = System.nanoTime() + options.storeWait().toNanos();
+        while (true) {
+            byte[] pointer = store.get(Layout.runIdPointer(runId)).orElse(null);
+            if (pointer != null || System.nanoTime() >= deadline) return pointer;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** Pushes objects left in the local spill (by this or an earlier process); returns how many are still waiting. */

@@ -14,6 +14,7 @@ import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.RunEnd;
 import io.runlake.format.RunStart;
+import io.runlake.format.SharedEnvironment;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -212,7 +213,8 @@ abstract class ClientSuite {
             assertEquals(3, ((Number) start.params().get("layers")).intValue());
             assertEquals(true, start.params().get("augment"));
             assertEquals("vision", start.tags().get("team"));
-            assertNotNull(start.environment().get("java_version"));
+            assertNotNull(
+                    SharedEnvironment.resolve(start.environment(), store::get).get("java_version"));
 
             String end = lit(lake.resolve(Layout.runPrefix("mnist", runId) + "end/*.json"));
             assertEquals(
@@ -226,6 +228,31 @@ abstract class ClientSuite {
                                     + " from read_json(" + events
                                     + ", union_by_name=true, format='auto', records=true, columns={kind: 'VARCHAR',"
                                     + " params: 'JSON', tags: 'JSON'}) order by kind, 2"));
+        }
+    }
+
+    @Test
+    void aRunShorterThanTheSamplingIntervalHasSystemMetricsAtStartAndEnd() throws Exception {
+        URI uri = freshUri();
+        String runId;
+        // a 10 s interval, as by default, and a run that lasts milliseconds (issue 9: the demo's runs recorded none)
+        try (Tracker tracker = Tracker.open(uri, options().withSystemMetricsInterval(Duration.ofSeconds(10)));
+                Run run = tracker.startRun("short")) {
+            runId = run.id();
+            run.log("loss", 0.5, 0);
+        }
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path lake = mirror(store);
+            String shards = lit(lake.resolve(Layout.runPrefix("short", runId) + "metrics/*.parquet"));
+            for (String key :
+                    List.of("system/cpu_utilization", "system/memory_used_bytes", "system/process_rss_bytes")) {
+                assertEquals(
+                        List.of(List.of(0L, 1L)),
+                        query("select min(step), max(step) from read_parquet(" + shards + ") where key = '" + key
+                                + "'"),
+                        key + ": a reading at start (step 0) and at the end (step 1)");
+            }
+            assertEquals(0.5, scalar("select value from read_parquet(" + shards + ") where key = 'loss'"));
         }
     }
 
@@ -309,7 +336,10 @@ abstract class ClientSuite {
                             o.key() + " has segment '" + segment + "'");
                 }
                 String top = o.key().substring(0, o.key().indexOf('/'));
-                assertTrue(List.of("runs", "run-ids", "_runlake", "artifacts").contains(top), o.key());
+                assertTrue(
+                        List.of("runs", "run-ids", "_runlake", "environments", "artifacts")
+                                .contains(top),
+                        o.key());
             }
             String key = Layout.startManifest(name, runId);
             assertTrue(key.startsWith("runs/experiment=..%2F..%2Fetc%2Fpasswd%20x%2F%C3%BC/"), key);

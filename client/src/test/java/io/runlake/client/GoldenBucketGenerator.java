@@ -71,6 +71,7 @@ final class GoldenBucketGenerator {
                 Layout.FORMAT_MARKER,
                 Json.write(obj("format_version", 1, "created_by", "runlake-client", "created_at_ms", 1795687464769L)));
         g.put(Layout.artifactBlob(GoldenContent.MODEL_SHA), GoldenContent.MODEL_BIN);
+        g.put(Layout.environment(GoldenContent.SHARED_ENVIRONMENT_SHA), GoldenContent.SHARED_ENVIRONMENT);
         for (Experiment e : model.experiments) {
             for (Run r : e.runs) g.writeRun(r);
             if (e.compacted) g.writeLake(e);

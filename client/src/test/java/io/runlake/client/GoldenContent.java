@@ -7,6 +7,9 @@ import io.runlake.client.GoldenModel.Experiment;
 import io.runlake.client.GoldenModel.Point;
 import io.runlake.client.GoldenModel.Run;
 import io.runlake.client.GoldenModel.Shard;
+import io.runlake.client.internal.Hashes;
+import io.runlake.format.Json;
+import io.runlake.format.SharedEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,38 @@ final class GoldenContent {
     static final long QUARANTINED_MS = 1795687630000L;
     static final long INDEXED_MS = 1795687700000L;
 
+    /**
+     * The shared environment (FORMAT.md §7.9) that run {@code lr-0.1} names, written as a writer of this revision
+     * writes it; the example run keeps its environment inline, as written before.
+     */
+    static final byte[] SHARED_ENVIRONMENT = Json.write(obj(
+            "format_version",
+            1,
+            "kind",
+            "environment",
+            "environment",
+            obj(
+                    "java_version",
+                    "17.0.15",
+                    "java_vendor",
+                    "Debian",
+                    "java_vm",
+                    "OpenJDK 64-Bit Server VM 17.0.15+6",
+                    "jvm_args",
+                    List.of("-Xmx6g"),
+                    "os",
+                    "Linux 6.8.0",
+                    "arch",
+                    "amd64",
+                    "cpus",
+                    16,
+                    "gpus",
+                    List.of(),
+                    "libraries",
+                    List.of("com.github.luben:zstd-jni:1.5.7-28", "org.apache.parquet:parquet-hadoop:1.18.1"))));
+
+    static final String SHARED_ENVIRONMENT_SHA = Hashes.sha256(SHARED_ENVIRONMENT);
+
     private static final long T = 1795687500000L; // 2026-11-26T10:05:00Z: the runs after the example run
 
     private GoldenContent() {}
@@ -52,7 +87,7 @@ final class GoldenContent {
         GoldenModel m = new GoldenModel();
         Experiment spec = new Experiment(EXP_SPEC, false, "val_loss", "min");
         spec.runs.add(exampleRun());
-        spec.runs.add(simpleRun(
+        Run shared = simpleRun(
                 EXP_SPEC,
                 2,
                 "FINISHED",
@@ -61,7 +96,21 @@ final class GoldenContent {
                 pts("val_loss", 0, 0.9, 9, 0.30),
                 List.of(
                         new Point("val_loss", 9, T + 23_000, 0.25),
-                        new Point("runlake/heartbeat", 0, T + 23_000, 60.0))));
+                        new Point("runlake/heartbeat", 0, T + 23_000, 60.0)));
+        shared.start.put(
+                "environment",
+                obj(
+                        "host",
+                        "gpu-2",
+                        "user",
+                        "bob",
+                        "pid",
+                        4242,
+                        "working_dir",
+                        "/home/bob/sweep",
+                        SharedEnvironment.REF_KEY,
+                        SHARED_ENVIRONMENT_SHA));
+        spec.runs.add(shared);
         spec.runs.add(simpleRun(
                 EXP_SPEC, 3, "FINISHED", "lr-0.03", Map.of("lr", 0.03), pts("val_loss", 0, 0.8, 9, 0.20), List.of()));
         spec.runs.add(

@@ -56,11 +56,11 @@ class KillNineTest {
             // every point reported as flushed is there exactly once, with its value
             assertEquals(
                     List.of(List.of(flushed, flushed)),
-                    query("select count(*), count(distinct step) from read_parquet(" + shards + ") where step < "
-                            + flushed));
+                    query("select count(*), count(distinct step) from read_parquet(" + shards
+                            + ") where key = 'loss' and step < " + flushed));
             assertEquals(
                     0L,
-                    query("select count(*) from read_parquet(" + shards + ") where step < " + flushed
+                    query("select count(*) from read_parquet(" + shards + ") where key = 'loss' and step < " + flushed
                                     + " and value <> 1.0 / (step + 1)")
                             .get(0)
                             .get(0));

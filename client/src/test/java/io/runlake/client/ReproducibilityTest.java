@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.runlake.client.internal.CodeVersion;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunStart;
+import io.runlake.format.SharedEnvironment;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,16 +68,22 @@ class ReproducibilityTest {
         return out;
     }
 
+    /** An empty git repository with a committer set. */
+    private Path newRepo(String name) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve(name));
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "config", "user.email", "t@example.com");
+        git(repo, "config", "user.name", "t");
+        return repo;
+    }
+
     private static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     @Test
     void dirtyCheckoutRecordsCommitRemoteAndDiff() throws Exception {
-        Path repo = Files.createDirectories(tmp.resolve("repo"));
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "config", "user.email", "t@example.com");
-        git(repo, "config", "user.name", "t");
+        Path repo = newRepo("repo");
         git(repo, "remote", "add", "origin", "https://alice:s3cret-token@git.example.com/team/model.git");
         Files.writeString(repo.resolve("train.py"), "lr = 0.1\n");
         git(repo, "add", "train.py");
@@ -105,6 +114,45 @@ class ReproducibilityTest {
             byte[] stored = store.get(Layout.artifactBlob(diffSha)).orElseThrow();
             assertEquals(expectedDiff, new String(stored, StandardCharsets.UTF_8).strip());
             assertTrue(new String(stored, StandardCharsets.UTF_8).contains("+lr = 0.01"));
+        }
+    }
+
+    @Test
+    void gitRunsOncePerProcessAndEnvironmentIsStoredOnce() throws Exception {
+        Path repo = newRepo("once");
+        Files.writeString(repo.resolve("train.py"), "lr = 0.1\n");
+        git(repo, "add", "train.py");
+        git(repo, "commit", "-q", "-m", "init");
+        Files.writeString(repo.resolve("train.py"), "lr = 0.2\n"); // dirty: the diff is stored once too
+        System.setProperty(Tracker.CODE_DIR_PROPERTY, repo.toString());
+        Path lake = tmp.resolve("lake");
+        List<String> runs = new ArrayList<>();
+        long gitCallsAfterFirstRun = -1;
+        for (int tracker = 0; tracker < 2; tracker++) {
+            try (Tracker t = Tracker.open(lake.toUri(), options())) {
+                for (int i = 0; i < 3; i++) {
+                    try (Run run = t.startRun("once")) {
+                        runs.add(run.id());
+                    }
+                    if (gitCallsAfterFirstRun < 0) gitCallsAfterFirstRun = CodeVersion.gitCalls();
+                }
+            }
+        }
+        assertEquals(gitCallsAfterFirstRun, CodeVersion.gitCalls(), "git ran again for a later run of this process");
+        try (FileObjectStore store = new FileObjectStore(lake)) {
+            assertEquals(1, store.list(Layout.ENVIRONMENTS).size(), "one environment object for one process");
+            Object diffSha = null;
+            for (String runId : runs) {
+                RunStart start = Json.read(
+                        store.get(Layout.startManifest("once", runId)).orElseThrow(), RunStart.class, "start");
+                assertEquals(true, start.code().get("git_dirty"));
+                if (diffSha == null) diffSha = start.code().get("git_diff_sha256");
+                assertEquals(diffSha, start.code().get("git_diff_sha256"));
+                assertEquals(
+                        Layout.environment((String) start.environment().get(SharedEnvironment.REF_KEY)),
+                        store.list(Layout.ENVIRONMENTS).get(0).key());
+            }
+            assertTrue(store.get(Layout.artifactBlob((String) diffSha)).isPresent());
         }
     }
 
@@ -213,7 +261,10 @@ class ReproducibilityTest {
         try (FileObjectStore store = new FileObjectStore(lake)) {
             RunStart start =
                     Json.read(store.get(Layout.startManifest("env", runId)).orElseThrow(), RunStart.class, "start");
-            Map<String, Object> env = start.environment();
+            // the shared part is stored once, content-addressed, and named by its hash (FORMAT.md §7.9)
+            assertNull(start.environment().get("libraries"), "the library list is not repeated in every run");
+            Map<String, Object> env = SharedEnvironment.resolve(start.environment(), store::get);
+            assertEquals(System.getProperty("user.name"), env.get("user"));
             assertEquals(42, ((Number) start.params().get("seed")).intValue());
             assertEquals(System.getProperty("java.version"), env.get("java_version"));
             assertNotNull(env.get("cpu_model"));

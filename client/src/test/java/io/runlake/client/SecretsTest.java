@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
+import io.runlake.format.SharedEnvironment;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
@@ -125,8 +126,13 @@ class SecretsTest {
         try (ObjectStore s = StoreUris.open(plainStore)) {
             JsonNode start = Json.MAPPER.readTree(
                     s.get(Layout.startManifest("secrets", runId)).orElseThrow());
+            // the flags are in the shared environment object the manifest names (FORMAT.md §7.9)
+            JsonNode shared =
+                    Json.MAPPER.readTree(s.get(Layout.environment(start.at("/environment/" + SharedEnvironment.REF_KEY)
+                                    .asText()))
+                            .orElseThrow());
             List<String> jvmArgs = new ArrayList<>();
-            start.at("/environment/jvm_args").forEach(a -> jvmArgs.add(a.asText()));
+            shared.at("/environment/jvm_args").forEach(a -> jvmArgs.add(a.asText()));
             assertTrue(jvmArgs.contains("-Daws.secretAccessKey=***"), jvmArgs.toString());
             assertTrue(jvmArgs.contains("-Ddb.password=***"), jvmArgs.toString());
             assertTrue(jvmArgs.contains("-Dservice.apiKey=***"), jvmArgs.toString());

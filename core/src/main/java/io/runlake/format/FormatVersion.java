@@ -104,6 +104,7 @@ public final class FormatVersion {
     public static String describe(String key) {
         if (key.equals(Layout.FORMAT_MARKER)) return "store marker";
         if (key.startsWith(Layout.RUN_IDS)) return "run-id pointer";
+        if (key.startsWith(Layout.ENVIRONMENTS)) return "shared environment";
         if (key.startsWith(LakeLayout.LOG))
             return key.endsWith(LakeLayout.CHECKPOINT_SUFFIX) ? "lake log checkpoint" : "lake log entry";
         if (key.startsWith(LakeLayout.METRICS)) return "lake file";

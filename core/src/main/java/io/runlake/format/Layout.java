@@ -16,6 +16,9 @@ public final class Layout {
     public static final String RUNS = "runs/";
     public static final String RUN_IDS = "run-ids/";
     public static final String ARTIFACTS = "artifacts/sha256/";
+    /** Shared environment objects, content-addressed (FORMAT.md §7.9). */
+    public static final String ENVIRONMENTS = "environments/sha256/";
+
     public static final String LAKE = "lake/";
     public static final String REPORTS = "reports/";
 
@@ -107,6 +110,14 @@ public final class Layout {
             throw new IllegalArgumentException("'" + sha256Hex + "' is not a lower-case hex SHA-256");
         }
         return ARTIFACTS + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+    }
+
+    /** Content-addressed shared environment: environments/sha256/abcdef....json (FORMAT.md §7.9). */
+    public static String environment(String sha256Hex) {
+        if (!sha256Hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("'" + sha256Hex + "' is not a lower-case hex SHA-256");
+        }
+        return ENVIRONMENTS + sha256Hex + JSON_SUFFIX;
     }
 
     private static String workerWriter(int worker, String writerId) {

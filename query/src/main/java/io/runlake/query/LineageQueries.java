@@ -4,6 +4,7 @@ import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
+import io.runlake.format.SharedEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where something came from: the runs that produced an artifact (with code version, inputs, params, environment
@@ -132,7 +134,7 @@ final class LineageQueries {
                 start == null || start.code() == null ? Map.of() : start.code(),
                 inputs,
                 params,
-                start == null || start.environment() == null ? Map.of() : start.environment(),
+                start == null ? Map.of() : SharedEnvironment.resolve(start.environment(), this::readLocal),
                 parent((String) row.get(4)));
     }
 
@@ -147,6 +149,15 @@ final class LineageQueries {
             parent.put("status", p.rows().get(0).get(1));
         }
         return parent;
+    }
+
+    /** An object of the local copy of the store, if it is there. */
+    private Optional<byte[]> readLocal(String key) {
+        try {
+            return Optional.of(Files.readAllBytes(session.root().resolve(key)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private RunStart readStart(String experiment, String runId) {

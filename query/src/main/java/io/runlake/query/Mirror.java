@@ -79,18 +79,21 @@ public final class Mirror {
         return root;
     }
 
-    /** What the views read: runs/, the live files of lake/ and _runlake/, plus artifact blobs if asked. */
+    /** What the views read: runs/, the live files of lake/, _runlake/ and environments/, plus artifact blobs if asked. */
     public Result sync(boolean artifacts, Progress progress) {
-        List<String> extras = artifacts ? List.of(FORMAT_DIR, Layout.ARTIFACTS) : List.of(FORMAT_DIR);
+        // environments/: lineage shows a run's whole environment, most of it in the shared object (FORMAT.md §7.9)
+        List<String> extras = artifacts
+                ? List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ARTIFACTS)
+                : List.of(FORMAT_DIR, Layout.ENVIRONMENTS);
         return sync(extras, progress);
     }
 
     /**
-     * The whole store, as {@code runlake sync} promises: also run-ids/ and reports/, and the artifact blobs
+     * The whole store, as {@code runlake sync} promises: also run-ids/, environments/ and reports/, and the artifact blobs
      * unless {@code artifacts} is false. Lake files that compaction has replaced (no longer live) are left out.
      */
     public Result syncWholeStore(boolean artifacts, Progress progress) {
-        List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.REPORTS));
+        List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.REPORTS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
     }

@@ -3,9 +3,12 @@ package io.runlake.client.internal;
 import io.runlake.format.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The code a run executes, captured at start with the {@code git} binary: commit, branch, remote (with
@@ -20,17 +23,39 @@ public final class CodeVersion {
 
     static final int MAX_DIFF_BYTES = 50 * 1024 * 1024;
 
+    /** Captures per folder, once per process: the code of a running JVM does not change under it. */
+    private static final Map<Path, Capture> CAPTURED = new ConcurrentHashMap<>();
+    /** git processes started by this JVM, for tests that check the capture is not repeated. */
+    private static final AtomicLong GIT_CALLS = new AtomicLong();
+
     private CodeVersion() {}
 
-    /** The captured fields (FORMAT.md "code") and the diff bytes when the tree is dirty. */
-    public record Capture(Map<String, Object> fields, byte[] diff) {}
+    /**
+     * The captured fields (FORMAT.md "code") and the diff bytes when the tree is dirty.
+     *
+     * @param diffSha256 the SHA-256 of {@code diff}, null without one
+     */
+    public record Capture(Map<String, Object> fields, byte[] diff, String diffSha256) {}
 
-    public static Capture capture(Path dir) {
+    /**
+     * The code version of {@code dir}, captured by the first run of this process that asks and reused by every later
+     * one: git costs milliseconds per call, and the classes this JVM runs were loaded when it started.
+     */
+    public static Capture captureOnce(Path dir) {
+        return CAPTURED.computeIfAbsent(dir.toAbsolutePath().normalize(), CodeVersion::capture);
+    }
+
+    /** git processes this JVM has started. */
+    public static long gitCalls() {
+        return GIT_CALLS.get();
+    }
+
+    static Capture capture(Path dir) {
         Map<String, Object> code = new LinkedHashMap<>();
         Commands.Result top = git(dir, "rev-parse", "--show-toplevel");
         if (!top.ok()) {
             code.put("git_status", top.problem() != null ? top.problem() : "not a git repository");
-            return new Capture(code, null);
+            return new Capture(Collections.unmodifiableMap(code), null, null);
         }
         code.put("git_root", top.text());
         Commands.firstLine(git(dir, "rev-parse", "HEAD"))
@@ -62,7 +87,9 @@ public final class CodeVersion {
             code.put("git_status", status.problem() != null ? status.problem() : "git status failed");
         }
         if (code.get("git_commit") == null) code.remove("git_commit");
-        return new Capture(code, diff);
+        String diffSha = diff == null ? null : Hashes.sha256(diff);
+        if (diffSha != null) code.put("git_diff_sha256", diffSha);
+        return new Capture(Collections.unmodifiableMap(code), diff, diffSha);
     }
 
     private static Commands.Result git(Path dir, String... args) {
@@ -71,6 +98,7 @@ public final class CodeVersion {
         cmd[1] = "-C";
         cmd[2] = dir.toString();
         System.arraycopy(args, 0, cmd, 3, args.length);
+        GIT_CALLS.incrementAndGet();
         return Commands.run(dir, COMMAND_TIMEOUT, cmd);
     }
 

@@ -3,6 +3,7 @@ package io.runlake.client.internal;
 import io.runlake.client.ArtifactRef;
 import io.runlake.client.Run;
 import io.runlake.client.TrackerOptions;
+import io.runlake.format.Layout;
 import io.runlake.format.Names;
 import io.runlake.format.Redaction;
 import io.runlake.format.RunEvent;
@@ -13,9 +14,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The write path of one process's part of a run. The training thread only validates and buffers (see
@@ -24,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * {@link Heartbeat} for metrics, {@link ArtifactStager} for artifact files and {@link RunCloser} for the end.
  */
 public final class DefaultRun implements Run {
-    private static final Logger LOG = LoggerFactory.getLogger(DefaultRun.class);
-
     private final RunIdentity id;
     private final Consumer<DefaultRun> onEnded;
     private final DurableWriter out;
@@ -38,7 +37,9 @@ public final class DefaultRun implements Run {
     private final Heartbeat heartbeat;
     private final ArtifactStager artifacts;
     private final RunCloser closer;
-    private final SystemMetricsSampler sampler;
+    /** The shared sampler's periodic readings for this run; null when system metrics are off. */
+    private final ScheduledFuture<?> sampling;
+
     private final Duration closeTimeout;
     private final Object endLock = new Object();
     private volatile RunStatus status;
@@ -47,6 +48,7 @@ public final class DefaultRun implements Run {
      * Starts writing as {@code writerId}, worker {@code worker} of run {@code runId}.
      *
      * @param initialParams the params the run already has (logging them again with the same value is allowed)
+     * @param start objects of the run start the caller journaled: written before anything else of the run; may be null
      * @param onEnded called once this writer has ended and waited for its last objects
      */
     public DefaultRun(
@@ -57,6 +59,7 @@ public final class DefaultRun implements Run {
             String writerId,
             int worker,
             Map<String, Object> initialParams,
+            DurableWriter.Journaled start,
             Consumer<DefaultRun> onEnded) {
         this.id = new RunIdentity(experiment, runId, worker, writerId);
         this.onEnded = onEnded;
@@ -67,22 +70,46 @@ public final class DefaultRun implements Run {
         this.buffer = new MetricBuffer(options.pageCapacity(), pages, pages / 2, this::requestFlush);
         this.keys = new MetricKeys(runId, buffer);
         this.thread = new WriterThread(id, closeTimeout);
+        if (start != null) thread.execute(() -> out.writeJournaled(start)); // first: readers rely on it (§10.1)
         this.events = new EventWriter(id, out, thread);
         this.shards = new ShardWriter(id, buffer, keys, out);
         this.heartbeat = new Heartbeat(buffer, keys, shards, options.heartbeatInterval());
         this.artifacts = new ArtifactStager(out.spill());
-        this.closer = new RunCloser(id, out, thread, buffer, shards, closeTimeout);
+        Duration interval = options.systemMetricsInterval();
+        boolean sampled = interval != null && !interval.isZero() && !interval.isNegative();
+        this.closer = new RunCloser(
+                id, out, thread, buffer, shards, closeTimeout, sampled ? this::recordSystemMetrics : null);
         thread.schedule(options.flushInterval(), this::periodicFlush);
-        this.sampler = startSampler(options.systemMetricsInterval());
+        this.sampling = sampled ? startSampling(interval) : null;
     }
 
-    private SystemMetricsSampler startSampler(Duration interval) {
-        if (interval == null || interval.isZero() || interval.isNegative()) return null;
-        try {
-            return new SystemMetricsSampler(this, interval);
-        } catch (Throwable t) {
-            LOG.warn("RunLake: system metrics unavailable on this machine ({}); continuing without them", t.toString());
-            return null;
+    /**
+     * System metrics at the start, every {@code interval}, and at the end (queued by the closer), so that a run
+     * shorter than the interval still has two readings. Readings are taken and recorded on the sampler's and this
+     * run's writer threads, never the caller's.
+     */
+    private ScheduledFuture<?> startSampling(Duration interval) {
+        thread.execute(this::recordSystemMetrics);
+        return SystemMetricsSampler.shared().every(interval, sample -> {
+            try {
+                thread.execute(() -> record(sample));
+            } catch (RejectedExecutionException ended) {
+                // the run has ended: its last reading is already queued
+            }
+        });
+    }
+
+    /** On the writer thread: a reading of the shared sampler into this run's buffer. */
+    private void recordSystemMetrics() {
+        record(SystemMetricsSampler.shared().sample());
+    }
+
+    /** On the writer thread, so it lands before the run's last shard when the end is queued behind it. */
+    private void record(SystemMetricsSampler.Sample sample) {
+        if (sample == null) return;
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < sample.values().length; i++) {
+            buffer.add(keys.idOf(sample.keys().get(i)), -1, now, sample.values()[i]);
         }
     }
 
@@ -203,6 +230,19 @@ public final class DefaultRun implements Run {
         return new ArtifactRef(name, staged.sha256(), staged.size(), staged.blobKey(), false);
     }
 
+    /**
+     * Records bytes already in memory as artifact {@code name} (the code diff): no staged copy is needed, since
+     * nothing can change them.
+     *
+     * @param upload whether to write the blob: false when this process has written it already
+     */
+    public void logBlob(String name, byte[] data, String sha256, boolean upload) {
+        requireOpen("log artifacts");
+        String blobKey = Layout.artifactBlob(sha256);
+        if (upload) thread.execute(() -> out.write(blobKey, data)); // before its event, as for every artifact
+        events.artifact(new RunEvent.Artifact(name, sha256, data.length, blobKey, false));
+    }
+
     @Override
     public ArtifactRef logArtifactReference(String name, URI uri, String sha256, long size) {
         requireOpen("log artifacts");
@@ -277,7 +317,7 @@ public final class DefaultRun implements Run {
             if (status != null) return null;
             status = endStatus;
         }
-        if (sampler != null) sampler.close();
+        if (sampling != null) sampling.cancel(false);
         return closer.queueEnd(endStatus, error);
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ public final class DurableWriter implements AutoCloseable {
 
     private final ObjectStore store;
     private final Spill spill;
+    private final StartJournal journal;
     private final Duration storeWait;
     /** Store requests run here so a hung request holds one of these threads, never a caller. */
     private final ExecutorService requests;
@@ -65,6 +67,7 @@ public final class DurableWriter implements AutoCloseable {
     public DurableWriter(ObjectStore store, Spill spill, Duration storeWait, Runnable formatCheck) {
         this.store = store;
         this.spill = spill;
+        this.journal = new StartJournal(spill.dir());
         this.storeWait = storeWait;
         this.requests = Executors.newCachedThreadPool(daemon("runlake-store-request"));
         this.formatCheck = formatCheck;
@@ -114,19 +117,25 @@ public final class DurableWriter implements AutoCloseable {
 
     /** Stores the object now if the store answers within {@code storeWait}, else spills it; never throws for storage trouble. */
     public void write(String key, byte[] data) {
+        writeOrSpill(key, data);
+    }
+
+    /** @return false if the object is lost: neither the store nor the spill folder took it */
+    private boolean writeOrSpill(String key, byte[] data) {
         if (storeUsable()) {
             try {
-                if (call(() -> store.putIfAbsentIdempotent(key, data))) return;
+                if (call(() -> store.putIfAbsentIdempotent(key, data))) return true;
             } catch (ObjectConflictException e) {
                 // another object already holds this key: ours is kept aside for a person, never dropped
                 spill.setAside(key, data);
-                return;
+                return true;
             }
         }
         try {
             spill.put(key, data);
             spilled.incrementAndGet();
             spillPending = true;
+            return true;
         } catch (IOException e) {
             LOG.error(
                     "RunLake: store unreachable ({}) and spill folder {} is not writable: {}; object {} lost",
@@ -134,7 +143,38 @@ public final class DurableWriter implements AutoCloseable {
                     spill.dir(),
                     e.toString(),
                     key);
+            return false;
         }
+    }
+
+    /** Objects of a run start, recorded by {@link #journal} and written to the store later by {@link #writeJournaled}. */
+    public record Journaled(List<StartJournal.Entry> entries, StartJournal.Ticket ticket) {}
+
+    /**
+     * Makes the objects of a run start safe from the death of this process without a store request or an fsync on the
+     * caller's thread: appended to the start journal (FORMAT.md §10.1). If the journal cannot be written, they are
+     * written now, as {@link #write} does.
+     *
+     * @param objects key, bytes, key, bytes, ...: in the order they must reach the store
+     */
+    public Journaled journal(List<StartJournal.Entry> objects) {
+        try {
+            return new Journaled(objects, journal.append(objects));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                    "RunLake: cannot append to the start journal in {} ({}); writing the run start now",
+                    spill.dir(),
+                    e);
+            for (StartJournal.Entry o : objects) write(o.key(), o.data());
+            return new Journaled(List.of(), null);
+        }
+    }
+
+    /** Writes journaled objects to the store (or the spill), in order; then the journal no longer needs them. */
+    public void writeJournaled(Journaled j) {
+        boolean kept = true;
+        for (StartJournal.Entry o : j.entries()) kept &= writeOrSpill(o.key(), o.data());
+        if (j.ticket() != null && kept) journal.written(j.ticket());
     }
 
     /**
@@ -272,13 +312,17 @@ public final class DurableWriter implements AutoCloseable {
             return spill.pending().size();
         }
         long spilledBefore = spilled.get();
-        int left = spill.isEmpty()
-                ? 0
-                : spill.drain((key, file) -> {
-                    if (!call(() -> Spill.upload(store, key, file))) {
-                        throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
-                    }
-                });
+        // run starts left in the journals of ended processes go first: their runs' other objects wait behind them
+        int left = StartJournal.recover(spill.dir(), this::uploadJournaled);
+        if (left == 0 && !spill.isEmpty()) {
+            left = spill.drain((key, file) -> {
+                if (!call(() -> Spill.upload(store, key, file))) {
+                    throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
+                }
+            });
+        } else if (left > 0) {
+            left += spill.pending().size();
+        }
         if (left == 0) {
             // an object spilled while this drain ran may not have been seen: it keeps later writes queued
             if (spilled.get() == spilledBefore) {
@@ -290,6 +334,16 @@ public final class DurableWriter implements AutoCloseable {
             skipStoreUntil = System.currentTimeMillis() + BACKOFF_MS;
         }
         return left;
+    }
+
+    private void uploadJournaled(String key, byte[] data) {
+        try {
+            if (!call(() -> store.putIfAbsentIdempotent(key, data))) {
+                throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
+            }
+        } catch (ObjectConflictException e) {
+            spill.setAside(key, data);
+        }
     }
 
     /** Pushes the spill until {@code deadlineNanos}; what is left waits for the next process on this store. */
@@ -317,6 +371,7 @@ public final class DurableWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        journal.close();
         drainer.shutdown();
         requests.shutdown();
     }

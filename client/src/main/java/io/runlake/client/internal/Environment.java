@@ -1,6 +1,10 @@
 package io.runlake.client.internal;
 
+import io.runlake.format.FormatVersion;
+import io.runlake.format.Json;
+import io.runlake.format.Layout;
 import io.runlake.format.Redaction;
+import io.runlake.format.SharedEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +30,9 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.HardwareAbstractionLayer;
 
 /**
- * The execution environment recorded in every start manifest (FORMAT.md, "environment"): JVM, OS,
- * hardware (CPU model, cores, memory, GPUs), container and cloud hints, and the version of every library
- * on the classpath. Hardware and libraries are captured once per JVM; nothing here can fail a run.
+ * The execution environment recorded for every run (FORMAT.md, "environment"): JVM, OS, hardware (CPU model,
+ * cores, memory, GPUs), container and cloud hints, and the version of every library on the classpath. Captured
+ * once per JVM and stored once per distinct content (§7.9); nothing here can fail a run.
  */
 public final class Environment {
     private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
@@ -37,29 +42,43 @@ public final class Environment {
         return System.getProperty("runlake.nvidia-smi", "nvidia-smi");
     }
 
-    private static volatile Map<String, Object> staticPart;
+    private static volatile Captured captured;
 
     private Environment() {}
 
-    public static Map<String, Object> capture() {
+    /**
+     * The environment of this process as manifests record it (FORMAT.md §7.2, §7.9): the per-process keys inline,
+     * and the rest (JVM, OS, hardware, libraries) in one shared object named by its SHA-256.
+     *
+     * @param inline the manifest's {@code environment}: host, user, pid, working_dir and the shared object's hash
+     * @param sharedKey where the shared object goes ({@code environments/sha256/<sha256>.json})
+     * @param sharedBytes the shared object, exactly the bytes whose SHA-256 names it
+     */
+    public record Captured(Map<String, Object> inline, String sharedKey, byte[] sharedBytes) {}
+
+    /** Captured once per process (the first call pays for OSHI, nvidia-smi and the classpath scan), then reused. */
+    public static Captured captured() {
+        Captured c = captured;
+        if (c == null) {
+            synchronized (Environment.class) {
+                if (captured == null) captured = capture();
+                c = captured;
+            }
+        }
+        return c;
+    }
+
+    private static Captured capture() {
+        byte[] shared =
+                Json.write(new SharedEnvironment(FormatVersion.CURRENT, SharedEnvironment.KIND, captureStatic()));
+        String sha = Hashes.sha256(shared);
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", hostName());
         env.put("user", System.getProperty("user.name"));
         env.put("pid", ProcessHandle.current().pid());
         env.put("working_dir", System.getProperty("user.dir"));
-        env.putAll(staticPart());
-        return env;
-    }
-
-    private static Map<String, Object> staticPart() {
-        Map<String, Object> s = staticPart;
-        if (s == null) {
-            synchronized (Environment.class) {
-                if (staticPart == null) staticPart = captureStatic();
-                s = staticPart;
-            }
-        }
-        return s;
+        env.put(SharedEnvironment.REF_KEY, sha);
+        return new Captured(Collections.unmodifiableMap(env), Layout.environment(sha), shared);
     }
 
     private static Map<String, Object> captureStatic() {

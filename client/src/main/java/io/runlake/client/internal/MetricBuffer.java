@@ -6,15 +6,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The bounded in-memory buffer between the training thread and the background writer. A fixed pool of
- * pages is allocated up front; {@link #add} copies one point into the current page under a short lock
- * and never allocates or blocks. When every page is waiting to be written, new points are dropped and
+ * The bounded in-memory buffer between the training thread and the background writer: at most a fixed number of
+ * pages, taken when first needed from the process's {@link PagePool} and given back when the run ends;
+ * {@link #add} copies one point into the current page under a short lock and never blocks (it allocates only
+ * when the pool has no page to give, as for the first run of a process). When every page is waiting to be written, new points are dropped and
  * counted (FORMAT.md and README, "Full buffer policy"): the training loop never stalls on storage.
  */
 final class MetricBuffer {
     private final ArrayDeque<MetricPage> free = new ArrayDeque<>();
     private final ArrayDeque<MetricPage> filled = new ArrayDeque<>();
     private final int flushPages;
+    private final int pageCapacity;
+    private final int maxPages;
+    /** Pages taken from the pool, at most {@link #maxPages}. */
+    private int taken;
+
     private final Runnable onFlushNeeded;
     private MetricPage current;
     private long[] nextStep = new long[64];
@@ -24,7 +30,8 @@ final class MetricBuffer {
 
     MetricBuffer(int pageCapacity, int pages, int flushPages, Runnable onFlushNeeded) {
         if (pages < 2) throw new IllegalArgumentException("buffer needs at least 2 pages");
-        for (int i = 0; i < pages; i++) free.add(new MetricPage(pageCapacity));
+        this.pageCapacity = pageCapacity;
+        this.maxPages = pages;
         this.flushPages = Math.max(1, Math.min(flushPages, pages - 1));
         this.onFlushNeeded = onFlushNeeded;
     }
@@ -55,6 +62,10 @@ final class MetricBuffer {
             MetricPage p = current;
             if (p == null) {
                 p = free.poll();
+                if (p == null && taken < maxPages) {
+                    p = PagePool.take(pageCapacity);
+                    taken++;
+                }
                 if (p == null) {
                     dropped++;
                     return false;
@@ -100,6 +111,13 @@ final class MetricBuffer {
             p.size = 0;
             free.add(p);
         }
+    }
+
+    /** After the run's last shard: its pages go back to the process's pool for later runs. */
+    synchronized void releasePages() {
+        PagePool.give(List.copyOf(free));
+        taken -= free.size();
+        free.clear();
     }
 
     synchronized long added() {

@@ -30,6 +30,8 @@ final class RunCloser {
     private final MetricBuffer buffer;
     private final ShardWriter shards;
     private final Duration closeTimeout;
+    /** Records the run's last system metrics reading before its last shard; null when they are off. */
+    private final Runnable lastReading;
 
     RunCloser(
             RunIdentity id,
@@ -37,21 +39,31 @@ final class RunCloser {
             WriterThread thread,
             MetricBuffer buffer,
             ShardWriter shards,
-            Duration closeTimeout) {
+            Duration closeTimeout,
+            Runnable lastReading) {
         this.id = id;
         this.out = out;
         this.thread = thread;
         this.buffer = buffer;
         this.shards = shards;
         this.closeTimeout = closeTimeout;
+        this.lastReading = lastReading;
     }
 
     /** Queues the last shard and the end manifest, and shuts the writer thread once they are written. */
     Future<?> queueEnd(RunStatus endStatus, Throwable error) {
         RunEnd.ErrorInfo info = error == null ? null : errorInfo(error);
         Future<?> ending = thread.submit(() -> {
+            if (lastReading != null) {
+                try {
+                    lastReading.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("last system metrics reading failed", e); // never stands in the way of the end
+                }
+            }
             buffer.close();
             shards.writeShard();
+            buffer.releasePages();
             RunEnd end = new RunEnd(
                     FormatVersion.CURRENT,
                     RunEnd.KIND,

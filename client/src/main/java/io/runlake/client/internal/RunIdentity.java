@@ -16,9 +16,4 @@ record RunIdentity(String experiment, String runId, int worker, String writerId)
     String endManifestKey() {
         return Layout.endManifest(experiment, runId, worker, writerId);
     }
-
-    /** A short, still distinctive name for this writer's thread. */
-    String threadName() {
-        return "runlake-writer-" + runId.substring(20) + "-w" + worker;
-    }
 }

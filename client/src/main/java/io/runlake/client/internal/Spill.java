@@ -143,6 +143,7 @@ public final class Spill {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> !dir.relativize(p).startsWith(CONFLICTS))
+                    .filter(p -> !dir.relativize(p).startsWith(StartJournal.FOLDER))
                     .sorted(Comparator.comparingInt((Path p) -> uploadRank(keyOf(p)))
                             .thenComparing(Path::toString))
                     .toList();

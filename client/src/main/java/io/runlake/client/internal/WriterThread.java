@@ -1,11 +1,16 @@
 package io.runlake.client.internal;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,58 +18,124 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one background thread of a writer. Everything a run writes (events, shards, artifact uploads, the
- * end manifest) is queued here, so objects reach the store in the order they were logged and the training
- * thread never waits for storage.
+ * The background writer of one run: everything a run writes (events, shards, artifact uploads, the end manifest) is
+ * queued here and runs one task at a time, in queue order, so objects reach the store in the order they were logged
+ * and the training thread never waits for storage. The tasks run on threads shared by all runs of the process (a
+ * run does not start a thread of its own: that alone cost more than the rest of starting a run on a busy machine).
  */
 final class WriterThread {
     private static final Logger LOG = LoggerFactory.getLogger(WriterThread.class);
+    /** Runs the queues of all runs; grows while runs write at once (a store request can wait seconds), else reused. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemon("runlake-writer"));
+    /** Queues the periodic flushes of all runs. */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final String runId;
     private final Duration closeTimeout;
-    private final ScheduledExecutorService executor;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    /** A worker is draining {@link #queue}. */
+    private boolean draining;
+
+    private boolean shutdown;
+    private ScheduledFuture<?> nextFlush;
 
     WriterThread(RunIdentity id, Duration closeTimeout) {
         this.runId = id.runId();
         this.closeTimeout = closeTimeout;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, id.threadName());
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
-    /** Runs {@code flush} every {@code every}; a failure is logged and the schedule goes on. */
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("runlake-flush-timer"));
+        t.setRemoveOnCancelPolicy(true); // runs end by the thousand: no dead timers left behind
+        return t;
+    }
+
+    /**
+     * Runs {@code flush} every {@code every}, measured from the end of the previous one; a failure is logged and the
+     * schedule goes on.
+     */
     void schedule(Duration every, Runnable flush) {
         long millis = every.toMillis();
-        executor.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        flush.run();
-                    } catch (Throwable t) {
-                        // keep the scheduled flush alive whatever happens
-                        LOG.error("RunLake: background flush of run {} failed", runId, t);
-                    }
-                },
-                millis,
-                millis,
-                TimeUnit.MILLISECONDS);
+        Runnable guarded = () -> {
+            try {
+                flush.run();
+            } catch (Throwable t) {
+                // keep the scheduled flush alive whatever happens
+                LOG.error("RunLake: background flush of run {} failed", runId, t);
+            } finally {
+                scheduleNext(millis, flush);
+            }
+        };
+        synchronized (this) {
+            if (shutdown) return;
+            nextFlush = TIMER.schedule(() -> enqueueQuietly(guarded), millis, TimeUnit.MILLISECONDS);
+        }
     }
 
+    private void scheduleNext(long millis, Runnable flush) {
+        synchronized (this) {
+            if (shutdown) return;
+        }
+        schedule(Duration.ofMillis(millis), flush);
+    }
+
+    private void enqueueQuietly(Runnable task) {
+        try {
+            execute(task);
+        } catch (RejectedExecutionException e) {
+            // the run has ended
+        }
+    }
+
+    /** Queues {@code task} behind everything queued before it. @throws RejectedExecutionException once shut down */
     void execute(Runnable task) {
-        executor.execute(task);
+        synchronized (this) {
+            if (shutdown) throw new RejectedExecutionException("run " + runId + " has ended");
+            queue.add(task);
+            if (draining) return;
+            draining = true;
+        }
+        WORKERS.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable task;
+            synchronized (this) {
+                task = queue.poll();
+                if (task == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("RunLake: background task of run {} failed", runId, t);
+            }
+        }
     }
 
     Future<?> submit(Runnable task) {
-        return executor.submit(task);
+        FutureTask<Void> f = new FutureTask<>(task, null);
+        execute(f);
+        return f;
     }
 
     /** Queues {@code flush} unless one requested earlier has not run yet; ignored once the thread is shut down. */
     void requestFlush(Runnable flush) {
         if (flushQueued.compareAndSet(false, true)) {
             try {
-                executor.execute(() -> {
+                execute(() -> {
                     flushQueued.set(false);
                     flush.run();
                 });
@@ -76,7 +147,12 @@ final class WriterThread {
 
     /** Runs {@code flush} behind everything queued and waits for it at most the close timeout (then it spills). */
     void flushAndWait(Runnable flush) {
-        Future<?> f = executor.submit(flush);
+        Future<?> f;
+        try {
+            f = submit(flush);
+        } catch (RejectedExecutionException e) {
+            return; // ended: the last shard is written by the end
+        }
         try {
             f.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -89,7 +165,8 @@ final class WriterThread {
     }
 
     /** Accepts no new tasks; what is queued still runs. */
-    void shutdown() {
-        executor.shutdown();
+    synchronized void shutdown() {
+        shutdown = true;
+        if (nextFlush != null) nextFlush.cancel(false);
     }
 }

@@ -267,7 +267,7 @@ class TemplateTest {
             assertFalse(g[1].contains("/lake/") || g[1].contains("/reports/"), "client touches " + g[1]);
             if (g[0].equals("s3:PutObject")) putPrefixes.add(g[1].substring(OBJECTS.length()));
         }
-        assertEquals(Set.of("runs/*", "run-ids/*", "artifacts/*", "_runlake/*"), putPrefixes);
+        assertEquals(Set.of("runs/*", "run-ids/*", "environments/*", "artifacts/*", "_runlake/*"), putPrefixes);
     }
 
     @Test
