@@ -5,10 +5,15 @@ import io.runlake.format.MetricSchema;
 import io.runlake.parquet.InMemoryOutputFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.parquet.column.ColumnDescriptor;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
@@ -25,17 +30,25 @@ import org.apache.parquet.schema.MessageType;
  * timestamp, dictionary-encoded strings, plain doubles) held in memory. Only encodings that every major
  * reader decodes with its defaults (FORMAT.md §7.5): never BYTE_STREAM_SPLIT.
  *
- * <p>Column at a time: parquet-java's column writers are fed straight from the page arrays, a run of
- * {@value #CHUNK} rows per column before the next column, instead of one record at a time through a
- * record consumer (which dispatches every field of every row and was the write path's bottleneck). The
- * writers, and so the encodings, dictionary fallbacks, statistics and page layout rules, are parquet-java's.
+ * <p>Column at a time: each column's parquet-java column writer is fed straight from the page arrays,
+ * instead of one record at a time through a record consumer (which dispatched every field of every row and
+ * was the write path's bottleneck). Columns are independent, so they are encoded on as many threads as there
+ * are spare cores, up to one per column. The writers, and so the encodings, dictionary fallbacks, statistics
+ * and page layout rules, are parquet-java's.
  */
 public final class ShardEncoder {
     private static final BytesInputCompressor ZSTD = new ZstdCodecFactory(3).getCompressor(CompressionCodecName.ZSTD);
     private static final MessageType SCHEMA = MetricSchema.SHARD;
     private static final long ROW_GROUP_BYTES = 128L * 1024 * 1024;
-    // rows written to every column before the store checks page sizes: long enough for tight per-column loops,
-    // short enough that pages stay near the 1 MiB target (parquet-java checks every 100 rows at the earliest)
+    // rows per row group: 128 MiB at the ~8 bytes a point takes encoded
+    private static final long ROW_GROUP_ROWS = ROW_GROUP_BYTES / 8;
+    private static final int COLUMNS = SCHEMA.getFieldCount();
+    // threads that encode columns of a row group beside the calling thread: one per spare core
+    private static final int HELPERS =
+            Math.min(COLUMNS - 1, Runtime.getRuntime().availableProcessors() - 1);
+    private static final ExecutorService ENCODERS = HELPERS < 1 ? null : encoders();
+    // rows written before the store checks page sizes: long enough for tight loops, short enough that pages
+    // stay near the 1 MiB target (parquet-java checks every 100 rows at the earliest)
     private static final int CHUNK = 256;
     private static final ParquetProperties PROPERTIES = ParquetProperties.builder()
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
@@ -48,6 +61,15 @@ public final class ShardEncoder {
 
     private ShardEncoder() {}
 
+    private static ExecutorService encoders() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(HELPERS, r -> {
+            Thread t = new Thread(r, "runlake-shard-encoder-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Points to encode: whole pages, with the key names their key ids refer to. */
     public record Batch(String experiment, String runId, int worker, List<MetricPage> pages, List<String> keyNames) {
         long points() {
@@ -59,6 +81,7 @@ public final class ShardEncoder {
 
     public static byte[] encode(Batch batch) {
         InMemoryOutputFile out = new InMemoryOutputFile(1 << 20);
+        Binary runId = Binary.fromString(batch.runId);
         Binary[] keys = new Binary[batch.keyNames.size()];
         for (int i = 0; i < keys.length; i++) keys[i] = Binary.fromString(batch.keyNames.get(i));
         try {
@@ -71,20 +94,63 @@ public final class ShardEncoder {
                     null,
                     PROPERTIES);
             file.start();
-            RowGroup group = new RowGroup(Binary.fromString(batch.runId), batch.worker, keys);
+            List<MetricPage> group = new ArrayList<>();
+            long rows = 0;
             for (MetricPage p : batch.pages) {
-                group.write(p);
-                if (group.store.getBufferedSize() >= ROW_GROUP_BYTES) {
-                    group.flushTo(file);
-                    group = new RowGroup(group.runId, group.worker, keys);
+                if (rows > 0 && rows + p.size > ROW_GROUP_ROWS) {
+                    writeRowGroup(file, group, rows, runId, batch.worker, keys);
+                    group.clear();
+                    rows = 0;
                 }
+                group.add(p);
+                rows += p.size;
             }
-            group.flushTo(file);
+            writeRowGroup(file, group, rows, runId, batch.worker, keys);
             file.end(footer(batch));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Encodes the columns of one row group, in parallel where cores are free, then writes them in order. */
+    private static void writeRowGroup(
+            ParquetFileWriter file, List<MetricPage> pages, long rows, Binary runId, int worker, Binary[] keys)
+            throws IOException {
+        if (rows == 0) return;
+        Column[] columns = new Column[COLUMNS];
+        for (int c = 0; c < COLUMNS; c++) columns[c] = new Column(c, runId, worker, keys);
+        // the caller and one helper per spare core take the next column until none is left; helpers that start
+        // late (the pool is shared by every run of the process) find nothing to do and are not waited for
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(COLUMNS);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable encode = () -> {
+            for (int c; (c = next.getAndIncrement()) < COLUMNS; ) {
+                try {
+                    columns[c].write(pages);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int h = 0; h < HELPERS; h++) ENCODERS.execute(encode);
+        encode.run();
+        boolean interrupted = false;
+        while (done.getCount() > 0) {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                interrupted = true; // the shard is needed either way: finish it, then restore the interrupt
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure.get() != null) throw new IllegalStateException("encoding a shard column failed", failure.get());
+        file.startBlock(rows);
+        for (Column column : columns) column.flushTo(file);
+        file.endBlock();
     }
 
     private static Map<String, String> footer(Batch batch) {
@@ -101,67 +167,72 @@ public final class ShardEncoder {
         return meta;
     }
 
-    /** The column writers of one row group; every column is REQUIRED and flat, so all levels are 0. */
-    private static final class RowGroup {
+    /**
+     * One column chunk of a row group, with a page store of its own so that columns encode independently; the
+     * file gets them in schema order. The column is REQUIRED and flat, so all its levels are 0.
+     */
+    private static final class Column {
+        final int index;
         final Binary runId;
         final int worker;
         final Binary[] keys;
         final ColumnChunkPageWriteStore pages;
         final ColumnWriteStore store;
-        final ColumnWriter runIds;
-        final ColumnWriter workers;
-        final ColumnWriter keyNames;
-        final ColumnWriter steps;
-        final ColumnWriter timestamps;
-        final ColumnWriter values;
-        long rows;
+        final ColumnWriter writer;
 
-        RowGroup(Binary runId, int worker, Binary[] keys) {
+        Column(int index, Binary runId, int worker, Binary[] keys) {
+            this.index = index;
             this.runId = runId;
             this.worker = worker;
             this.keys = keys;
+            MessageType schema = new MessageType(SCHEMA.getName(), SCHEMA.getType(index));
             this.pages = new ColumnChunkPageWriteStore(
                     ZSTD,
-                    SCHEMA,
+                    schema,
                     PROPERTIES.getAllocator(),
                     PROPERTIES.getColumnIndexTruncateLength(),
                     PROPERTIES.getPageWriteChecksumEnabled());
-            this.store = PROPERTIES.newColumnWriteStore(SCHEMA, pages, pages);
-            List<ColumnDescriptor> columns = SCHEMA.getColumns();
-            this.runIds = store.getColumnWriter(columns.get(0));
-            this.workers = store.getColumnWriter(columns.get(1));
-            this.keyNames = store.getColumnWriter(columns.get(2));
-            this.steps = store.getColumnWriter(columns.get(3));
-            this.timestamps = store.getColumnWriter(columns.get(4));
-            this.values = store.getColumnWriter(columns.get(5));
+            this.store = PROPERTIES.newColumnWriteStore(schema, pages, pages);
+            this.writer = store.getColumnWriter(schema.getColumns().get(0));
         }
 
-        void write(MetricPage p) {
-            for (int from = 0; from < p.size; from += CHUNK) {
-                int to = Math.min(p.size, from + CHUNK);
-                for (int i = from; i < to; i++) runIds.write(runId, 0, 0);
-                for (int i = from; i < to; i++) workers.write(worker, 0, 0);
-                int[] k = p.keys;
-                for (int i = from; i < to; i++) keyNames.write(keys[k[i]], 0, 0);
-                long[] s = p.steps;
-                for (int i = from; i < to; i++) steps.write(s[i], 0, 0);
-                long[] t = p.timestamps;
-                for (int i = from; i < to; i++) timestamps.write(t[i], 0, 0);
-                double[] v = p.values;
-                for (int i = from; i < to; i++) values.write(v[i], 0, 0);
-                // rows end only after every column holds them: page boundaries fall between chunks
-                for (int i = from; i < to; i++) store.endRecord();
-                rows += to - from;
+        void write(List<MetricPage> batch) {
+            for (MetricPage p : batch) {
+                for (int from = 0; from < p.size; from += CHUNK) {
+                    int to = Math.min(p.size, from + CHUNK);
+                    switch (index) {
+                        case 0 -> {
+                            for (int i = from; i < to; i++) writer.write(runId, 0, 0);
+                        }
+                        case 1 -> {
+                            for (int i = from; i < to; i++) writer.write(worker, 0, 0);
+                        }
+                        case 2 -> {
+                            int[] k = p.keys;
+                            for (int i = from; i < to; i++) writer.write(keys[k[i]], 0, 0);
+                        }
+                        case 3 -> {
+                            long[] s = p.steps;
+                            for (int i = from; i < to; i++) writer.write(s[i], 0, 0);
+                        }
+                        case 4 -> {
+                            long[] t = p.timestamps;
+                            for (int i = from; i < to; i++) writer.write(t[i], 0, 0);
+                        }
+                        default -> {
+                            double[] v = p.values;
+                            for (int i = from; i < to; i++) writer.write(v[i], 0, 0);
+                        }
+                    }
+                    // the store checks page sizes as rows end: pages break between chunks
+                    for (int i = from; i < to; i++) store.endRecord();
+                }
             }
         }
 
         void flushTo(ParquetFileWriter file) throws IOException {
-            if (rows > 0) {
-                file.startBlock(rows);
-                store.flush();
-                pages.flushToFileWriter(file);
-                file.endBlock();
-            }
+            store.flush();
+            pages.flushToFileWriter(file);
             store.close();
         }
     }
