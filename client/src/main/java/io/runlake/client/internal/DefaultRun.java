@@ -36,6 +36,7 @@ public final class DefaultRun implements Run {
     private final EventWriter events;
     private final ShardWriter shards;
     private final Heartbeat heartbeat;
+    private final FlushSchedule flushSchedule;
     private final ArtifactStager artifacts;
     private final RunCloser closer;
     private final SystemMetricsSampler sampler;
@@ -72,7 +73,8 @@ public final class DefaultRun implements Run {
         this.heartbeat = new Heartbeat(buffer, keys, shards, options.heartbeatInterval());
         this.artifacts = new ArtifactStager(out.spill());
         this.closer = new RunCloser(id, out, thread, buffer, shards, closeTimeout);
-        thread.schedule(options.flushInterval(), this::periodicFlush);
+        this.flushSchedule = new FlushSchedule(options.flushInterval(), shards::shardsWritten, shards::lastShardMillis);
+        thread.schedule(() -> flushSchedule.nextCheckMillis(System.currentTimeMillis()), this::periodicFlush);
         this.sampler = startSampler(options.systemMetricsInterval());
     }
 
@@ -178,7 +180,7 @@ public final class DefaultRun implements Run {
 
     private void periodicFlush() {
         if (status == null) heartbeat.beatIfQuiet();
-        shards.writeShard();
+        if (flushSchedule.due(System.currentTimeMillis())) shards.writeShard();
     }
 
     @Override

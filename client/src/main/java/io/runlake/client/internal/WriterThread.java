@@ -2,13 +2,14 @@ package io.runlake.client.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,28 +29,42 @@ final class WriterThread {
     WriterThread(RunIdentity id, Duration closeTimeout) {
         this.runId = id.runId();
         this.closeTimeout = closeTimeout;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, id.threadName());
             t.setDaemon(true);
             return t;
         });
+        // a timed flush still waiting when the run ends is dropped: the end writes the last shard itself
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.executor = executor;
     }
 
-    /** Runs {@code flush} every {@code every}; a failure is logged and the schedule goes on. */
-    void schedule(Duration every, Runnable flush) {
-        long millis = every.toMillis();
-        executor.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        flush.run();
-                    } catch (Throwable t) {
-                        // keep the scheduled flush alive whatever happens
-                        LOG.error("RunLake: background flush of run {} failed", runId, t);
-                    }
-                },
-                millis,
-                millis,
-                TimeUnit.MILLISECONDS);
+    /**
+     * Runs {@code flush} after each wait that {@code nextWaitMillis} gives, asked after the previous run; a failure
+     * is logged and the schedule goes on until the thread is shut down.
+     */
+    void schedule(LongSupplier nextWaitMillis, Runnable flush) {
+        Runnable tick = new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    flush.run();
+                } catch (Throwable t) {
+                    // keep the scheduled flush alive whatever happens
+                    LOG.error("RunLake: background flush of run {} failed", runId, t);
+                }
+                scheduleNext(this, nextWaitMillis);
+            }
+        };
+        scheduleNext(tick, nextWaitMillis);
+    }
+
+    private void scheduleNext(Runnable tick, LongSupplier nextWaitMillis) {
+        try {
+            executor.schedule(tick, nextWaitMillis.getAsLong(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down: the run has ended and its last shard is queued
+        }
     }
 
     void execute(Runnable task) {
