@@ -33,8 +33,7 @@ class FlushScheduleTest {
         }
         // the ramp: waits of 30 s / 32, 16, 8, 4, 2, then 30 s
         assertEquals(
-                List.of(937L, 2_812L, 6_562L, 14_062L, 29_062L, 59_062L, 89_062L),
-                simulate(defaults, 100).firstShards);
+                List.of(937L, 2_812L, 6_562L, 14_062L, 29_062L, 59_062L, 89_062L), simulate(defaults, 100).firstShards);
     }
 
     @Test
