@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Tuning of the write path. Defaults: a shard every 10 s (or sooner when half the buffer is full), a
- * 32 MiB buffer of 64Ki-point pages, a heartbeat every 60 s, spill folder {@code ~/.runlake/spill},
- * system metrics every 10 s, code version captured.
+ * Tuning of the write path. Defaults: buffered points become a shard at most 30 s after the previous one (the
+ * first five sooner, after 0.94, 1.9, 3.8, 7.5 and 15 s, and any shard sooner when half the buffer is full): 125
+ * shard PUTs per worker-hour of steady logging (FORMAT.md §10.2, §15); a 32 MiB buffer of 64Ki-point pages, a heartbeat
+ * every 60 s, spill folder {@code ~/.runlake/spill}, system metrics every 10 s, code version captured.
  *
- * @param flushInterval how often buffered points become a shard
+ * @param flushInterval the age limit of buffered points: the longest wait between shards while points are buffered
+ *     (the first five shards of a run come sooner, after 1/32, 1/16, … 1/2 of it); shorter means fresher readers and
+ *     more PUTs
  * @param bufferBytes memory for buffered points; when it is full, further points are dropped and counted
  * @param pageCapacity points per buffer page
  * @param heartbeatInterval a quiet run logs {@code runlake/heartbeat} this often so readers can tell it is alive
@@ -45,7 +48,7 @@ public record TrackerOptions(
 
     public static TrackerOptions defaults() {
         return new TrackerOptions(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
                 DEFAULT_BUFFER_BYTES,
                 65_536,
                 Duration.ofSeconds(60),

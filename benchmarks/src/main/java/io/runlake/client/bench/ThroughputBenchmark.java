@@ -26,7 +26,9 @@ import java.util.Random;
  * {@code log} as fast as it can while the background writer flushes; it reports points/s until the last
  * shard is durable and how many points the bounded buffer had to drop.
  *
- * <p>Usage: {@code scripts/bench-client.sh throughput [points] [store-uri]}
+ * <p>Usage: {@code scripts/bench-client.sh throughput [points] [store-uri] [points-per-second]}: with a rate, the
+ * training thread logs at that pace (checking the clock every 1,000 points) instead of flat out, and only the
+ * pipeline runs.
  */
 public final class ThroughputBenchmark {
     private static final String BENCH_RUN = RunIds.newId();
@@ -36,9 +38,12 @@ public final class ThroughputBenchmark {
         long points = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
         Path dir = Files.createTempDirectory("runlake-throughput");
         String uri = args.length > 1 ? args[1] : dir.resolve("lake").toUri().toString();
-        writerStage(points, uri + (uri.endsWith("/") ? "" : "/") + "writer-stage", true);
-        writerStage(points, uri + (uri.endsWith("/") ? "" : "/") + "writer-stage-curve", false);
-        pipeline(points, uri, dir);
+        long rate = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        if (rate == 0) {
+            writerStage(points, uri + (uri.endsWith("/") ? "" : "/") + "writer-stage", true);
+            writerStage(points, uri + (uri.endsWith("/") ? "" : "/") + "writer-stage-curve", false);
+        }
+        pipeline(points, uri, dir, rate);
     }
 
     private static void writerStage(long points, String uri, boolean random) {
@@ -88,7 +93,7 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static void pipeline(long points, String uri, Path dir) {
+    private static void pipeline(long points, String uri, Path dir, long rate) {
         try (Tracker tracker = Tracker.open(
                 StoreUris.parse(uri),
                 TrackerOptions.defaults()
@@ -100,6 +105,10 @@ public final class ThroughputBenchmark {
             long t0 = System.nanoTime();
             for (long i = 0; i < points; i++) {
                 run.log("train/loss", i * 1e-9, i);
+                if (rate > 0 && i % 1_000 == 0) {
+                    long due = t0 + i * 1_000_000_000L / rate;
+                    while (System.nanoTime() < due) Thread.onSpinWait();
+                }
             }
             double logSecs = (System.nanoTime() - t0) / 1e9;
             run.finish();
@@ -110,8 +119,9 @@ public final class ThroughputBenchmark {
                     .mapToLong(ObjectInfo::size)
                     .sum();
             System.out.printf(
-                    "pipeline (log on one thread + background writer): %,d points logged in %.2f s (%,.0f calls/s); "
+                    "pipeline (log on one thread%s + background writer): %,d points logged in %.2f s (%,.0f calls/s); "
                             + "%,d durable in %.2f s = %,.0f durable points/s; %,d dropped by the bounded buffer; %.2f bytes/point%n",
+                    rate > 0 ? String.format(", paced at %,d points/s", rate) : " flat out",
                     points,
                     logSecs,
                     points / logSecs,

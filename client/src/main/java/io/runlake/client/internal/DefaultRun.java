@@ -35,6 +35,7 @@ public final class DefaultRun implements Run {
     private final EventWriter events;
     private final ShardWriter shards;
     private final Heartbeat heartbeat;
+    private final FlushSchedule flushSchedule;
     private final ArtifactStager artifacts;
     private final RunCloser closer;
     /** The shared sampler's periodic readings for this run; null when system metrics are off. */
@@ -79,7 +80,8 @@ public final class DefaultRun implements Run {
         boolean sampled = interval != null && !interval.isZero() && !interval.isNegative();
         this.closer = new RunCloser(
                 id, out, thread, buffer, shards, closeTimeout, sampled ? this::recordSystemMetrics : null);
-        thread.schedule(options.flushInterval(), this::periodicFlush);
+        this.flushSchedule = new FlushSchedule(options.flushInterval(), shards::shardsWritten, shards::lastShardMillis);
+        thread.schedule(() -> flushSchedule.nextCheckMillis(System.currentTimeMillis()), this::periodicFlush);
         this.sampling = sampled ? startSampling(interval) : null;
     }
 
@@ -205,7 +207,7 @@ public final class DefaultRun implements Run {
 
     private void periodicFlush() {
         if (status == null) heartbeat.beatIfQuiet();
-        shards.writeShard();
+        if (flushSchedule.due(System.currentTimeMillis())) shards.writeShard();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +61,11 @@ final class WriterThread {
     }
 
     /**
-     * Runs {@code flush} every {@code every}, measured from the end of the previous one; a failure is logged and the
-     * schedule goes on.
+     * Runs {@code flush} after each wait that {@code nextWaitMillis} gives, asked after the previous run ended (so
+     * waits are measured from the end of the previous flush); a failure is logged and the schedule goes on until the
+     * run ends.
      */
-    void schedule(Duration every, Runnable flush) {
-        long millis = every.toMillis();
+    void schedule(LongSupplier nextWaitMillis, Runnable flush) {
         Runnable guarded = () -> {
             try {
                 flush.run();
@@ -72,20 +73,14 @@ final class WriterThread {
                 // keep the scheduled flush alive whatever happens
                 LOG.error("RunLake: background flush of run {} failed", runId, t);
             } finally {
-                scheduleNext(millis, flush);
+                schedule(nextWaitMillis, flush);
             }
         };
+        long millis = nextWaitMillis.getAsLong();
         synchronized (this) {
             if (shutdown) return;
             nextFlush = TIMER.schedule(() -> enqueueQuietly(guarded), millis, TimeUnit.MILLISECONDS);
         }
-    }
-
-    private void scheduleNext(long millis, Runnable flush) {
-        synchronized (this) {
-            if (shutdown) return;
-        }
-        schedule(Duration.ofMillis(millis), flush);
     }
 
     private void enqueueQuietly(Runnable task) {
