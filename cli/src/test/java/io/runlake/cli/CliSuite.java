@@ -337,7 +337,7 @@ abstract class CliSuite {
         assertEquals(1, spirals.get("failed").asInt());
         // The demo's leaderboard through the CLI: best first, the FAILED run nowhere near the top.
         JsonNode board = okJsonSaying(
-                "runlake: showing the top 5 of 14 ranked runs; use -k N for more",
+                "runlake: showing the top 5 of 13 ranked runs; use -k N for more",
                 "leaderboard",
                 "-e",
                 "spirals",

@@ -109,8 +109,8 @@ public final class Table {
      */
     public record Text(String text, List<String> cut) {}
 
-    /** Never cut a column below this many characters, however narrow the screen. */
-    static final int MIN_CUT_WIDTH = 16;
+    /** Never cut a column below this many characters (nor its name), however narrow the screen. */
+    static final int MIN_CUT_WIDTH = 8;
     /** Never wrap the last column into fewer characters a line than this: past it, the line runs over. */
     static final int MIN_WRAP_WIDTH = 24;
 
