@@ -39,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Lake lake = QueryCli.open(main, options, output)) {
-            QueryCli.print(main, lake.compare(runs, metrics, allParams), output);
+            QueryCli.print(main, lake, lake.compare(runs, metrics, allParams), output);
         }
         return 0;
     }

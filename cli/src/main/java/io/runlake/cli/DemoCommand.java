@@ -4,7 +4,9 @@ import io.runlake.client.Tracker;
 import io.runlake.functions.core.Maintenance;
 import io.runlake.functions.core.MaintenanceOptions;
 import io.runlake.query.Lake;
+import io.runlake.query.Leaderboards;
 import io.runlake.query.Report;
+import io.runlake.query.Table;
 import io.runlake.report.Direction;
 import io.runlake.report.RankingRule;
 import io.runlake.samples.SweepDemo;
@@ -86,8 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.printf("Leaderboard of '%s' by final %s:%n", SweepDemo.EXPERIMENT, METRIC);
         try (Lake lake = Lake.open(uri)) {
-            out.print(lake.leaderboard(SweepDemo.EXPERIMENT, METRIC, Direction.MAX, 5, null)
-                    .format("table"));
+            RankingRule top = RankingRule.of(METRIC, Direction.MAX).withTopK(5);
+            Table board = Leaderboards.table(lake.leaderboard(SweepDemo.EXPERIMENT, top, null));
+            QueryCli.printRuns(main, lake, board, new QueryCli.Output(), "leaders");
             if (report != null) {
                 Path file = report.toAbsolutePath();
                 Files.createDirectories(file.getParent());

@@ -23,7 +23,7 @@ final class ExperimentsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Lake lake = QueryCli.open(main, options, output)) {
-            QueryCli.print(main, lake.experimentsTable(), output);
+            QueryCli.print(main, lake, lake.experimentsTable(), output);
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.runlake.cli;
 
+import io.runlake.query.History;
 import io.runlake.query.Lake;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,7 +41,15 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         QueryCli.atLeast(0, maxPoints, "--max-points");
         try (Lake lake = QueryCli.open(main, options, output)) {
-            QueryCli.print(main, lake.history(run, key, maxPoints).toTable(), output);
+            History h = lake.history(run, key, maxPoints);
+            QueryCli.print(main, lake, h.toTable(), output);
+            if (h.points().size() < h.totalPoints()) { // on stderr, so that CSV or JSON on stdout stays clean
+                main.err()
+                        .printf(
+                                "runlake: %,d of %,d points (downsampled to about --max-points %d; "
+                                        + "--max-points 0 for every point)%n",
+                                h.points().size(), h.totalPoints(), maxPoints);
+            }
         }
         return 0;
     }

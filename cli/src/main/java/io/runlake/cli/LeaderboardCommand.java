@@ -3,6 +3,7 @@ package io.runlake.cli;
 import io.runlake.format.RunStatus;
 import io.runlake.query.Lake;
 import io.runlake.query.Leaderboards;
+import io.runlake.report.Leaderboard;
 import io.runlake.report.MetricValue;
 import io.runlake.report.RankingRule;
 import java.util.EnumSet;
@@ -62,7 +63,14 @@ final class LeaderboardCommand implements Callable<Integer> {
         RankingRule rule = ranking.rule().withValue(MetricValue.parse(by));
         if (statuses != null) rule = rule.withStatuses(EnumSet.copyOf(statuses));
         try (Lake lake = QueryCli.open(main, options, output)) {
-            QueryCli.print(main, Leaderboards.table(lake.leaderboard(experiment, rule, where)), output);
+            Leaderboard board = lake.leaderboard(experiment, rule, where);
+            QueryCli.printRuns(main, lake, Leaderboards.table(board), output, "leaders");
+            if (board.leaders().size() < board.runsRanked()) { // on stderr, so that CSV or JSON stays clean
+                main.err()
+                        .printf(
+                                "runlake: showing the top %d of %,d ranked runs; use -k N for more%n",
+                                board.leaders().size(), board.runsRanked());
+            }
         }
         return 0;
     }

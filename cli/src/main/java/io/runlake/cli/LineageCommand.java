@@ -35,7 +35,7 @@ final class LineageCommand implements Callable<Integer> {
         try (Lake lake = QueryCli.open(main, options, output)) {
             Lineage l = lake.lineage(target);
             if (output.format.equals("json")) main.out().print(l.toJson());
-            else QueryCli.print(main, l.toTable(), output);
+            else QueryCli.print(main, lake, l.toTable(), output);
         }
         return 0;
     }

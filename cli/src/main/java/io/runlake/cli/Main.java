@@ -2,11 +2,14 @@ package io.runlake.cli;
 
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -61,6 +64,8 @@ public final class Main implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private TrackerOptions trackerOptions = TrackerOptions.defaults();
+    /** Characters a line of a text table may take; 0: no limit; null: not asked yet. */
+    private Integer terminalWidth;
 
     public Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -126,6 +131,34 @@ public final class Main implements Callable<Integer> {
         this.trackerOptions = options;
         return this;
     }
+
+    /**
+     * How wide a text table may be: the terminal's width when stdout is a terminal ({@code COLUMNS} overrides
+     * it), 0 (no limit: nothing is cut) when the output goes to a pipe or a file, as git and duckdb do.
+     */
+    public int terminalWidth() {
+        if (terminalWidth == null)
+            terminalWidth = System.console() == null ? 0 : consoleWidth(System.getenv("COLUMNS"));
+        return terminalWidth;
+    }
+
+    /** For tests: tables laid out as on a terminal this wide (0: as into a pipe). */
+    Main withTerminalWidth(int width) {
+        this.terminalWidth = width;
+        return this;
+    }
+
+    static int consoleWidth(String columns) {
+        if (columns != null && columns.strip().matches("[1-9][0-9]{0,4}")) return Integer.parseInt(columns.strip());
+        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).build()) {
+            return t.getWidth() > 0 ? t.getWidth() : DEFAULT_WIDTH;
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_WIDTH;
+        }
+    }
+
+    /** A terminal that does not say how wide it is. */
+    static final int DEFAULT_WIDTH = 80;
 
     /** Opens a tracker on the store named by the global options. */
     public Tracker openTracker() {

@@ -4,9 +4,14 @@ import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
 import io.runlake.query.Mirror;
 import io.runlake.query.Table;
+import io.runlake.runs.ParamOrder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Shared options and helpers of the query commands. */
@@ -21,6 +26,13 @@ final class QueryCli {
                 defaultValue = "table",
                 description = "Output format: table, csv or json (default: ${DEFAULT-VALUE}).")
         String format = "table";
+
+        @Option(
+                names = "--wide",
+                description = "Tables: every value whole (full run ids and hashes, every param), however wide. "
+                        + "Without it a table fits the terminal: ids show as their unique prefixes and long "
+                        + "params or tags are cut; into a pipe or a file nothing is cut.")
+        boolean wide;
 
         void check() {
             if (!format.equals("table") && !format.equals("csv") && !format.equals("json")) {
@@ -56,9 +68,70 @@ final class QueryCli {
         return lake;
     }
 
-    static void print(Main main, Table t, Output o) {
-        main.out().print(t.format(o.format));
+    /**
+     * Prints {@code t}: CSV and JSON as they are (full ids, for programs); a text table for a person, with run ids
+     * and hashes as their shortest unique prefixes ({@code lake} null: as they are) and fitted to the terminal,
+     * saying on stderr which columns it cut and how to see them whole.
+     */
+    static void print(Main main, Lake lake, Table t, Output o) {
+        if (!o.format.equals("table")) {
+            main.out().print(t.format(o.format));
+            main.out().flush();
+            return;
+        }
+        Table shown = o.wide || lake == null ? t : lake.showIds(t);
+        int width = o.wide ? 0 : main.terminalWidth();
+        Table.Text text = shown.toText(width);
+        main.out().print(text.text());
         main.out().flush();
+        if (!text.cut().isEmpty()) {
+            main.err()
+                    .printf(
+                            "runlake: %s cut to fit %d columns; --wide shows them whole%n",
+                            String.join(" and ", text.cut()), width);
+        }
+    }
+
+    /**
+     * Prints runs with a {@code params} column (FORMAT.md §12.8 rule 6, {@link ParamOrder}): the params that vary
+     * between the rows first. In a text table the params alike in every row are said once above it ("same in all
+     * 14 runs: ...") and left out of the column, so the column shows what tells the runs apart.
+     */
+    static void printRuns(Main main, Lake lake, Table t, Output o, String noun) {
+        int column = t.columns().indexOf(PARAMS);
+        if (column < 0) {
+            print(main, lake, t, o);
+            return;
+        }
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (List<Object> r : t.rows()) params.add(r.get(column) instanceof Map<?, ?> m ? textKeys(m) : Map.of());
+        List<String> order = ParamOrder.of(params);
+        Map<String, Object> same = o.format.equals("table") ? ParamOrder.constants(params) : Map.of();
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            Map<String, Object> p = new LinkedHashMap<>(ParamOrder.sorted(params.get(i), order));
+            p.keySet().removeAll(same.keySet());
+            List<Object> r = new ArrayList<>(t.rows().get(i));
+            r.set(column, p);
+            rows.add(r);
+        }
+        if (!same.isEmpty()) {
+            long with = params.stream().filter(p -> !p.isEmpty()).count();
+            String line = "same in all " + with + " " + noun + (with < t.size() ? " that have params" : "") + ": "
+                    + Table.text(same);
+            int width = o.wide ? 0 : main.terminalWidth();
+            for (String l : width > 0 ? Table.wrap(line, width) : List.of(line))
+                main.out().println(l);
+        }
+        print(main, lake, new Table(t.columns(), rows), o);
+    }
+
+    private static final String PARAMS = "params";
+
+    private static Map<String, Object> textKeys(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
     }
 
     /** A numeric option that must be at least {@code min} (e.g. {@code -k 0} would list nothing). */

@@ -46,9 +46,10 @@ final class RunsCommand implements Callable<Integer> {
         try (Lake lake = QueryCli.open(main, options, output)) {
             Table all = lake.runs(experiment, where, 0);
             if (limit == 0 || all.size() <= limit) {
-                QueryCli.print(main, all, output);
+                QueryCli.printRuns(main, lake, all, output, "runs");
             } else {
-                QueryCli.print(main, new Table(all.columns(), all.rows().subList(0, limit)), output);
+                QueryCli.printRuns(
+                        main, lake, new Table(all.columns(), all.rows().subList(0, limit)), output, "runs");
                 // on stderr, so that CSV or JSON on stdout stays clean
                 main.err()
                         .printf(

@@ -27,7 +27,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Lake lake = QueryCli.open(main, options, output)) {
-            QueryCli.print(main, lake.show(run), output);
+            QueryCli.print(main, lake, lake.show(run), output);
         }
         return 0;
     }

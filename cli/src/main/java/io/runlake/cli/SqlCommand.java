@@ -62,7 +62,7 @@ final class SqlCommand implements Callable<Integer> {
         try (Lake lake = QueryCli.open(main, options, output)) {
             SqlShell shell = new SqlShell(lake, main.out(), main.err(), output.format);
             if (query != null) {
-                QueryCli.print(main, shell.run(query), output);
+                QueryCli.print(main, null, shell.run(query), output); // SQL answers: exact ids
                 return 0;
             }
             if (System.console() == null) return shell.script(System.in); // a script or a test: statements from stdin

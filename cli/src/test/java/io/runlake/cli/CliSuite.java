@@ -196,6 +196,20 @@ abstract class CliSuite {
         return r.out;
     }
 
+    /** A query command that succeeds with JSON on stdout and exactly {@code note} (one line) on stderr. */
+    JsonNode okJsonSaying(String note, String command, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--format", "json"));
+        Result r = query(command, all.toArray(String[]::new));
+        assertEquals(0, r.code, r::toString);
+        assertEquals(note + "\n", r.err, r::toString);
+        try {
+            return Json.MAPPER.readTree(r.out);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + r.out, e);
+        }
+    }
+
     JsonNode okJson(String command, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("--format");
@@ -322,7 +336,17 @@ abstract class CliSuite {
         assertEquals(14, spirals.get("finished").asInt());
         assertEquals(1, spirals.get("failed").asInt());
         // The demo's leaderboard through the CLI: best first, the FAILED run nowhere near the top.
-        JsonNode board = okJson("leaderboard", "-e", "spirals", "-m", "val/accuracy", "-d", "max", "-k", "5");
+        JsonNode board = okJsonSaying(
+                "runlake: showing the top 5 of 13 ranked runs; use -k N for more",
+                "leaderboard",
+                "-e",
+                "spirals",
+                "-m",
+                "val/accuracy",
+                "-d",
+                "max",
+                "-k",
+                "5");
         assertEquals(5, board.size(), board::toString);
         for (int i = 1; i < board.size(); i++) {
             assertTrue(
@@ -438,10 +462,28 @@ abstract class CliSuite {
         JsonNode all = okJson("leaderboard", "-e", EXP, "-m", "loss", "--status", "FINISHED,FAILED");
         assertEquals(failedId, all.get(3).get("run_id").asText(), all::toString);
         // -d not given for 'acc': max, inferred
-        JsonNode inferred = okJson("leaderboard", "-e", EXP, "-m", "acc", "-k", "1");
+        JsonNode inferred = okJsonSaying(
+                "runlake: showing the top 1 of 3 ranked runs; use -k N for more",
+                "leaderboard",
+                "-e",
+                EXP,
+                "-m",
+                "acc",
+                "-k",
+                "1");
         assertEquals(ids.get("lr-0.01"), inferred.get(0).get("run_id").asText(), inferred::toString);
         // max direction, top k, filter
-        JsonNode acc = okJson("leaderboard", "-e", EXP, "-m", "acc", "-d", "max", "-k", "2");
+        JsonNode acc = okJsonSaying(
+                "runlake: showing the top 2 of 3 ranked runs; use -k N for more",
+                "leaderboard",
+                "-e",
+                EXP,
+                "-m",
+                "acc",
+                "-d",
+                "max",
+                "-k",
+                "2");
         assertEquals(List.of(ids.get("lr-0.01"), ids.get("lr-0.001")), texts(acc, "run_id"), acc::toString);
         assertEquals(acc(1, STEPS - 1), acc.get(0).get("value").asDouble(), 1e-12);
         JsonNode filtered = okJson("leaderboard", "-e", EXP, "-m", "loss", "--where", "params.lr > 0.005");
@@ -465,7 +507,13 @@ abstract class CliSuite {
         JsonNode exact = okJson("history", ids.get("lr-0.1"), "acc", "--max-points", "0");
         assertEquals(STEPS, exact.size());
         assertEquals(acc(0, 7), exact.get(7).get("value").asDouble(), 1e-12);
-        JsonNode down = okJson("history", ids.get("lr-0.1"), "loss", "--max-points", "8");
+        JsonNode down = okJsonSaying(
+                "runlake: 4 of 20 points (downsampled to about --max-points 8; --max-points 0 for every point)",
+                "history",
+                ids.get("lr-0.1"),
+                "loss",
+                "--max-points",
+                "8");
         assertTrue(down.size() <= 8 && down.size() >= 2, down::toString);
         List<String> steps = texts(down, "step");
         assertEquals("0", steps.get(0), "keeps the first point");
@@ -665,7 +713,7 @@ abstract class CliSuite {
                 .collect(Collectors.toSet());
         assertEquals(Set.copyOf(ids.values()), users, rows::toString);
         // A run.
-        String table = ok("lineage", "lr-0.001");
+        String table = ok("lineage", "lr-0.001", "--wide"); // whole run ids
         assertTrue(table.contains(ids.get("lr-0.001")) && table.contains("train"), table);
 
         fails(query("lineage", tmp.resolve("no/such/file.bin").toString()), "file.bin");

@@ -2,6 +2,7 @@ package io.runlake.report;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.RunStatus;
+import io.runlake.runs.ParamOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,29 @@ public record Leaderboard(
                 null,
                 ranked.runsRanked(),
                 ranked.runsTotal(),
-                ranked.leaders());
+                paramsInOrder(ranked.leaders()));
+    }
+
+    /** Each leader's params in the shown order (varying first), so leaderboard.json lists them that way too. */
+    private static List<Leader> paramsInOrder(List<Leader> leaders) {
+        List<String> order = ParamOrder.of(leaders.stream().map(Leader::params).toList());
+        List<Leader> out = new ArrayList<>();
+        for (Leader l : leaders) {
+            out.add(new Leader(
+                    l.rank(),
+                    l.runId(),
+                    l.name(),
+                    l.status(),
+                    l.value(),
+                    l.best(),
+                    l.step(),
+                    l.points(),
+                    l.startTime(),
+                    l.user(),
+                    ParamOrder.sorted(l.params(), order),
+                    l.curve()));
+        }
+        return out;
     }
 
     /** This leaderboard as the report {@code reportVersion} built from the given lake and runs index versions. */
@@ -141,22 +164,8 @@ public record Leaderboard(
         return leaders.stream().map(Leader::runId).toList();
     }
 
-    /**
-     * The param names of the leaders, those whose values differ between leaders first (they explain the
-     * ranking), then the rest; each group by name.
-     */
+    /** The param names of the leaders, those whose values differ between leaders first ({@link ParamOrder}). */
     public List<String> paramColumns() {
-        TreeSet<String> names = new TreeSet<>();
-        for (Leader l : leaders) names.addAll(l.params().keySet());
-        List<String> varying = new ArrayList<>(), same = new ArrayList<>();
-        for (String p : names) {
-            long distinct = leaders.stream()
-                    .map(l -> Objects.toString(l.params().get(p), "\0"))
-                    .distinct()
-                    .count();
-            (distinct > 1 ? varying : same).add(p);
-        }
-        varying.addAll(same);
-        return varying;
+        return ParamOrder.of(leaders.stream().map(Leader::params).toList());
     }
 }

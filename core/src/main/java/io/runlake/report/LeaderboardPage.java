@@ -28,13 +28,17 @@ public final class LeaderboardPage {
 
     private LeaderboardPage() {}
 
-    /** The page of a published report: the leaders' curves and the table. */
-    public static String html(Leaderboard b) {
-        return html(b, List.of(), List.of());
+    /**
+     * The page of a published report: the leaders' curves and the table. {@code shownIds}: how each leader's run id
+     * is shown, its shortest unique prefix (FORMAT.md §13.5; an id missing from it is shown whole).
+     */
+    public static String html(Leaderboard b, Map<String, String> shownIds) {
+        return html(b, shownIds, List.of(), List.of());
     }
 
     /** The page with more charts after the leaders' and a list of skipped objects (none: no such section). */
-    public static String html(Leaderboard b, List<Chart> moreCharts, List<String> skipped) {
+    public static String html(
+            Leaderboard b, Map<String, String> shownIds, List<Chart> moreCharts, List<String> skipped) {
         StringBuilder s = new StringBuilder();
         s.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Leaderboard: ")
                 .append(Text.html(b.experiment()))
@@ -52,7 +56,7 @@ public final class LeaderboardPage {
         s.append("<figure>")
                 .append(SvgChart.render(b.metric(), "step", b.metric(), leaderCurves(b)))
                 .append("</figure>\n");
-        table(s, b);
+        table(s, b, shownIds);
         if (b.leaders().isEmpty()) s.append("<p>No eligible run has a value of this metric yet.</p>\n");
         if (!moreCharts.isEmpty()) s.append("<h2>More metrics of the leaders</h2>\n");
         for (Chart c : moreCharts) {
@@ -68,7 +72,7 @@ public final class LeaderboardPage {
         return s.append("</body></html>\n").toString();
     }
 
-    private static void table(StringBuilder s, Leaderboard b) {
+    private static void table(StringBuilder s, Leaderboard b, Map<String, String> shownIds) {
         List<String> params = shownParams(b);
         s.append("<table id=\"leaderboard\">\n<thead><tr><th>#</th><th>run</th><th>name</th><th>status</th><th>")
                 .append(Text.html(b.metric()))
@@ -82,7 +86,11 @@ public final class LeaderboardPage {
                     .append("\"></span>")
                     .append(l.rank())
                     .append("</td>");
-            s.append("<td><code>").append(Text.html(l.runId())).append("</code></td>");
+            s.append("<td><code title=\"")
+                    .append(Text.html(l.runId()))
+                    .append("\">")
+                    .append(Text.html(shownIds.getOrDefault(l.runId(), l.runId())))
+                    .append("</code></td>");
             cells(s, "", l.name(), l.status());
             cells(
                     s,
@@ -103,7 +111,8 @@ public final class LeaderboardPage {
             s.append("<td").append(attributes).append('>').append(Text.html(v)).append("</td>");
     }
 
-    public static String markdown(Leaderboard b) {
+    /** The page as Markdown; {@code shownIds} as for {@link #html(Leaderboard, Map)}. */
+    public static String markdown(Leaderboard b, Map<String, String> shownIds) {
         StringBuilder s = new StringBuilder();
         s.append("# Experiment ").append(Text.markdown(b.experiment())).append("\n\n");
         s.append("Leaderboard by ")
@@ -125,7 +134,7 @@ public final class LeaderboardPage {
             s.append("| ")
                     .append(l.rank())
                     .append(" | `")
-                    .append(l.runId())
+                    .append(shownIds.getOrDefault(l.runId(), l.runId()))
                     .append("` | ")
                     .append(Text.markdown(l.name()))
                     .append(" | ")

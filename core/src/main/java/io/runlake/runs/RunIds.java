@@ -21,6 +21,9 @@ public final class RunIds {
     /** The shortest prefix a command accepts as a run id (below it, a prefix is refused as too short). */
     public static final int MIN_ACCEPTED = 6;
 
+    /** Content hashes (SHA-256, 64 hex digits) are shown by the same rule with at least this many characters. */
+    public static final int MIN_HASH_SHOWN = 12;
+
     private RunIds() {}
 
     /**
@@ -29,12 +32,21 @@ public final class RunIds {
      * two neighbours in sorted order.
      */
     public static Map<String, String> abbreviate(Collection<String> ids, Collection<String> all) {
+        return abbreviate(ids, all, MIN_SHOWN);
+    }
+
+    /** The shown form of each SHA-256 in {@code hashes} among {@code all} the hashes of the store (§13.5). */
+    public static Map<String, String> abbreviateHashes(Collection<String> hashes, Collection<String> all) {
+        return abbreviate(hashes, all, MIN_HASH_SHOWN);
+    }
+
+    private static Map<String, String> abbreviate(Collection<String> ids, Collection<String> all, int minShown) {
         TreeSet<String> sorted = new TreeSet<>(all);
         sorted.addAll(ids);
         Map<String, String> shown = new HashMap<>();
         for (String id : ids) {
             int common = Math.max(commonPrefix(id, sorted.lower(id)), commonPrefix(id, sorted.higher(id)));
-            int length = Math.min(id.length(), Math.max(MIN_SHOWN, common + 1));
+            int length = Math.min(id.length(), Math.max(minShown, common + 1));
             shown.put(id, id.substring(0, length));
         }
         return shown;

@@ -32,4 +32,13 @@ class RunIdsTest {
         assertEquals("01m8fq0x", RunIds.abbreviate("01m8fq0x0dpp9r7mxjv84y18f2", List.of()));
         assertEquals("abc", RunIds.abbreviate("abc", List.of("abc", "abd")));
     }
+
+    @Test
+    void hashesShowAtLeastTwelveHexDigitsAndMoreWhereTwoShareThem() {
+        String a = "3f7a9c0d1e2b" + "4".repeat(52), b = "3f7a9c0d1e2b" + "5".repeat(52), c = "9".repeat(64);
+        Map<String, String> shown = RunIds.abbreviateHashes(List.of(a, b, c), List.of(a, b, c));
+        assertEquals("3f7a9c0d1e2b4", shown.get(a));
+        assertEquals("3f7a9c0d1e2b5", shown.get(b));
+        assertEquals("9".repeat(RunIds.MIN_HASH_SHOWN), shown.get(c));
+    }
 }

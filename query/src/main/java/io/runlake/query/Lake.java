@@ -180,6 +180,15 @@ public final class Lake implements AutoCloseable {
         return runs.showRunIds(ids);
     }
 
+    /**
+     * {@code table} as shown to a person (FORMAT.md §13.5): each run id of the store and each SHA-256 of its
+     * artifacts and inputs — in a cell, a map's values or a column name — as its shortest unique prefix, which
+     * every command accepts back. For text tables; CSV and JSON keep the full ids for programs.
+     */
+    public Table showIds(Table table) {
+        return runs.showIds(table);
+    }
+
     /** Runs, optionally of one experiment and matching a filter ({@code params.lr < 0.01 and status = 'FINISHED'}). */
     public Table runs(String experiment, String filter, int limit) {
         return runs.runs(experiment, filter, limit);

@@ -45,13 +45,28 @@ final class LineageQueries {
             sha = sha256(file);
             described = "file " + file.toAbsolutePath() + " (sha256 " + sha + ")";
         } else if (RunIds.isValid(target) || !target.contains("/")) {
-            String id;
+            String id = null;
+            QueryException notRun = null;
             try {
                 id = runs.resolveRun(target);
             } catch (QueryException e) {
-                throw new QueryException("'" + target + "' is not a run id, a SHA-256 or an existing file");
+                notRun = e;
             }
-            return new Lineage("run " + id, null, List.of(runLineage(id, List.of())), List.of());
+            List<String> hashes = hashesStartingWith(target);
+            if (id != null && !hashes.isEmpty()) {
+                throw new QueryException("'" + target + "' is ambiguous: run " + id + " and sha256 " + hashes.get(0));
+            }
+            if (id != null) return new Lineage("run " + id, null, List.of(runLineage(id, List.of())), List.of());
+            if (hashes.size() > 1) {
+                throw new QueryException("sha256 prefix '" + target + "' is ambiguous: " + String.join(", ", hashes));
+            }
+            if (hashes.isEmpty()) {
+                String why = notRun.getMessage().contains("ambiguous") ? ": " + notRun.getMessage() : "";
+                throw new QueryException(
+                        "'" + target + "' is not a run id, a SHA-256 (or a unique prefix) or an existing file" + why);
+            }
+            sha = hashes.get(0);
+            described = "sha256 " + sha;
         } else {
             throw new QueryException("'" + target + "' is not a run id, a SHA-256 or an existing file");
         }
@@ -61,6 +76,18 @@ final class LineageQueries {
             throw new QueryException("no run produced or used " + described);
         }
         return new Lineage(described, sha, producers, users);
+    }
+
+    /**
+     * The SHA-256s of the store's artifacts and inputs that start with {@code prefix} (hex, at least
+     * {@link io.runlake.runs.RunIds#MIN_ACCEPTED} characters, as a run id prefix; FORMAT.md §13.5), at most 5.
+     */
+    private List<String> hashesStartingWith(String prefix) {
+        if (!prefix.matches("[0-9a-fA-F]{" + io.runlake.runs.RunIds.MIN_ACCEPTED + ",63}")) return List.of();
+        return RunQueries.firstColumn(session.query(
+                "SELECT DISTINCT sha256 FROM (SELECT sha256 FROM artifacts UNION ALL SELECT sha256 FROM inputs) "
+                        + "WHERE starts_with(sha256, ?) ORDER BY 1 LIMIT 5",
+                prefix.toLowerCase(Locale.ROOT)));
     }
 
     /** The runs that logged an artifact with this checksum, each with those artifacts. */

@@ -32,6 +32,6 @@ public final class Report {
                 more.add(new LeaderboardPage.Chart(key, LeaderboardPage.leaderSeries(board, curves)));
             }
         }
-        return LeaderboardPage.html(board, more, lake.problems());
+        return LeaderboardPage.html(board, lake.showRunIds(board.runIds()), more, lake.problems());
     }
 }

@@ -1,17 +1,20 @@
 package io.runlake.query;
 
+import io.runlake.runs.ParamOrder;
 import io.runlake.runs.RunIds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Questions about experiments and runs asked of the views: which exist, which run a name means, runs matching a
@@ -23,6 +26,10 @@ final class RunQueries {
     private List<String> allRunIds;
     /** The session load {@link #allRunIds} was read from. */
     private int allRunIdsLoad = -1;
+
+    private List<String> allHashes;
+    /** The session load {@link #allHashes} was read from. */
+    private int allHashesLoad = -1;
     /** The session load {@link #experiments} was read from. */
     private int experimentsLoad = -1;
 
@@ -71,11 +78,78 @@ final class RunQueries {
 
     /** How each of {@code ids} is shown (FORMAT.md §13.5): its shortest unique prefix among every run id of the store. */
     Map<String, String> showRunIds(Collection<String> ids) {
+        return RunIds.abbreviate(ids, allRunIds());
+    }
+
+    /** Every SHA-256 the store's artifacts and inputs record, to show each as its shortest unique prefix. */
+    List<String> allHashes() {
+        if (allHashes == null || allHashesLoad != session.generation()) {
+            allHashes = firstColumn(session.query("SELECT sha256 FROM artifacts WHERE sha256 IS NOT NULL "
+                    + "UNION SELECT sha256 FROM inputs WHERE sha256 IS NOT NULL"));
+            allHashesLoad = session.generation();
+        }
+        return allHashes;
+    }
+
+    private static final Pattern RUN_ID = Pattern.compile("\\b[0-9a-hjkmnp-tv-z]{26}\\b");
+    private static final Pattern SHA256 = Pattern.compile("\\b[0-9a-f]{64}\\b");
+
+    /**
+     * {@code t} as shown to a person (FORMAT.md §13.5): every run id of the store and every SHA-256 of its artifacts
+     * and inputs, in a cell, a map's values or a column name, replaced by its shortest unique prefix.
+     */
+    Table showIds(Table t) {
+        Set<String> runIds = new HashSet<>(), hashes = new HashSet<>();
+        List<String> names = new ArrayList<>(t.columns());
+        for (List<Object> r : t.rows()) {
+            for (Object v : r) {
+                if (v instanceof String s) names.add(s);
+                if (v instanceof Map<?, ?> m) m.values().forEach(x -> names.add(String.valueOf(x)));
+            }
+        }
+        for (String s : names) {
+            RUN_ID.matcher(s).results().forEach(m -> runIds.add(m.group()));
+            SHA256.matcher(s).results().forEach(m -> hashes.add(m.group()));
+        }
+        Map<String, String> shown = new HashMap<>();
+        if (!runIds.isEmpty()) {
+            runIds.retainAll(new HashSet<>(allRunIds()));
+            shown.putAll(RunIds.abbreviate(runIds, allRunIds()));
+        }
+        if (!hashes.isEmpty()) {
+            List<String> all = allHashes();
+            hashes.retainAll(new HashSet<>(all));
+            shown.putAll(RunIds.abbreviateHashes(hashes, all));
+        }
+        if (shown.isEmpty()) return t;
+        Function<Object, Object> show = v -> {
+            if (v instanceof String s) return replace(s, shown);
+            if (v instanceof Map<?, ?> m) {
+                Map<Object, Object> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(k, x instanceof String s ? replace(s, shown) : x));
+                return out;
+            }
+            return v;
+        };
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<Object> r : t.rows()) rows.add(r.stream().map(show).toList());
+        return new Table(t.columns().stream().map(c -> replace(c, shown)).toList(), rows);
+    }
+
+    private static String replace(String s, Map<String, String> shown) {
+        String out = s;
+        for (Pattern p : List.of(RUN_ID, SHA256)) {
+            out = p.matcher(out).replaceAll(m -> Matcher.quoteReplacement(shown.getOrDefault(m.group(), m.group())));
+        }
+        return out;
+    }
+
+    private List<String> allRunIds() {
         if (allRunIds == null || allRunIdsLoad != session.generation()) {
             allRunIds = firstColumn(session.query("SELECT DISTINCT run_id FROM runs"));
             allRunIdsLoad = session.generation();
         }
-        return RunIds.abbreviate(ids, allRunIds);
+        return allRunIds;
     }
 
     /** The run with this id or unique id prefix (at least 6 characters) or exact name. */
@@ -223,19 +297,21 @@ final class RunQueries {
         return new Table(columns, rows);
     }
 
-    /** One row per param whose values differ between the runs (every param when {@code all}). */
+    /**
+     * One row per param whose values differ between the runs (every param when {@code all}, the differing ones
+     * first: {@link ParamOrder}).
+     */
     private void addParams(List<List<Object>> rows, List<String> ids, String in, boolean all) {
-        Map<String, Map<String, Object>> params = new TreeMap<>();
+        Map<String, Map<String, Object>> byRun = new LinkedHashMap<>();
+        for (String id : ids) byRun.put(id, new LinkedHashMap<>());
         for (List<Object> p : session.queryAsIs("SELECT run_id, key, value FROM params WHERE run_id IN (" + in + ")")
                 .rows()) {
-            params.computeIfAbsent((String) p.get(1), k -> new LinkedHashMap<>())
-                    .put((String) p.get(0), p.get(2));
+            byRun.get((String) p.get(0)).put((String) p.get(1), p.get(2));
         }
-        for (Map.Entry<String, Map<String, Object>> p : params.entrySet()) {
-            Set<Object> distinct = new HashSet<>();
-            for (String id : ids) distinct.add(p.getValue().get(id));
-            if (all || distinct.size() > 1)
-                rows.add(row("params." + p.getKey(), ids, id -> p.getValue().get(id)));
+        Set<String> same = ParamOrder.constants(byRun.values()).keySet();
+        for (String name : ParamOrder.of(byRun.values())) {
+            if (all || !same.contains(name))
+                rows.add(row("params." + name, ids, id -> byRun.get(id).get(name)));
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,39 +102,117 @@ public final class Table {
         return v.toString();
     }
 
-    /** Aligned columns with a header line; long cells are cut at {@code maxWidth} characters. */
-    public String toText(int maxWidth) {
+    /**
+     * A text table laid out for a screen {@code width} characters wide, and the columns it had to cut.
+     *
+     * @param cut the names of the columns whose cells were cut with "…" (empty: every cell whole)
+     */
+    public record Text(String text, List<String> cut) {}
+
+    /** Never cut a column below this many characters (nor its name), however narrow the screen. */
+    static final int MIN_CUT_WIDTH = 8;
+    /** Never wrap the last column into fewer characters a line than this: past it, the line runs over. */
+    static final int MIN_WRAP_WIDTH = 24;
+
+    /** Aligned columns with a header line, nothing cut or wrapped (for a pipe or a file). */
+    public String toText() {
+        return toText(0).text();
+    }
+
+    /**
+     * Aligned columns with a header line, fitted into {@code width} characters (0: no limit, nothing cut). To fit,
+     * first the columns of maps and lists (params, tags: summaries a person can see whole with {@code show} or
+     * {@code --wide}) are cut with "…", the rightmost first and none below {@value #MIN_CUT_WIDTH} characters; then the
+     * last column is wrapped onto more lines. Any other cell — an id, a name, a hash, an error — is never cut.
+     */
+    public Text toText(int width) {
         int n = columns.size();
         int[] w = new int[n];
+        boolean[] cuttable = new boolean[n];
         List<String[]> cells = new ArrayList<>();
         for (int i = 0; i < n; i++) w[i] = columns.get(i).length();
         for (List<Object> r : rows) {
             String[] c = new String[n];
             for (int i = 0; i < n; i++) {
-                String s = text(r.get(i)).replace('\n', ' ');
-                if (s.length() > maxWidth) s = s.substring(0, maxWidth - 1) + "…";
-                c[i] = s;
-                w[i] = Math.max(w[i], s.length());
+                Object v = r.get(i);
+                cuttable[i] |= v instanceof Map<?, ?> || v instanceof List<?>;
+                c[i] = text(v).replaceAll("\\R", " ");
+                w[i] = Math.max(w[i], c[i].length());
             }
             cells.add(c);
+        }
+        List<String> cut = new ArrayList<>();
+        int over = width <= 0 ? 0 : total(w) - width;
+        for (int i = n - 1; i >= 0 && over > 0; i--) { // the rightmost first: tables put what matters most left
+            int floor = Math.max(MIN_CUT_WIDTH, columns.get(i).length());
+            if (!cuttable[i] || w[i] <= floor) continue;
+            int by = Math.min(over, w[i] - floor);
+            w[i] -= by;
+            over -= by;
+            cut.add(0, columns.get(i));
+        }
+        int wrapAt = 0; // the last column's width when wrapped; 0: not wrapped
+        if (over > 0 && n > 0 && !cuttable[n - 1]) {
+            int room = w[n - 1] - over;
+            if (room >= MIN_WRAP_WIDTH) wrapAt = room;
         }
         StringBuilder b = new StringBuilder();
         line(b, columns.toArray(String[]::new), w);
         StringBuilder sep = new StringBuilder();
         for (int i = 0; i < n; i++) {
             if (i > 0) sep.append("  ");
-            sep.append("-".repeat(w[i]));
+            sep.append("-".repeat(wrapAt > 0 && i == n - 1 ? wrapAt : w[i]));
         }
         b.append(sep).append('\n');
-        for (String[] c : cells) line(b, c, w);
-        return b.toString();
+        for (String[] c : cells) {
+            for (int i = 0; i < n; i++) {
+                if (c[i].length() > w[i] && cuttable[i]) c[i] = c[i].substring(0, w[i] - 1) + "…";
+            }
+            if (wrapAt == 0 || c[n - 1].length() <= wrapAt) {
+                line(b, c, w);
+                continue;
+            }
+            List<String> parts = wrap(c[n - 1], wrapAt);
+            for (int p = 0; p < parts.size(); p++) {
+                String[] l = p == 0 ? c.clone() : blank(n);
+                l[n - 1] = parts.get(p);
+                line(b, l, w);
+            }
+        }
+        return new Text(b.toString(), List.copyOf(cut));
+    }
+
+    private static int total(int[] w) {
+        int sum = 2 * Math.max(0, w.length - 1);
+        for (int x : w) sum += x;
+        return sum;
+    }
+
+    private static String[] blank(int n) {
+        String[] l = new String[n];
+        Arrays.fill(l, "");
+        return l;
+    }
+
+    /** {@code s} in lines of at most {@code width} characters, broken after a space where there is one. */
+    public static List<String> wrap(String s, int width) {
+        List<String> out = new ArrayList<>();
+        String rest = s;
+        while (rest.length() > width) {
+            int at = rest.lastIndexOf(' ', width);
+            if (at <= width / 2) at = width; // no space in the second half of the line: break inside the word
+            out.add(rest.substring(0, at).stripTrailing());
+            rest = rest.substring(at).stripLeading();
+        }
+        out.add(rest);
+        return out;
     }
 
     private static void line(StringBuilder b, String[] c, int[] w) {
         StringBuilder l = new StringBuilder();
         for (int i = 0; i < c.length; i++) {
             if (i > 0) l.append("  ");
-            l.append(c[i]).append(" ".repeat(w[i] - c[i].length()));
+            l.append(c[i]).append(" ".repeat(Math.max(0, w[i] - c[i].length())));
         }
         b.append(l.toString().stripTrailing()).append('\n');
     }
@@ -201,13 +280,13 @@ public final class Table {
         return switch (format) {
             case "csv" -> toCsv();
             case "json" -> toJson();
-            case "table" -> toText(60);
+            case "table" -> toText();
             default -> throw new QueryException("unknown format '" + format + "': use table, csv or json");
         };
     }
 
     @Override
     public String toString() {
-        return toText(60);
+        return toText();
     }
 }

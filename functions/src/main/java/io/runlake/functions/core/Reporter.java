@@ -94,8 +94,10 @@ public final class Reporter {
             String md = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_MD);
             String json = LakeLayout.report(experiment, version, LakeLayout.LEADERBOARD_JSON);
             // media types so the pages open in a browser straight from the bucket
-            store.putIfAbsentIdempotent(html, utf8(LeaderboardPage.html(board)), "text/html; charset=utf-8");
-            store.putIfAbsentIdempotent(md, utf8(LeaderboardPage.markdown(board)), "text/markdown; charset=utf-8");
+            Map<String, String> shown = shownIds(duck, idx, board.runIds());
+            store.putIfAbsentIdempotent(html, utf8(LeaderboardPage.html(board, shown)), "text/html; charset=utf-8");
+            store.putIfAbsentIdempotent(
+                    md, utf8(LeaderboardPage.markdown(board, shown)), "text/markdown; charset=utf-8");
             store.putIfAbsentIdempotent(json, Json.write(board), "application/json"); // last: marks the report complete
             LOG.info(
                     "experiment '{}': leaderboard {} by {} ({}) with {} runs",
@@ -123,6 +125,16 @@ public final class Reporter {
                 .toList();
         long total = ((Number) duck.query(Ranking.countSql(candidates)).get(0)[0]).longValue();
         return Ranking.result(rows, total);
+    }
+
+    /**
+     * The leaders' run ids as shown on the pages (FORMAT.md §13.5): shortest unique prefixes among the runs of the
+     * experiment's index, the ids a report reads (leaderboard.json keeps them whole).
+     */
+    private static Map<String, String> shownIds(Duck duck, String idx, List<String> leaders) throws SQLException {
+        List<String> all = new ArrayList<>();
+        for (Object[] r : duck.query("SELECT run_id FROM " + idx)) all.add((String) r[0]);
+        return io.runlake.runs.RunIds.abbreviate(leaders, all);
     }
 
     private static byte[] utf8(String s) {

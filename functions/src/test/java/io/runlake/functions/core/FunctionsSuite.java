@@ -473,6 +473,11 @@ abstract class FunctionsSuite {
                             || html.contains("<link"),
                     "self-contained");
             assertTrue(new String(store.get(r.mdKey()).orElseThrow(), StandardCharsets.UTF_8).contains("| 1 |"));
+            // run ids shown as their unique prefixes (FORMAT.md §13.5), the whole id in the cell's title
+            String best = b.leaders().get(0).runId();
+            String shown = best.substring(0, io.runlake.runs.RunIds.MIN_SHOWN);
+            assertTrue(html.contains("<code title=\"" + best + "\">" + shown), html);
+            assertFalse(html.contains(">" + best + "</code>"), html);
             Leaderboard fromJson = Json.read(store.get(r.jsonKey()).orElseThrow(), Leaderboard.class, r.jsonKey());
             assertEquals(b.leaders().get(0).runId(), fromJson.leaders().get(0).runId());
             assertTrue(fromJson.leaders().get(0).curve().size() > 10);
