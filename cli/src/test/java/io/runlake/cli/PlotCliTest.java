@@ -220,9 +220,10 @@ class PlotCliTest {
     @Test
     void timeAxes() throws Exception {
         String relative = svg("", with(sweep(), "-m", "val/loss", "--x", "relative"));
-        assertEquals(List.of("time since the run's first point (m:ss)"), texts(relative, "x-label"));
-        assertEquals("0:00", texts(relative, "tick-x").get(0));
-        for (String t : texts(relative, "tick-x")) assertTrue(t.matches("\\d+:\\d\\d"), t);
+        // these runs last well under 10 s: plain seconds
+        assertEquals(List.of("time since the run's first point (s)"), texts(relative, "x-label"));
+        List<String> ticks = texts(relative, "tick-x");
+        assertTrue(ticks.size() >= 3 && ticks.get(0).matches("0(\\.0+)?"), ticks::toString);
         String wall = svg("", with(sweep(), "-m", "val/loss", "--x", "wall"));
         assertEquals(List.of("time (UTC)"), texts(wall, "x-label"));
         for (String t : texts(wall, "tick-x")) assertTrue(t.matches("\\d\\d:\\d\\d(:\\d\\d)?"), t);

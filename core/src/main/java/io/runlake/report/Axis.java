@@ -12,8 +12,11 @@ import java.util.Locale;
  * and the mapping of values onto it (linear or log10). Ticks are 1, 2 or 5 times a power of ten; on time axes,
  * whole seconds, minutes, hours or days.
  */
-record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> labels) {
+record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> labels, String unit) {
     /** Round steps of time, in seconds: the multiples a person reads off a clock. */
+    /** Below this many seconds, a relative time axis counts seconds with decimals instead of m:ss. */
+    static final int PLAIN_SECONDS = 10;
+
     private static final long[] TIME_STEPS = {
         1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800
     };
@@ -43,7 +46,7 @@ record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> 
             ticks.add(i * step);
             labels.add(i == 0 && scientific ? "0" : String.format(Locale.ROOT, format, i * step));
         }
-        return new Axis(a * step, b * step, false, ticks, labels);
+        return new Axis(a * step, b * step, false, ticks, labels, "");
     }
 
     /**
@@ -65,12 +68,19 @@ record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> 
                 labels.add(k < -4 || k > 5 ? m + "e" + k : number(v, Math.max(0, -k)));
             }
         }
-        return new Axis(Math.pow(10, a), Math.pow(10, b), true, ticks, labels);
+        return new Axis(Math.pow(10, a), Math.pow(10, b), true, ticks, labels, "");
     }
 
-    /** Seconds since a run's first point, labelled m:ss (or h:mm when the range reaches an hour). */
+    /**
+     * Seconds since a run's first point, labelled m:ss (h:mm when the range reaches an hour; plain seconds with
+     * decimals below {@value #PLAIN_SECONDS} s, as short runs have). {@link #unit} says which.
+     */
     static Axis relativeTime(double maxSeconds) {
-        double max = Math.max(maxSeconds, 1);
+        if (maxSeconds < PLAIN_SECONDS) {
+            Axis s = linear(0, Math.max(maxSeconds, 0));
+            return new Axis(s.lo(), s.hi(), false, s.ticks(), s.labels(), "s");
+        }
+        double max = maxSeconds;
         long step = timeStep(0, max);
         long b = (long) Math.ceil(max / step - 1e-9);
         boolean hours = b * step >= 3600;
@@ -84,12 +94,7 @@ record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> 
                             ? String.format(Locale.ROOT, "%d:%02d", s / 3600, s % 3600 / 60)
                             : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60));
         }
-        return new Axis(0, b * step, false, ticks, labels);
-    }
-
-    /** How {@link #relativeTime} labels its ticks, for the axis title. */
-    static String relativeUnit(Axis relative) {
-        return relative.hi() >= 3600 ? "h:mm" : "m:ss";
+        return new Axis(0, b * step, false, ticks, labels, hours ? "h:mm" : "m:ss");
     }
 
     /** Epoch seconds, labelled with UTC clock times (with the date where the range spans more than a day). */
@@ -107,7 +112,7 @@ record Axis(double lo, double hi, boolean log, List<Double> ticks, List<String> 
             ticks.add((double) (i * step));
             labels.add(f.format(Instant.ofEpochSecond(i * step)));
         }
-        return new Axis(a * step, b * step, false, ticks, labels);
+        return new Axis(a * step, b * step, false, ticks, labels, "");
     }
 
     /** A round step (1, 2 or 5 times a power of ten) giving about {@link ChartStyle#TICKS} ticks. */

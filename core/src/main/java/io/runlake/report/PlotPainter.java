@@ -168,7 +168,7 @@ final class PlotPainter {
         return switch (plot.x()) {
             case STEP -> "step";
             case WALL -> "time (UTC)";
-            case RELATIVE -> "time since the run's first point (" + Axis.relativeUnit(x) + ")";
+            case RELATIVE -> "time since the run's first point (" + x.unit() + ")";
         };
     }
 

@@ -61,7 +61,10 @@ class PlotTest {
                 Axis.relativeTime(95).labels());
         Axis hours = Axis.relativeTime(5400);
         assertEquals(List.of("0:00", "0:15", "0:30", "0:45", "1:00", "1:15", "1:30"), hours.labels());
-        assertEquals("h:mm", Axis.relativeUnit(hours));
+        assertEquals("h:mm", hours.unit());
+        Axis seconds = Axis.relativeTime(0.47);
+        assertEquals(List.of("0.0", "0.1", "0.2", "0.3", "0.4", "0.5"), seconds.labels(), "a short run");
+        assertEquals("s", seconds.unit());
         long from = Instant.parse("2026-11-28T10:03:10Z").getEpochSecond();
         assertEquals(
                 List.of("10:00", "10:05", "10:10", "10:15", "10:20", "10:25", "10:30"),
