@@ -223,7 +223,7 @@ class PlotCliTest {
         // these runs last well under 10 s: plain seconds
         assertEquals(List.of("time since the run's first point (s)"), texts(relative, "x-label"));
         List<String> ticks = texts(relative, "tick-x");
-        assertTrue(ticks.size() >= 3 && ticks.get(0).matches("0(\\.0+)?"), ticks::toString);
+        assertTrue(ticks.size() >= 2 && ticks.get(0).matches("0(\\.0+)?"), ticks::toString);
         String wall = svg("", with(sweep(), "-m", "val/loss", "--x", "wall"));
         assertEquals(List.of("time (UTC)"), texts(wall, "x-label"));
         for (String t : texts(wall, "tick-x")) assertTrue(t.matches("\\d\\d:\\d\\d(:\\d\\d)?"), t);
