@@ -641,7 +641,7 @@ abstract class CliSuite {
         assertEquals(0, s.code, s::toString);
         String text = Files.readString(svg);
         assertTrue(text.startsWith("<svg") || text.contains("<svg "), text);
-        assertEquals(2, text.split("<polyline", -1).length - 1, "one line per run: " + text);
+        assertEquals(2, text.split("<polyline class=\"series\"", -1).length - 1, "one line per run: " + text);
         assertTrue(text.contains("lr-0.1") && text.contains("lr-0.01"), "runs named in the legend");
         assertTrue(text.contains(">acc<") || text.contains("acc"), "axis labelled");
 

@@ -54,15 +54,13 @@ public final class LeaderboardPage {
                 .append(Text.html(summary(b)))
                 .append("</p>\n");
         s.append("<figure>")
-                .append(SvgChart.render(b.metric(), "step", b.metric(), leaderCurves(b)))
+                .append(SvgChart.render(b.metric(), leaderCurves(b)))
                 .append("</figure>\n");
         table(s, b, shownIds);
         if (b.leaders().isEmpty()) s.append("<p>No eligible run has a value of this metric yet.</p>\n");
         if (!moreCharts.isEmpty()) s.append("<h2>More metrics of the leaders</h2>\n");
         for (Chart c : moreCharts) {
-            s.append("<figure>")
-                    .append(SvgChart.render(c.metric(), "step", c.metric(), c.series()))
-                    .append("</figure>\n");
+            s.append("<figure>").append(SvgChart.render(c.metric(), c.series())).append("</figure>\n");
         }
         if (!skipped.isEmpty()) {
             s.append("<h2>Skipped objects</h2>\n<ul>\n");

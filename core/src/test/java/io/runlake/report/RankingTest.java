@@ -205,8 +205,6 @@ class RankingTest {
     void theSvgChartHasOneSeriesPerRunAndRoundTicks() {
         String svg = SvgChart.render(
                 "loss",
-                "step",
-                "loss",
                 List.of(
                         new Series("a", List.of(new double[] {0, 0.93}, new double[] {97, 0.11})),
                         new Series("b<c", List.of(new double[] {0, 1.0}, new double[] {50, Double.NaN}))));

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -243,6 +244,11 @@ public final class Lake implements AutoCloseable {
     /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
     public History history(String run, String key, int maxPoints) {
         return history.history(run, key, maxPoints);
+    }
+
+    /** As {@link #history}, empty where the run has not logged the metric (a plot of several runs skips it). */
+    public Optional<History> historyIfLogged(String run, String key, int maxPoints) {
+        return history.logged(run, key, maxPoints);
     }
 
     /**

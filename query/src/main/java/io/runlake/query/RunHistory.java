@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -31,22 +32,30 @@ final class RunHistory {
     /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
     History history(String run, String key, int maxPoints) {
         String id = runs.resolveRun(run);
-        // the run's files are named in the SQL: built again if a reload changed them
-        Function<String, Supplier<String>> over = sql -> () -> sql.replace(SRC, runMetrics(id));
+        return read(id, key, maxPoints).orElseThrow(() -> {
+            List<String> keys = RunQueries.firstColumn(
+                    session.queryAsIs(over(id, "SELECT DISTINCT key FROM " + SRC + " ORDER BY 1 LIMIT 20")));
+            return new QueryException("run " + id + " has no metric '" + key + "'"
+                    + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
+        });
+    }
+
+    /** As {@link #history}, empty where the run has not logged the metric. */
+    Optional<History> logged(String run, String key, int maxPoints) {
+        return read(runs.resolveRun(run), key, maxPoints);
+    }
+
+    private Optional<History> read(String id, String key, int maxPoints) {
+        Function<String, Supplier<String>> over = sql -> over(id, sql);
         Table count = session.queryAsIs(
                 over.apply("SELECT count(*), min(step), max(step) FROM " + SRC + " WHERE key = ?"), key);
         long n = ((Number) count.rows().get(0).get(0)).longValue();
-        if (n == 0) {
-            List<String> keys = RunQueries.firstColumn(
-                    session.queryAsIs(over.apply("SELECT DISTINCT key FROM " + SRC + " ORDER BY 1 LIMIT 20")));
-            throw new QueryException("run " + id + " has no metric '" + key + "'"
-                    + (keys.isEmpty() ? " (it has no metrics)" : " (metrics: " + String.join(", ", keys) + ")"));
-        }
+        if (n == 0) return Optional.empty();
         String sql;
         if (maxPoints <= 0 || n <= maxPoints) {
             sql = "SELECT step, epoch_ms(timestamp) AS t, value FROM " + SRC
                     + " WHERE key = ? ORDER BY step, timestamp, worker";
-            return new History(id, key, n, points(session.queryAsIs(over.apply(sql), key)));
+            return Optional.of(new History(id, key, n, points(session.queryAsIs(over.apply(sql), key))));
         }
         long lo = ((Number) count.rows().get(0).get(1)).longValue();
         long hi = ((Number) count.rows().get(0).get(2)).longValue();
@@ -60,7 +69,12 @@ final class RunHistory {
                 + "arg_min({'step': step, 't': t, 'value': value}, value) AS mn, "
                 + "arg_max({'step': step, 't': t, 'value': value}, value) AS mx FROM p GROUP BY b) "
                 + "SELECT DISTINCT x.step, x.t, x.value FROM (SELECT unnest([f, l, mn, mx]) AS x FROM agg) ORDER BY 1, 2";
-        return new History(id, key, n, points(session.queryAsIs(over.apply(sql), key)));
+        return Optional.of(new History(id, key, n, points(session.queryAsIs(over.apply(sql), key))));
+    }
+
+    /** A query over the run's points; the run's files are named in the SQL, built again if a reload changed them. */
+    private Supplier<String> over(String id, String sql) {
+        return () -> sql.replace(SRC, runMetrics(id));
     }
 
     /**

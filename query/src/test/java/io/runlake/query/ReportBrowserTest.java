@@ -52,8 +52,8 @@ class ReportBrowserTest {
         Files.writeString(page, html);
         // The PNG renderer works without a browser.
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(PngChart.render(
-                "loss", "step", "loss", List.of(new Series("a", List.of(new double[] {0, 1}, new double[] {1, 2}))))));
-        assertEquals(800, png.getWidth());
+                "loss", List.of(new Series("a", List.of(new double[] {0, 1}, new double[] {1, 2}))))));
+        assertEquals(900, png.getWidth());
 
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed");
         Path profile = Files.createDirectories(tmp.resolve("profile"));

@@ -7,6 +7,7 @@ import io.runlake.format.MetricSchema;
 import io.runlake.parquet.HadoopFreeReadOptions;
 import io.runlake.parquet.InMemoryInputFile;
 import io.runlake.parquet.InMemoryOutputFile;
+import io.runlake.parquet.ZstdCodecs;
 import io.runlake.testing.Lakes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +159,7 @@ class ShardEncoderTest {
 
     private static ParquetMetadata footer(byte[] parquet) throws Exception {
         try (ParquetFileReader reader = ParquetFileReader.open(
-                new InMemoryInputFile(parquet), HadoopFreeReadOptions.with(new ZstdCodecFactory(3)))) {
+                new InMemoryInputFile(parquet), HadoopFreeReadOptions.with(new ZstdCodecs(3)))) {
             return reader.getFooter();
         }
     }
@@ -172,7 +173,7 @@ class ShardEncoderTest {
                 .withConf(new PlainParquetConfiguration())
                 .withType(MetricSchema.SHARD)
                 .withExtraMetaData(meta)
-                .withCodecFactory(new ZstdCodecFactory(3))
+                .withCodecFactory(new ZstdCodecs(3))
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                 .withDictionaryEncoding(true)

@@ -465,7 +465,7 @@ abstract class FunctionsSuite {
             assertEquals("good", b.leaders().get(1).name());
             String html = new String(store.get(r.htmlKey()).orElseThrow(), StandardCharsets.UTF_8);
             assertTrue(html.contains("<svg"));
-            assertEquals(2, html.split("<polyline", -1).length - 1, "one curve per leader");
+            assertEquals(2, html.split("<polyline class=\"series\"", -1).length - 1, "one curve per leader");
             assertFalse(
                     html.contains("<script")
                             || html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\"")
