@@ -4,6 +4,7 @@ import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
 import io.runlake.query.Mirror;
 import io.runlake.query.Table;
+import io.runlake.query.Timing;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,14 +52,17 @@ final class QueryCli {
         atLeast(1, o.staleMinutes, "--stale-timeout");
         LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
         if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
+        Timing.phase("command line parsed");
         Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
         for (String p : lake.problems()) main.err().println("runlake: warning: " + p);
         return lake;
     }
 
     static void print(Main main, Table t, Output o) {
+        Timing.phase("query answered");
         main.out().print(t.format(o.format));
         main.out().flush();
+        Timing.phase("printed");
     }
 
     /** A numeric option that must be at least {@code min} (e.g. {@code -k 0} would list nothing). */
