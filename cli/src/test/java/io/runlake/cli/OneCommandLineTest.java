@@ -37,7 +37,12 @@ class OneCommandLineTest {
     void usageHelpAndUnknownNamesSeeEveryCommand() {
         int all = Main.COMMANDS.size();
         for (String[] args : new String[][] {{}, {"help", "runs"}, {"--help"}, {"leaderbord"}}) {
-            assertEquals(all, new Main(System.out, System.err).commandLine(args).getSubcommands().size());
+            assertEquals(
+                    all,
+                    new Main(System.out, System.err)
+                            .commandLine(args)
+                            .getSubcommands()
+                            .size());
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), "leaderbord");
