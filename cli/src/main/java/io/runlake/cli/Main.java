@@ -2,11 +2,15 @@ package io.runlake.cli;
 
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
+import io.runlake.query.Lake;
+import io.runlake.query.Timing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Adding a subcommand: write a class annotated {@code @Command(name = "...")} that implements
  * {@code Callable<Integer>} in this package, give it a {@code @ParentCommand Main main;} field (for
- * {@link #storeUri()}, {@link #openTracker()}, {@link #out()}) and list it in {@code subcommands} below.
+ * {@link #storeUri()}, {@link #openTracker()}, {@link #out()}) and list it in {@link #COMMANDS}.
  * Throw an exception with a clear message to fail: it is printed as one line on stderr (the full stack
  * trace only with {@code --verbose}) and the exit code is 1.
  */
@@ -31,8 +35,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Serverless ML experiment tracking: runs are written straight to object storage.",
-        subcommands = {
+        description = "Serverless ML experiment tracking: runs are written straight to object storage.")
+public final class Main implements Callable<Integer> {
+    /** The subcommands, in the order the usage lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
             DemoCommand.class,
             CompactCommand.class,
             UpgradeCommand.class,
@@ -47,9 +53,12 @@ import picocli.CommandLine.Spec;
             ReportCommand.class,
             SyncCommand.class,
             LineageCommand.class,
-            CommandLine.HelpCommand.class,
-        })
-public final class Main implements Callable<Integer> {
+            CommandLine.HelpCommand.class);
+
+    /** The commands that open a lake (as the launcher lists them). */
+    private static final Set<String> QUERIES = Set.of(
+            "experiments", "runs", "show", "compare", "leaderboard", "history", "sql", "plot", "report", "lineage");
+
     /** Exit code of a command that failed. */
     public static final int FAILED = 1;
     /** Exit code of a command line that could not be parsed. */
@@ -73,17 +82,53 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        Timing.phase("JVM started (main)");
+        String command = commandName(args);
+        if (command != null && QUERIES.contains(command))
+            Lake.preload(); // DuckDB starts while the command line is parsed
+        int status = run(System.out, System.err, args);
+        Timing.phase("command done");
+        System.exit(status);
     }
 
     /** Runs one command line and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return new Main(out, err).commandLine().execute(args);
+        return new Main(out, err).commandLine(args).execute(args);
     }
 
-    /** The picocli command line, wired to this instance's streams and error handling. */
+    /** The picocli command line with every subcommand, wired to this instance's streams and error handling. */
     CommandLine commandLine() {
+        return commandLine(COMMANDS);
+    }
+
+    /**
+     * The command line to parse {@code args}: only the subcommand they name, when they name one, since picocli
+     * builds each subcommand's model from its annotations by reflection (a tenth of a one-shot command's time
+     * with all of them); every subcommand otherwise (usage, {@code help}, a misspelt name).
+     */
+    CommandLine commandLine(String... args) {
+        String name = commandName(args);
+        for (Class<?> c : COMMANDS) {
+            if (c != CommandLine.HelpCommand.class
+                    && c.getAnnotation(Command.class).name().equals(name)) {
+                return commandLine(List.of(c));
+            }
+        }
+        return commandLine();
+    }
+
+    /** The first argument that is neither an option nor the value of {@code --uri} (as the launcher finds it). */
+    static String commandName(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--uri")) i++;
+            else if (!args[i].startsWith("-")) return args[i];
+        }
+        return null;
+    }
+
+    private CommandLine commandLine(List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(this);
+        for (Class<?> c : subcommands) cl.addSubcommand(c);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -94,6 +139,7 @@ public final class Main implements Callable<Integer> {
             err.println("runlake: " + oneLine(e.getMessage()) + " (see 'runlake --help')");
             return USAGE;
         });
+        Timing.phase("command line model built");
         return cl;
     }
 

@@ -4,6 +4,7 @@ import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
 import io.runlake.query.Mirror;
 import io.runlake.query.Table;
+import io.runlake.query.Timing;
 import io.runlake.runs.ParamOrder;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ final class QueryCli {
         atLeast(1, o.staleMinutes, "--stale-timeout");
         LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
         if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
+        Timing.phase("command line parsed");
         Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
         for (String p : lake.problems()) main.err().println("runlake: warning: " + p);
         return lake;
@@ -74,9 +76,11 @@ final class QueryCli {
      * saying on stderr which columns it cut and how to see them whole.
      */
     static void print(Main main, Lake lake, Table t, Output o) {
+        Timing.phase("query answered");
         if (!o.format.equals("table")) {
             main.out().print(t.format(o.format));
             main.out().flush();
+            Timing.phase("printed");
             return;
         }
         Table shown = o.wide || lake == null ? t : lake.showIds(t);
@@ -84,6 +88,7 @@ final class QueryCli {
         Table.Text text = shown.toText(width);
         main.out().print(text.text());
         main.out().flush();
+        Timing.phase("printed");
         if (!text.cut().isEmpty()) {
             main.err()
                     .printf(

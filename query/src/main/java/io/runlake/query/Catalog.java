@@ -77,18 +77,18 @@ final class Catalog {
             OpenTimer timer,
             Set<String> gone) {
         checkMarker(root); // a store of a newer format is refused before anything else is read
-        Map<String, String> validated = ValidationCache.read(validationFile);
-        timer.lap("read validation (" + validated.size() + ")");
         Map<String, List<LakeView.RawObject>> byExperiment = parseKeys(raw);
         timer.lap("parse keys (" + raw.size() + ")");
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
-        FileLists lists = new FileLists(root, logStore, validated, options, conn, timer, gone);
+        FileLists lists = new FileLists(root, logStore, validationFile, options, conn, timer, gone);
         experiments.addAll(lists.lakeExperiments());
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
         }
-        ValidationCache.write(validationFile, lists.newValidation);
-        timer.lap("write validation");
+        if (lists.validatedAnything()) {
+            ValidationCache.write(validationFile, lists.newValidation);
+            timer.lap("write validation");
+        }
         return lists.catalog(experiments);
     }
 
@@ -112,7 +112,10 @@ final class Catalog {
     private static final class FileLists {
         private final Path root;
         private final ObjectStore logStore;
-        private final Map<String, String> validated;
+        private final Path validationFile;
+        /** The cached verdicts, read when the first object is validated (none is when every run is settled). */
+        private Map<String, String> validated;
+
         private final LakeOptions options;
         private final Connection conn;
         private final OpenTimer timer;
@@ -134,18 +137,31 @@ final class Catalog {
         FileLists(
                 Path root,
                 ObjectStore logStore,
-                Map<String, String> validated,
+                Path validationFile,
                 LakeOptions options,
                 Connection conn,
                 OpenTimer timer,
                 Set<String> gone) {
             this.root = root;
             this.logStore = logStore;
-            this.validated = validated;
+            this.validationFile = validationFile;
             this.options = options;
             this.conn = conn;
             this.timer = timer;
             this.gone = gone;
+        }
+
+        private synchronized Map<String, String> validated() {
+            if (validated == null) {
+                validated = ValidationCache.read(validationFile);
+                timer.lap("read validation (" + validated.size() + ")");
+            }
+            return validated;
+        }
+
+        /** Whether any object was validated (else the cache file need not be written again). */
+        boolean validatedAnything() {
+            return validated != null;
         }
 
         /** Both tables, read once per catalog (after the raw listing) and shared by every experiment. */
@@ -240,10 +256,11 @@ final class Catalog {
         private String[] validateAll(List<LakeView.RawObject> json) {
             String[] verdicts = new String[json.size()];
             Map<String, FormatVersion.UnsupportedFormatException> newer = new ConcurrentSkipListMap<>();
+            Map<String, String> cached = json.isEmpty() ? Map.of() : validated();
             IntStream.range(0, json.size()).parallel().forEach(i -> {
                 LakeView.RawObject o = json.get(i);
                 String id = o.info().key() + "|" + o.info().etag();
-                String problem = validated.get(id);
+                String problem = cached.get(id);
                 try {
                     if (problem == null)
                         problem = validateJson(root.resolve(o.info().key()), o);
@@ -265,7 +282,7 @@ final class Catalog {
             List<ObjectInfo> toCheck = new ArrayList<>();
             for (ObjectInfo o : view.uncoveredShards()) {
                 String id = o.key() + "|" + o.etag();
-                String problem = validated.get(id);
+                String problem = validated().get(id);
                 if (problem == null) toCheck.add(o);
                 else newValidation.put(id, problem);
             }

@@ -44,6 +44,14 @@ public final class Lake implements AutoCloseable {
         this.exports = new Exports(session);
     }
 
+    /**
+     * Starts DuckDB (loading its native library) on a background thread, so that a process that will open a lake
+     * soon (a one-shot command) does its other start-up work meanwhile; the next {@link #open} uses it.
+     */
+    public static void preload() {
+        LakeSession.preconnect();
+    }
+
     public static Lake open(String uri) {
         return open(StoreUris.parse(uri), LakeOptions.defaults());
     }

@@ -158,8 +158,8 @@ class ShardEncoderTest {
     }
 
     private static ParquetMetadata footer(byte[] parquet) throws Exception {
-        try (ParquetFileReader reader = ParquetFileReader.open(
-                new InMemoryInputFile(parquet), HadoopFreeReadOptions.with(new ZstdCodecs(3)))) {
+        try (ParquetFileReader reader =
+                ParquetFileReader.open(new InMemoryInputFile(parquet), HadoopFreeReadOptions.with(new ZstdCodecs(3)))) {
             return reader.getFooter();
         }
     }
