@@ -140,7 +140,13 @@ class PlotCliTest {
             assertTrue(ids.get(SWEEP[i]).startsWith(shown) && shown.length() >= 8, shown);
             Result show = query("show", shown);
             assertEquals(0, show.code, show::toString);
-            assertTrue(show.out.contains(ids.get(SWEEP[i])), show::toString);
+            // show names the same run, and shows its id exactly as the legend does
+            assertTrue(
+                    Pattern.compile("(?m)^run_id +" + shown + " *$")
+                            .matcher(show.out)
+                            .find(),
+                    show::toString);
+            assertTrue(show.out.contains(SWEEP[i]), show::toString);
         }
     }
 

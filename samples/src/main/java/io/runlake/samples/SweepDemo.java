@@ -236,7 +236,14 @@ public final class SweepDemo {
             tracker.run(spec, run -> {
                 started[0] = run;
                 files.logInputs(run);
-                Trainer.Result result = body.train(run, v -> lastVal[0] = v);
+                Trainer.Result result;
+                try {
+                    result = body.train(run, v -> lastVal[0] = v);
+                } catch (TrainingDivergedException e) {
+                    // the value that gave the divergence away is the run's last train/loss: charts show the blow-up
+                    run.log("train/loss", e.loss(), e.epoch());
+                    throw e;
+                }
                 logModel(run, result.model(), modelFile(files.dir(), trial.name()));
                 return result;
             });

@@ -70,7 +70,7 @@ public final class Trainer {
                 int to = Math.min(n, from + batch);
                 double loss = model.gradient(train, order, from, to, grad);
                 sync.allReduceMean(grad);
-                checkLoss(loss, "epoch " + epoch + ", step " + from / batch, config);
+                checkLoss(loss, epoch, "epoch " + epoch + ", step " + from / batch, config);
                 for (int i = 0; i < params.length; i++) {
                     velocity[i] = config.momentum() * velocity[i] - config.learningRate() * grad[i];
                     params[i] += velocity[i];
@@ -78,17 +78,20 @@ public final class Trainer {
             }
             Mlp.Evaluation t = model.evaluate(train);
             Mlp.Evaluation v = model.evaluate(validation);
-            checkLoss(t.loss(), "end of epoch " + epoch, config);
+            checkLoss(t.loss(), epoch, "end of epoch " + epoch, config);
             stats = new EpochStats(epoch, t.loss(), t.accuracy(), v.loss(), v.accuracy());
             listener.epochEnded(stats);
         }
         return new Result(model, stats);
     }
 
-    private static void checkLoss(double loss, String where, TrainConfig config) {
+    private static void checkLoss(double loss, int epoch, String where, TrainConfig config) {
         if (!Double.isFinite(loss) || loss > DIVERGED_LOSS) {
-            throw new TrainingDivergedException("training diverged at " + where + ": loss is " + loss
-                    + " (learning rate " + config.learningRate() + " is too high)");
+            throw new TrainingDivergedException(
+                    "training diverged at " + where + ": loss is " + loss + " (learning rate " + config.learningRate()
+                            + " is too high)",
+                    epoch,
+                    loss);
         }
     }
 }

@@ -132,6 +132,14 @@ class SweepDemoTest {
         assertEquals(TrainingDivergedException.class.getName(), error.get("type"));
         assertTrue(String.valueOf(error.get("message")).contains("diverged"), String.valueOf(error.get("message")));
 
+        // its blow-up is visible: the loss that gave the divergence away is its last train/loss
+        List<List<Object>> lastLoss = query("select value from read_parquet('" + shards()
+                + "', hive_partitioning = false) where run_id = '" + failedId
+                + "' and key = 'train/loss' order by step desc limit 1");
+        assertEquals(1, lastLoss.size(), "the diverged run logged no train/loss");
+        double loss = ((Number) lastLoss.get(0).get(0)).doubleValue();
+        assertTrue(Double.isNaN(loss) || loss > Trainer.DIVERGED_LOSS, "last train/loss " + loss);
+
         assertEquals(
                 summary.children().size() - 1,
                 summary.children().stream()

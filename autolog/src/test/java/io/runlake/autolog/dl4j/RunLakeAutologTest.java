@@ -116,7 +116,8 @@ class RunLakeAutologTest {
         // per-epoch metrics at steps 0..EPOCHS-1
         Map<String, Long> perEpoch = new HashMap<>();
         for (List<Object> row : store.query("select key, count(distinct step), max(step) from $shards" + where
-                + " and key not in ('train/loss', 'epoch') and key not like 'runlake/%' group by key")) {
+                + " and key not in ('train/loss', 'epoch') and key not like 'runlake/%'"
+                + " and key not like 'system/%' group by key")) {
             assertEquals((long) EPOCHS - 1, row.get(2), "last step of " + row.get(0));
             perEpoch.put((String) row.get(0), (Long) row.get(1));
         }
@@ -257,7 +258,8 @@ class RunLakeAutologTest {
                         List.of("train/epoch_time_s", 3L),
                         List.of("train/learning_rate", 3L)),
                 store.query("select key, count(*) from $shards" + where
-                        + " and key not like 'runlake/%' and key <> 'train/loss'" + " group by key order by key"));
+                        + " and key not like 'runlake/%' and key not like 'system/%'"
+                        + " and key <> 'train/loss'" + " group by key order by key"));
         // no model without the helper or logModel
         Map<String, Map<String, Object>> artifacts = store.artifacts(runId);
         assertTrue(artifacts.containsKey("model-config.json"), String.valueOf(artifacts.keySet()));
