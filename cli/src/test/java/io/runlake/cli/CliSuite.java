@@ -15,10 +15,8 @@ import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,8 +120,8 @@ abstract class CliSuite {
         demoReport = tmp.resolve("demo-report.html");
         demoWork = tmp.resolve("demo-work");
         Result demo = cli("demo", "--report", demoReport.toString(), "--work-dir", demoWork.toString());
-        assertEquals(0, demo.code, demo::toString);
-        demoOut = demo.out;
+        assertEquals(0, demo.code(), demo::toString);
+        demoOut = demo.out();
 
         try (Tracker t = Tracker.open(uri, trackerOptions())) {
             for (int i = 0; i < LRS.length; i++) {
@@ -155,30 +153,11 @@ abstract class CliSuite {
 
     // ---- driving the CLI ------------------------------------------------------------------------
 
-    record Result(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
-        }
-    }
-
     /** {@code runlake --uri <store> args...}. */
     Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--uri", uri.toString()));
         all.addAll(Arrays.asList(args));
-        int code = new Main(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTrackerOptions(trackerOptions())
-                .commandLine()
-                .execute(all.toArray(String[]::new));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Result.run(m -> m.withTrackerOptions(trackerOptions()), all.toArray(String[]::new));
     }
 
     /** A query command ({@code experiments}, {@code runs}, ...) with the test's cache folder. */
@@ -191,9 +170,9 @@ abstract class CliSuite {
     /** A query command that must succeed without a word on stderr; its stdout. */
     String ok(String command, String... args) {
         Result r = query(command, args);
-        assertEquals(0, r.code, () -> command + " " + String.join(" ", args) + ": " + r);
-        assertEquals("", r.err, () -> command + " " + String.join(" ", args) + ": " + r);
-        return r.out;
+        assertEquals(0, r.code(), () -> command + " " + String.join(" ", args) + ": " + r);
+        assertEquals("", r.err(), () -> command + " " + String.join(" ", args) + ": " + r);
+        return r.out();
     }
 
     /** A query command that succeeds with JSON on stdout and exactly {@code note} (one line) on stderr. */
@@ -201,12 +180,12 @@ abstract class CliSuite {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--format", "json"));
         Result r = query(command, all.toArray(String[]::new));
-        assertEquals(0, r.code, r::toString);
-        assertEquals(note + "\n", r.err, r::toString);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(note + "\n", r.err(), r::toString);
         try {
-            return Json.MAPPER.readTree(r.out);
+            return Json.MAPPER.readTree(r.out());
         } catch (IOException e) {
-            throw new AssertionError("not JSON: " + r.out, e);
+            throw new AssertionError("not JSON: " + r.out(), e);
         }
     }
 
@@ -224,12 +203,12 @@ abstract class CliSuite {
 
     /** A command that must fail: exit 1, exactly one line on stderr starting "runlake: " and containing each of {@code expected}. */
     String fails(Result r, String... expected) {
-        assertEquals(Main.FAILED, r.code, r::toString);
+        assertEquals(Main.FAILED, r.code(), r::toString);
         assertEquals(1, r.errLines().size(), () -> "one line on stderr: " + r);
         String line = r.errLines().get(0);
         assertTrue(line.startsWith("runlake: "), line);
         for (String e : expected) assertTrue(line.contains(e), () -> "'" + e + "' missing in: " + line);
-        assertFalse(r.err.contains("\tat "), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
         return line;
     }
 
@@ -238,10 +217,10 @@ abstract class CliSuite {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("--verbose");
         Result r = query(command, all.toArray(String[]::new));
-        assertEquals(Main.FAILED, r.code, r::toString);
+        assertEquals(Main.FAILED, r.code(), r::toString);
         assertEquals(firstLine, r.errLines().get(0), r::toString);
         assertTrue(r.errLines().size() > 3, r::toString);
-        assertTrue(r.err.contains("\tat io.runlake."), r::toString);
+        assertTrue(r.err().contains("\tat io.runlake."), r::toString);
     }
 
     static List<String> texts(JsonNode array, String field) {
@@ -393,8 +372,10 @@ abstract class CliSuite {
                 new HashSet<>(texts(byMetric, "run_id")),
                 byMetric::toString);
         Result limited = query("runs", "-e", EXP, "--limit", "2", "--format", "csv");
-        assertEquals(3, limited.out.lines().count(), limited::toString);
-        assertEquals("runlake: showing 2 of 4 runs; use --limit N, or --limit 0 for all", limited.err.strip());
+        assertEquals(3, limited.out().lines().count(), limited::toString);
+        assertEquals(
+                "runlake: showing 2 of 4 runs; use --limit N, or --limit 0 for all",
+                limited.err().strip());
         // Without -e every experiment's runs are listed.
         assertEquals(4 + 15, okJson("runs", "--limit", "0").size());
     }
@@ -555,18 +536,19 @@ abstract class CliSuite {
         } finally {
             System.setIn(stdin);
         }
-        assertEquals(Main.FAILED, r.code, "one statement failed: " + r);
-        assertEquals("n\n" + EXP_POINTS + "\ntwo\n2\nx\nlast\n", r.out, r::toString);
+        assertEquals(Main.FAILED, r.code(), "one statement failed: " + r);
+        assertEquals("n\n" + EXP_POINTS + "\ntwo\n2\nx\nlast\n", r.out(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
-        assertTrue(r.errLines().get(0).startsWith("runlake: SQL error") && r.err.contains("selec"), r::toString);
+        assertTrue(
+                r.errLines().get(0).startsWith("runlake: SQL error") && r.err().contains("selec"), r::toString);
     }
 
     @Test
     void syncMirrorsTheStoreAndPrintViewsWorksInPlainDuckDb() throws Exception {
         Path dir = tmp.resolve("synced-" + System.nanoTime());
         Result r = cli("sync", dir.toString());
-        assertEquals(0, r.code, r::toString);
-        assertEquals("", r.err, r::toString);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err(), r::toString);
         // The whole store: run-ids/ and reports/ too (the demo published a report), the demo's work folder not.
         Set<String> expected = new TreeSet<>();
         for (String k : storeKeys()) if (!k.startsWith("demo-files/")) expected.add(k);
@@ -577,22 +559,22 @@ abstract class CliSuite {
         assertEquals(expected, got);
         assertTrue(
                 got.contains("artifacts/sha256/" + sha256(model).substring(0, 2) + "/" + sha256(model)), got::toString);
-        assertTrue(r.out.contains(expected.size() + " in the folder"), r.out);
+        assertTrue(r.out().contains(expected.size() + " in the folder"), r.out());
         // Incremental: a second sync fetches nothing.
         Result again = cli("sync", dir.toString());
-        assertEquals(0, again.code, again::toString);
-        assertTrue(again.out.contains(" 0 fetched"), again.out);
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains(" 0 fetched"), again.out());
 
         // The printed views, in an independent DuckDB, give the CLI's answers.
         Result views = query("sql", "--print-views", "--folder", dir.toString());
-        assertEquals(0, views.code, views::toString);
-        assertTrue(views.out.contains("CREATE"), views.out);
+        assertEquals(0, views.code(), views::toString);
+        assertTrue(views.out().contains("CREATE"), views.out());
         // ... and offer the Delta form of the committed lake (FORMAT.md §12.10)
-        assertTrue(views.out.contains("delta_scan('" + dir.resolve("lake/metrics/")), views.out);
+        assertTrue(views.out().contains("delta_scan('" + dir.resolve("lake/metrics/")), views.out());
         long cliTotal = sqlCount("select count(*) from metrics");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement st = c.createStatement()) {
-            for (String stmt : views.out.split(";\\s*\\n\\s*\\n")) {
+            for (String stmt : views.out().split(";\\s*\\n\\s*\\n")) {
                 if (!stmt.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) st.execute(stmt);
             }
             try (ResultSet rs = st.executeQuery("select count(*) from metrics")) {
@@ -615,8 +597,8 @@ abstract class CliSuite {
         } else {
             fails(cli("sync", Path.of(uri).toString()), "into itself");
             Result inPlace = query("sql", "--print-views");
-            assertEquals(0, inPlace.code, inPlace::toString);
-            assertTrue(inPlace.out.contains("CREATE"), inPlace.out);
+            assertEquals(0, inPlace.code(), inPlace::toString);
+            assertTrue(inPlace.out().contains("CREATE"), inPlace.out());
         }
     }
 
@@ -626,8 +608,8 @@ abstract class CliSuite {
     void plotWritesPngAndSvgLineCharts() throws Exception {
         Path png = tmp.resolve("charts/loss.png");
         Result r = query("plot", "-m", "loss", "-o", png.toString(), "lr-0.1", "lr-0.01", ids.get("lr-0.001"));
-        assertEquals(0, r.code, r::toString);
-        assertEquals(png.toAbsolutePath().toString(), r.out.strip());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(png.toAbsolutePath().toString(), r.out().strip());
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img, "ImageIO reads the PNG");
         assertTrue(img.getWidth() >= 200 && img.getHeight() >= 100, img.getWidth() + "x" + img.getHeight());
@@ -638,7 +620,7 @@ abstract class CliSuite {
 
         Path svg = tmp.resolve("charts/acc.svg");
         Result s = query("plot", "-m", "acc", "-o", svg.toString(), "lr-0.1", "lr-0.01");
-        assertEquals(0, s.code, s::toString);
+        assertEquals(0, s.code(), s::toString);
         String text = Files.readString(svg);
         assertTrue(text.startsWith("<svg") || text.contains("<svg "), text);
         assertEquals(2, text.split("<polyline class=\"series\"", -1).length - 1, "one line per run: " + text);
@@ -657,11 +639,11 @@ abstract class CliSuite {
     void reportWritesHtmlAndPublishesOnlyWithARunsIndex() throws Exception {
         Path html = tmp.resolve("out/report.html");
         Result r = query("report", "-e", EXP, "-m", "loss", "-o", html.toString());
-        assertEquals(0, r.code, r::toString);
-        assertEquals("", r.err, r::toString);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err(), r::toString);
         assertEquals(
                 List.of(html.toAbsolutePath().toString()),
-                r.out.lines().toList(),
+                r.out().lines().toList(),
                 "without --publish: nothing published");
         String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("<polyline"), "charts in the report");
@@ -676,10 +658,10 @@ abstract class CliSuite {
 
         // Publishing needs the runs index that 'compact' builds: before it, the command says so and writes nothing.
         Result pub = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish");
-        assertEquals(0, pub.code, pub::toString);
+        assertEquals(0, pub.code(), pub::toString);
         assertEquals(
                 List.of(html.toAbsolutePath().toString(), "not published: no runs index yet"),
-                pub.out.lines().toList());
+                pub.out().lines().toList());
         assertEquals(List.of(), reportKeys());
     }
 
@@ -784,9 +766,9 @@ abstract class CliSuite {
         fails(query("experiments", "--format", "xml"), "unknown format 'xml'");
         fails(query("leaderboard", "-e", EXP, "-m", "loss", "-d", "sideways"), "unknown direction 'sideways'");
         Result usage = query("leaderboard", "-m", "loss");
-        assertEquals(Main.USAGE, usage.code, usage::toString);
+        assertEquals(Main.USAGE, usage.code(), usage::toString);
         assertEquals(1, usage.errLines().size(), usage::toString);
-        assertTrue(usage.err.contains("--experiment"), usage::toString);
+        assertTrue(usage.err().contains("--experiment"), usage::toString);
     }
 
     // ---- compact (changes the store: last) ---------------------------------------------------------
@@ -803,12 +785,12 @@ abstract class CliSuite {
                 "nothing of 'cli' compacted before: " + storeKeys());
 
         Result r = cli("compact", "--publish", "-m", "loss", "-d", "min");
-        assertEquals(0, r.code, r::toString);
-        assertEquals("", r.err, r::toString);
-        assertTrue(r.out.contains("cli: compacted " + EXP_POINTS + " points from "), r.out);
-        assertTrue(r.out.contains("cli: runs index "), r.out);
-        assertTrue(r.out.contains("4 runs"), r.out);
-        assertTrue(r.out.contains("spirals: compacted 0 points"), r.out);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err(), r::toString);
+        assertTrue(r.out().contains("cli: compacted " + EXP_POINTS + " points from "), r.out());
+        assertTrue(r.out().contains("cli: runs index "), r.out());
+        assertTrue(r.out().contains("4 runs"), r.out());
+        assertTrue(r.out().contains("spirals: compacted 0 points"), r.out());
         assertTrue(
                 storeKeys().stream().anyMatch(k -> k.startsWith("lake/") && k.contains("experiment=cli")),
                 storeKeys()::toString);
@@ -831,17 +813,17 @@ abstract class CliSuite {
                 before.stream().anyMatch(k -> k.endsWith("/leaderboard.html")),
                 "compact publishes a leaderboard: " + before);
         Result quiet = query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--no-publish");
-        assertEquals(0, quiet.code, quiet::toString);
-        assertEquals(1, quiet.out.lines().count(), quiet::toString);
+        assertEquals(0, quiet.code(), quiet::toString);
+        assertEquals(1, quiet.out().lines().count(), quiet::toString);
         assertEquals(before, reportKeys(), "--no-publish writes nothing");
         for (String flag : List.of("--publish", "-k=3")) {
             List<String> prior = reportKeys();
             Result pub = flag.equals("--publish")
                     ? query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), flag)
                     : query("report", "-e", EXP, "-m", "loss", "-o", html.toString(), "--publish", flag);
-            assertEquals(0, pub.code, pub::toString);
-            assertEquals("", pub.err, pub::toString);
-            List<String> lines = pub.out.lines().toList();
+            assertEquals(0, pub.code(), pub::toString);
+            assertEquals("", pub.err(), pub::toString);
+            List<String> lines = pub.out().lines().toList();
             assertEquals(2, lines.size(), pub::toString);
             List<String> added = new ArrayList<>(reportKeys());
             added.removeAll(prior);
@@ -856,11 +838,11 @@ abstract class CliSuite {
         // Compacting again changes nothing, says the index is up to date and publishes nothing unless asked.
         List<String> published = reportKeys();
         Result again = cli("compact", "-e", EXP);
-        assertEquals(0, again.code, again::toString);
-        assertTrue(again.out.contains("cli: compacted 0 points"), again.out);
-        assertTrue(again.out.contains("cli: runs index up to date\n"), again.out);
-        assertFalse(again.out.contains("-1 runs"), again.out);
-        assertFalse(again.out.contains("leaderboard report"), again.out);
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("cli: compacted 0 points"), again.out());
+        assertTrue(again.out().contains("cli: runs index up to date\n"), again.out());
+        assertFalse(again.out().contains("-1 runs"), again.out());
+        assertFalse(again.out().contains("leaderboard report"), again.out());
         assertEquals(published, reportKeys(), "compact without --publish publishes nothing");
         assertEquals(board, ok("leaderboard", "-e", EXP, "-m", "loss", "--format", "csv"));
     }

@@ -54,13 +54,6 @@ class NewUserCliTest {
     Path cache;
     final List<String> ids = new ArrayList<>();
 
-    record Result(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
-        }
-    }
-
     @BeforeAll
     void writeLake(@TempDir Path dir) {
         tmp = dir;
@@ -88,17 +81,11 @@ class NewUserCliTest {
     }
 
     Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTrackerOptions(TrackerOptions.defaults()
+        return Result.run(
+                m -> m.withTrackerOptions(TrackerOptions.defaults()
                         .withSpillRoot(tmp.resolve("spill"))
-                        .withShutdownHook(false))
-                .commandLine()
-                .execute(args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+                        .withShutdownHook(false)),
+                args);
     }
 
     /** A query command on the lake, with the test's cache folder. */
@@ -110,14 +97,14 @@ class NewUserCliTest {
 
     String ok(String command, String... args) {
         Result r = query(command, args);
-        assertEquals(0, r.code, r::toString);
-        assertEquals("", r.err, r::toString);
-        return r.out;
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err(), r::toString);
+        return r.out();
     }
 
     static String fails(Result r, int code, String... expected) {
-        assertEquals(code, r.code, r::toString);
-        List<String> lines = r.err.lines().toList();
+        assertEquals(code, r.code(), r::toString);
+        List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), () -> "one line on stderr: " + r);
         for (String e : expected) assertTrue(lines.get(0).contains(e), () -> "'" + e + "' missing in: " + r);
         return lines.get(0);
@@ -282,10 +269,10 @@ class NewUserCliTest {
     @Test
     void runsSaysWhenItStopsAtTheLimit() {
         Result r = query("runs", "--limit", "2", "--format", "csv");
-        assertEquals(0, r.code, r::toString);
-        assertEquals(3, r.out.lines().count(), r::toString);
-        assertEquals("runlake: showing 2 of 3 runs; use --limit N, or --limit 0 for all\n", r.err, r::toString);
-        assertEquals("", query("runs", "--limit", "3").err);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(3, r.out().lines().count(), r::toString);
+        assertEquals("runlake: showing 2 of 3 runs; use --limit N, or --limit 0 for all\n", r.err(), r::toString);
+        assertEquals("", query("runs", "--limit", "3").err());
     }
 
     @Test
@@ -321,11 +308,11 @@ class NewUserCliTest {
     @Test
     void shellListsOnlyThePublicViewsAndKnowsDotCommands() {
         Result r = shell(".tables\nshow tables;\n.help\nselect 1 as one;\n.quit\nselect 2 as never;\n");
-        assertEquals(0, r.code, r::toString);
+        assertEquals(0, r.code(), r::toString);
         String views = "name\nartifacts\nexperiments\ninputs\nmetric_summary\nmetrics\nparams\npoints\nruns\ntags\n";
-        assertTrue(r.out.startsWith(views + views), r::toString);
-        assertTrue(r.out.contains(".tables") && r.out.contains(".quit"), "help: " + r.out);
-        assertTrue(r.out.endsWith("one\n1\n"), "stops at .quit: " + r.out);
+        assertTrue(r.out().startsWith(views + views), r::toString);
+        assertTrue(r.out().contains(".tables") && r.out().contains(".quit"), "help: " + r.out());
+        assertTrue(r.out().endsWith("one\n1\n"), "stops at .quit: " + r.out());
         assertEquals(views, ok("sql", "show tables", "--format", "csv"));
         fails(shell(".nope\n"), Main.FAILED, "unknown command '.nope'");
     }
@@ -385,8 +372,8 @@ class NewUserCliTest {
                 "--format",
                 "csv",
                 OnlineLearningSample.windowedAccuracySql(runId));
-        assertEquals(0, r.code, r::toString);
-        assertTrue(r.out.startsWith("time_window,accuracy,events\n"), r::toString);
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().startsWith("time_window,accuracy,events\n"), r::toString);
     }
 
     @Test

@@ -14,9 +14,6 @@ import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.runs.RunIds;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,13 +44,6 @@ class PlotCliTest {
     Path tmp;
     Path lake;
     final Map<String, String> ids = new LinkedHashMap<>();
-
-    record Result(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
-        }
-    }
 
     @BeforeAll
     void writeLake(@TempDir Path dir) throws Exception {
@@ -100,15 +90,7 @@ class PlotCliTest {
                 "--cache-dir",
                 tmp.resolve("cache").toString()));
         all.addAll(Arrays.asList(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTrackerOptions(options())
-                .commandLine()
-                .execute(all.toArray(String[]::new));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Result.run(m -> m.withTrackerOptions(options()), all.toArray(String[]::new));
     }
 
     /** {@code plot ... -o chart.svg} that must succeed; the SVG. Stderr must be {@code expectedErr}. */
@@ -117,9 +99,9 @@ class PlotCliTest {
         List<String> all = new ArrayList<>(List.of("-o", file.toString()));
         all.addAll(Arrays.asList(args));
         Result r = query("plot", all.toArray(String[]::new));
-        assertEquals(0, r.code, r::toString);
-        assertEquals(expectedErr, r.err, r::toString);
-        assertEquals(file.toAbsolutePath().toString(), r.out.strip());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(expectedErr, r.err(), r::toString);
+        assertEquals(file.toAbsolutePath().toString(), r.out().strip());
         return Files.readString(file);
     }
 
@@ -139,14 +121,14 @@ class PlotCliTest {
             String shown = m.group(2);
             assertTrue(ids.get(SWEEP[i]).startsWith(shown) && shown.length() >= 8, shown);
             Result show = query("show", shown);
-            assertEquals(0, show.code, show::toString);
+            assertEquals(0, show.code(), show::toString);
             // show names the same run, and shows its id exactly as the legend does
             assertTrue(
                     Pattern.compile("(?m)^run_id +" + shown + " *$")
-                            .matcher(show.out)
+                            .matcher(show.out())
                             .find(),
                     show::toString);
-            assertTrue(show.out.contains(SWEEP[i]), show::toString);
+            assertTrue(show.out().contains(SWEEP[i]), show::toString);
         }
     }
 
@@ -171,11 +153,11 @@ class PlotCliTest {
         assertFalse(svg.contains("train-only"), "not in the legend");
 
         Result none = query("plot", "-m", "val/loss", "-o", tmp.resolve("n.svg").toString(), trainOnly, "online");
-        assertEquals(Main.FAILED, none.code, none::toString);
-        assertEquals("runlake: none of the 2 runs has metric 'val/loss'\n", none.err, none::toString);
+        assertEquals(Main.FAILED, none.code(), none::toString);
+        assertEquals("runlake: none of the 2 runs has metric 'val/loss'\n", none.err(), none::toString);
         Result one = query("plot", "-m", "nope", "-o", tmp.resolve("n.svg").toString(), trainOnly);
-        assertEquals(Main.FAILED, one.code, one::toString);
-        assertTrue(one.err.contains("no metric 'nope' (metrics: train/loss)"), one::toString);
+        assertEquals(Main.FAILED, one.code(), one::toString);
+        assertTrue(one.err().contains("no metric 'nope' (metrics: train/loss)"), one::toString);
         assertFalse(Files.exists(tmp.resolve("n.svg")), "no chart written");
     }
 
@@ -219,8 +201,8 @@ class PlotCliTest {
         assertEquals(3, count(svg, "class=\"series\""));
         assertTrue(svg.contains("stroke-opacity=\"0.25\""), svg);
         Result bad = query("plot", "-m", "val/loss", "-o", tmp.resolve("s.svg").toString(), "--smooth", "1", "lr-0.1");
-        assertEquals(Main.FAILED, bad.code, bad::toString);
-        assertTrue(bad.err.contains("--smooth must be at least 0 and below 1"), bad::toString);
+        assertEquals(Main.FAILED, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--smooth must be at least 0 and below 1"), bad::toString);
     }
 
     @Test
@@ -259,7 +241,7 @@ class PlotCliTest {
         Path png = tmp.resolve("charts/loss.png");
         Result r =
                 query("plot", "-m", "val/loss", "-m", "val/acc", "--smooth", "0.5", "-o", png.toString(), sweep()[0]);
-        assertEquals(0, r.code, r::toString);
+        assertEquals(0, r.code(), r::toString);
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertTrue(img.getHeight() > 450, "two panels: " + img.getHeight());

@@ -10,10 +10,7 @@ import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.format.Json;
 import io.runlake.runs.RunIds;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,13 +45,6 @@ class TablesCliTest {
     final List<String> ids = new ArrayList<>();
     String failedId;
     String parentId;
-
-    record Result(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
-        }
-    }
 
     @BeforeAll
     void writeLake(@TempDir Path dir) throws Exception {
@@ -112,28 +102,21 @@ class TablesCliTest {
 
     /** A query command on the lake, its tables laid out for a terminal {@code width} wide (0: a pipe). */
     Result query(int width, String command, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of(command, "--uri", lake.toString(), "--cache-dir", cache.toString()));
         all.addAll(Arrays.asList(args));
-        int code = new Main(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTerminalWidth(width)
-                .commandLine()
-                .execute(all.toArray(String[]::new));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Result.run(m -> m.withTerminalWidth(width), all.toArray(String[]::new));
     }
 
     Result ok(int width, String command, String... args) {
         Result r = query(width, command, args);
-        assertEquals(0, r.code, r::toString);
+        assertEquals(0, r.code(), r::toString);
         return r;
     }
 
     JsonNode json(String command, String... args) throws IOException {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--format", "json"));
-        return Json.MAPPER.readTree(ok(0, command, all.toArray(String[]::new)).out);
+        return Json.MAPPER.readTree(ok(0, command, all.toArray(String[]::new)).out());
     }
 
     /** How the CLI shows each run id: the shortest unique prefix among all run ids of the store (§13.5). */
@@ -149,32 +132,33 @@ class TablesCliTest {
     @Test
     void aTableFitsTheTerminalCuttingOnlyParamsAndTagsAndSaysHow() {
         Result r = ok(110, "runs", "-e", EXP);
-        for (String line : r.out.lines().toList()) assertTrue(line.length() <= 110, () -> line.length() + ": " + r);
-        assertTrue(r.out.contains("…"), r::toString);
-        assertTrue(r.err.contains("params cut to fit 110 columns; --wide shows them whole"), r::toString);
-        for (String id : ids) assertTrue(r.out.contains(shown().get(id)), r::toString);
-        for (String name : List.of("lr0.01-h16", "lr0.3-h32", "lr-too-high")) assertTrue(r.out.contains(name), name);
+        for (String line : r.out().lines().toList()) assertTrue(line.length() <= 110, () -> line.length() + ": " + r);
+        assertTrue(r.out().contains("…"), r::toString);
+        assertTrue(r.err().contains("params cut to fit 110 columns; --wide shows them whole"), r::toString);
+        for (String id : ids) assertTrue(r.out().contains(shown().get(id)), r::toString);
+        for (String name : List.of("lr0.01-h16", "lr0.3-h32", "lr-too-high"))
+            assertTrue(r.out().contains(name), name);
 
         // Into a pipe (width 0) or with --wide: nothing cut, nothing said.
         Result piped = ok(0, "runs", "-e", EXP);
-        assertFalse(piped.out.contains("…"), piped::toString);
-        assertEquals("", piped.err, piped::toString);
+        assertFalse(piped.out().contains("…"), piped::toString);
+        assertEquals("", piped.err(), piped::toString);
         Result wide = ok(110, "runs", "-e", EXP, "--wide");
-        assertFalse(wide.out.contains("…"), wide::toString);
-        assertEquals("", wide.err, wide::toString);
-        for (String id : ids) assertTrue(wide.out.contains(id), "--wide shows whole ids: " + wide);
+        assertFalse(wide.out().contains("…"), wide::toString);
+        assertEquals("", wide.err(), wide::toString);
+        for (String id : ids) assertTrue(wide.out().contains(id), "--wide shows whole ids: " + wide);
     }
 
     @Test
     void showPrintsAFailedRunsErrorWholeWrappedToTheTerminal() {
         Result narrow = ok(80, "show", "lr-too-high");
-        for (String line : narrow.out.lines().toList()) assertTrue(line.length() <= 80, narrow::toString);
-        String joined = narrow.out.replaceAll("\\s+", " ");
+        for (String line : narrow.out().lines().toList()) assertTrue(line.length() <= 80, narrow::toString);
+        String joined = narrow.out().replaceAll("\\s+", " ");
         assertTrue(joined.contains(ERROR), narrow::toString);
-        assertFalse(narrow.out.contains("…"), narrow::toString);
+        assertFalse(narrow.out().contains("…"), narrow::toString);
         // piped: on one line, whole
         Result piped = ok(0, "show", "lr-too-high");
-        assertTrue(piped.out.lines().anyMatch(l -> l.startsWith("error") && l.contains(ERROR)), piped::toString);
+        assertTrue(piped.out().lines().anyMatch(l -> l.startsWith("error") && l.contains(ERROR)), piped::toString);
     }
 
     // ---- the params that vary first ----------------------------------------------------------------
@@ -182,7 +166,7 @@ class TablesCliTest {
     @Test
     void runsShowTheParamsThatVaryFirstAndTheConstantOnesOnce() throws IOException {
         Result r = ok(160, "runs", "-e", EXP, "--where", "status = 'FINISHED'");
-        List<String> lines = r.out.lines().toList();
+        List<String> lines = r.out().lines().toList();
         assertTrue(
                 lines.get(0)
                         .startsWith(
@@ -214,13 +198,14 @@ class TablesCliTest {
     @Test
     void leaderboardAndCompareLeadWithTheParamsThatVary() {
         Result board = ok(140, "leaderboard", "-e", EXP, "-m", "loss", "-d", "min", "-k", "3");
-        List<String> rows = board.out.lines().filter(l -> l.matches("[123] .*")).toList();
+        List<String> rows =
+                board.out().lines().filter(l -> l.matches("[123] .*")).toList();
         assertEquals(3, rows.size(), board::toString);
         for (String row : rows) assertTrue(row.matches(".*hidden_units=\\d+ lr=.*"), () -> row + "\n" + board);
-        assertTrue(board.out.contains("same in all 3 leaders: batch_size=32"), board::toString);
+        assertTrue(board.out().contains("same in all 3 leaders: batch_size=32"), board::toString);
 
         Result compare = ok(0, "compare", ids.get(0), ids.get(5), "--all-params");
-        List<String> fields = compare.out
+        List<String> fields = compare.out()
                 .lines()
                 .map(l -> l.split(" ")[0])
                 .filter(f -> f.startsWith("params."))
@@ -253,17 +238,17 @@ class TablesCliTest {
                 ok(0, "show", first),
                 ok(0, "lineage", first));
         for (Result r : tables) {
-            assertTrue(r.out.contains(s0), r::toString);
-            assertFalse(r.out.contains(first), "no whole run id in a table: " + r);
+            assertTrue(r.out().contains(s0), r::toString);
+            assertFalse(r.out().contains(first), "no whole run id in a table: " + r);
         }
         Result show = tables.get(3);
         assertTrue(
-                show.out.lines().anyMatch(l -> l.matches("parent_run_id\\s+" + shown.get(parentId))), show::toString);
+                show.out().lines().anyMatch(l -> l.matches("parent_run_id\\s+" + shown.get(parentId))), show::toString);
         // What a table shows, every command takes back.
         Result again = ok(0, "show", s0);
-        assertTrue(again.out.contains("lr0.01-h16"), again::toString);
+        assertTrue(again.out().contains("lr0.01-h16"), again::toString);
         // CSV and JSON are for programs: whole ids.
-        assertTrue(ok(0, "runs", "-e", EXP, "--format", "csv").out.contains(first));
+        assertTrue(ok(0, "runs", "-e", EXP, "--format", "csv").out().contains(first));
     }
 
     @Test
@@ -271,16 +256,16 @@ class TablesCliTest {
         Result show = ok(0, "show", ids.get(0));
         String prefix = modelSha.substring(0, RunIds.MIN_HASH_SHOWN);
         assertTrue(
-                show.out.lines().anyMatch(l -> l.startsWith("artifacts.model.bin") && l.contains(prefix + " ")),
+                show.out().lines().anyMatch(l -> l.startsWith("artifacts.model.bin") && l.contains(prefix + " ")),
                 show::toString);
-        assertFalse(show.out.contains(modelSha), show::toString);
-        assertTrue(ok(0, "show", ids.get(0), "--wide").out.contains(modelSha));
+        assertFalse(show.out().contains(modelSha), show::toString);
+        assertTrue(ok(0, "show", ids.get(0), "--wide").out().contains(modelSha));
 
         JsonNode l = json("lineage", prefix);
         assertEquals(modelSha, l.get("sha256").asText(), l::toPrettyString);
         assertEquals(ids.get(0), l.get("produced_by").get(0).get("run_id").asText());
         Result tooShort = query(0, "lineage", modelSha.substring(0, 4));
-        assertEquals(Main.FAILED, tooShort.code, tooShort::toString);
+        assertEquals(Main.FAILED, tooShort.code(), tooShort::toString);
     }
 
     // ---- limits stated ------------------------------------------------------------------------------
@@ -288,14 +273,14 @@ class TablesCliTest {
     @Test
     void everyCommandSaysWhereItStopped() {
         Result board = ok(0, "leaderboard", "-e", EXP, "-m", "loss", "-d", "min", "-k", "2");
-        assertEquals("runlake: showing the top 2 of 6 ranked runs; use -k N for more\n", board.err, board::toString);
+        assertEquals("runlake: showing the top 2 of 6 ranked runs; use -k N for more\n", board.err(), board::toString);
         Result history = ok(0, "history", ids.get(0), "loss", "--max-points", "8");
         assertTrue(
-                history.err.matches("runlake: \\d of 50 points \\(downsampled.*--max-points 0 for every point\\)\n"),
+                history.err().matches("runlake: \\d of 50 points \\(downsampled.*--max-points 0 for every point\\)\n"),
                 history::toString);
         Result all = ok(0, "history", ids.get(0), "loss", "--max-points", "0");
-        assertEquals("", all.err, all::toString);
-        assertEquals(52, all.out.lines().count(), all::toString);
+        assertEquals("", all.err(), all::toString);
+        assertEquals(52, all.out().lines().count(), all::toString);
     }
 
     @Test
