@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Decides which local files the views read (FORMAT.md §13): per experiment, the raw listing (taken
@@ -51,6 +52,9 @@ final class Catalog {
     final Map<Path, String[]> lakeRanges = new LinkedHashMap<>();
     /** Uncovered shard read by the views → the run of its key. */
     final Map<Path, String> shardRuns = new HashMap<>();
+
+    /** Listings at least this long are parsed in parallel. */
+    private static final int PARALLEL_PARSE_THRESHOLD = 10_000;
 
     private Catalog(Views.Files files, List<String> problems, Set<String> experiments) {
         this.files = files;
@@ -92,10 +96,14 @@ final class Catalog {
         return lists.catalog(experiments);
     }
 
-    /** Every listed key parsed once (the costly part of a 200k-object listing), in parallel; by experiment. */
+    /**
+     * Every listed key parsed once (the costly part of a 200k-object listing), in parallel when there are many; by
+     * experiment. A small store's keys are parsed on this thread: starting the common pool would cost more than the
+     * parsing (a one-shot command on a small store).
+     */
     private static Map<String, List<LakeView.RawObject>> parseKeys(List<ObjectInfo> raw) {
-        List<LakeView.RawObject> parsed = raw.parallelStream()
-                .map(o -> Layout.parseRunObject(o.key())
+        Stream<ObjectInfo> keys = raw.size() >= PARALLEL_PARSE_THRESHOLD ? raw.parallelStream() : raw.stream();
+        List<LakeView.RawObject> parsed = keys.map(o -> Layout.parseRunObject(o.key())
                         .map(ro -> new LakeView.RawObject(o, ro))
                         .orElse(null))
                 .filter(Objects::nonNull)
