@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  * java -Xmx512m --add-opens=java.base/java.nio=ALL-UNNAMED -cp benchmarks/target/runlake-benchmarks.jar \
  *     io.runlake.functions.bench.CompactionBenchmark [points=10000000] [pointsPerShard=20000] [runs=100] [keys=10] [dir]
  * </pre>
+ *
+ * <p>{@code RUNLAKE_BENCH_PASSES=N} compacts N fresh copies of the same raw shards one after the other in this JVM:
+ * the first pass is a cold start (class loading, JIT), the later ones are the steady state of a warm Lambda container
+ * or of {@code runlake compact} working through a backlog.
  */
 public final class CompactionBenchmark {
     private CompactionBenchmark() {}
@@ -52,6 +56,27 @@ public final class CompactionBenchmark {
         generate(storeDir.toUri(), dir.resolve("spill"), experiment, points, perShard, runs, keys);
         double genSeconds = (System.nanoTime() - t0) / 1e9;
 
+        String passesEnv = System.getenv("RUNLAKE_BENCH_PASSES");
+        int passes = passesEnv == null || passesEnv.isBlank() ? 1 : Integer.parseInt(passesEnv.strip());
+        try {
+            for (int pass = 1; pass <= passes; pass++) {
+                Path passDir = storeDir;
+                if (passes > 1) {
+                    passDir = dir.resolve("pass-" + pass);
+                    copyTree(storeDir, passDir);
+                    System.out.printf("%npass %d of %d (%s)%n", pass, passes, pass == 1 ? "cold JVM" : "warm JVM");
+                }
+                compactOnce(passDir, dir.resolve("work-" + pass), experiment, points, cores, genSeconds);
+                if (passes > 1) deleteTree(passDir);
+            }
+        } finally {
+            if (args.length <= 4) deleteTree(dir);
+        }
+    }
+
+    private static void compactOnce(
+            Path storeDir, Path workDir, String experiment, long points, int cores, double genSeconds)
+            throws Exception {
         try (ObjectStore store = new FileObjectStore(storeDir)) {
             LakeView before = LakeView.load(store, experiment);
             long rawBytes =
@@ -63,9 +88,8 @@ public final class CompactionBenchmark {
             System.gc();
             HeapSampler sampler = new HeapSampler();
             sampler.start();
-            CompactorOptions options = CompactorOptions.defaults()
-                    .withWorkDir(dir.resolve("work"))
-                    .withGrace(Duration.ZERO, Duration.ofHours(1));
+            CompactorOptions options =
+                    CompactorOptions.defaults().withWorkDir(workDir).withGrace(Duration.ZERO, Duration.ofHours(1));
             String memory = System.getenv("RUNLAKE_DUCKDB_MEMORY");
             if (memory != null && !memory.isBlank()) options = options.withMemory(memory, options.threads());
             String threads = System.getenv("RUNLAKE_DUCKDB_THREADS");
@@ -106,8 +130,6 @@ public final class CompactionBenchmark {
             System.out.printf(
                     "peak heap used: %d MiB sampled, %d MiB sum of pool peaks; peak process RSS %s%n",
                     sampler.peak.get() >> 20, sampler.poolPeaks() >> 20, rssPeak());
-        } finally {
-            if (args.length <= 4) deleteTree(dir);
         }
     }
 
@@ -116,6 +138,7 @@ public final class CompactionBenchmark {
         TrackerOptions o = TrackerOptions.defaults()
                 .withFlushInterval(Duration.ofHours(1))
                 .withHeartbeatInterval(Duration.ofHours(24))
+                .withSystemMetricsInterval(Duration.ZERO) // exactly the points asked for
                 .withSpillRoot(spill)
                 .withShutdownHook(false)
                 .withCloseTimeout(Duration.ofMinutes(10));
@@ -209,6 +232,16 @@ public final class CompactionBenchmark {
         if (!Files.exists(root)) return;
         try (Stream<Path> walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
         }
     }
 }

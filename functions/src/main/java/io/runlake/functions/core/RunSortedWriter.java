@@ -423,6 +423,9 @@ final class RunSortedWriter {
                     .withDictionaryEncoding(true)
                     // PLAIN doubles, as DuckDB's V1 writer: a dictionary does not pay off on measured values
                     .withDictionaryEncoding(MetricSchema.VALUE, false)
+                    // PLAIN times as well: nearly every point has its own, so a dictionary costs a hash lookup per
+                    // point (a tenth of the writer's time, profiled) and saved nothing (7.75 vs 7.76 bytes/point)
+                    .withDictionaryEncoding(MetricSchema.TIMESTAMP, false)
                     .withPageSize(PAGE_BYTES)
                     // pages cut by bytes only: parquet-java's default 20,000-row pages compress a run's repeating
                     // step ids ten times worse than DuckDB's pages
