@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,6 +230,8 @@ final class LakeSession implements AutoCloseable {
             generation++;
             createViews(timer);
         }
+        StoreCaches.markUsed(cache, Instant.now());
+        StoreCaches.pruneUnused(cache.getParent(), Instant.now());
     }
 
     /** A {@code file:} store is read in place. */
