@@ -132,6 +132,8 @@ public final class Sweep {
     private final Duration staleAfter;
     private final Consumer<RunSpec> parentSpec;
     private final TrialSpec trialSpec;
+    private final Consumer<Run> parentStarted;
+    private final Consumer<TrialResult> trialEnded;
 
     private Sweep(Builder b) {
         if (b.points == null)
@@ -150,6 +152,8 @@ public final class Sweep {
         this.staleAfter = b.staleAfter;
         this.parentSpec = b.parentSpec;
         this.trialSpec = b.trialSpec;
+        this.parentStarted = b.parentStarted;
+        this.trialEnded = b.trialEnded;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sampler", b.sampler);
         m.put("trials", points.size());
@@ -200,6 +204,8 @@ public final class Sweep {
         private Duration staleAfter = DEFAULT_STALE_AFTER;
         private Consumer<RunSpec> parentSpec = s -> {};
         private TrialSpec trialSpec = (i, p, s) -> {};
+        private Consumer<Run> parentStarted = r -> {};
+        private Consumer<TrialResult> trialEnded = t -> {};
 
         private Builder(Tracker tracker, String experiment, String name) {
             this.tracker = tracker;
@@ -286,6 +292,18 @@ public final class Sweep {
         /** Adds to each trial's run spec (a name, tags, fixed params). */
         public Builder trialSpec(TrialSpec configure) {
             this.trialSpec = configure;
+            return this;
+        }
+
+        /** Called with the parent run once it has started (to log a config file or inputs to it). */
+        public Builder onParentStart(Consumer<Run> started) {
+            this.parentStarted = started;
+            return this;
+        }
+
+        /** Called after each trial this attempt runs has ended (progress output). */
+        public Builder onTrialEnd(Consumer<TrialResult> ended) {
+            this.trialEnded = ended;
             return this;
         }
 
@@ -423,6 +441,7 @@ public final class Sweep {
         Best best = new Best();
         int rerun = 0;
         try {
+            parentStarted.accept(parent);
             for (int i = 0; i < points.size(); i++) {
                 if (done[i] != null) {
                     best.offer(parent, done[i]);
@@ -432,6 +451,7 @@ public final class Sweep {
                 if (earlier != null) rerun++;
                 done[i] = runTrial(parent, i, earlier, pruner, body);
                 best.offer(parent, done[i]);
+                trialEnded.accept(done[i]);
             }
         } catch (InterruptedException | RuntimeException | Error e) {
             if (e instanceof InterruptedException) parent.kill();
