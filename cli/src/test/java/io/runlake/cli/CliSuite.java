@@ -296,6 +296,31 @@ abstract class CliSuite {
     // ---- demo -------------------------------------------------------------------------------------
 
     @Test
+    void sweepShowListsTheDemoSweepsTrialsWithTheirOutcome() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(sweep '([^']+)' of 14 trials\\)")
+                .matcher(demoOut);
+        assertTrue(m.find(), demoOut);
+        Result r = cli("sweep", "show", m.group(1), "--cache-dir", cache.toString());
+        assertEquals(0, r.code(), r::toString);
+        String out = r.out();
+        assertTrue(out.contains("sweep '" + m.group(1) + "' in experiment 'spirals'"), out);
+        assertTrue(out.contains("\"sampler\":\"points\""), out);
+        assertTrue(out.contains("attempt: parent run"), out);
+        assertTrue(out.contains("best: trial "), out);
+        assertTrue(out.contains(io.runlake.samples.SweepDemo.DIVERGING_RUN) && out.contains("FAILED"), out);
+        List<List<String>> rows =
+                csv(cli("sweep", "show", m.group(1), "--cache-dir", cache.toString(), "--format", "csv")
+                        .out());
+        assertEquals(15, rows.size(), rows::toString); // header + 14 trials, in trial order
+        assertEquals("0", rows.get(1).get(0));
+        assertEquals("13", rows.get(14).get(0));
+
+        Result missing = cli("sweep", "show", "no-such-sweep", "--cache-dir", cache.toString());
+        assertEquals(Main.FAILED, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("no sweep 'no-such-sweep'"), missing::toString);
+    }
+
+    @Test
     void demoTracksTheSweepCompactsItAndPrintsTheLeaderboardAndReport() throws IOException {
         assertTrue(demoOut.contains("15 runs (1 parent + 14 children): 14 FINISHED, 1 FAILED"), demoOut);
         assertTrue(demoOut.contains("Leaderboard of 'spirals' by final val/accuracy:"), demoOut);

@@ -49,9 +49,9 @@ record DataFiles(Path dir, Path train, Path validation) {
     }
 
     /** The sweep's grid as a YAML file. */
-    Path sweepConfig(List<SweepDemo.Trial> trials) {
+    Path sweepConfig(List<SweepDemo.TrialPlan> trials) {
         StringBuilder b = new StringBuilder("sweep:\n  strategy: grid\n  trials:\n");
-        for (SweepDemo.Trial t : trials) {
+        for (SweepDemo.TrialPlan t : trials) {
             TrainConfig c = t.config();
             b.append(String.format(
                     Locale.ROOT,

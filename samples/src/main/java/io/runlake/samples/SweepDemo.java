@@ -2,7 +2,10 @@ package io.runlake.samples;
 
 import io.runlake.client.Run;
 import io.runlake.client.RunSpec;
+import io.runlake.client.SearchSpace;
+import io.runlake.client.Sweep;
 import io.runlake.client.Tracker;
+import io.runlake.client.Trial;
 import io.runlake.format.Layout;
 import io.runlake.format.RunStatus;
 import io.runlake.store.LocalPaths;
@@ -12,8 +15,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleConsumer;
 
 /**
  * A hyperparameter sweep of a small MLP on two interleaved spirals, tracked with RunLake: one parent
@@ -47,8 +53,18 @@ public final class SweepDemo {
 
     private SweepDemo() {}
 
-    /** One trial of the sweep. */
-    record Trial(String name, TrainConfig config, int workers) {}
+    /** One trial of the sweep: its run name, training config and number of workers. */
+    record TrialPlan(String name, TrainConfig config, int workers) {
+        /** The point the sweep records for it. */
+        Map<String, Object> point() {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("lr", config.learningRate());
+            p.put("hidden_units", config.hiddenUnits());
+            p.put("batch_size", config.batchSize());
+            p.put("workers", workers);
+            return p;
+        }
+    }
 
     /** What happened to one run. {@code valAccuracy} is NaN when the run did not get through an epoch. */
     public record RunResult(
@@ -87,26 +103,36 @@ public final class SweepDemo {
         }
     }
 
-    /** The trials: a 12-point grid, a diverging run and a data-parallel run. */
-    static List<Trial> trials() {
-        List<Trial> trials = new ArrayList<>();
-        double[] learningRates = {0.01, 0.1, 0.3};
-        int[] hiddenUnits = {16, 32};
-        int[] batchSizes = {16, 64};
+    /** The searched grid: every learning rate × hidden units × batch size, once. */
+    static final SearchSpace GRID = SearchSpace.create()
+            .choice("lr", 0.01, 0.1, 0.3)
+            .choice("hidden_units", 16, 32)
+            .choice("batch_size", 16, 64);
+
+    /** The trials: the 12 points of {@link #GRID}, a diverging run and a data-parallel run. */
+    static List<TrialPlan> trials() {
+        List<TrialPlan> trials = new ArrayList<>();
         long seed = 1;
-        for (double lr : learningRates) {
-            for (int hidden : hiddenUnits) {
-                for (int batch : batchSizes) {
-                    int epochs = batch == 16 ? 25 : 40;
-                    TrainConfig c = new TrainConfig(lr, hidden, 1, batch, epochs, MOMENTUM, seed++);
-                    trials.add(new Trial(String.format(Locale.ROOT, "lr%s-h%d-b%d", fmt(lr), hidden, batch), c, 1));
-                }
-            }
+        for (Map<String, Object> p : GRID.grid()) {
+            double lr = ((Number) p.get("lr")).doubleValue();
+            int hidden = ((Number) p.get("hidden_units")).intValue();
+            int batch = ((Number) p.get("batch_size")).intValue();
+            int epochs = batch == 16 ? 25 : 40;
+            TrainConfig c = new TrainConfig(lr, hidden, 1, batch, epochs, MOMENTUM, seed++);
+            trials.add(new TrialPlan(String.format(Locale.ROOT, "lr%s-h%d-b%d", fmt(lr), hidden, batch), c, 1));
         }
         // In the middle of the sweep, so the demo shows the sweep carrying on after a failure.
-        trials.add(6, new Trial(DIVERGING_RUN, new TrainConfig(50, 16, 1, 32, 25, MOMENTUM, seed++), 1));
-        trials.add(new Trial(DATA_PARALLEL_RUN, new TrainConfig(0.1, 16, 1, 32, 40, MOMENTUM, seed), 2));
+        trials.add(6, new TrialPlan(DIVERGING_RUN, new TrainConfig(50, 16, 1, 32, 25, MOMENTUM, seed++), 1));
+        trials.add(new TrialPlan(DATA_PARALLEL_RUN, new TrainConfig(0.1, 16, 1, 32, 40, MOMENTUM, seed), 2));
         return trials;
+    }
+
+    /** A sweep name that is new each time: running the demo again starts a new sweep rather than resuming this one. */
+    public static String newSweepName() {
+        return "grid-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.now());
     }
 
     /**
@@ -114,98 +140,108 @@ public final class SweepDemo {
      * go into {@code workDir}, which is created 0700 if missing.
      */
     public static Summary run(Tracker tracker, PrintStream out, Path workDir) throws Exception {
+        return run(tracker, out, workDir, newSweepName());
+    }
+
+    /**
+     * Runs (or, when a sweep of this name was cut short, resumes) the sweep {@code sweepName} through the
+     * {@link Sweep} API: one parent run, one child run per trial.
+     */
+    public static Summary run(Tracker tracker, PrintStream out, Path workDir, String sweepName) throws Exception {
         long t0 = System.nanoTime();
         Dataset.Split data = Spirals.generate(POINTS_PER_CLASS, TURNS, NOISE, DATA_SEED)
                 .split(VALIDATION_FRACTION, DATA_SEED)
                 .standardized();
-        List<Trial> trials = trials();
+        List<TrialPlan> trials = trials();
         DataFiles files = DataFiles.write(data, workDir);
         out.printf("RunLake sweep demo: experiment '%s' in %s%n", EXPERIMENT, tracker.uri());
         out.printf(
                 "data: two spirals, %d training and %d validation points; model: MLP with a tanh hidden layer, mini-batch SGD%n",
                 data.train().size(), data.validation().size());
 
-        RunSpec parentSpec = tracker.newRun(EXPERIMENT)
-                .name("sweep")
-                .params(dataParams(data))
-                .param("trials", trials.size())
-                .tag("kind", "sweep")
-                .tag("model", "mlp");
-        Run[] parentRun = new Run[1];
-        List<RunResult> children = tracker.run(parentSpec, parent -> {
-            parentRun[0] = parent;
-            parent.logConfig(files.sweepConfig(trials)); // configuration-as-code: the grid as an artifact + params
-            out.printf("parent run %s (sweep of %d trials)%n", parent.id(), trials.size());
-            List<RunResult> results = new ArrayList<>();
-            double best = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < trials.size(); i++) {
-                Trial trial = trials.get(i);
-                RunResult r = trial.workers() == 1
-                        ? runTrial(tracker, parent.id(), trial, data, files)
-                        : runDataParallel(tracker, parent.id(), trial, data, files);
-                results.add(r);
-                out.println(line(i + 1, trials.size(), r));
-                if (r.status() == RunStatus.FINISHED && r.valAccuracy() > best) {
-                    best = r.valAccuracy();
-                    parent.setTag("best_run", r.runId());
-                    parent.setTag("best_run_name", r.name());
-                }
-                if (best > Double.NEGATIVE_INFINITY) parent.log("sweep/best_val_accuracy", best, i);
-                parent.log("sweep/trial_val_accuracy", Double.isNaN(r.valAccuracy()) ? 0 : r.valAccuracy(), i);
-            }
-            return results;
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (TrialPlan t : trials) points.add(t.point());
+        Map<String, Object> parentParams = new LinkedHashMap<>(dataParams(data));
+        parentParams.put("trials", trials.size());
+        Map<Integer, Map<String, Object>> childParams = new HashMap<>();
+        Map<Integer, Long> started = new HashMap<>();
+        List<RunResult> children = new ArrayList<>();
+        Sweep sweep = Sweep.builder(tracker, EXPERIMENT, sweepName)
+                .points(points)
+                .maximize("val/accuracy")
+                .parentSpec(
+                        spec -> spec.params(parentParams).tag("kind", "sweep").tag("model", "mlp"))
+                .onParentStart(parent -> {
+                    parent.logConfig(
+                            files.sweepConfig(trials)); // configuration-as-code: the grid as an artifact + params
+                    out.printf("parent run %s (sweep '%s' of %d trials)%n", parent.id(), sweepName, trials.size());
+                })
+                .trialSpec((i, point, spec) -> {
+                    childSpec(spec, trials.get(i), data);
+                    childParams.put(i, spec.params());
+                    started.put(i, System.nanoTime());
+                })
+                .onTrialEnd(t -> {
+                    long t1 = started.getOrDefault(t.index(), System.nanoTime());
+                    RunResult r = new RunResult(
+                            t.runId(),
+                            trials.get(t.index()).name(),
+                            t.status(),
+                            trials.get(t.index()).workers(),
+                            childParams.get(t.index()),
+                            t.value(),
+                            t.error(),
+                            Duration.ofNanos(System.nanoTime() - t1));
+                    children.add(r);
+                    out.println(line(t.index() + 1, trials.size(), r));
+                })
+                .build();
+        Sweep.Result result = sweep.run(trial -> {
+            TrialPlan plan = trials.get(trial.index());
+            if (plan.workers() == 1) runTrial(trial, plan, data, files);
+            else runDataParallel(tracker, trial, plan, data, files);
         });
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         RunResult parent = new RunResult(
-                parentRun[0].id(), "sweep", parentRun[0].status(), 1, parentSpec.params(), Double.NaN, null, elapsed);
+                result.parentRunId(), sweepName, result.parentStatus(), 1, parentParams, Double.NaN, null, elapsed);
         Summary summary = new Summary(tracker.uri(), EXPERIMENT, parent, List.copyOf(children), elapsed);
         printSummary(summary, out);
         return summary;
     }
 
-    private static RunResult runTrial(
-            Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
-            throws InterruptedException {
-        return track(
-                tracker,
+    private static void runTrial(Trial trial, TrialPlan plan, Dataset.Split data, DataFiles files) throws Exception {
+        track(
                 trial,
-                childSpec(tracker, parentId, trial, data),
+                plan,
                 files,
-                (run, valAccuracy) -> Trainer.train(trial.config(), data.train(), data.validation(), stats -> {
-                    logEpoch(run, stats);
-                    valAccuracy.accept(stats.valAccuracy());
-                }));
+                () -> Trainer.train(plan.config(), data.train(), data.validation(), stats -> logEpoch(trial, stats)));
     }
 
     /**
-     * Worker 0 (this thread) starts the run; worker 1 (another thread, with a tracker of its own as if it
+     * Worker 0 (this thread) logs into the trial's run; worker 1 (another thread, with a tracker of its own as if it
      * were another process) joins it. Each trains on half of the training data; gradients are averaged
      * every step, so both keep identical weights. Each worker logs its own metrics.
      */
-    private static RunResult runDataParallel(
-            Tracker tracker, String parentId, Trial trial, Dataset.Split data, DataFiles files)
-            throws InterruptedException {
-        int workers = trial.workers();
-        return track(tracker, trial, childSpec(tracker, parentId, trial, data), files, (run, valAccuracy) -> {
-            int paramCount = new Mlp(trial.config().layerSizes(data.train().features()), 0).parameterCount();
+    private static void runDataParallel(
+            Tracker tracker, Trial trial, TrialPlan plan, Dataset.Split data, DataFiles files) throws Exception {
+        int workers = plan.workers();
+        track(trial, plan, files, () -> {
+            int paramCount = new Mlp(plan.config().layerSizes(data.train().features()), 0).parameterCount();
             AllReduce allReduce = new AllReduce(workers, paramCount, ALL_REDUCE_TIMEOUT_MS);
             List<CompletableFuture<Void>> others = new ArrayList<>();
             for (int w = 1; w < workers; w++) {
-                others.add(startWorker(tracker, run.id(), w, workers, trial, data, allReduce));
+                others.add(startWorker(tracker, trial.run().id(), w, workers, plan, data, allReduce));
             }
             Trainer.Result result;
             try {
                 result = Trainer.train(
-                        trial.config(),
+                        plan.config(),
                         data.train().shard(0, workers),
                         data.validation(),
                         0,
                         allReduce.forWorker(0),
-                        stats -> {
-                            logEpoch(run, stats);
-                            valAccuracy.accept(stats.valAccuracy());
-                        });
+                        stats -> logEpoch(trial, stats));
             } catch (Exception e) {
                 allReduce.abort();
                 // If this worker was only released because another one failed, report the real failure.
@@ -221,41 +257,24 @@ public final class SweepDemo {
         });
     }
 
-    /** Trains one trial inside its run: records the data inputs, then the model; FAILED if training throws. */
+    /** Trains one trial: records the data inputs, then the model; a throw ends the trial FAILED (the sweep goes on). */
     @FunctionalInterface
-    private interface TrialBody {
-        Trainer.Result train(Run run, DoubleConsumer valAccuracy) throws Exception;
+    private interface Training {
+        Trainer.Result train() throws Exception;
     }
 
-    private static RunResult track(Tracker tracker, Trial trial, RunSpec spec, DataFiles files, TrialBody body)
-            throws InterruptedException {
-        long t0 = System.nanoTime();
-        Run[] started = new Run[1];
-        double[] lastVal = {Double.NaN};
+    private static void track(Trial trial, TrialPlan plan, DataFiles files, Training training) throws Exception {
+        Run run = trial.run();
+        files.logInputs(run);
+        Trainer.Result result;
         try {
-            tracker.run(spec, run -> {
-                started[0] = run;
-                files.logInputs(run);
-                Trainer.Result result;
-                try {
-                    result = body.train(run, v -> lastVal[0] = v);
-                } catch (TrainingDivergedException e) {
-                    // the value that gave the divergence away is the run's last train/loss: charts show the blow-up
-                    run.log("train/loss", e.loss(), e.epoch());
-                    throw e;
-                }
-                logModel(run, result.model(), modelFile(files.dir(), trial.name()));
-                return result;
-            });
-            return result(started[0], trial, spec, lastVal[0], null, t0);
-        } catch (InterruptedException e) {
+            result = training.train();
+        } catch (TrainingDivergedException e) {
+            // the value that gave the divergence away is the run's last train/loss: charts show the blow-up
+            run.log("train/loss", e.loss(), e.epoch());
             throw e;
-        } catch (Exception e) {
-            // tracker.run has recorded the run as FAILED; the sweep goes on with the next trial.
-            if (started[0] == null)
-                throw new IllegalStateException("trial " + trial.name() + " could not start: " + e.getMessage(), e);
-            return result(started[0], trial, spec, lastVal[0], e.getMessage(), t0);
         }
+        logModel(run, result.model(), modelFile(files.dir(), plan.name()));
     }
 
     /** A worker that joins run {@code runId} through its own tracker, as a separate process would. */
@@ -264,7 +283,7 @@ public final class SweepDemo {
             String runId,
             int worker,
             int workers,
-            Trial trial,
+            TrialPlan trial,
             Dataset.Split data,
             AllReduce allReduce) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -313,17 +332,14 @@ public final class SweepDemo {
         return aborted;
     }
 
-    private static RunSpec childSpec(Tracker tracker, String parentId, Trial trial, Dataset.Split data) {
-        RunSpec spec = tracker.newRun(EXPERIMENT)
-                .parent(parentId)
-                .name(trial.name())
+    private static void childSpec(RunSpec spec, TrialPlan trial, Dataset.Split data) {
+        spec.name(trial.name())
                 .params(trial.config().asParams())
                 .param("workers", trial.workers())
                 .params(dataParams(data))
                 .tag("model", "mlp")
                 .tag("dataset", "spirals");
         if (trial.workers() > 1) spec.tag("parallelism", "data-parallel");
-        return spec;
     }
 
     private static Map<String, Object> dataParams(Dataset.Split data) {
@@ -337,11 +353,22 @@ public final class SweepDemo {
         return p;
     }
 
+    /** Worker 0 logs into the trial: val/accuracy is the sweep's objective, reported through the trial. */
+    private static void logEpoch(Trial trial, Trainer.EpochStats s) {
+        logTraining(trial.run(), s);
+        trial.run().log("val/loss", s.valLoss(), s.epoch());
+        trial.report(s.epoch(), s.valAccuracy());
+    }
+
     private static void logEpoch(Run run, Trainer.EpochStats s) {
-        run.log("train/loss", s.trainLoss(), s.epoch());
-        run.log("train/accuracy", s.trainAccuracy(), s.epoch());
+        logTraining(run, s);
         run.log("val/loss", s.valLoss(), s.epoch());
         run.log("val/accuracy", s.valAccuracy(), s.epoch());
+    }
+
+    private static void logTraining(Run run, Trainer.EpochStats s) {
+        run.log("train/loss", s.trainLoss(), s.epoch());
+        run.log("train/accuracy", s.trainAccuracy(), s.epoch());
     }
 
     /**
@@ -357,18 +384,6 @@ public final class SweepDemo {
     /** Where the demo keeps the model file of a trial ({@code runlake lineage <file>} traces it back). */
     public static Path modelFile(Path workDir, String trialName) {
         return workDir.resolve("models").resolve(trialName + ".bin");
-    }
-
-    private static RunResult result(Run run, Trial trial, RunSpec spec, double valAccuracy, String error, long t0) {
-        return new RunResult(
-                run.id(),
-                trial.name(),
-                run.status(),
-                trial.workers(),
-                spec.params(),
-                valAccuracy,
-                error,
-                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static String line(int i, int n, RunResult r) {

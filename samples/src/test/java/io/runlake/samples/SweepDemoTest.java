@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.runlake.client.Sweep;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.format.RunStatus;
@@ -69,8 +70,20 @@ class SweepDemoTest {
         assertTrue(starts.size() >= 13, "run.json files: " + starts.size());
         assertEquals(summary.totalRuns(), starts.size());
         String parentId = summary.parent().runId();
-        assertEquals("sweep", starts.get(parentId).get("name"));
+        assertEquals(summary.parent().name(), starts.get(parentId).get("name"));
         assertEquals(null, starts.get(parentId).get("parent_run_id"));
+        // the grid ran through the Sweep API: the parent records the method, each child its index in the sweep
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parentTags =
+                (Map<String, Object>) starts.get(parentId).get("tags");
+        assertEquals(Sweep.ROLE_PARENT, parentTags.get(Sweep.TAG_ROLE));
+        assertEquals(summary.parent().name(), parentTags.get(Sweep.TAG_NAME));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parentParams =
+                (Map<String, Object>) starts.get(parentId).get("params");
+        assertTrue(
+                String.valueOf(parentParams.get(Sweep.PARAM_METHOD)).contains("\"trials\":14"),
+                String.valueOf(parentParams.get(Sweep.PARAM_METHOD)));
         for (SweepDemo.RunResult child : summary.children()) {
             Map<String, Object> start = starts.get(child.runId());
             assertEquals(parentId, start.get("parent_run_id"), child.name());
@@ -87,6 +100,8 @@ class SweepDemoTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> tags = (Map<String, Object>) start.get("tags");
             assertEquals("mlp", tags.get("model"));
+            assertEquals(Sweep.ROLE_TRIAL, tags.get(Sweep.TAG_ROLE));
+            assertEquals(String.valueOf(summary.children().indexOf(child)), tags.get(Sweep.TAG_TRIAL));
         }
         // the sweep really varies its hyperparameters
         assertTrue(summary.children().stream()
