@@ -425,12 +425,26 @@ final class LakeSession implements AutoCloseable {
 
     /** {@link #queryAsIs(String, Object...)} with SQL built again after a reload (SQL that names files). */
     Table queryAsIs(Supplier<String> sql, Object... args) {
+        return readRows(sql, Table::of, args);
+    }
+
+    /** Reads the rows of a query's result (the caller's own typed getters, no boxed cell). */
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * A parameterised query ({@code ?} bound to {@code args}) whose result {@code reader} reads; after a reload the
+     * SQL is built and the reader run again from the start, without materialising the views the SQL names.
+     */
+    <T> T readRows(Supplier<String> sql, RowReader<T> reader, Object... args) {
         try {
             return reading(() -> {
                 try (PreparedStatement ps = conn.prepareStatement(sql.get())) {
                     for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
                     try (ResultSet rs = ps.executeQuery()) {
-                        return Table.of(rs);
+                        return reader.read(rs);
                     }
                 }
             });

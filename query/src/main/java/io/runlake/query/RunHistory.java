@@ -3,11 +3,13 @@ package io.runlake.query;
 import io.runlake.format.MetricSchema;
 import io.runlake.runs.MetricSummaries;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -46,30 +48,93 @@ final class RunHistory {
     }
 
     private Optional<History> read(String id, String key, int maxPoints) {
-        Function<String, Supplier<String>> over = sql -> over(id, sql);
-        Table count = session.queryAsIs(
-                over.apply("SELECT count(*), min(step), max(step) FROM " + SRC + " WHERE key = ?"), key);
-        long n = ((Number) count.rows().get(0).get(0)).longValue();
-        if (n == 0) return Optional.empty();
-        String sql;
-        if (maxPoints <= 0 || n <= maxPoints) {
-            sql = "SELECT step, epoch_ms(timestamp) AS t, value FROM " + SRC
-                    + " WHERE key = ? ORDER BY step, timestamp, worker";
-            return Optional.of(new History(id, key, n, points(session.queryAsIs(over.apply(sql), key))));
-        }
-        long lo = ((Number) count.rows().get(0).get(1)).longValue();
-        long hi = ((Number) count.rows().get(0).get(2)).longValue();
+        if (maxPoints <= 0) return all(id, key);
+        Range r = session.readRows(
+                over(
+                        id,
+                        "SELECT count(*), min(step), max(step), epoch_ms(min(timestamp)), epoch_ms(max(timestamp)) FROM "
+                                + SRC + " WHERE key = ?"),
+                Range::read,
+                key);
+        if (r.n() == 0) return Optional.empty();
+        if (r.n() <= maxPoints) return all(id, key);
         long buckets = Math.max(1, maxPoints / 4);
-        double width = Math.max(1.0, (hi - lo + 1) / (double) buckets);
-        sql = "WITH p AS (SELECT step, epoch_ms(timestamp) AS t, value, "
-                + "CAST(floor((step - " + lo + ") / " + width + ") AS BIGINT) AS b "
-                + "FROM " + SRC + " WHERE key = ?), "
+        double width = Math.max(1.0, (r.hiStep() - r.loStep() + 1) / (double) buckets);
+        String bucket = "CAST(floor((step - " + r.loStep() + ") / " + width + ") AS BIGINT)";
+        OptionalLong span = r.timeSpan();
+        String sql = span.isPresent() ? packedBuckets(r, span.getAsLong(), bucket) : structBuckets(bucket);
+        List<History.Point> points = session.readRows(over(id, sql), rs -> points(rs, null), key);
+        return Optional.of(new History(id, key, r.n(), points));
+    }
+
+    /** The metric's count, step range and time range (ms), in one scan of the step and timestamp columns. */
+    private record Range(long n, long loStep, long hiStep, long loTime, long hiTime) {
+        static Range read(ResultSet rs) throws SQLException {
+            rs.next();
+            long n = rs.getLong(1);
+            return n == 0
+                    ? new Range(0, 0, 0, 0, 0)
+                    : new Range(n, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+        }
+
+        /**
+         * The number of distinct times, when (step, time) fits one BIGINT as {@code (step - loStep) * span + (time -
+         * loTime)} for every step and time in range, which orders as (step, time) does.
+         */
+        OptionalLong timeSpan() {
+            try {
+                long span = Math.addExact(Math.subtractExact(hiTime, loTime), 1);
+                long steps = Math.addExact(Math.subtractExact(hiStep, loStep), 1);
+                Math.multiplyExact(steps, span);
+                return OptionalLong.of(span);
+            } catch (ArithmeticException e) {
+                return OptionalLong.empty();
+            }
+        }
+    }
+
+    /**
+     * Each bucket's first and last point by (step, time) and the points of its least and greatest value, in one
+     * pass of plain aggregates over primitives: (step, time) packed into one BIGINT {@code k} whose order is theirs.
+     * Ties (points with the same k, or the same value) go to the first point read, as in {@link #structBuckets},
+     * and {@code min(value)} with {@code arg_min(k, value)} keep the same point (both keep the first of equals).
+     */
+    private static String packedBuckets(Range r, long span, String bucket) {
+        String step = "(" + r.loStep() + " + k // " + span + ")";
+        String time = "(" + r.loTime() + " + k % " + span + ")";
+        return "WITH p AS (SELECT value, (step - " + r.loStep() + ") * " + span + " + (epoch_ms(timestamp) - "
+                + r.loTime() + ") AS k, " + bucket + " AS b FROM " + SRC + " WHERE key = ?), "
+                + "agg AS (SELECT min(k) AS fk, arg_min(value, k) AS fv, max(k) AS lk, arg_max(value, k) AS lv, "
+                + "arg_min(k, value) AS nk, min(value) AS nv, arg_max(k, value) AS xk, max(value) AS xv FROM p GROUP BY b), "
+                + "x AS (SELECT unnest([fk, lk, nk, xk]) AS k, unnest([fv, lv, nv, xv]) AS value FROM agg) "
+                + "SELECT DISTINCT " + step + " AS step, " + time + " AS t, value FROM x ORDER BY 1, 2";
+    }
+
+    /** As {@link #packedBuckets} for the ranges whose (step, time) does not fit one BIGINT: structs, slower. */
+    private static String structBuckets(String bucket) {
+        return "WITH p AS (SELECT step, epoch_ms(timestamp) AS t, value, " + bucket + " AS b FROM " + SRC
+                + " WHERE key = ?), "
                 + "agg AS (SELECT arg_min({'step': step, 't': t, 'value': value}, (step, t)) AS f, "
                 + "arg_max({'step': step, 't': t, 'value': value}, (step, t)) AS l, "
                 + "arg_min({'step': step, 't': t, 'value': value}, value) AS mn, "
                 + "arg_max({'step': step, 't': t, 'value': value}, value) AS mx FROM p GROUP BY b) "
                 + "SELECT DISTINCT x.step, x.t, x.value FROM (SELECT unnest([f, l, mn, mx]) AS x FROM agg) ORDER BY 1, 2";
-        return Optional.of(new History(id, key, n, points(session.queryAsIs(over.apply(sql), key))));
+    }
+
+    /**
+     * Every point of the metric in (step, time, worker) order. Read in scan order first: a compacted lake file holds
+     * a run's points sorted by step (FORMAT.md §12.4), so DuckDB's sort is needed only where the scan order is not
+     * already the history's (uncompacted shards, several workers at one step); then the points are read sorted.
+     */
+    private Optional<History> all(String id, String key) {
+        String sql = "SELECT step, epoch_ms(timestamp) AS t, value, worker FROM " + SRC + " WHERE key = ?";
+        boolean[] sorted = {true};
+        List<History.Point> points = session.readRows(over(id, sql), rs -> points(rs, sorted), key);
+        if (points.isEmpty()) return Optional.empty();
+        if (!sorted[0]) {
+            points = session.readRows(over(id, sql + " ORDER BY step, timestamp, worker"), rs -> points(rs, null), key);
+        }
+        return Optional.of(new History(id, key, points.size(), points));
     }
 
     /** A query over the run's points; the run's files are named in the SQL, built again if a reload changed them. */
@@ -104,13 +169,29 @@ final class RunHistory {
                 + ")";
     }
 
-    private static List<History.Point> points(Table t) {
-        List<History.Point> out = new ArrayList<>(t.size());
-        for (List<Object> r : t.rows()) {
-            out.add(new History.Point(
-                    ((Number) r.get(0)).longValue(),
-                    ((Number) r.get(1)).longValue(),
-                    ((Number) r.get(2)).doubleValue()));
+    /**
+     * The rows (step, t, value[, worker]) as points, read with typed getters (no boxed cell). With {@code sorted},
+     * also records whether they came in (step, t, worker) order.
+     */
+    private static List<History.Point> points(ResultSet rs, boolean[] sorted) throws SQLException {
+        List<History.Point> out = new ArrayList<>();
+        long prevStep = Long.MIN_VALUE;
+        long prevTime = Long.MIN_VALUE;
+        int prevWorker = Integer.MIN_VALUE;
+        while (rs.next()) {
+            long step = rs.getLong(1);
+            long time = rs.getLong(2);
+            out.add(new History.Point(step, time, rs.getDouble(3)));
+            if (sorted != null && sorted[0]) {
+                int worker = rs.getInt(4);
+                int c = step != prevStep
+                        ? Long.compare(step, prevStep)
+                        : time != prevTime ? Long.compare(time, prevTime) : Integer.compare(worker, prevWorker);
+                if (c < 0) sorted[0] = false;
+                prevStep = step;
+                prevTime = time;
+                prevWorker = worker;
+            }
         }
         return out;
     }

@@ -120,13 +120,13 @@ public final class QueryBenchmark {
                             + "[16, 32, 64, 128][1 + (idx % 4)] AS batch_size, ['adam', 'sgd', 'adamw'][1 + (idx % 3)] AS optimizer, "
                             + "1 + (idx % 5) AS layers, round(random() * 0.5, 3) AS dropout FROM ids");
             st.execute("CREATE TABLE pts AS SELECT p.run_id, 0 AS worker, k.key, s.step, "
-                    + "make_timestamp((p.start_ms + s.step * 1000) * 1000) AS timestamp, "
+                    + "make_timestamptz((p.start_ms + s.step * 1000) * 1000) AS timestamp, "
                     + "CASE k.key WHEN 'loss' THEN exp(-s.step * p.lr * 10) + random() * 0.05 "
                     + "WHEN 'val_loss' THEN exp(-s.step * p.lr * 8) + 0.1 + random() * 0.05 "
                     + "ELSE 1 - exp(-s.step * p.lr * 9) * 0.9 END AS value, p.idx "
                     + "FROM params p, (SELECT unnest(['loss', 'val_loss', 'accuracy']) AS key) k, range(" + steps
                     + ") s(step)");
-            st.execute("INSERT INTO pts SELECT '" + historyRun + "', 0, 'long_loss', s.step, make_timestamp((" + base
+            st.execute("INSERT INTO pts SELECT '" + historyRun + "', 0, 'long_loss', s.step, make_timestamptz((" + base
                     + " + s.step) * 1000), " + "1.0 / (1 + s.step / 1000.0) + random() * 0.01, 0 FROM range("
                     + historyPoints + ") s(step)");
             // Compacted files for the indexed runs: ~1M points each, sorted by run_id, key, step.
