@@ -110,9 +110,14 @@ public final class Layout {
         return runPrefix(experiment, runId) + "end/" + workerWriter(worker, writerId) + JSON_SUFFIX;
     }
 
+    /** The folder of an experiment's annotations (§8.4). */
+    public static String annotationsOfExperiment(String experiment) {
+        return ANNOTATIONS + experimentSegment(experiment) + "/";
+    }
+
     /** The folder of a run's annotations (§8.4). */
     public static String annotationPrefix(String experiment, String runId) {
-        return ANNOTATIONS + experimentSegment(experiment) + "/" + RUN_KEY + runId + "/";
+        return annotationsOfExperiment(experiment) + RUN_KEY + runId + "/";
     }
 
     /** One annotation; {@code annotationId} is a fresh ULID, so a run's annotations list in time order. */
