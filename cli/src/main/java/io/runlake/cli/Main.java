@@ -53,6 +53,10 @@ public final class Main implements Callable<Integer> {
             ReportCommand.class,
             SyncCommand.class,
             LineageCommand.class,
+            AnnotationCommands.NoteCommand.class,
+            AnnotationCommands.TagCommand.class,
+            AnnotationCommands.ArchiveCommand.class,
+            AnnotationCommands.RestoreCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */
