@@ -23,6 +23,8 @@ public final class Annotations {
     private final String runId;
     private final String author;
     private final Clock clock;
+    /** The time of the last annotation written here: the next gets a later one (ids of one millisecond are random). */
+    private long lastTimeMs = Long.MIN_VALUE;
 
     private Annotations(ObjectStore store, String experiment, String runId, String author, Clock clock) {
         this.store = store;
@@ -89,9 +91,10 @@ public final class Annotations {
     }
 
     /** Writes one annotation and returns its key. */
-    private String write(String kind, String note, Map<String, String> tags, String reason) {
-        Annotation a = new Annotation(
-                FormatVersion.CURRENT, kind, experiment, runId, clock.millis(), author, note, tags, reason);
+    private synchronized String write(String kind, String note, Map<String, String> tags, String reason) {
+        lastTimeMs = Math.max(clock.millis(), lastTimeMs + 1);
+        Annotation a =
+                new Annotation(FormatVersion.CURRENT, kind, experiment, runId, lastTimeMs, author, note, tags, reason);
         String key = Layout.annotation(experiment, runId, RunIds.newId());
         if (!store.putIfAbsent(key, Json.write(a), "application/json")) {
             throw new IllegalStateException("annotation " + key + " already exists; annotation ids must be unique");
