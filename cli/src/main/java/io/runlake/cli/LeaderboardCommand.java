@@ -58,12 +58,15 @@ final class LeaderboardCommand implements Callable<Integer> {
             description = "Statuses ranked (default: FINISHED,RUNNING,KILLED,CRASHED).")
     List<RunStatus> statuses;
 
+    @Option(names = "--all", description = "Also rank archived runs (hidden by default).")
+    boolean all;
+
     @Override
     public Integer call() {
         RankingRule rule = ranking.rule().withValue(MetricValue.parse(by));
         if (statuses != null) rule = rule.withStatuses(EnumSet.copyOf(statuses));
         try (Lake lake = QueryCli.open(main, options, output)) {
-            Leaderboard board = lake.leaderboard(experiment, rule, where);
+            Leaderboard board = lake.leaderboard(experiment, rule, where, all);
             QueryCli.printRuns(main, lake, Leaderboards.table(board), output, "leaders");
             if (board.leaders().size() < board.runsRanked()) { // on stderr, so that CSV or JSON stays clean
                 main.err()
@@ -71,6 +74,7 @@ final class LeaderboardCommand implements Callable<Integer> {
                                 "runlake: showing the top %d of %,d ranked runs; use -k N for more%n",
                                 board.leaders().size(), board.runsRanked());
             }
+            if (!all) QueryCli.noteArchived(main, lake.archivedRuns(experiment, where));
         }
         return 0;
     }

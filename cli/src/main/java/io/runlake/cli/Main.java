@@ -54,6 +54,10 @@ public final class Main implements Callable<Integer> {
             SyncCommand.class,
             LineageCommand.class,
             SweepCommand.class,
+            AnnotationCommands.NoteCommand.class,
+            AnnotationCommands.TagCommand.class,
+            AnnotationCommands.ArchiveCommand.class,
+            AnnotationCommands.RestoreCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */

@@ -165,4 +165,14 @@ final class QueryCli {
             }
         };
     }
+
+    /** Says on stderr (so CSV and JSON on stdout stay clean) how many archived runs a listing hid (FORMAT.md §8.4). */
+    static void noteArchived(Main main, long hidden) {
+        if (hidden > 0) {
+            main.err()
+                    .printf(
+                            "runlake: %,d archived run%s hidden; use --all to show %s%n",
+                            hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
+        }
+    }
 }

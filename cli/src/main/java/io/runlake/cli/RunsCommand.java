@@ -40,22 +40,26 @@ final class RunsCommand implements Callable<Integer> {
             description = "At most this many runs, newest first; 0 for all (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--all", description = "Also archived runs (hidden by default).")
+    boolean all;
+
     @Override
     public Integer call() {
         QueryCli.atLeast(0, limit, "--limit");
         try (Lake lake = QueryCli.open(main, options, output)) {
-            Table all = lake.runs(experiment, where, 0);
-            if (limit == 0 || all.size() <= limit) {
-                QueryCli.printRuns(main, lake, all, output, "runs");
+            Table shown = lake.runs(experiment, where, 0, all);
+            if (limit == 0 || shown.size() <= limit) {
+                QueryCli.printRuns(main, lake, shown, output, "runs");
             } else {
                 QueryCli.printRuns(
-                        main, lake, new Table(all.columns(), all.rows().subList(0, limit)), output, "runs");
+                        main, lake, new Table(shown.columns(), shown.rows().subList(0, limit)), output, "runs");
                 // on stderr, so that CSV or JSON on stdout stays clean
                 main.err()
                         .printf(
                                 "runlake: showing %,d of %,d runs; use --limit N, or --limit 0 for all%n",
-                                limit, all.size());
+                                limit, shown.size());
             }
+            if (!all) QueryCli.noteArchived(main, lake.archivedRuns(experiment, where));
         }
         return 0;
     }

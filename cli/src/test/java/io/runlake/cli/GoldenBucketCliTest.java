@@ -47,11 +47,18 @@ class GoldenBucketCliTest {
             JsonNode runs = json(copy, "runs", "-e", experiment);
             runs.forEach(r -> assertEquals(
                     status.get(r.get("run_id").asText()), r.get("status").asText()));
+            // archived runs (FORMAT.md §8.4) are hidden unless --all
+            List<String> all = expected.runs().stream()
+                    .filter(r -> r.startsWith(experiment + " | "))
+                    .map(r -> r.split(" \\| ")[1])
+                    .toList();
             assertEquals(
-                    expected.runs().stream()
-                            .filter(r -> r.startsWith(experiment + " | "))
+                    all.stream()
+                            .filter(id -> !expected.archivedRunIds().contains(id))
                             .count(),
                     runs.size());
+            assertEquals(
+                    all.size(), json(copy, "runs", "-e", experiment, "--all").size());
         }
     }
 

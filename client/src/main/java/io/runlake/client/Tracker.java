@@ -16,6 +16,7 @@ import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
+import io.runlake.runs.Annotations;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import io.runlake.store.StoreUnavailableException;
@@ -219,6 +220,22 @@ public final class Tracker implements AutoCloseable {
 
     private static Path codeDir() {
         return Path.of(System.getProperty(CODE_DIR_PROPERTY, System.getProperty("user.dir")));
+    }
+
+    /**
+     * Notes, post-hoc tags, archive and restore for the run {@code runId}, written as annotations by the OS user
+     * (FORMAT.md §8.4). Unlike {@link #joinRun}, this does not become one of the run's writers, so its status and
+     * times do not change.
+     *
+     * @throws TrackerException when the run is not in the store or the store cannot be read
+     */
+    public Annotator annotate(String runId) {
+        try {
+            return new Annotator(
+                    Annotations.forRun(store, runId, Annotations.currentUser(), java.time.Clock.systemUTC()));
+        } catch (IllegalArgumentException | StoreException e) {
+            throw new TrackerException("cannot annotate run " + runId + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -98,6 +98,11 @@ final class GoldenBucketGenerator {
         for (Map<String, Object> e : r.ends) {
             put(Layout.endManifest(exp, r.runId, (int) e.get("worker"), (String) e.get("writer_id")), Json.write(e));
         }
+        for (Map<String, Object> a : r.annotations) {
+            Map<String, Object> annotation = new LinkedHashMap<>(a);
+            String id = (String) annotation.remove("_id");
+            put(Layout.annotation(exp, r.runId, id), Json.write(annotation));
+        }
     }
 
     /** The compacted experiment: lake file (v0), quarantined shard (v1), runs index (v2), checkpoint of v0. */

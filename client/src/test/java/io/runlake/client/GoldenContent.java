@@ -86,7 +86,9 @@ final class GoldenContent {
     static GoldenModel build() {
         GoldenModel m = new GoldenModel();
         Experiment spec = new Experiment(EXP_SPEC, false, "val_loss", "min");
-        spec.runs.add(exampleRun());
+        Run example = exampleRun();
+        annotate(example);
+        spec.runs.add(example);
         Run shared = simpleRun(
                 EXP_SPEC,
                 2,
@@ -164,6 +166,45 @@ final class GoldenContent {
                 compactedRun(9, "FAILED", "c", pts("accuracy", 0, 0.99), obj("type", "java.lang.OutOfMemoryError")));
         m.experiments.add(lake);
         return m;
+    }
+
+    /** FORMAT.md §8.4's examples: a note, a post-hoc tag change, and archiving (the run is FAILED: off the board). */
+    private static void annotate(Run r) {
+        r.annotations.add(annotation(
+                r,
+                "01m8bna0000000000000000001",
+                1795687600000L,
+                "note",
+                obj("note", "Baseline for the **lr sweep**; data v3.")));
+        r.annotations.add(annotation(
+                r,
+                "01m8bna0000000000000000002",
+                1795687600100L,
+                "tags",
+                obj("tags", mapWithNulls("stage", "production", "team", null))));
+        r.annotations.add(
+                annotation(r, "01m8bna0000000000000000003", 1795687600200L, "archive", obj("reason", "demo run")));
+    }
+
+    private static Map<String, Object> annotation(
+            Run r, String id, long timeMs, String kind, Map<String, Object> payload) {
+        Map<String, Object> a = obj(
+                "_id",
+                id,
+                "format_version",
+                1,
+                "kind",
+                kind,
+                "experiment",
+                r.experiment,
+                "run_id",
+                r.runId,
+                "time_ms",
+                timeMs,
+                "author",
+                "ada");
+        a.putAll(payload);
+        return a;
     }
 
     /** FORMAT.md §6–§7's example: two workers, late params, tag set and deleted, artifacts, an input; FAILED. */

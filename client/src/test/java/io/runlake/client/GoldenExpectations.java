@@ -68,7 +68,11 @@ final class GoldenExpectations {
                     "params",
                     params(r),
                     "tags",
-                    tags(r)));
+                    tags(r),
+                    "note",
+                    note(r),
+                    "archived",
+                    archived(r)));
             summaries.addAll(summaries(r));
             for (Map<String, Object> ev : r.events) {
                 if (ev.get("artifact") instanceof Map<?, ?> a) artifacts.add(withRun(r, a));
@@ -221,6 +225,31 @@ final class GoldenExpectations {
                 else out.put((String) k, (String) v);
             });
         }
+        // post-hoc tags (FORMAT.md §8.4) after all of the run's own, in (time, id) order: here already in that order
+        for (Map<String, Object> a : r.annotations) {
+            if (!(a.get("tags") instanceof Map<?, ?> t)) continue;
+            t.forEach((k, v) -> {
+                if (v == null) out.remove((String) k);
+                else out.put((String) k, (String) v);
+            });
+        }
         return out;
+    }
+
+    /** The latest note annotation's text (§8.4), null without one. */
+    static String note(Run r) {
+        String note = null;
+        for (Map<String, Object> a : r.annotations) if ("note".equals(a.get("kind"))) note = (String) a.get("note");
+        return note;
+    }
+
+    /** Whether the latest archive/restore annotation is an archive (§8.4). */
+    static boolean archived(Run r) {
+        boolean archived = false;
+        for (Map<String, Object> a : r.annotations) {
+            if ("archive".equals(a.get("kind"))) archived = true;
+            if ("restore".equals(a.get("kind"))) archived = false;
+        }
+        return archived;
     }
 }

@@ -33,6 +33,8 @@ final class GoldenModel {
         final List<Map<String, Object>> events = new ArrayList<>();
         final List<Map<String, Object>> ends = new ArrayList<>();
         final List<Shard> shards = new ArrayList<>();
+        /** Annotations (FORMAT.md §8.4), each with its id under {@code _id}. */
+        final List<Map<String, Object>> annotations = new ArrayList<>();
 
         Run(String experiment, String runId, String expectedStatus) {
             this.experiment = experiment;

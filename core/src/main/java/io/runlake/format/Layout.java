@@ -19,6 +19,9 @@ public final class Layout {
     /** Shared environment objects, content-addressed (FORMAT.md §7.9). */
     public static final String ENVIRONMENTS = "environments/sha256/";
 
+    /** Notes, post-hoc tags, archive and restore of runs (FORMAT.md §8.4). */
+    public static final String ANNOTATIONS = "annotations/";
+
     public static final String LAKE = "lake/";
     public static final String REPORTS = "reports/";
 
@@ -32,6 +35,9 @@ public final class Layout {
     private static final String RUN_KEY = "run=";
     /** A run id or writer id as it appears in keys: a lower-case ULID (§4). */
     private static final String ID = "[0-7][0-9a-hjkmnp-tv-z]{25}";
+
+    private static final Pattern ANNOTATION =
+            Pattern.compile(ANNOTATIONS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID + ")/(" + ID + ")\\.json");
 
     private static final Pattern RUN_OBJECT = Pattern.compile(RUNS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
             + ")/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-(" + ID + ")(?:-(\\d{8}))?\\.(json|parquet))");
@@ -102,6 +108,35 @@ public final class Layout {
 
     public static String endManifest(String experiment, String runId, int worker, String writerId) {
         return runPrefix(experiment, runId) + "end/" + workerWriter(worker, writerId) + JSON_SUFFIX;
+    }
+
+    /** The folder of an experiment's annotations (§8.4). */
+    public static String annotationsOfExperiment(String experiment) {
+        return ANNOTATIONS + experimentSegment(experiment) + "/";
+    }
+
+    /** The folder of a run's annotations (§8.4). */
+    public static String annotationPrefix(String experiment, String runId) {
+        return annotationsOfExperiment(experiment) + RUN_KEY + runId + "/";
+    }
+
+    /** One annotation; {@code annotationId} is a fresh ULID, so a run's annotations list in time order. */
+    public static String annotation(String experiment, String runId, String annotationId) {
+        return annotationPrefix(experiment, runId) + RunIds.requireValid(annotationId) + JSON_SUFFIX;
+    }
+
+    /** A parsed annotation key. */
+    public record AnnotationKey(String experiment, String runId, String annotationId) {}
+
+    /** The parts of an annotation key; empty for any other key (ignored, like unknown keys under runs/). */
+    public static Optional<AnnotationKey> parseAnnotation(String key) {
+        Matcher m = ANNOTATION.matcher(key);
+        if (!m.matches()) return Optional.empty();
+        try {
+            return Optional.of(new AnnotationKey(Names.unescapeSegment(m.group(1)), m.group(2), m.group(3)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Content-addressed artifact blob: artifacts/sha256/ab/abcdef... */

@@ -127,6 +127,24 @@ public final class GoldenAnswers {
     }
 
     /** The expected status of each run id. */
+    /** experiment | run_id | note | archived, for each run with a note or archived (FORMAT.md §8.4). */
+    public List<String> annotated() {
+        return collect("runs", (exp, r) -> row(exp, text(r, "run_id"), text(r, "note"), text(r, "archived"))).stream()
+                .filter(row -> !row.endsWith(" | null | false"))
+                .toList();
+    }
+
+    /** The archived runs' ids (FORMAT.md §8.4): listings and leaderboards hide them by default. */
+    public List<String> archivedRunIds() {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : experiments) {
+            e.get("runs").forEach(r -> {
+                if (r.path("archived").asBoolean(false)) out.add(r.get("run_id").asText());
+            });
+        }
+        return out;
+    }
+
     public Map<String, String> statusOf() {
         Map<String, String> out = new HashMap<>();
         for (JsonNode e : experiments) {

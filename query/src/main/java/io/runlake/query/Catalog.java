@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.format.Annotation;
 import io.runlake.format.DuckSql;
 import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -89,6 +91,8 @@ final class Catalog {
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
         }
+        lists.addAnnotations(LocalListing.list(root, Layout.ANNOTATIONS));
+        timer.lap("annotations");
         if (lists.validatedAnything()) {
             ValidationCache.write(validationFile, lists.newValidation);
             timer.lap("write validation");
@@ -135,6 +139,7 @@ final class Catalog {
                 workers = new ArrayList<>(),
                 events = new ArrayList<>(),
                 allEvents = new ArrayList<>(),
+                annotations = new ArrayList<>(),
                 ends = new ArrayList<>(),
                 lakeFiles = new ArrayList<>(),
                 shards = new ArrayList<>(),
@@ -285,6 +290,26 @@ final class Catalog {
             return verdicts;
         }
 
+        /**
+         * The valid annotations (FORMAT.md §8.4); corrupt ones are skipped and named once, newer ones refuse the
+         * store. Few and small, so each is parsed here rather than cached.
+         */
+        void addAnnotations(List<ObjectInfo> listed) {
+            for (ObjectInfo o : listed) {
+                Optional<Layout.AnnotationKey> key = Layout.parseAnnotation(o.key());
+                if (key.isEmpty()) continue; // not an annotation key: ignored like unknown keys (§11)
+                Path path = root.resolve(o.key());
+                try {
+                    Annotation.read(Files.readAllBytes(path), o.key(), key.get());
+                    annotations.add(path);
+                } catch (Json.MalformedObjectException e) {
+                    problems.add("skipped " + o.key() + ": " + e.problem());
+                } catch (IOException e) {
+                    problems.add("skipped " + o.key() + ": cannot read the local copy: " + e.getMessage());
+                }
+            }
+        }
+
         /** Uncovered shards: read when they are whole Parquet files with the metric columns (§11). */
         private void addShards(String experiment, LakeView view) {
             List<ObjectInfo> toCheck = new ArrayList<>();
@@ -321,6 +346,7 @@ final class Catalog {
                     events,
                     allEvents,
                     ends,
+                    annotations,
                     lakeFiles,
                     shards,
                     indexFiles,
@@ -443,6 +469,7 @@ final class Catalog {
                 files.events(),
                 files.allEvents(),
                 files.ends(),
+                files.annotations(),
                 files.lakeFiles(),
                 files.shards(),
                 files.indexFiles())) {

@@ -200,7 +200,17 @@ public final class Lake implements AutoCloseable {
 
     /** Runs, optionally of one experiment and matching a filter ({@code params.lr < 0.01 and status = 'FINISHED'}). */
     public Table runs(String experiment, String filter, int limit) {
-        return runs.runs(experiment, filter, limit);
+        return runs(experiment, filter, limit, false);
+    }
+
+    /** {@link #runs(String, String, int)}, with archived runs too when {@code withArchived} (FORMAT.md §8.4). */
+    public Table runs(String experiment, String filter, int limit, boolean withArchived) {
+        return runs.runs(experiment, filter, limit, withArchived);
+    }
+
+    /** How many runs of the experiment (null: every one) that pass the filter are archived: hidden by default. */
+    public long archivedRuns(String experiment, String filter) {
+        return runs.archived(experiment, filter);
     }
 
     /** A runs filter as SQL (alias {@code r.}), after checking that each param, tag and metric it names exists. */
@@ -225,7 +235,12 @@ public final class Lake implements AutoCloseable {
      * {@code filter} (the runs filter syntax; null: all), without curves.
      */
     public Leaderboard leaderboard(String experiment, RankingRule rule, String filter) {
-        return Leaderboards.rank(this, experiment, rule, filter);
+        return leaderboard(experiment, rule, filter, false);
+    }
+
+    /** {@link #leaderboard(String, RankingRule, String)}, ranking archived runs too when {@code withArchived}. */
+    public Leaderboard leaderboard(String experiment, RankingRule rule, String filter, boolean withArchived) {
+        return Leaderboards.rank(this, experiment, rule, filter, withArchived);
     }
 
     /**

@@ -17,10 +17,10 @@ import java.util.Map;
 public final class Leaderboards {
     private Leaderboards() {}
 
-    static Leaderboard rank(Lake lake, String experiment, RankingRule rule, String filter) {
+    static Leaderboard rank(Lake lake, String experiment, RankingRule rule, String filter, boolean withArchived) {
         lake.requireExperiment(experiment);
         lake.requireMetric(experiment, rule.metric());
-        String where = lake.filterSql(experiment, filter);
+        String where = "(" + lake.filterSql(experiment, filter) + ")" + RunQueries.visible(withArchived);
         String candidates = "SELECT r.run_id, r.name, r.status, r.start_time, r.\"user\", r.params, s.last_value, "
                 + "s.min_value, s.max_value, s.last_step, s.points FROM runs r "
                 + "LEFT JOIN metric_summary s ON s.run_id = r.run_id AND s.key = ? "

@@ -79,12 +79,12 @@ public final class Mirror {
         return root;
     }
 
-    /** What the views read: runs/, the live files of lake/, _runlake/ and environments/, plus artifact blobs if asked. */
+    /** What the views read: runs/, the live files of lake/, _runlake/, environments/ and annotations/, plus artifact blobs if asked. */
     public Result sync(boolean artifacts, Progress progress) {
         // environments/: lineage shows a run's whole environment, most of it in the shared object (FORMAT.md §7.9)
         List<String> extras = artifacts
-                ? List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ARTIFACTS)
-                : List.of(FORMAT_DIR, Layout.ENVIRONMENTS);
+                ? List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.ARTIFACTS)
+                : List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ANNOTATIONS);
         return sync(extras, progress);
     }
 
@@ -93,7 +93,8 @@ public final class Mirror {
      * unless {@code artifacts} is false. Lake files that compaction has replaced (no longer live) are left out.
      */
     public Result syncWholeStore(boolean artifacts, Progress progress) {
-        List<String> extras = new ArrayList<>(List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.REPORTS));
+        List<String> extras = new ArrayList<>(
+                List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.REPORTS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
     }

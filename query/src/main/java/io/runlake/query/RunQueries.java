@@ -171,9 +171,9 @@ final class RunQueries {
         return (String) t.rows().get(0).get(0);
     }
 
-    Table runs(String experiment, String filter, int limit) {
+    Table runs(String experiment, String filter, int limit, boolean withArchived) {
         if (experiment != null) requireExperiment(experiment);
-        String where = filterSql(experiment, filter);
+        String where = "(" + filterSql(experiment, filter) + ")" + visible(withArchived);
         String sql = "SELECT r.experiment, r.run_id, r.name, r.status, r.start_time, r.duration_s, r.params, r.tags "
                 + "FROM runs r WHERE " + (experiment == null ? "TRUE" : "r.experiment = ?") + " AND (" + where + ") "
                 + "ORDER BY r.start_time DESC NULLS LAST, r.run_id DESC" + (limit > 0 ? " LIMIT " + limit : "");
@@ -183,6 +183,19 @@ final class RunQueries {
             if (filter != null && !filter.isBlank()) throw badFilter(experiment, filter, e);
             throw e;
         }
+    }
+
+    /** SQL to append to a condition over {@code runs r}: archived runs (FORMAT.md §8.4) only when asked for. */
+    static String visible(boolean withArchived) {
+        return withArchived ? "" : " AND NOT r.archived";
+    }
+
+    /** How many runs of the experiment (null: all) that pass the filter are archived, so listings can say so. */
+    long archived(String experiment, String filter) {
+        String sql = "SELECT count(*) FROM runs r WHERE " + (experiment == null ? "TRUE" : "r.experiment = ?")
+                + " AND (" + filterSql(experiment, filter) + ") AND r.archived";
+        Table t = experiment == null ? session.query(sql) : session.query(sql, experiment);
+        return ((Number) t.rows().get(0).get(0)).longValue();
     }
 
     /** A runs filter as SQL (alias {@code r.}), after checking that each param, tag and metric it names exists. */
@@ -281,7 +294,7 @@ final class RunQueries {
         String in = ids.stream().map(Views::lit).reduce((a, b) -> a + ", " + b).orElseThrow();
         Map<String, List<Object>> head = new LinkedHashMap<>();
         for (List<Object> r : session.query(
-                        "SELECT run_id, name, status, experiment FROM runs WHERE run_id IN (" + in + ")")
+                        "SELECT run_id, name, status, experiment, archived FROM runs WHERE run_id IN (" + in + ")")
                 .rows()) {
             head.put((String) r.get(0), r);
         }
@@ -291,7 +304,11 @@ final class RunQueries {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(row("experiment", ids, id -> head.get(id).get(3)));
         rows.add(row("name", ids, id -> head.get(id).get(1)));
-        rows.add(row("status", ids, id -> head.get(id).get(2)));
+        // named runs are shown even when archived (naming them asks for them), marked as such
+        rows.add(row(
+                "status",
+                ids,
+                id -> head.get(id).get(2) + (Boolean.TRUE.equals(head.get(id).get(4)) ? " (archived)" : "")));
         addParams(rows, ids, in, allParams);
         addMetrics(rows, ids, in, metrics);
         return new Table(columns, rows);

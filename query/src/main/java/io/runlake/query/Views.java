@@ -1,9 +1,11 @@
 package io.runlake.query;
 
+import io.runlake.format.Annotation;
 import io.runlake.format.DuckSql;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.format.RunObjects;
+import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
 import io.runlake.runs.RunLineage;
 import io.runlake.runs.RunRules;
@@ -32,6 +34,7 @@ final class Views {
             List<Path> events,
             List<Path> allEvents,
             List<Path> ends,
+            List<Path> annotations,
             List<Path> lakeFiles,
             List<Path> shards,
             List<Path> indexFiles,
@@ -84,6 +87,10 @@ final class Views {
     static final String END_COLS = "experiment: 'VARCHAR', run_id: 'VARCHAR', worker: 'INTEGER', writer_id: 'VARCHAR', "
             + "status: 'VARCHAR', end_time_ms: 'BIGINT', error: 'JSON', points_logged: 'BIGINT', points_dropped: 'BIGINT', shards_written: 'BIGINT'";
     static final String END_EMPTY = emptyRow(END_COLS);
+    static final String ANNOTATION_COLS =
+            "experiment: 'VARCHAR', run_id: 'VARCHAR', kind: 'VARCHAR', time_ms: 'BIGINT', "
+                    + "author: 'VARCHAR', note: 'VARCHAR', tags: 'JSON', reason: 'VARCHAR'";
+    static final String ANNOTATION_EMPTY = emptyRow(ANNOTATION_COLS) + ", NULL::VARCHAR AS filename";
     /** The point columns of the views, in their order: the metric columns with the experiment first. */
     private static final List<String> POINT_COLUMNS = List.of(
             MetricSchema.RUN_ID,
@@ -100,7 +107,8 @@ final class Views {
             + "NULL::VARCHAR AS error, NULL::BIGINT AS points, NULL::MAP(VARCHAR, VARCHAR) AS params, NULL::MAP(VARCHAR, VARCHAR) AS tags, "
             + "NULL::STRUCT(key VARCHAR, last_value DOUBLE, min_value DOUBLE, max_value DOUBLE, point_count BIGINT, last_step BIGINT)[] AS metrics, "
             + "NULL::" + RunLineage.listType(RunLineage.ARTIFACT_FIELDS) + " AS " + RunLineage.ARTIFACTS + ", "
-            + "NULL::" + RunLineage.listType(RunLineage.INPUT_FIELDS) + " AS " + RunLineage.INPUTS;
+            + "NULL::" + RunLineage.listType(RunLineage.INPUT_FIELDS) + " AS " + RunLineage.INPUTS
+            + ", NULL::VARCHAR AS note, NULL::BOOLEAN AS archived";
 
     /** Typed points of the files, one scan per experiment, the experiment a literal taken from the keys. */
     private static String points(List<Path> files, Map<Path, String> experimentOf) {
@@ -134,6 +142,7 @@ final class Views {
         s.add(view("_events", json(f.events(), EVENT_COLS, EVENT_EMPTY, true)));
         s.add(view("_all_events", json(f.allEvents(), EVENT_COLS, EVENT_EMPTY, true)));
         s.add(view("_ends", json(f.ends(), END_COLS, END_EMPTY, false)));
+        s.add(view("_annotations", json(f.annotations(), ANNOTATION_COLS, ANNOTATION_EMPTY, true)));
         s.add(view(
                 "_index",
                 f.indexFiles().isEmpty()
@@ -245,7 +254,7 @@ final class Views {
         // settled runs only: every run whose JSON is read above is taken from there
         s.add(view("_index_runs", "SELECT * FROM _index WHERE run_id NOT IN (SELECT run_id FROM _raw_ids)"));
         String duration = RunRules.durationSecondsSql("start_time", "end_time", "last_activity");
-        s.add(view("runs", """
+        s.add(view("_base_runs", """
                 SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity,
                        %s AS duration_s,
                        "user", host, code_version, error, params, tags, 'raw' AS source FROM _raw_runs
@@ -255,6 +264,7 @@ final class Views {
                        start_time, end_time, last_activity, %s,
                        "user", host, code_version, error, params, tags, 'index' FROM _index_runs""".formatted(
                         duration, RunRules.staleSql("epoch_ms(last_activity)", staleTimeoutMs), duration)));
+        s.add(view("runs", annotatedRuns()));
         s.add(view("params", """
                 SELECT i.experiment, p.run_id, p.key,
                        CASE WHEN json_type(p.value) = 'VARCHAR' THEN p.value->>'$' ELSE p.value::VARCHAR END AS value,
@@ -266,9 +276,7 @@ final class Views {
                        CASE WHEN TRY_CAST(e.value AS DOUBLE) IS NOT NULL THEN 'double' WHEN e.value IN ('true', 'false') THEN 'boolean' ELSE 'varchar' END
                 FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)"""));
         s.add(view("tags", """
-                SELECT i.experiment, t.run_id, t.key, t.value->>'$' AS value FROM _raw_tags t JOIN _raw_ids i USING (run_id)
-                UNION ALL
-                SELECT r.experiment, r.run_id, e.key, e.value FROM _index_runs r, unnest(map_entries(r.tags)) AS t(e)"""));
+                SELECT r.experiment, r.run_id, e.key, e.value FROM runs r, unnest(map_entries(r.tags)) AS t(e)"""));
         s.add(view("artifacts", """
                 SELECT experiment, run_id, artifact->>'name' AS name, artifact->>'sha256' AS sha256, (artifact->>'size')::BIGINT AS size,
                        artifact->>'uri' AS uri, (artifact->>'reference')::BOOLEAN AS reference, make_timestamptz(time_ms * 1000) AS time, worker
@@ -304,6 +312,25 @@ final class Views {
                        count(*) FILTER (WHERE status = 'FINISHED') AS finished, count(*) FILTER (WHERE status = 'FAILED') AS failed,
                        min(start_time) AS first_start, max(start_time) AS last_start
                 FROM runs GROUP BY experiment"""));
+    }
+
+    /**
+     * The runs with their annotations folded in (FORMAT.md §8.4, {@link AnnotationFold}): note, archived, and the tags
+     * with post-hoc changes applied. For every run, settled or not, so an annotation shows as soon as it is written.
+     */
+    private static String annotatedRuns() {
+        return """
+                WITH a AS (SELECT *, filename AS id FROM _annotations),
+                notes AS (SELECT run_id, %s AS note, %s AS archived FROM a GROUP BY run_id),
+                changes AS (SELECT run_id, map(list(key), list(value->>'$')) AS changes FROM (
+                  %s) GROUP BY run_id)
+                SELECT b.* EXCLUDE (tags, source), %s AS tags, b.source, notes.note, coalesce(notes.archived, false) AS archived
+                FROM _base_runs b LEFT JOIN notes USING (run_id) LEFT JOIN changes USING (run_id)""".formatted(
+                        AnnotationFold.noteSql(),
+                        AnnotationFold.archivedSql(),
+                        AnnotationFold.tagChangesSql("(SELECT a.run_id, j.key, j.value, a.time_ms, a.id FROM a, "
+                                + "json_each(a.tags) j WHERE a.kind = '" + Annotation.TAGS + "')"),
+                        AnnotationFold.applyTagsSql("b.tags", "changes.changes"));
     }
 
     private static String view(String name, String body) {

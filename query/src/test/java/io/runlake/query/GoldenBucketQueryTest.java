@@ -78,6 +78,11 @@ class GoldenBucketQueryTest {
             assertEquals(expected.params(), rows(lake, "SELECT experiment, run_id, key, value FROM params"));
             assertEquals(expected.tags(), rows(lake, "SELECT experiment, run_id, key, value FROM tags"));
             assertEquals(
+                    expected.annotated(),
+                    rows(
+                            lake,
+                            "SELECT experiment, run_id, note, archived FROM runs WHERE note IS NOT NULL OR archived"));
+            assertEquals(
                     expected.metricSummary(),
                     rows(
                             lake,

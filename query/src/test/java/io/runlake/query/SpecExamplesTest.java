@@ -118,10 +118,12 @@ class SpecExamplesTest {
         List<Block> plain = blocks("FORMAT.md", "README.md").stream()
                 .filter(b -> b.language().equals("sql") && !b.text().contains("FROM runlake."))
                 .toList();
-        assertEquals(4, plain.size(), plain.toString());
+        assertEquals(5, plain.size(), plain.toString());
         for (Block b : plain) {
             List<String> rows = runAtRoot(copy, b);
-            if (b.text().contains("url_decode")) {
+            if (b.text().contains("annotations/")) {
+                assertEquals(project(expected.annotated(), 1, 2, 3), project(rows, 0, 1, 2), b.toString());
+            } else if (b.text().contains("url_decode")) {
                 assertEquals(sum(expected.points()), rows.size(), b.toString());
             } else if (b.text().contains("arg_max")) {
                 assertEquals(project(expected.metricSummary(), 1, 2, 5, 4), rows, b.toString());

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.format.Annotation;
 import io.runlake.format.DuckSql;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
@@ -18,8 +19,10 @@ import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.lake.Quarantined;
+import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
 import io.runlake.runs.RunState;
+import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +110,8 @@ public final class Indexer {
         LakeSnapshot snap = view.snapshot();
         long now = options.clock().millis();
         List<LakeView.RawObject> objects = view.runObjects();
-        String fingerprint = fingerprint(view, objects);
+        List<ObjectInfo> annotations = store.list(Layout.annotationsOfExperiment(experiment));
+        String fingerprint = fingerprint(view, objects, annotations);
         if (!options.force()
                 && snap.indexFile() != null
                 && fingerprint.equals(snap.indexFingerprint())
@@ -118,12 +122,13 @@ public final class Indexer {
 
         Map<String, String> bad = new LinkedHashMap<>();
         Map<String, RunState> runs = readManifests(objects, bad);
+        Map<String, List<AnnotationFold.Keyed>> notes = readAnnotations(annotations);
         try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
             Map<String, Optional<Path>> sources = local.fetchAll(view.pointSources());
             if (sources.values().stream().anyMatch(Optional::isEmpty)) return Optional.empty(); // compacted meanwhile
             Map<String, Path> files = new LinkedHashMap<>();
             sources.forEach((k, v) -> files.put(k, v.get()));
-            Optional<IndexFile> built = build(experiment, view, files, runs, local, now);
+            Optional<IndexFile> built = build(experiment, view, files, runs, notes, local, now);
             if (built.isEmpty()) return Optional.empty();
             return publish(experiment, snap, fingerprint, built.get(), bad, runs.size(), now);
         }
@@ -138,6 +143,7 @@ public final class Indexer {
             LakeView view,
             Map<String, Path> files,
             Map<String, RunState> runs,
+            Map<String, List<AnnotationFold.Keyed>> notes,
             LocalFiles local,
             long now) {
         Path out = local.newDir("out").resolve("runs.parquet");
@@ -149,7 +155,7 @@ public final class Indexer {
                 runs.computeIfAbsent((String) row[0], RunState::new).notePointTime(((Number) row[1]).longValue());
             }
             Map<String, Long> statusCounts = new TreeMap<>();
-            Long validUntil = insertRuns(duck, experiment, runs, now, statusCounts);
+            Long validUntil = insertRuns(duck, experiment, runs, notes, now, statusCounts);
             duck.exec("COPY (" + INDEX_SELECT + ") TO " + Duck.lit(out.toString()) + " (" + DuckSql.PORTABLE_PARQUET
                     + ", " + Duck.footer(experiment) + ")");
             return Optional.of(new IndexFile(out, validUntil, statusCounts));
@@ -197,11 +203,17 @@ public final class Indexer {
      * (null: none runs).
      */
     private Long insertRuns(
-            Duck duck, String experiment, Map<String, RunState> runs, long now, Map<String, Long> statusCounts)
+            Duck duck,
+            String experiment,
+            Map<String, RunState> runs,
+            Map<String, List<AnnotationFold.Keyed>> notes,
+            long now,
+            Map<String, Long> statusCounts)
             throws SQLException {
         long timeout = options.crashTimeout().toMillis();
         Long validUntil = null;
-        try (PreparedStatement runRow = duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        try (PreparedStatement runRow =
+                        duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
             for (RunState s : runs.values()) {
                 RunStatus status = s.status(now, timeout);
@@ -222,10 +234,13 @@ public final class Indexer {
                 runRow.setString(i++, s.environment("user"));
                 runRow.setString(i++, s.environment("host"));
                 runRow.setString(i++, s.codeVersion());
-                runRow.setString(i, s.error());
+                runRow.setString(i++, s.error());
+                AnnotationFold.Folded folded = AnnotationFold.fold(s.tags(), notes.getOrDefault(s.runId(), List.of()));
+                runRow.setString(i++, folded.note());
+                runRow.setBoolean(i, folded.archived());
                 runRow.addBatch();
                 for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId(), "param", p);
-                for (Map.Entry<String, String> t : s.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
+                for (Map.Entry<String, String> t : folded.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
             }
             runRow.executeBatch();
             kv.executeBatch();
@@ -288,7 +303,7 @@ public final class Indexer {
                    r."user", r.host, r.code_version, r.error, COALESCE(m.points, 0)::BIGINT AS points,
                    COALESCE(p.params, MAP {}::MAP(VARCHAR, VARCHAR)) AS params,
                    COALESCE(t.tags, MAP {}::MAP(VARCHAR, VARCHAR)) AS tags,
-                   COALESCE(m.metrics, []) AS metrics, %s
+                   COALESCE(m.metrics, []) AS metrics, %s, r.note, r.archived
             FROM runs r
             LEFT JOIN (SELECT run_id, map(list(name ORDER BY name), list(value ORDER BY name)) AS params
                        FROM kv WHERE kind = 'param' GROUP BY run_id) p USING (run_id)
@@ -306,7 +321,7 @@ public final class Indexer {
         duck.exec(
                 "CREATE TABLE runs (experiment VARCHAR, run_id VARCHAR, name VARCHAR, parent_run_id VARCHAR, status VARCHAR, "
                         + "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, last_activity TIMESTAMPTZ, \"user\" VARCHAR, host VARCHAR, "
-                        + "code_version VARCHAR, error VARCHAR)");
+                        + "code_version VARCHAR, error VARCHAR, note VARCHAR, archived BOOLEAN)");
         duck.exec("CREATE TABLE kv (run_id VARCHAR, kind VARCHAR, name VARCHAR, value VARCHAR)");
         String summaryColumns = "run_id, key, " + MetricSummaries.aggregates() + ", max(timestamp) AS last_time";
         if (files.isEmpty()) {
@@ -378,6 +393,28 @@ public final class Indexer {
         return runs;
     }
 
+    /**
+     * The experiment's valid annotations by run (FORMAT.md §8.4). A corrupt one is skipped and logged, not
+     * quarantined (it holds no points and readers skip it the same way); a newer one stops the index run.
+     */
+    private Map<String, List<AnnotationFold.Keyed>> readAnnotations(List<ObjectInfo> listed) {
+        Map<String, List<AnnotationFold.Keyed>> byRun = new TreeMap<>();
+        for (ObjectInfo o : listed) {
+            Optional<Layout.AnnotationKey> key = Layout.parseAnnotation(o.key());
+            if (key.isEmpty()) continue;
+            Optional<byte[]> body = store.get(o.key());
+            if (body.isEmpty()) continue; // purged meanwhile
+            try {
+                Annotation a = Annotation.read(body.get(), o.key(), key.get());
+                byRun.computeIfAbsent(a.runId(), k -> new ArrayList<>())
+                        .add(new AnnotationFold.Keyed(key.get().annotationId(), a));
+            } catch (Json.MalformedObjectException e) {
+                LOG.warn("skipped {}", e.getMessage());
+            }
+        }
+        return byRun;
+    }
+
     private static <T> T await(Future<T> f) {
         try {
             return f.get();
@@ -390,8 +427,11 @@ public final class Indexer {
         }
     }
 
-    /** Digest of everything the index is built from: manifests (key + etag), live files, uncovered shards. */
-    static String fingerprint(LakeView view, List<LakeView.RawObject> objects) {
+    /**
+     * Digest of everything the index is built from: manifests (key + etag), live files, uncovered shards, and the
+     * annotations (key + etag).
+     */
+    static String fingerprint(LakeView view, List<LakeView.RawObject> objects, List<ObjectInfo> annotations) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (LakeView.RawObject o : objects) {
@@ -399,6 +439,9 @@ public final class Indexer {
                 md.update((o.info().key() + "|" + o.info().etag() + "\n").getBytes(StandardCharsets.UTF_8));
             }
             for (String k : view.pointSources()) md.update(("p|" + k + "\n").getBytes(StandardCharsets.UTF_8));
+            for (ObjectInfo o : annotations) {
+                md.update(("a|" + o.key() + "|" + o.etag() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -115,11 +115,22 @@ public final class Reporter {
         }
     }
 
+    /**
+     * A published report leaves archived runs out (FORMAT.md §8.4); an index written before the {@code archived} column
+     * existed has none archived.
+     */
+    private static String visibleRuns(Duck duck, String idx) throws SQLException {
+        boolean hasColumn = !duck.query(
+                        "SELECT 1 FROM (DESCRIBE SELECT * FROM " + idx + ") WHERE column_name = 'archived'")
+                .isEmpty();
+        return hasColumn ? " WHERE NOT coalesce(archived, false)" : "";
+    }
+
     /** Every run of the index with its summary of {@code metric} (NULLs where it has none), ranked. */
     private static Ranking.Result rank(Duck duck, String idx, RankingRule rule) throws SQLException {
         String candidates = "SELECT run_id, name, status, start_time, \"user\", params, m.last_value, m.min_value, "
                 + "m.max_value, m.last_step, m.point_count AS points FROM (SELECT *, list_filter(metrics, lambda x: "
-                + "x.key = " + Duck.lit(rule.metric()) + ")[1] AS m FROM " + idx + ")";
+                + "x.key = " + Duck.lit(rule.metric()) + ")[1] AS m FROM " + idx + visibleRuns(duck, idx) + ")";
         List<List<Object>> rows = duck.query(Ranking.sql(rule, candidates)).stream()
                 .map(Arrays::asList)
                 .toList();

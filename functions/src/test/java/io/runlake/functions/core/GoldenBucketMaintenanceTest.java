@@ -91,7 +91,7 @@ class GoldenBucketMaintenanceTest {
 
     private void assertIndexes() throws SQLException {
         List<String> runs = new ArrayList<>(), summaries = new ArrayList<>(), params = new ArrayList<>();
-        List<String> tags = new ArrayList<>(), points = new ArrayList<>();
+        List<String> tags = new ArrayList<>(), points = new ArrayList<>(), annotated = new ArrayList<>();
         for (String experiment : expected.experiments()) {
             Path indexFile = copy.resolve(LakeSnapshot.load(store, experiment).indexFile());
             String index = DuckSql.readParquet(DuckSql.lit(indexFile.toString()));
@@ -105,12 +105,15 @@ class GoldenBucketMaintenanceTest {
                     + ", unnest(map_entries(params)) AS t(e)"));
             tags.addAll(rows(
                     "SELECT experiment, run_id, e.key, e.value FROM " + index + ", unnest(map_entries(tags)) AS t(e)"));
+            annotated.addAll(rows(
+                    "SELECT experiment, run_id, note, archived FROM " + index + " WHERE note IS NOT NULL OR archived"));
         }
         assertEquals(expected.runs(), runs.stream().sorted().toList());
         assertEquals(expected.points(), points.stream().sorted().toList());
         assertEquals(expected.metricSummary(), summaries.stream().sorted().toList());
         assertEquals(expected.params(), params.stream().sorted().toList());
         assertEquals(expected.tags(), tags.stream().sorted().toList());
+        assertEquals(expected.annotated(), annotated.stream().sorted().toList());
     }
 
     private static List<String> rows(String sql) throws SQLException {

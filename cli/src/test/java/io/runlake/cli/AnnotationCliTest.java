@@ -1,0 +1,97 @@
+package io.runlake.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.runlake.client.Run;
+import io.runlake.client.Tracker;
+import io.runlake.client.TrackerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code runlake note | tag | archive | restore} and {@code --all} on a file: store written by the real client. */
+class AnnotationCliTest {
+    @TempDir
+    Path dir;
+
+    private String a, b;
+
+    private Path store() throws Exception {
+        Path lake = dir.resolve("lake");
+        TrackerOptions options = TrackerOptions.defaults()
+                .withSpillRoot(dir.resolve("spill"))
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
+        try (Tracker t = Tracker.open(lake.toUri(), options)) {
+            Run r = t.newRun("e").name("alpha").tag("stage", "draft").start();
+            r.log("loss", 0.2, 0);
+            r.finish();
+            a = r.id();
+            Run s = t.newRun("e").name("beta").start();
+            s.log("loss", 0.1, 0);
+            s.finish();
+            b = s.id();
+        }
+        return lake;
+    }
+
+    private Result run(Path lake, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = args[0];
+        all[1] = "--uri=" + lake.toUri();
+        System.arraycopy(args, 1, all, 2, args.length - 1);
+        return Result.run(m -> m, all);
+    }
+
+    @Test
+    void noteTagArchiveRestoreAndAll() throws Exception {
+        Path lake = store();
+        Path noteFile = dir.resolve("note.md");
+        Files.writeString(noteFile, "# Alpha\nfrom a file");
+        Result r = run(lake, "note", a.substring(0, 10), "first note");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(0, run(lake, "note", a, "--file", noteFile.toString()).code());
+        r = run(lake, "tag", a, "stage=production", "owner=ada", "--delete", "nothing");
+        assertEquals(0, r.code(), r.toString());
+        r = run(lake, "show", a);
+        assertTrue(r.out().contains("# Alpha"), r.toString());
+        assertTrue(r.out().contains("production"), r.toString());
+        assertTrue(r.out().contains("archived"), r.toString());
+
+        r = run(lake, "archive", b, "--reason", "demo");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains(b + ": archived"), r.toString());
+        r = run(lake, "runs", "-e", "e", "--format", "csv");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains(a) && !r.out().contains(b), r.toString());
+        assertTrue(r.err().contains("1 archived run hidden; use --all"), r.toString());
+        r = run(lake, "runs", "-e", "e", "--all", "--format", "csv");
+        assertTrue(r.out().contains(a) && r.out().contains(b), r.toString());
+        r = run(lake, "leaderboard", "-e", "e", "-m", "loss", "--format", "csv");
+        assertTrue(r.out().contains(a) && !r.out().contains(b), r.toString());
+        r = run(lake, "leaderboard", "-e", "e", "-m", "loss", "--all", "--format", "csv");
+        assertTrue(r.out().contains(b), r.toString());
+
+        assertEquals(0, run(lake, "restore", b).code());
+        r = run(lake, "runs", "-e", "e", "--format", "csv");
+        assertTrue(r.out().contains(b), r.toString());
+        assertTrue(r.err().isEmpty(), r.toString());
+    }
+
+    @Test
+    void badInputFailsCleanly() throws Exception {
+        Path lake = store();
+        Result r = run(lake, "tag", a, "no-equals");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("not NAME=VALUE"), r.toString());
+        r = run(lake, "archive", "zzzzzzzz");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("unknown run"), r.toString());
+        r = run(lake, "note", a);
+        assertEquals(2, r.code(), "TEXT or --file is required: " + r);
+    }
+}
