@@ -53,11 +53,22 @@ public final class Main implements Callable<Integer> {
             ReportCommand.class,
             SyncCommand.class,
             LineageCommand.class,
+            UiCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */
     private static final Set<String> QUERIES = Set.of(
-            "experiments", "runs", "show", "compare", "leaderboard", "history", "sql", "plot", "report", "lineage");
+            "experiments",
+            "runs",
+            "show",
+            "compare",
+            "leaderboard",
+            "history",
+            "sql",
+            "plot",
+            "report",
+            "lineage",
+            "ui");
 
     /** Exit code of a command that failed. */
     public static final int FAILED = 1;
