@@ -43,6 +43,13 @@ class UiTokenTest {
             assertEquals(403, status(port, "/?token=wrong", null, null));
             assertEquals(200, status(port, "/?token=" + token, null, null));
             assertEquals(200, status(port, "/app.js", "Cookie", UiServer.COOKIE + "=" + token));
+            HttpResponse<String> empty = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/experiments?token=" + token))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // past the token, the page is told what the CLI would say of an empty folder
+            assertEquals(400, empty.statusCode());
+            assertTrue(empty.body().contains("no RunLake store"), empty.body());
             assertEquals(200, status(port, "/app.js", "Authorization", "Bearer " + token));
             assertEquals(403, status(port, "/api/experiments", "Authorization", "Bearer " + token + "x"));
             HttpResponse<Void> first = http.send(
