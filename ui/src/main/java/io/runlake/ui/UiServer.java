@@ -125,7 +125,7 @@ public final class UiServer implements AutoCloseable {
             else if (path.startsWith("/api/")) api(ex, path.substring("/api/".length()), q);
             else if (path.equals("/snapshot.js")) send(ex, 200, "text/javascript", "window.RUNLAKE_SNAPSHOT = null;\n");
             else asset(ex, path.equals("/") ? "index.html" : path.substring(1));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             // the exchange is closed by try-with-resources; the error is the page's to show
             try {
                 send(ex, 500, "text/plain", "runlake ui: " + e + "\n");
