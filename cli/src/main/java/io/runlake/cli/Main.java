@@ -58,11 +58,22 @@ public final class Main implements Callable<Integer> {
             AnnotationCommands.TagCommand.class,
             AnnotationCommands.ArchiveCommand.class,
             AnnotationCommands.RestoreCommand.class,
+            UiCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */
     private static final Set<String> QUERIES = Set.of(
-            "experiments", "runs", "show", "compare", "leaderboard", "history", "sql", "plot", "report", "lineage");
+            "experiments",
+            "runs",
+            "show",
+            "compare",
+            "leaderboard",
+            "history",
+            "sql",
+            "plot",
+            "report",
+            "lineage",
+            "ui");
 
     /** Exit code of a command that failed. */
     public static final int FAILED = 1;

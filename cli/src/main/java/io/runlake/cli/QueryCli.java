@@ -58,12 +58,17 @@ final class QueryCli {
         long staleMinutes = 15;
     }
 
+    /** The lake options the query options name. */
+    static LakeOptions lakeOptions(Options o) {
+        atLeast(1, o.staleMinutes, "--stale-timeout");
+        LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
+        return o.cacheDir == null ? opts : opts.withCacheDir(o.cacheDir);
+    }
+
     /** Opens the lake; {@code output} (null for commands that write a file) is checked first. */
     static Lake open(Main main, Options o, Output output) {
         if (output != null) output.check();
-        atLeast(1, o.staleMinutes, "--stale-timeout");
-        LakeOptions opts = LakeOptions.defaults().withStaleTimeout(Duration.ofMinutes(o.staleMinutes));
-        if (o.cacheDir != null) opts = opts.withCacheDir(o.cacheDir);
+        LakeOptions opts = lakeOptions(o);
         Timing.phase("command line parsed");
         Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
         for (String p : lake.problems()) main.err().println("runlake: warning: " + p);

@@ -213,6 +213,40 @@ public final class Lake implements AutoCloseable {
         return runs.archived(experiment, filter);
     }
 
+    /**
+     * As {@link #runs(String, String, int)} with the named columns of the runs view (e.g. {@code parent_run_id},
+     * {@code error}), for a runs table that shows more than the CLI.
+     */
+    public Table runs(String experiment, String filter, int limit, List<String> columns) {
+        return runs.runs(experiment, filter, limit, false, columns);
+    }
+
+    /** The run's row of the runs view, every column ({@code run}: an id, unique prefix or name). */
+    public Table run(String run) {
+        return runs.runRow(runs.resolveRun(run));
+    }
+
+    /** The run's metric summaries: key, last_value, min_value, max_value, last_step, points. */
+    public Table runMetrics(String run) {
+        return runs.runMetrics(runs.resolveRun(run));
+    }
+
+    /** The last value of each metric of each run of an experiment (null: all): run_id, key, last_value. */
+    public Table lastValues(String experiment) {
+        if (experiment != null) runs.requireExperiment(experiment);
+        return runs.lastValues(experiment);
+    }
+
+    /** The run's artifacts: name, sha256, size, uri (a store key unless reference), reference, time. */
+    public Table runArtifacts(String run) {
+        return runs.runArtifacts(runs.resolveRun(run));
+    }
+
+    /** The run's inputs: name, role, uri, checksum, size, time. */
+    public Table runInputs(String run) {
+        return runs.runInputs(runs.resolveRun(run));
+    }
+
     /** A runs filter as SQL (alias {@code r.}), after checking that each param, tag and metric it names exists. */
     String filterSql(String experiment, String filter) {
         return runs.filterSql(experiment, filter);

@@ -171,11 +171,25 @@ final class RunQueries {
         return (String) t.rows().get(0).get(0);
     }
 
+    /** The columns {@code runlake runs} shows. */
+    static final List<String> LIST_COLUMNS =
+            List.of("experiment", "run_id", "name", "status", "start_time", "duration_s", "params", "tags");
+
+    private static final Pattern COLUMN = Pattern.compile("[a-z_]+");
+
     Table runs(String experiment, String filter, int limit, boolean withArchived) {
+        return runs(experiment, filter, limit, withArchived, LIST_COLUMNS);
+    }
+
+    /** As {@link #runs(String, String, int, boolean)} with these columns of the runs view (the web UI asks for more). */
+    Table runs(String experiment, String filter, int limit, boolean withArchived, List<String> columns) {
         if (experiment != null) requireExperiment(experiment);
+        for (String c : columns)
+            if (!COLUMN.matcher(c).matches()) throw new QueryException("not a column of runs: '" + c + "'");
         String where = "(" + filterSql(experiment, filter) + ")" + visible(withArchived);
-        String sql = "SELECT r.experiment, r.run_id, r.name, r.status, r.start_time, r.duration_s, r.params, r.tags "
-                + "FROM runs r WHERE " + (experiment == null ? "TRUE" : "r.experiment = ?") + " AND (" + where + ") "
+        String sql = "SELECT "
+                + String.join(", ", columns.stream().map(c -> "r.\"" + c + "\"").toList())
+                + " FROM runs r WHERE " + (experiment == null ? "TRUE" : "r.experiment = ?") + " AND (" + where + ") "
                 + "ORDER BY r.start_time DESC NULLS LAST, r.run_id DESC" + (limit > 0 ? " LIMIT " + limit : "");
         try {
             return experiment == null ? session.query(sql) : session.query(sql, experiment);
@@ -241,11 +255,46 @@ final class RunQueries {
         return new QueryException(message + e.getMessage().replace("SQL error: ", ""), e);
     }
 
+    /** One run's row of the runs view (every column). */
+    Table runRow(String id) {
+        return session.query("SELECT * FROM runs WHERE run_id = ?", id);
+    }
+
+    /** One run's metric summaries: key, last_value, min_value, max_value, last_step, points; by key. */
+    Table runMetrics(String id) {
+        session.materialiseSummary();
+        return session.query(
+                "SELECT key, last_value, min_value, max_value, last_step, points "
+                        + "FROM metric_summary WHERE run_id = ? ORDER BY key",
+                id);
+    }
+
+    /** The last value of every metric of an experiment's runs (null: every experiment): run_id, key, last_value. */
+    Table lastValues(String experiment) {
+        session.materialiseSummary();
+        String sql = "SELECT run_id, key, last_value FROM metric_summary"
+                + (experiment == null ? "" : " WHERE experiment = ?") + " ORDER BY key";
+        return experiment == null ? session.query(sql) : session.query(sql, experiment);
+    }
+
+    /** One run's artifacts: name, sha256, size, uri, reference, time; in the order they were logged. */
+    Table runArtifacts(String id) {
+        return session.query(
+                "SELECT name, sha256, size, uri, reference, time FROM artifacts WHERE run_id = ? ORDER BY time", id);
+    }
+
+    /** One run's inputs: name, role, uri, checksum (SHA-256 or listing etag), size, time. */
+    Table runInputs(String id) {
+        return session.query(
+                "SELECT name, role, uri, coalesce(sha256, etag) AS checksum, size, time FROM inputs "
+                        + "WHERE run_id = ? ORDER BY time",
+                id);
+    }
+
     /** One run: its row of {@code runs} plus metrics summary, artifacts and inputs, as field/value rows. */
     Table show(String run) {
         String id = resolveRun(run);
-        session.materialiseSummary();
-        Table r = session.query("SELECT * FROM runs WHERE run_id = ?", id);
+        Table r = runRow(id);
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < r.columns().size(); i++) {
             String c = r.columns().get(i);
@@ -258,26 +307,18 @@ final class RunQueries {
                 rows.add(Arrays.asList(c, v));
             }
         }
-        for (List<Object> m : session.query(
-                        "SELECT key, last_value, min_value, max_value, last_step, points "
-                                + "FROM metric_summary WHERE run_id = ? ORDER BY key",
-                        id)
-                .rows()) {
+        for (List<Object> m : runMetrics(id).rows()) {
             rows.add(List.of(
                     "metrics." + m.get(0),
                     "last " + Table.text(m.get(1)) + " (min " + Table.text(m.get(2)) + ", max " + Table.text(m.get(3))
                             + ", step " + m.get(4) + ", " + m.get(5) + " points)"));
         }
-        for (List<Object> a : session.query(
-                        "SELECT name, sha256, size, uri FROM artifacts WHERE run_id = ? ORDER BY time", id)
-                .rows()) {
+        for (List<Object> a : runArtifacts(id).rows()) {
             rows.add(List.of(
                     "artifacts." + a.get(0),
                     Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " bytes " + Table.text(a.get(3))));
         }
-        for (List<Object> a : session.query(
-                        "SELECT name, role, uri, coalesce(sha256, etag) FROM inputs WHERE run_id = ? ORDER BY time", id)
-                .rows()) {
+        for (List<Object> a : runInputs(id).rows()) {
             rows.add(List.of(
                     "inputs." + a.get(0),
                     Table.text(a.get(1)) + " " + Table.text(a.get(2)) + " " + Table.text(a.get(3))));

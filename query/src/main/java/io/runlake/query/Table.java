@@ -261,7 +261,8 @@ public final class Table {
         }
     }
 
-    private static Object jsonValue(Object v) {
+    /** A cell as a value Jackson writes as JSON: timestamps as text, NaN and infinities as strings, maps and lists kept. */
+    public static Object jsonValue(Object v) {
         if (v instanceof OffsetDateTime t) return text(t);
         if (v instanceof Double d && (d.isNaN() || d.isInfinite())) return d.toString();
         if (v instanceof UUID || v instanceof BigInteger) return v.toString();
