@@ -161,6 +161,9 @@ async function experimentsPage() {
 
 const runsState = {sort: null, desc: true, columns: null};
 
+/** Rows of the runs table drawn at first, and added by each "Show more". */
+const ROWS_PER_PAGE = 500;
+
 async function runsPage(p) {
   const experiment = p.get('experiment') || '';
   const where = p.get('where') || '';
@@ -197,6 +200,7 @@ async function runsPage(p) {
     return el('label', {}, box, ' ' + c);
   }));
   const holder = el('div', {});
+  let shownRows = ROWS_PER_PAGE;
 
   function ordered() {
     let list = runs.slice();
@@ -233,7 +237,9 @@ async function runsPage(p) {
       render();
     }}, c + (runsState.sort === c ? (runsState.desc ? ' ▼' : ' ▲') : ''))));
     const body = document.createElement('tbody');
-    for (const [r, depth] of ordered()) {
+    const list = ordered();
+    // draw the first rows only (sorting and filtering still see every run): a 10,000-row table takes seconds to lay out
+    for (const [r, depth] of list.slice(0, shownRows)) {
       const tr = document.createElement('tr');
       tr.dataset.run = r.run_id;
       const box = el('input', {type: 'checkbox', checked: selected.has(r.run_id), onchange: () => {
@@ -255,11 +261,16 @@ async function runsPage(p) {
       }
       body.append(tr);
     }
-    count.textContent = runs.length + ' runs';
-    holder.replaceChildren(el('table', {id: 'runs'}, el('thead', {}, head), body));
+    count.textContent = (list.length > shownRows ? 'showing ' + shownRows + ' of ' : '') + runs.length + ' runs';
+    const more = list.length > shownRows
+      ? el('button', {type: 'button', id: 'more', onclick: () => { shownRows += ROWS_PER_PAGE; render(); }},
+        'Show ' + Math.min(ROWS_PER_PAGE, list.length - shownRows) + ' more')
+      : null;
+    holder.replaceChildren(el('table', {id: 'runs'}, el('thead', {}, head), body), ...(more ? [more] : []));
     // how long drawing took, layout included (BENCHMARKS.md: 10,000 runs)
     if (holder.isConnected) void holder.offsetHeight;
     window.RUNLAKE_LAST_RENDER_MS = Math.round(performance.now() - started);
+    window.RUNLAKE_TABLE_SHOWN_AT_MS = Math.round(performance.now()); // since the page was opened (fetch included)
   }
   grouped.addEventListener('change', render);
   setPage(experiment ? 'Runs of ' + experiment : 'All runs', [['', 'Experiments'], [null, experiment]],
