@@ -10,9 +10,22 @@ import io.runlake.format.RegisteredModel;
 import io.runlake.format.RunEvent;
 import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunIds;
+import io.runlake.format.RunObjects;
+import io.runlake.format.RunStart;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -31,9 +44,14 @@ public final class ModelRegistry {
     private final String actor;
 
     /**
+     * Opens the registry of a store, refusing a store of a newer format (FORMAT.md §3).
+     *
      * @param actor who is registering and moving aliases, recorded in every object written (e.g. the user name)
      */
     public ModelRegistry(ObjectStore store, String actor) {
+        // a writer refuses a store of a newer format before writing anything (FORMAT.md §3)
+        FormatVersion.checkMarker(
+                store.get(Layout.FORMAT_MARKER).orElse(null), store.uri().toString());
         this.store = store;
         this.actor = actor == null || actor.isBlank() ? System.getProperty("user.name", "unknown") : actor;
     }
@@ -242,6 +260,107 @@ public final class ModelRegistry {
         if (!problems.isEmpty()) throw new IllegalStateException(problems.get(0));
         return (ModelVersion)
                 found.orElseThrow(() -> new NoSuchElementException("no " + uri + " (" + key + " does not exist)"));
+    }
+
+    /** The exact bytes of a stored artifact, checked against the version's SHA-256. */
+    public byte[] readArtifact(ModelVersion v) {
+        String key = blobKey(v);
+        byte[] bytes = store.get(key)
+                .orElseThrow(
+                        () -> new NoSuchElementException("artifact blob " + key + " of " + uriOf(v) + " is missing"));
+        requireSha256(v, sha256(bytes), key);
+        return bytes;
+    }
+
+    /** Copies a stored artifact to {@code target} (replacing it) only if its SHA-256 matches the version's. */
+    public void downloadArtifact(ModelVersion v, Path target) {
+        String key = blobKey(v);
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path partial = Files.createTempFile(parent, ".runlake-", ".partial");
+            try {
+                if (store.download(key, partial).isEmpty()) {
+                    throw new NoSuchElementException("artifact blob " + key + " of " + uriOf(v) + " is missing");
+                }
+                MessageDigest digest = sha256Digest();
+                try (InputStream in = new DigestInputStream(Files.newInputStream(partial), digest)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                requireSha256(v, HexFormat.of().formatHex(digest.digest()), key);
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String blobKey(ModelVersion v) {
+        if (v.artifact().reference()) {
+            throw new IllegalStateException(uriOf(v) + " is a reference to "
+                    + v.artifact().uri() + ", not a stored artifact: fetch it from there");
+        }
+        return Layout.artifactBlob(v.artifact().sha256());
+    }
+
+    private static void requireSha256(ModelVersion v, String actual, String key) {
+        if (!actual.equals(v.artifact().sha256())) {
+            throw new IllegalStateException("artifact blob " + key + " of " + uriOf(v) + " has SHA-256 " + actual
+                    + ", not the registered " + v.artifact().sha256() + ": refusing to return other bytes");
+        }
+    }
+
+    private static String uriOf(ModelVersion v) {
+        return ModelUri.ofVersion(v.model(), v.version()).toString();
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    /**
+     * The run behind a version: its start manifest and the inputs and artifacts of its events. Corrupt run objects
+     * are skipped and named in the lineage's problems, as every reader does (FORMAT.md §11).
+     */
+    public ModelLineage lineage(ModelVersion v) {
+        List<String> problems = new ArrayList<>();
+        RunStart start = null;
+        String startKey = Layout.startManifest(v.experiment(), v.runId());
+        Optional<byte[]> startBytes = store.get(startKey);
+        if (startBytes.isEmpty()) problems.add("run " + v.runId() + " has no start manifest " + startKey);
+        else start = (RunStart) readRunObject(startKey, startBytes.get(), problems);
+        List<RunEvent.Input> inputs = new ArrayList<>();
+        List<RunEvent.Artifact> artifacts = new ArrayList<>();
+        for (ObjectInfo o : store.list(Layout.runPrefix(v.experiment(), v.runId()) + "events/")) {
+            Optional<byte[]> bytes = store.get(o.key());
+            if (bytes.isEmpty()) continue;
+            if (readRunObject(o.key(), bytes.get(), problems) instanceof RunEvent e) {
+                if (e.input() != null) inputs.add(e.input());
+                if (e.artifact() != null) artifacts.add(e.artifact());
+            }
+        }
+        return new ModelLineage(v, start, inputs, artifacts, problems);
+    }
+
+    private static Object readRunObject(String key, byte[] bytes, List<String> problems) {
+        Optional<Layout.RunObject> parsed = Layout.parseRunObject(key);
+        if (parsed.isEmpty()) return null;
+        try {
+            return RunObjects.read(bytes, key, parsed.get());
+        } catch (Json.MalformedObjectException e) {
+            problems.add("skipped " + e.getMessage());
+            return null;
+        }
     }
 
     /** Everything under {@code models/} in one listing. */

@@ -18,6 +18,8 @@ import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUris;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -32,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The registry's rules on a real store (FORMAT.md §16); subclasses give a file store and S3 over HTTP. */
 abstract class ModelRegistrySuite {
@@ -229,6 +232,47 @@ abstract class ModelRegistrySuite {
             assertEquals(List.of(), all.currentAliases());
             assertThrows(IllegalStateException.class, () -> r.resolve(ModelUri.parse("models:/fraud/2")));
         }
+    }
+
+    @Test
+    void artifactBytesAreCheckedAgainstTheRegisteredHash(TestInfo info, @TempDir Path dir) throws Exception {
+        try (ObjectStore store = open(info)) {
+            ModelRegistry r = new ModelRegistry(store, "me");
+            String runId = run(store, "fraud");
+            ModelVersion good = register(r, runId, blob(store, "good weights"), 0.9);
+            assertEquals("good weights", new String(r.readArtifact(good), StandardCharsets.UTF_8));
+            Path file = dir.resolve("out/model.bin");
+            r.downloadArtifact(good, file);
+            assertEquals("good weights", Files.readString(file));
+
+            // a blob whose bytes are not those its key names (written by hand): neither returned nor downloaded
+            RunEvent.Artifact claimed = blob(store, "claimed");
+            store.putIfAbsent(Layout.artifactBlob(sha("tampered")), "other bytes".getBytes(StandardCharsets.UTF_8));
+            ModelVersion bad = register(r, runId, new RunEvent.Artifact("m", sha("tampered"), 8, null, false), 0.9);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.readArtifact(bad));
+            assertTrue(e.getMessage().contains("not the registered"), e.getMessage());
+            Path other = dir.resolve("other.bin");
+            assertThrows(IllegalStateException.class, () -> r.downloadArtifact(bad, other));
+            assertFalse(Files.exists(other));
+            assertEquals(claimed.sha256(), sha("claimed"));
+
+            ModelVersion ref = r.registerVersion(new ModelRegistry.NewVersion(
+                    "fraud",
+                    runId,
+                    new RunEvent.Artifact("big", null, 0, "s3://elsewhere/m.bin", true),
+                    null,
+                    null,
+                    null));
+            assertThrows(IllegalStateException.class, () -> r.readArtifact(ref));
+            ModelLineage lineage = r.lineage(ref);
+            assertEquals(1, lineage.problems().size(), lineage.problems().toString()); // this run has no start manifest
+            assertEquals(Map.of(), lineage.code());
+        }
+    }
+
+    private static String sha(String content) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> keys(ObjectStore store) {
