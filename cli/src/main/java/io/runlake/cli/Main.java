@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
             ReportCommand.class,
             SyncCommand.class,
             LineageCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */

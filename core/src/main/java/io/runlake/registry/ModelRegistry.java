@@ -96,10 +96,7 @@ public final class ModelRegistry {
         validateTags(v.tags());
         if (v.description() != null) Names.requireUnicode("model version description", v.description());
         RunIds.requireValid(v.runId());
-        String pointerKey = Layout.runIdPointer(v.runId());
-        RunIdPointer run = read(pointerKey, RunIdPointer.class)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "run " + v.runId() + " is not in this store (no " + pointerKey + ")"));
+        RunIdPointer run = runPointer(v.runId());
         RunEvent.Artifact a = v.artifact();
         if (a == null) throw new IllegalArgumentException("a model version needs an artifact or a reference");
         Names.requireKey("artifact name", a.name());
@@ -333,15 +330,38 @@ public final class ModelRegistry {
      * are skipped and named in the lineage's problems, as every reader does (FORMAT.md §11).
      */
     public ModelLineage lineage(ModelVersion v) {
+        return runLineage(v, v.experiment(), v.runId());
+    }
+
+    /**
+     * The artifact named {@code name} that run {@code runId} logged (its latest, if logged twice), for registering it
+     * by name.
+     */
+    public Optional<RunEvent.Artifact> loggedArtifact(String runId, String name) {
+        RunIdPointer run = runPointer(runId);
+        List<RunEvent.Artifact> logged =
+                runLineage(null, run.experiment(), runId).artifacts();
+        return logged.stream().filter(a -> a.name().equals(name)).reduce((first, later) -> later);
+    }
+
+    /** The run-id pointer of a run (FORMAT.md §7.7), which names its experiment. */
+    private RunIdPointer runPointer(String runId) {
+        String pointerKey = Layout.runIdPointer(RunIds.requireValid(runId));
+        return read(pointerKey, RunIdPointer.class)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("run " + runId + " is not in this store (no " + pointerKey + ")"));
+    }
+
+    private ModelLineage runLineage(ModelVersion v, String experiment, String runId) {
         List<String> problems = new ArrayList<>();
         RunStart start = null;
-        String startKey = Layout.startManifest(v.experiment(), v.runId());
+        String startKey = Layout.startManifest(experiment, runId);
         Optional<byte[]> startBytes = store.get(startKey);
-        if (startBytes.isEmpty()) problems.add("run " + v.runId() + " has no start manifest " + startKey);
+        if (startBytes.isEmpty()) problems.add("run " + runId + " has no start manifest " + startKey);
         else start = (RunStart) readRunObject(startKey, startBytes.get(), problems);
         List<RunEvent.Input> inputs = new ArrayList<>();
         List<RunEvent.Artifact> artifacts = new ArrayList<>();
-        for (ObjectInfo o : store.list(Layout.runPrefix(v.experiment(), v.runId()) + "events/")) {
+        for (ObjectInfo o : store.list(Layout.runPrefix(experiment, runId) + "events/")) {
             Optional<byte[]> bytes = store.get(o.key());
             if (bytes.isEmpty()) continue;
             if (readRunObject(o.key(), bytes.get(), problems) instanceof RunEvent e) {
