@@ -110,6 +110,17 @@ abstract class ModelsCliSuite {
         Result reference = cli("download", "models:/fraud/3", out.toString());
         assertEquals(1, reference.code(), reference.toString());
 
+        // runlake sync copies the registry with the rest of the store
+        Path copy = tmp.resolve("copy");
+        Result sync = Result.run(m -> m, "--uri", uri.toString(), "sync", copy.toString());
+        assertEquals(0, sync.code(), sync.toString());
+        assertTrue(Files.isRegularFile(copy.resolve(Layout.modelVersion("fraud", 3))), sync.toString());
+        assertEquals(
+                3,
+                Files.list(copy.resolve("models/fraud/aliases/champion")).count()
+                        + Files.list(copy.resolve("models/fraud/aliases/staging"))
+                                .count());
+
         // a corrupt registry object is skipped with a warning, the rest is listed
         try (ObjectStore store = StoreUris.open(uri)) {
             store.putIfAbsent(Layout.modelVersion("fraud", 9), "{".getBytes(StandardCharsets.UTF_8));

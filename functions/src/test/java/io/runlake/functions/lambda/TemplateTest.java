@@ -368,6 +368,24 @@ class TemplateTest {
     }
 
     @Test
+    void trainingJobsMayCreateAndListRegistryObjects() {
+        Object document = at(resources, "RunLakeClientPolicy", "Properties", "PolicyDocument");
+        boolean put = false, listed = false;
+        for (Map<String, Object> st : statements(document, "Allow")) {
+            List<Object> actions = list(st.get("Action"));
+            if (actions.contains("s3:PutObject")) {
+                put |= list(st.get("Resource")).stream()
+                        .map(TemplateTest::text)
+                        .anyMatch(r -> r.equals(OBJECTS + "models/*"));
+            }
+            if (actions.contains("s3:ListBucket"))
+                listed |= String.valueOf(st.get("Condition")).contains("models/*");
+        }
+        assertTrue(put, "training jobs register models: PutObject (create-only) on models/*");
+        assertTrue(listed, "registrars list models/ to find the next version number");
+    }
+
+    @Test
     void functionsCreateOnlyAndNeverDeleteVersions() {
         for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
             Object document = list(at(resources, fn, "Properties", "Policies")).get(0);
