@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
             AnnotationCommands.ArchiveCommand.class,
             AnnotationCommands.RestoreCommand.class,
             UiCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
         name = "sync",
         mixinStandardHelpOptions = true,
         description = {
-            "Mirrors the store into a local folder: runs/, lake/, run-ids/, environments/, reports/, _runlake/ and the "
+            "Mirrors the store into a local folder: runs/, lake/, run-ids/, environments/, reports/, models/, _runlake/ and the "
                     + "artifact blobs (artifacts/; leave them out with --no-artifacts). Lake files that compaction has "
                     + "replaced are not copied. Fetches only new or changed objects (by ETag) and removes local copies "
                     + "of deleted ones. Query the folder with plain DuckDB: see 'runlake sql --print-views --folder DIR'."

@@ -10,6 +10,7 @@ import io.runlake.format.FormatMarker;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
+import io.runlake.format.ModelVersion;
 import io.runlake.format.Names;
 import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunIds;
@@ -17,6 +18,7 @@ import io.runlake.format.RunStart;
 import io.runlake.format.RunStatus;
 import io.runlake.format.WorkerStart;
 import io.runlake.runs.Annotations;
+import io.runlake.registry.ModelRegistry;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
 import io.runlake.store.StoreUnavailableException;
@@ -60,6 +62,7 @@ public final class Tracker implements AutoCloseable {
     private final Set<String> diffsWritten = ConcurrentHashMap.newKeySet();
 
     private final Thread shutdownHook;
+    private Models models;
 
     private Tracker(ObjectStore store, TrackerOptions options) {
         this.store = store;
@@ -148,6 +151,20 @@ public final class Tracker implements AutoCloseable {
 
     public TrackerOptions options() {
         return options;
+    }
+
+    /** The model registry of this store (FORMAT.md §16); opening it checks the store's format marker. */
+    public synchronized Models models() {
+        if (models == null) models = new Models(new ModelRegistry(store, System.getProperty("user.name")));
+        return models;
+    }
+
+    /**
+     * Registers the next version of {@code model} for an artifact {@code run} logged, recording {@code metrics} for
+     * promotion conditions; shorthand for {@code models().registerVersion(...)}.
+     */
+    public ModelVersion registerModel(String model, Run run, ArtifactRef artifact, Map<String, Double> metrics) {
+        return models().registerVersion(model, run, artifact, metrics, null, null);
     }
 
     public RunSpec newRun(String experiment) {

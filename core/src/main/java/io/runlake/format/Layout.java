@@ -23,6 +23,9 @@ public final class Layout {
     public static final String ANNOTATIONS = "annotations/";
 
     public static final String LAKE = "lake/";
+    /** The model registry (FORMAT.md §16). */
+    public static final String MODELS = "models/";
+
     public static final String REPORTS = "reports/";
 
     public static final String START = "run.json";
@@ -215,5 +218,79 @@ public final class Layout {
                 Integer.parseInt(m.group(5)),
                 m.group(6),
                 hasSeq ? Long.parseLong(m.group(7)) : -1));
+    }
+
+    /** {@code models/<model>/}: every object of one registered model (FORMAT.md §16). */
+    public static String modelPrefix(String model) {
+        return MODELS + Names.escapeSegment(Names.requireModelName(model)) + "/";
+    }
+
+    /** {@code models/<model>/model.json}: the registration, put-if-absent. */
+    public static String modelRecord(String model) {
+        return modelPrefix(model) + MODEL_RECORD;
+    }
+
+    /** {@code models/<model>/versions/}: the versions, one object per number. */
+    public static String modelVersionsPrefix(String model) {
+        return modelPrefix(model) + "versions/";
+    }
+
+    /** {@code models/<model>/versions/<10-digit number>.json}. */
+    public static String modelVersion(String model, long version) {
+        if (version < 1 || version > MAX_MODEL_VERSION) {
+            throw new IllegalArgumentException("model version " + version + " is outside 1.." + MAX_MODEL_VERSION);
+        }
+        return modelVersionsPrefix(model) + String.format("%010d", version) + JSON_SUFFIX;
+    }
+
+    /** {@code models/<model>/aliases/<alias>/}: every event of one alias, oldest first. */
+    public static String aliasEventsPrefix(String model, String alias) {
+        return modelPrefix(model) + "aliases/" + Names.escapeSegment(Names.requireAliasName(alias)) + "/";
+    }
+
+    /** {@code models/<model>/aliases/<alias>/<event id>.json}: one alias move, append-only. */
+    public static String aliasEvent(String model, String alias, String eventId) {
+        return aliasEventsPrefix(model, alias) + RunIds.requireValid(eventId) + JSON_SUFFIX;
+    }
+
+    /** The largest version number: ten digits. */
+    public static final long MAX_MODEL_VERSION = 9_999_999_999L;
+
+    private static final String MODEL_RECORD = "model.json";
+    private static final Pattern MODEL_OBJECT = Pattern.compile(
+            MODELS + "([^/]+)/(model\\.json|versions/(\\d{10})\\.json|aliases/([^/]+)/(" + ID + ")\\.json)");
+
+    /** The kinds of object under models/. */
+    public enum ModelObjectKind {
+        MODEL,
+        VERSION,
+        ALIAS_EVENT
+    }
+
+    /** A parsed key under models/: version is 0 and alias and eventId null where they do not apply. */
+    public record ModelObject(String model, ModelObjectKind kind, long version, String alias, String eventId) {}
+
+    /**
+     * Parses a key under models/; empty for any other key, or one whose segments are not the canonical escaping
+     * of a valid name (readers skip those, like experiment folders, §5), or version 0.
+     */
+    public static Optional<ModelObject> parseModelObject(String key) {
+        Matcher m = MODEL_OBJECT.matcher(key);
+        if (!m.matches()) return Optional.empty();
+        try {
+            String model = Names.requireModelName(Names.unescapeSegment(m.group(1)));
+            if (m.group(2).equals(MODEL_RECORD)) {
+                return Optional.of(new ModelObject(model, ModelObjectKind.MODEL, 0, null, null));
+            }
+            if (m.group(3) != null) {
+                long version = Long.parseLong(m.group(3));
+                if (version < 1) return Optional.empty();
+                return Optional.of(new ModelObject(model, ModelObjectKind.VERSION, version, null, null));
+            }
+            String alias = Names.requireAliasName(Names.unescapeSegment(m.group(4)));
+            return Optional.of(new ModelObject(model, ModelObjectKind.ALIAS_EVENT, 0, alias, m.group(5)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

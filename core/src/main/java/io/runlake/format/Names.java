@@ -36,11 +36,7 @@ public final class Names {
     private Names() {}
 
     public static String requireExperiment(String name) {
-        requireText("experiment name", name, MAX_EXPERIMENT_LENGTH);
-        if (name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException(
-                    "experiment name '" + name + "' is not allowed (a path segment of its own)");
-        }
+        requireSegmentName("experiment name", name);
         if (name.equalsIgnoreCase("null") || name.equalsIgnoreCase("__HIVE_DEFAULT_PARTITION__")) {
             // key segments are Hive-style partitions (FORMAT.md §6): DuckDB's hive_partitioning, Hive, Spark and
             // Trino/Athena read the value NULL (any case) or this marker as SQL NULL, so such a name would not
@@ -49,13 +45,42 @@ public final class Names {
                     "experiment name '" + name + "' is not allowed (query engines read the Hive partition "
                             + "value experiment=" + name + " as NULL)");
         }
-        if (!name.strip().equals(name)) {
+        return name;
+    }
+
+    /**
+     * A registered model's name (FORMAT.md §16): the rules of an experiment name, since it is escaped into one key
+     * segment {@code models/<escaped>/} the same way.
+     */
+    public static String requireModelName(String name) {
+        return requireSegmentName("model name", name);
+    }
+
+    /**
+     * An alias name (FORMAT.md §16): the rules of a model name, and no {@code /} or {@code @}, so that
+     * {@code models:/<model>@<alias>} and {@code models:/<model>/<version>} always parse one way.
+     */
+    public static String requireAliasName(String name) {
+        requireSegmentName("alias name", name);
+        if (name.indexOf('/') >= 0 || name.indexOf('@') >= 0) {
             throw new IllegalArgumentException(
-                    "experiment name '" + printable(name) + "' has leading or trailing whitespace");
+                    "alias name '" + name + "' must not contain '/' or '@' (they separate a model URI's parts)");
+        }
+        return name;
+    }
+
+    /** A name escaped into one key segment: 1..200 characters, at most 244 once escaped (FORMAT.md §5). */
+    private static String requireSegmentName(String kind, String name) {
+        requireText(kind, name, MAX_EXPERIMENT_LENGTH);
+        if (name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException(kind + " '" + name + "' is not allowed (a path segment of its own)");
+        }
+        if (!name.strip().equals(name)) {
+            throw new IllegalArgumentException(kind + " '" + printable(name) + "' has leading or trailing whitespace");
         }
         int escaped = escapeSegment(name).length();
         if (escaped > MAX_ESCAPED_EXPERIMENT_LENGTH) {
-            throw new IllegalArgumentException("experiment name '" + shortened(name)
+            throw new IllegalArgumentException(kind + " '" + shortened(name)
                     + "' is too long once escaped for object keys (" + escaped + " > " + MAX_ESCAPED_EXPERIMENT_LENGTH
                     + " characters; each byte of its UTF-8 outside [A-Za-z0-9._-] takes 3)");
         }

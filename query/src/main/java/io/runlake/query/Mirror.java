@@ -94,7 +94,7 @@ public final class Mirror {
      */
     public Result syncWholeStore(boolean artifacts, Progress progress) {
         List<String> extras = new ArrayList<>(
-                List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.REPORTS));
+                List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.REPORTS, Layout.MODELS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
     }

@@ -267,7 +267,8 @@ class TemplateTest {
             assertFalse(g[1].contains("/lake/") || g[1].contains("/reports/"), "client touches " + g[1]);
             if (g[0].equals("s3:PutObject")) putPrefixes.add(g[1].substring(OBJECTS.length()));
         }
-        assertEquals(Set.of("runs/*", "run-ids/*", "environments/*", "artifacts/*", "_runlake/*"), putPrefixes);
+        assertEquals(
+                Set.of("runs/*", "run-ids/*", "environments/*", "artifacts/*", "_runlake/*", "models/*"), putPrefixes);
     }
 
     @Test
@@ -365,6 +366,18 @@ class TemplateTest {
                 Set.of(OBJECTS + "lake/*", OBJECTS + "reports/*"),
                 deniedPut,
                 "training jobs never write the lake or reports");
+    }
+
+    @Test
+    void trainingJobsMayListTheRegistry() {
+        Object document = at(resources, "RunLakeClientPolicy", "Properties", "PolicyDocument");
+        boolean listed = false;
+        for (Map<String, Object> st : statements(document, "Allow")) {
+            if (list(st.get("Action")).contains("s3:ListBucket")) {
+                listed |= String.valueOf(st.get("Condition")).contains("models/*");
+            }
+        }
+        assertTrue(listed, "registrars list models/ to find the next version number (FORMAT.md §16.3)");
     }
 
     @Test
