@@ -56,7 +56,12 @@ abstract class ModelsCliSuite {
                         .withCaptureCode(false)
                         .withSystemMetricsInterval(Duration.ZERO))) {
             Run run = t.startRun("fraud");
-            run.logInput("train", tmp.toString());
+            run.logInput(
+                    "train",
+                    Files.writeString(
+                                    Files.createDirectories(tmp.resolve("data")).resolve("train.csv"), "x\n1\n")
+                            .getParent()
+                            .toString());
             run.logArtifact(weights, "model.bin");
             run.finish();
             runId = run.id();
@@ -103,6 +108,22 @@ abstract class ModelsCliSuite {
         assertEquals(4, history.lines().count(), history); // header and three moves
         assertTrue(history.contains("\tstaging\t(removed)\t2\t"), history);
         assertEquals(2, ok("history", "fraud", "champion").out().lines().count());
+
+        // lineage goes model version -> run -> code, data, environment
+        Result lineage = Result.run(m -> m, "--uri", uri.toString(), "lineage", "models:/fraud@champion");
+        assertEquals(0, lineage.code(), lineage.toString());
+        assertTrue(
+                lineage.out().startsWith("models:/fraud@champion = version 1 of model fraud: model.bin"),
+                lineage.toString());
+        assertTrue(lineage.out().contains("made by run " + runId), lineage.toString());
+        assertTrue(lineage.out().contains("train"), lineage.toString()); // the run's data input
+        Result lineageJson =
+                Result.run(m -> m, "--uri", uri.toString(), "lineage", "models:/fraud/2", "--format", "json");
+        assertEquals(0, lineageJson.code(), lineageJson.toString());
+        assertTrue(lineageJson.out().contains("\"version\" : 2"), lineageJson.toString());
+        assertTrue(lineageJson.out().contains("\"run_lineage\""), lineageJson.toString());
+        Result noModel = Result.run(m -> m, "--uri", uri.toString(), "lineage", "models:/nope@champion");
+        assertEquals(1, noModel.code(), noModel.toString());
 
         Path out = Files.createDirectories(tmp.resolve("out"));
         ok("download", "models:/fraud@champion", out.toString());
