@@ -183,6 +183,8 @@ class UiBrowserTest {
         WebElement download = driver.findElement(By.linkText("download"));
         assertTrue(download.getAttribute("href").contains("api/artifact?"), download.getAttribute("href"));
         assertTrue(text("main").contains("train.csv"));
+        assertEquals(UiStores.NOTE, text("#run-note")); // the note as its text: no markup from the store
+        assertTrue(driver.findElements(By.cssSelector("main b")).isEmpty());
         shot(driver, "run-xss-name");
     }
 

@@ -15,6 +15,8 @@ final class UiStores {
     /** A run name that would run script if a page put it into HTML unescaped. */
     static final String XSS_NAME = "<img src=x onerror=alert(1)>";
 
+    static final String NOTE = "Best so far: <b>lr 0.02</b>, **keep**";
+
     static final String FAILED_RUN = "lr-too-high";
     static final String ERROR = "loss diverged to NaN at step 40";
     static final String ARTIFACT_TEXT = "weights of the best model\n";
@@ -75,6 +77,7 @@ final class UiStores {
             Path train = Files.writeString(tmp.resolve("train.csv"), "x,y\n1,2\n");
             x.logInput("train", train.toString(), "train");
             x.finish();
+            t.annotate(x.id()).setNote(NOTE); // after the fact (FORMAT.md §8.4), Markdown with markup in it
             Run longRun = t.newRun(EXPERIMENT)
                     .name("long")
                     .param("lr", 0.001)

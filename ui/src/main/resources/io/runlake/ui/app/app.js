@@ -290,6 +290,9 @@ async function runPage(p) {
   const sections = [
     el('p', {}, statusBadge(run.status), ' ', el('code', {}, run.run_id)),
     run.error ? el('div', {class: 'error', id: 'run-error'}, run.error) : null,
+    run.archived ? el('p', {class: 'muted', id: 'run-archived'}, 'archived (hidden from the runs table and leaderboards)') : null,
+    // the run's note (FORMAT.md §8.4), Markdown shown as its text: nothing from the store becomes HTML
+    run.note ? el('pre', {class: 'note', id: 'run-note'}, run.note) : null,
     keyValues({experiment: run.experiment, parent_run_id: run.parent_run_id, user: run.user, host: run.host,
       start_time: run.start_time, end_time: run.end_time, duration_s: run.duration_s, code_version: run.code_version}),
     run.parent_run_id ? el('p', {}, 'Parent: ', link(route('run', {id: run.parent_run_id}), run.parent_run_id)) : null,
