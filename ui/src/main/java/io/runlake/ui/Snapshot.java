@@ -43,6 +43,7 @@ public final class Snapshot {
         String version = VERSION_TIME.format(Instant.now()) + "-" + random();
         String prefix = PREFIX + version + "/";
         Map<String, JsonNode> answers = answers(lake, progress);
+        answers.put(key("models"), UiApi.models(store));
         int n = 0;
         for (String asset : Assets.UPLOT)
             n += put(store, prefix + asset, Assets.read(asset).orElseThrow());

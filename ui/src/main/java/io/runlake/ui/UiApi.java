@@ -2,15 +2,20 @@ package io.runlake.ui;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runlake.format.AliasEvent;
 import io.runlake.format.Json;
 import io.runlake.query.History;
 import io.runlake.query.Lake;
 import io.runlake.query.QueryException;
 import io.runlake.query.Table;
+import io.runlake.registry.ModelRegistry;
+import io.runlake.registry.RegistryContents;
 import io.runlake.report.Direction;
 import io.runlake.report.RankingRule;
 import io.runlake.runs.ParamOrder;
+import io.runlake.store.ObjectStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +60,23 @@ public final class UiApi {
                 leaderboard(lake, required(q, "experiment"), required(q, "metric"), q.get("direction"));
             default -> throw new QueryException("no such API: " + endpoint);
         };
+    }
+
+    /**
+     * The model registry (FORMAT.md §16): models, versions, each alias's current version and every alias move, newest
+     * first, with the objects skipped as corrupt. Read from the store's {@code models/} objects, not from the lake.
+     */
+    static ObjectNode models(ObjectStore store) {
+        RegistryContents r = new ModelRegistry(store, "runlake-ui").read();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("models", Json.MAPPER.valueToTree(r.models()));
+        out.set("versions", Json.MAPPER.valueToTree(r.versions()));
+        out.set("aliases", Json.MAPPER.valueToTree(r.currentAliases()));
+        List<AliasEvent> newestFirst = new ArrayList<>(r.aliasEvents());
+        Collections.reverse(newestFirst);
+        out.set("history", Json.MAPPER.valueToTree(newestFirst));
+        out.set("problems", Json.MAPPER.valueToTree(r.problems()));
+        return out;
     }
 
     static ObjectNode experiments(Lake lake) {

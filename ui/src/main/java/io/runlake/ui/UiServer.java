@@ -176,7 +176,11 @@ public final class UiServer implements AutoCloseable {
     private void api(HttpExchange ex, String endpoint, Map<String, String> q) throws IOException {
         ObjectNode answer;
         try {
-            answer = withLake("1".equals(q.get("refresh")), lake -> UiApi.answer(lake, endpoint, q));
+            if (endpoint.equals("models")) {
+                try (ObjectStore s = StoreUris.open(store)) {
+                    answer = UiApi.models(s);
+                }
+            } else answer = withLake("1".equals(q.get("refresh")), lake -> UiApi.answer(lake, endpoint, q));
         } catch (QueryException | IllegalArgumentException e) {
             ObjectNode err = Json.MAPPER.createObjectNode();
             err.put("error", e.getMessage());

@@ -189,6 +189,20 @@ class UiBrowserTest {
     }
 
     @Test
+    void modelsPageShowsVersionsAliasesAndTheirHistory() throws Exception {
+        open("models");
+        assertEquals(UiStores.MODEL, text("h2.model")); // a name with markup, shown as text
+        assertTrue(driver.findElements(By.cssSelector("main i, main b")).isEmpty());
+        assertEquals("champion → 1", text(".aliases"));
+        String page = text("main");
+        assertTrue(page.contains("model.txt") && page.contains("loss=0.05"), page);
+        assertTrue(page.contains("first <b>one</b>"), page); // the alias move's reason, in the history
+        assertFalse(page.contains("null"), page); // a model without a description shows none
+        noScriptRan(driver);
+        shot(driver, "models");
+    }
+
+    @Test
     void compareOverlaysCurvesAndDiffsParams() throws Exception {
         open("runs?experiment=mnist");
         for (WebElement row : driver.findElements(By.cssSelector("#runs tbody tr"))) {

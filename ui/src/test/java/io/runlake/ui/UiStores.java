@@ -1,5 +1,6 @@
 package io.runlake.ui;
 
+import io.runlake.client.ArtifactRef;
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** Stores the UI tests read, written by the client as a team's would be. */
 final class UiStores {
@@ -15,6 +17,7 @@ final class UiStores {
     /** A run name that would run script if a page put it into HTML unescaped. */
     static final String XSS_NAME = "<img src=x onerror=alert(1)>";
 
+    static final String MODEL = "fraud/eu <i>v2</i>";
     static final String NOTE = "Best so far: <b>lr 0.02</b>, **keep**";
 
     static final String FAILED_RUN = "lr-too-high";
@@ -73,10 +76,12 @@ final class UiStores {
                     .start();
             for (int s = 0; s < 20; s++) x.log("loss", 1.0 / (s + 1), s);
             Path model = Files.writeString(tmp.resolve("model.txt"), ARTIFACT_TEXT);
-            x.logArtifact(model, "model.txt");
+            ArtifactRef weights = x.logArtifact(model, "model.txt");
             Path train = Files.writeString(tmp.resolve("train.csv"), "x,y\n1,2\n");
             x.logInput("train", train.toString(), "train");
+            t.registerModel(MODEL, x, weights, Map.of("loss", 0.05));
             x.finish();
+            t.models().setAlias(MODEL, "champion", 1, "first <b>one</b>");
             t.annotate(x.id()).setNote(NOTE); // after the fact (FORMAT.md §8.4), Markdown with markup in it
             Run longRun = t.newRun(EXPERIMENT)
                     .name("long")

@@ -154,9 +154,44 @@ async function experimentsPage() {
   const data = await api('experiments');
   const rows = objects(data.experiments);
   setPage('Experiments', [],
+    el('p', {}, link(route('models', {}), 'Registered models')),
     rows.length ? simpleTable(['experiment', 'runs', 'running', 'finished', 'failed', 'first_start', 'last_start'], rows,
       (c, r) => c === 'experiment' ? link(route('runs', {experiment: r.experiment}), r.experiment) : fmt(r[c]))
       : el('p', {class: 'muted'}, 'The store has no runs yet.'));
+}
+
+async function modelsPage(p) {
+  const data = await api('models');
+  const only = p.get('model');
+  const models = (data.models || []).filter(m => !only || m.name === only);
+  const versionsOf = name => (data.versions || []).filter(v => v.model === name);
+  const aliasesOf = name => (data.aliases || []).filter(a => a.model === name);
+  const historyOf = name => (data.history || []).filter(a => a.model === name);
+  const sections = [];
+  if ((data.problems || []).length) sections.push(el('div', {class: 'error', id: 'model-problems'},
+    'Skipped as corrupt: ' + data.problems.join('; ')));
+  if (!models.length) sections.push(el('p', {class: 'muted'}, 'No registered models.'));
+  for (const m of models) {
+    const aliases = aliasesOf(m.name).map(a => a.alias + ' → ' + a.version).join(', ');
+    sections.push(el('h2', {class: 'model'}, link(route('models', {model: m.name}), m.name)),
+      m.description ? el('p', {}, m.description) : null,
+      el('p', {}, 'Aliases: ', el('span', {class: 'aliases'}, aliases || 'none')),
+      simpleTable(['version', 'aliases', 'run', 'artifact', 'metrics', 'description', 'created_by', 'created'],
+        versionsOf(m.name).slice().reverse().map(v => Object.assign({}, v, {
+          aliases: aliasesOf(m.name).filter(a => a.version === v.version).map(a => a.alias).join(', '),
+          artifact: v.artifact.reference ? v.artifact.uri : v.artifact.name + ' (' + (v.artifact.sha256 || '').slice(0, 12) + ')',
+          metrics: v.metrics ? Object.entries(v.metrics).map(([k, x]) => k + '=' + fmt(x)).join(', ') : '',
+          created: new Date(v.created_time_ms).toISOString()})),
+        (c, r) => c === 'run' ? link(route('run', {id: r.run_id}), r.run_id.slice(0, 12)) : fmt(r[c])),
+      el('h3', {}, 'Alias history'),
+      simpleTable(['time', 'alias', 'version', 'previous_version', 'set_by', 'reason', 'condition'],
+        historyOf(m.name).map(a => Object.assign({}, a, {
+          time: new Date(a.time_ms).toISOString(),
+          version: a.version == null ? '(removed)' : a.version,
+          condition: a.condition ? a.condition.result : ''}))));
+  }
+  setPage(only ? 'Model ' + only : 'Models', [['', 'Experiments'], only ? [route('models', {}), 'Models'] : null,
+    [null, only || 'Models']].filter(Boolean), ...sections.filter(x => x != null));
 }
 
 const runsState = {sort: null, desc: true, columns: null};
@@ -495,7 +530,7 @@ async function parallelPage(p) {
 // ---- routing -------------------------------------------------------------------------------------------------------
 
 const PAGES = {'': experimentsPage, runs: runsPage, run: runPage, compare: comparePage, leaderboard: leaderboardPage,
-  parallel: parallelPage, lineage: lineagePage};
+  parallel: parallelPage, lineage: lineagePage, models: modelsPage};
 
 async function show() {
   const hash = location.hash.replace(/^#\/?/, '');
