@@ -23,6 +23,9 @@ public final class Layout {
     public static final String ANNOTATIONS = "annotations/";
 
     public static final String LAKE = "lake/";
+    /** Audit entries of purges (FORMAT.md §12.11): {@code audit/<time-ordered id>.json}. */
+    public static final String AUDIT = "audit/";
+
     public static final String REPORTS = "reports/";
 
     public static final String START = "run.json";
