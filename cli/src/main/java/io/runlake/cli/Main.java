@@ -58,6 +58,7 @@ public final class Main implements Callable<Integer> {
             AnnotationCommands.TagCommand.class,
             AnnotationCommands.ArchiveCommand.class,
             AnnotationCommands.RestoreCommand.class,
+            PurgeCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */
