@@ -79,14 +79,14 @@ public final class Purge {
             List<String> lakeFilesRewritten,
             Long lakeVersion) {}
 
-    /** The plan for {@code runId}; empty when the store has nothing of it and no unfinished purge. */
+    /** The plan for {@code runId}; empty when the store has nothing of it and no unfinished purge of it. */
     public Optional<Plan> plan(String runId) {
         Optional<PendingOrDone> audit = findAudit(runId);
         Optional<String> pending = audit.filter(a -> !a.completed()).map(PendingOrDone::key);
         Optional<String> experiment = store.get(Layout.runIdPointer(runId))
                 .map(b -> Json.read(b, RunIdPointer.class, Layout.runIdPointer(runId))
                         .experiment())
-                .or(() -> pending.map(k -> audit.get().experiment()));
+                .or(() -> audit.map(PendingOrDone::experiment)); // a stopped purge, or a run re-created after one
         if (experiment.isEmpty()) return Optional.empty();
         String exp = experiment.get();
         List<String> raw = new ArrayList<>();
@@ -100,6 +100,7 @@ public final class Purge {
         List<String> keys = new ArrayList<>(raw);
         store.list(Layout.annotationPrefix(exp, runId)).forEach(o -> keys.add(o.key()));
         if (store.head(Layout.runIdPointer(runId)).isPresent()) keys.add(Layout.runIdPointer(runId));
+        if (keys.isEmpty() && pending.isEmpty()) return Optional.empty(); // purged (its points left with its shards)
         List<String> lake = candidates(LakeSnapshot.load(store, exp), runId).stream()
                 .map(DataFile::path)
                 .toList();

@@ -672,6 +672,15 @@ abstract class FunctionsSuite {
             assertTrue(again.alreadyPurged(), "a second purge has nothing to do");
             assertEquals(r.auditKey(), again.auditKey());
             assertEquals(2, store.list(Layout.AUDIT).size(), "no new audit entry");
+
+            // a writer that was still running re-creates a partial run; purging again (forced: no end) removes it
+            String late = Layout.metricShard(EXPERIMENT, bad, 0, RunIds.newId(), 99);
+            store.putIfAbsent(late, new byte[] {0});
+            assertThrows(IllegalArgumentException.class, () -> purge(store).purge(bad, "tester", "late", false));
+            Purge.Result third = purge(store).purge(bad, "tester", "late shard", true);
+            assertFalse(third.alreadyPurged());
+            assertEquals(List.of(late), third.deleted());
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, bad)).isEmpty());
         }
     }
 
