@@ -693,7 +693,8 @@ abstract class FunctionsSuite {
             new Compactor(store, compactorOptions()).compact(EXPERIMENT);
             long others = LakeProbe.totals(store, EXPERIMENT, tmp).count() - pointsOf(store, bad);
 
-            DeleteRefusingStore refusing = new DeleteRefusingStore(store, 2);
+            DeleteRefusingStore refusing =
+                    new DeleteRefusingStore(store, 1); // the run has at least run.json and an end manifest
             assertThrows(StoreException.class, () -> purge(refusing).purge(bad, "tester", "data request", false));
             List<ObjectInfo> audit = store.list(Layout.AUDIT);
             assertEquals(1, audit.size(), "the intent is written first and stays");
