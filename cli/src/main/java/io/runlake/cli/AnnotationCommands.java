@@ -33,6 +33,11 @@ final class AnnotationCommands {
 
     /** The run's annotations; {@code idOrPrefix} is a run id or a unique prefix of one (6+ characters, §13.5). */
     static Annotations annotations(ObjectStore store, String idOrPrefix) {
+        return Annotations.forRun(store, runId(store, idOrPrefix), Annotations.currentUser(), Clock.systemUTC());
+    }
+
+    /** The run id {@code idOrPrefix} names: itself, or the one run id it is a unique prefix of (6+ characters). */
+    static String runId(ObjectStore store, String idOrPrefix) {
         String p = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
         if (p.length() < 6) throw new IllegalArgumentException("run id prefix '" + idOrPrefix + "' is shorter than 6");
         List<String> ids = new ArrayList<>();
@@ -45,7 +50,7 @@ final class AnnotationCommands {
         if (ids.size() > 1) {
             throw new IllegalArgumentException("run '" + idOrPrefix + "' is ambiguous: " + String.join(", ", ids));
         }
-        return Annotations.forRun(store, ids.get(0), Annotations.currentUser(), Clock.systemUTC());
+        return ids.get(0);
     }
 
     @Command(

@@ -60,6 +60,7 @@ public final class Main implements Callable<Integer> {
             AnnotationCommands.RestoreCommand.class,
             UiCommand.class,
             ModelsCommand.class,
+            PurgeCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */

@@ -1,6 +1,8 @@
 package io.runlake.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.client.Run;
@@ -12,7 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code runlake note | tag | archive | restore} and {@code --all} on a file: store written by the real client. */
+/** {@code runlake note | tag | archive | restore | purge} and {@code --all} on a file: store written by the real client. */
 class AnnotationCliTest {
     @TempDir
     Path dir;
@@ -93,5 +95,46 @@ class AnnotationCliTest {
         assertTrue(r.err().contains("unknown run"), r.toString());
         r = run(lake, "note", a);
         assertEquals(2, r.code(), "TEXT or --file is required: " + r);
+    }
+
+    /** "points of the run,points of the others", read by DuckDB through the query module's lake. */
+    private String points(Path lake, String runId) {
+        Result r = run(
+                lake,
+                "sql",
+                "select count(*) filter (where run_id = '" + runId + "') || ',' || count(*) filter (where run_id <> '"
+                        + runId + "') as n from metrics",
+                "--format",
+                "csv");
+        assertEquals(0, r.code(), r.toString());
+        return r.out().strip().lines().reduce((x, y) -> y).orElseThrow();
+    }
+
+    @Test
+    void purgeRefusesWithoutYesThenPurgesOnceThenSaysSo() throws Exception {
+        Path lake = store();
+        assertEquals(0, run(lake, "compact").code());
+        assertEquals("\"1,1\"", points(lake, a));
+
+        Result r = run(lake, "purge", a.substring(0, 10), "--reason", "wrong project");
+        assertNotEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("delete run-ids/" + a + ".json"), r.toString());
+        assertTrue(r.out().contains("rewrite without its points lake/metrics/"), r.toString());
+        assertTrue(r.err().contains("nothing deleted: add --yes"), r.toString());
+        assertEquals(0, run(lake, "show", a).code(), "nothing was deleted");
+
+        r = run(lake, "purge", a.substring(0, 10), "--reason", "wrong project", "--yes");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("1 lake files rewritten"), r.toString());
+        assertEquals("\"0,1\"", points(lake, a), "the run's points are gone, the other run's are all there");
+        r = run(lake, "runs", "-e", "e", "--format", "csv");
+        assertEquals(0, r.code(), r.toString());
+        assertFalse(r.out().contains(a), r.toString());
+        assertTrue(r.out().contains("beta"), r.toString());
+        assertNotEquals(0, run(lake, "show", a).code());
+
+        r = run(lake, "purge", a, "--reason", "again", "--yes");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("already purged"), r.toString());
     }
 }

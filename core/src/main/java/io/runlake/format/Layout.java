@@ -25,6 +25,8 @@ public final class Layout {
     public static final String LAKE = "lake/";
     /** The model registry (FORMAT.md §16). */
     public static final String MODELS = "models/";
+    /** Audit entries of purges (FORMAT.md §12.11): {@code audit/<time-ordered id>.json}. */
+    public static final String AUDIT = "audit/";
 
     public static final String REPORTS = "reports/";
 

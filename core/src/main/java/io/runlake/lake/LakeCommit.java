@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * @param table the table it changes
  * @param experiment the experiment (partition) it changes
- * @param kind {@link #COMPACTION}, {@link #INDEX} or {@link #QUARANTINE}
+ * @param kind {@link #COMPACTION}, {@link #INDEX}, {@link #QUARANTINE} or {@link #PURGE}
  * @param timeMs when the writer made the commit (its clock): commit time, and time of the files it adds
  * @param writer id of the process that wrote it (diagnostics only)
  * @param add metrics files that become live
@@ -38,6 +38,8 @@ public record LakeCommit(
     public static final String QUARANTINE = "quarantine";
     /** Moves an experiment from RunLake's older lake log into the tables ({@link LakeUpgrade}). */
     public static final String UPGRADE = "upgrade";
+    /** Rewrites files without one run's points (FORMAT.md §12.11): real deletion, so {@code dataChange} stays true. */
+    public static final String PURGE = "purge";
 
     /**
      * A runs index file.
@@ -77,6 +79,15 @@ public record LakeCommit(
             String experiment, long timeMs, String writer, DataFile merged, List<String> inputs) {
         return new LakeCommit(
                 LakeTable.METRICS, experiment, COMPACTION, timeMs, writer, List.of(merged), inputs, null, List.of());
+    }
+
+    /**
+     * Purge of a run: each of {@code remove} held some of its points; {@code add} are their rewrites without them
+     * (none for a file that held nothing else).
+     */
+    public static LakeCommit purge(
+            String experiment, long timeMs, String writer, List<DataFile> add, List<String> remove) {
+        return new LakeCommit(LakeTable.METRICS, experiment, PURGE, timeMs, writer, add, remove, null, List.of());
     }
 
     /** Raw objects every reader and maintenance step skips from now on (metrics shards). */
@@ -145,7 +156,8 @@ public record LakeCommit(
                 tags.put(DeltaActions.TAG_COVERS, f.covers().text());
             ObjectNode a =
                     DeltaActions.add(table, experiment, f.path(), f.bytes(), timeMs, DeltaActions.metricStats(f), tags);
-            if (!remove.isEmpty()) DeltaActions.body(a).put("dataChange", false); // a merge rearranges, like OPTIMIZE
+            if (!remove.isEmpty() && !PURGE.equals(kind))
+                DeltaActions.body(a).put("dataChange", false); // a merge rearranges, like OPTIMIZE
             out.add(a);
         }
         return out;
@@ -156,6 +168,7 @@ public record LakeCommit(
             case COMPACTION -> remove.isEmpty() ? "WRITE" : "OPTIMIZE";
             case INDEX -> "REPLACE RUNS INDEX";
             case UPGRADE -> "UPGRADE";
+            case PURGE -> "DELETE";
             default -> "QUARANTINE";
         };
     }

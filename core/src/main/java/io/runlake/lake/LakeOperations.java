@@ -1,6 +1,7 @@
 package io.runlake.lake;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -45,6 +46,32 @@ public final class LakeOperations {
                         clockMs.getAsLong(),
                         writer,
                         merged.withCovers(coveredBy(latest, inputs)),
+                        inputs));
+    }
+
+    /**
+     * Purge of a run (FORMAT.md §12.11): each key of {@code rewrites} is a live file that held some of the run's
+     * points, its value the file without them (null when nothing else was in it). Valid while every input is live;
+     * a rewrite keeps its input's tier and covered shards, so no raw shard is read again.
+     */
+    public static LakeOperation purge(
+            String runId, Map<String, DataFile> rewrites, String writer, LongSupplier clockMs) {
+        List<String> inputs = List.copyOf(rewrites.keySet());
+        return new Operation(
+                "purge of run " + runId + " from " + inputs.size() + " files",
+                latest -> inputs.stream()
+                        .filter(p -> !latest.isLive(p))
+                        .findFirst()
+                        .map(p -> "lake file " + p + " is no longer live"),
+                latest -> LakeCommit.purge(
+                        latest.experiment(),
+                        clockMs.getAsLong(),
+                        writer,
+                        inputs.stream()
+                                .filter(p -> rewrites.get(p) != null)
+                                .map(p -> rewrites.get(p)
+                                        .withCovers(latest.liveFile(p).covers()))
+                                .toList(),
                         inputs));
     }
 

@@ -93,8 +93,14 @@ public final class Mirror {
      * unless {@code artifacts} is false. Lake files that compaction has replaced (no longer live) are left out.
      */
     public Result syncWholeStore(boolean artifacts, Progress progress) {
-        List<String> extras = new ArrayList<>(
-                List.of(FORMAT_DIR, Layout.RUN_IDS, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.REPORTS, Layout.MODELS));
+        List<String> extras = new ArrayList<>(List.of(
+                FORMAT_DIR,
+                Layout.RUN_IDS,
+                Layout.ENVIRONMENTS,
+                Layout.ANNOTATIONS,
+                Layout.REPORTS,
+                Layout.MODELS,
+                Layout.AUDIT));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
     }

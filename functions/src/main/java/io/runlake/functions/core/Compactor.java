@@ -351,21 +351,28 @@ public final class Compactor {
 
     // ---- shared steps ------------------------------------------------------------------------------
 
-    private record FileStats(long rows, String minRunId, String maxRunId) {}
+    record FileStats(long rows, String minRunId, String maxRunId) {}
 
     private void writeSorted(Duck duck, List<Path> inputs, Path out, String experiment) throws SQLException {
-        duck.exec("COPY (" + Duck.points(inputs) + " ORDER BY run_id, key, step, worker, timestamp) TO "
+        writeSorted(duck, inputs, "", out, experiment);
+    }
+
+    /** Writes the inputs' points that pass {@code where} (a SQL condition, or "" for all) as one sorted lake file. */
+    void writeSorted(Duck duck, List<Path> inputs, String where, Path out, String experiment) throws SQLException {
+        String points =
+                where.isEmpty() ? Duck.points(inputs) : "SELECT * FROM (" + Duck.points(inputs) + ") WHERE " + where;
+        duck.exec("COPY (" + points + " ORDER BY run_id, key, step, worker, timestamp) TO "
                 + Duck.lit(out.toString()) + " (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE "
                 + options.rowGroupSize() + ", " + Duck.footer(experiment) + ")");
     }
 
-    private static FileStats fileStats(Duck duck, Path file) throws SQLException {
+    static FileStats fileStats(Duck duck, Path file) throws SQLException {
         Object[] r = duck.query("SELECT count(*), min(run_id), max(run_id) FROM " + Duck.readParquet(List.of(file)))
                 .get(0);
         return new FileStats(((Number) r[0]).longValue(), (String) r[1], (String) r[2]);
     }
 
-    private DataFile upload(String experiment, Path out, FileStats fs, int tier) {
+    DataFile upload(String experiment, Path out, FileStats fs, int tier) {
         String key = LakeLayout.metricsFile(experiment, RunIds.newId());
         long bytes;
         try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
@@ -593,5 +594,142 @@ abstract class FunctionsSuite {
     @SuppressWarnings("unused")
     private static Clock fixed(Instant t) {
         return Clock.fixed(t, ZoneOffset.UTC);
+    }
+
+    // ---- purge (FORMAT.md §12.11) --------------------------------------------------------------------
+
+    Purge purge(ObjectStore store) {
+        return new Purge(store, compactorOptions(), options().indexer());
+    }
+
+    /** Points of one run in the exactly-once view. */
+    long pointsOf(ObjectStore store, String runId) throws Exception {
+        LakeView view = LakeView.load(store, EXPERIMENT);
+        Path dir = Files.createTempDirectory(tmp, "of");
+        try (LocalFiles local = new LocalFiles(store, dir, 4);
+                Duck duck = Duck.open(dir.resolve("spill"), "256MB", 1)) {
+            List<Path> files = new ArrayList<>();
+            local.fetchAll(view.pointSources()).values().forEach(p -> files.add(p.orElseThrow()));
+            if (files.isEmpty()) return 0;
+            return ((Number) duck.query("SELECT count(*) FROM (" + Duck.points(files) + ") WHERE run_id = "
+                                    + Duck.lit(runId))
+                            .get(0)[0])
+                    .longValue();
+        }
+    }
+
+    /** The run ids the current runs index lists. */
+    List<Object> indexedRuns(ObjectStore store) throws Exception {
+        String index = LakeSnapshot.load(store, EXPERIMENT).indexFile();
+        return LakeProbe.query(mirror(store).resolve(index), "SELECT run_id FROM t ORDER BY run_id").stream()
+                .map(r -> r[0])
+                .toList();
+    }
+
+    @Test
+    void purgeDeletesEveryObjectAndPointOfTheRunAndNothingElse() throws Exception {
+        URI uri = freshUri();
+        Logged logged = produceRuns(uri, 300, 100);
+        try (ObjectStore store = StoreUris.open(uri)) {
+            String good = logged.runIds.get(0), bad = logged.runIds.get(1), dist = logged.runIds.get(2);
+            new Compactor(store, compactorOptions()).compact(EXPERIMENT);
+            io.runlake.runs.Annotations.forRun(store, bad, "ann", Clock.systemUTC())
+                    .note("a mistake");
+            String blob = Layout.artifactBlob("ab".repeat(32));
+            store.putIfAbsent(blob, new byte[] {1, 2, 3}); // content-addressed: possibly another run's too
+            long goodPoints = pointsOf(store, good), distPoints = pointsOf(store, dist);
+            assertEquals(300, pointsOf(store, bad));
+            long before = LakeProbe.totals(store, EXPERIMENT, tmp).count();
+
+            Purge.Result r = purge(store).purge(bad, "tester", "logged to the wrong project", false);
+
+            assertFalse(r.alreadyPurged());
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, bad)).isEmpty(), "raw objects deleted");
+            assertTrue(store.list(Layout.annotationPrefix(EXPERIMENT, bad)).isEmpty(), "annotations deleted");
+            assertTrue(store.head(Layout.runIdPointer(bad)).isEmpty(), "run-id pointer deleted");
+            assertEquals(0, pointsOf(store, bad), "no point of the run is left in the lake");
+            assertEquals(goodPoints, pointsOf(store, good));
+            assertEquals(distPoints, pointsOf(store, dist));
+            assertEquals(before - 300, LakeProbe.totals(store, EXPERIMENT, tmp).count());
+            LakeProbe.assertDeltaAgrees(store, EXPERIMENT, tmp); // Delta Kernel reads the same table
+            assertEquals(1, r.lakeFilesRewritten().size());
+            assertNotNull(r.lakeVersion());
+            assertEquals(List.of(dist, good).stream().sorted().toList(), indexedRuns(store));
+            assertTrue(store.head(blob).isPresent(), "artifact blobs are kept");
+
+            var audit = Json.MAPPER.readTree(store.get(r.auditKey()).orElseThrow());
+            assertEquals("purge", audit.path("kind").asText());
+            assertEquals(bad, audit.path("run_id").asText());
+            assertEquals("tester", audit.path("who").asText());
+            assertEquals("logged to the wrong project", audit.path("reason").asText());
+            assertTrue(audit.path("keys").toString().contains(Layout.runIdPointer(bad)));
+            var done = Json.MAPPER.readTree(
+                    store.get(Purge.completionKey(r.auditKey())).orElseThrow());
+            assertEquals(r.lakeVersion().longValue(), done.path("lake_version").asLong());
+            assertEquals(r.deleted().size(), done.path("keys_deleted").size());
+
+            Purge.Result again = purge(store).purge(bad, "tester", "again", false);
+            assertTrue(again.alreadyPurged(), "a second purge has nothing to do");
+            assertEquals(r.auditKey(), again.auditKey());
+            assertEquals(2, store.list(Layout.AUDIT).size(), "no new audit entry");
+
+            // a writer that was still running re-creates a partial run; purging again (forced: no end) removes it
+            String late = Layout.metricShard(EXPERIMENT, bad, 0, RunIds.newId(), 99);
+            store.putIfAbsent(late, new byte[] {0});
+            assertThrows(IllegalArgumentException.class, () -> purge(store).purge(bad, "tester", "late", false));
+            Purge.Result third = purge(store).purge(bad, "tester", "late shard", true);
+            assertFalse(third.alreadyPurged());
+            assertEquals(List.of(late), third.deleted());
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, bad)).isEmpty());
+        }
+    }
+
+    @Test
+    void purgeStoppedByRefusedDeletesIsCompletedByTheNextPurge() throws Exception {
+        URI uri = freshUri();
+        Logged logged = produceRuns(uri, 200, 50);
+        try (ObjectStore store = StoreUris.open(uri)) {
+            String bad = logged.runIds.get(1);
+            new Compactor(store, compactorOptions()).compact(EXPERIMENT);
+            long others = LakeProbe.totals(store, EXPERIMENT, tmp).count() - pointsOf(store, bad);
+
+            DeleteRefusingStore refusing =
+                    new DeleteRefusingStore(store, 1); // the run has at least run.json and an end manifest
+            assertThrows(StoreException.class, () -> purge(refusing).purge(bad, "tester", "data request", false));
+            List<ObjectInfo> audit = store.list(Layout.AUDIT);
+            assertEquals(1, audit.size(), "the intent is written first and stays");
+            assertTrue(store.head(Layout.runIdPointer(bad)).isPresent(), "the pointer goes last");
+            assertFalse(store.list(Layout.runPrefix(EXPERIMENT, bad)).isEmpty(), "stopped half-way");
+
+            Purge.Result r = purge(store).purge(bad, "tester", "data request", false);
+            assertEquals(audit.get(0).key(), r.auditKey(), "the re-run completes the same audit entry");
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, bad)).isEmpty());
+            assertTrue(store.head(Layout.runIdPointer(bad)).isEmpty());
+            assertEquals(0, pointsOf(store, bad));
+            assertEquals(others, LakeProbe.totals(store, EXPERIMENT, tmp).count());
+            assertTrue(store.head(Purge.completionKey(r.auditKey())).isPresent());
+        }
+    }
+
+    @Test
+    void purgeRefusesARunWithoutEndManifestUnlessForced() throws Exception {
+        URI uri = freshUri();
+        Logged logged = produceRuns(uri, 20, 10);
+        try (ObjectStore store = StoreUris.open(uri)) {
+            String running = RunIds.newId();
+            writeStart(store, running, "running", System.currentTimeMillis());
+            store.putIfAbsent(
+                    Layout.runIdPointer(running),
+                    Json.write(new io.runlake.format.RunIdPointer(FormatVersion.CURRENT, EXPERIMENT, running)));
+            assertThrows(IllegalArgumentException.class, () -> purge(store).purge(running, "t", "r", false));
+            assertTrue(store.list(Layout.AUDIT).isEmpty(), "a refused purge writes nothing");
+            purge(store).purge(running, "t", "r", true);
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, running)).isEmpty());
+            assertEquals(
+                    3,
+                    logged.runIds.stream()
+                            .filter(id -> store.head(Layout.runIdPointer(id)).isPresent())
+                            .count());
+        }
     }
 }

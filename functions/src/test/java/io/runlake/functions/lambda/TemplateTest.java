@@ -467,6 +467,36 @@ class TemplateTest {
     }
 
     @Test
+    void onlyTheMaintenancePolicyDeletesWhatPurgeDeletes() {
+        Object maintenance = at(resources, "RunLakeMaintenancePolicy", "Properties", "PolicyDocument");
+        Object client = at(resources, "RunLakeClientPolicy", "Properties", "PolicyDocument");
+        assertCreateOnly("RunLakeMaintenancePolicy", maintenance);
+        assertTrue(deniedOnAllObjects(maintenance).contains("s3:DeleteObjectVersion"), "versions stay restorable");
+        String run = "runs/experiment=mnist/run=01m8bn2a08g0000000000000r8/";
+        for (String purged : List.of(
+                run + "run.json",
+                run + "events/w00000-01m8bn2a08w0000000000000r8-00000001.json",
+                run + "metrics/w00000-01m8bn2a08w0000000000000r8-00000001.parquet",
+                "run-ids/01m8bn2a08g0000000000000r8.json",
+                "annotations/experiment=mnist/run=01m8bn2a08g0000000000000r8/01m8bn3000a0000000000000a1.json",
+                "lake/metrics/experiment=mnist/01m8bn3000f0000000000000f1.parquet")) {
+            assertTrue(permits(maintenance, "s3:DeleteObject", purged), "maintenance purges " + purged);
+            assertFalse(permits(client, "s3:DeleteObject", purged), "training jobs may delete " + purged);
+            assertTrue(
+                    unconditionally(client, "Deny", "s3:DeleteObject", purged), "no explicit Deny for jobs: " + purged);
+        }
+        assertTrue(permits(maintenance, "s3:PutObject", "audit/01m8bn3000a0000000000000a1.json"), "writes the audit");
+        for (String kept : List.of(
+                "audit/01m8bn3000a0000000000000a1.json",
+                "artifacts/sha256/" + "ab".repeat(32),
+                "lake/metrics/_delta_log/00000000000000000000.json",
+                "lake/runs/_delta_log/00000000000000000000.json")) {
+            assertFalse(permits(maintenance, "s3:DeleteObject", kept), "maintenance may delete " + kept);
+            assertTrue(unconditionally(maintenance, "Deny", "s3:DeleteObject", kept), "no explicit Deny of " + kept);
+        }
+    }
+
+    @Test
     void functionsCommitToTheDeltaLogsButNeverDeleteThem() {
         for (String fn : List.of("ShardEventFunction", "ScheduledFunction")) {
             Object document = list(at(resources, fn, "Properties", "Policies")).get(0);
