@@ -1,5 +1,6 @@
 package io.runlake.query;
 
+import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,7 +39,10 @@ final class StoreCaches {
         if (!Files.isDirectory(storeFolder)) return;
         Path marker = storeFolder.resolve(LAST_USED);
         try {
-            if (!Files.exists(marker)) Files.createFile(marker);
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+                LocalPaths.makePrivate(marker); // 0600 like everything in the cache (MirrorSafetyTest)
+            }
             Files.setLastModifiedTime(marker, FileTime.from(now));
         } catch (IOException e) {
             LOG.debug("cannot mark {} as used: {}", storeFolder, e.toString());
@@ -57,7 +61,10 @@ final class StoreCaches {
         try {
             if (Files.exists(pruned)
                     && Files.getLastModifiedTime(pruned).toInstant().isAfter(now.minus(PRUNE_EVERY))) return 0;
-            if (!Files.exists(pruned)) Files.createFile(pruned);
+            if (!Files.exists(pruned)) {
+                Files.createFile(pruned);
+                LocalPaths.makePrivate(pruned);
+            }
             Files.setLastModifiedTime(pruned, FileTime.from(now));
             List<Path> folders;
             try (Stream<Path> s = Files.list(root)) {
