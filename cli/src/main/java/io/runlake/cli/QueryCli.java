@@ -47,7 +47,8 @@ final class QueryCli {
         @Option(
                 names = "--cache-dir",
                 paramLabel = "DIR",
-                description = "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else ~/.cache/runlake).")
+                description =
+                        "Local cache of s3:// stores (default: $RUNLAKE_CACHE_DIR, else $XDG_CACHE_HOME/runlake, else ~/.cache/runlake).")
         Path cacheDir;
 
         @Option(

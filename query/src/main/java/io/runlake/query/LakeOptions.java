@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * How a {@link Lake} is opened.
  *
  * @param cacheDir local cache folder (mirror of an s3:// store, validation results, metric summaries);
- *     null means {@code $RUNLAKE_CACHE_DIR} or {@code ~/.cache/runlake}, with one sub-folder per store URI
+ *     null means {@code $RUNLAKE_CACHE_DIR}, else {@code $XDG_CACHE_HOME/runlake}, else {@code ~/.cache/runlake}, with one sub-folder per store URI
  * @param staleTimeout a run with open processes and no activity for this long is CRASHED [15 min]
  * @param ioThreads parallel downloads from an s3:// store [8]
  * @param refresh whether to LIST the store and fetch what changed on open [true]; false reads the cache as it is
@@ -46,9 +46,12 @@ public record LakeOptions(Path cacheDir, Duration staleTimeout, int ioThreads, b
         Path base = cacheDir;
         if (base == null) {
             String env = System.getenv(CACHE_ENV);
+            String xdg = System.getenv("XDG_CACHE_HOME"); // the launcher keeps its archive there too
             base = env != null && !env.isBlank()
                     ? Path.of(env)
-                    : Path.of(System.getProperty("user.home"), ".cache", "runlake");
+                    : xdg != null && Path.of(xdg).isAbsolute()
+                            ? Path.of(xdg, "runlake")
+                            : Path.of(System.getProperty("user.home"), ".cache", "runlake");
         }
         return base.resolve(sha256(uri).substring(0, 16));
     }
