@@ -6,6 +6,9 @@ import io.runlake.parquet.InMemoryOutputFile;
 import io.runlake.parquet.ZstdCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +18,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.DoubleStatistics;
+import org.apache.parquet.column.statistics.LongStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.delta.DeltaBinaryPackingValuesWriterForLong;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -28,14 +42,15 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Encodes pages of points into one Parquet shard (zstd, Parquet v2 pages: delta-encoded step and
- * timestamp, dictionary-encoded strings, plain doubles) held in memory. Only encodings that every major
- * reader decodes with its defaults (FORMAT.md §7.5): never BYTE_STREAM_SPLIT.
+ * timestamp, dictionary-encoded run id, worker and key, plain doubles) held in memory. Only encodings that every
+ * major reader decodes with its defaults (FORMAT.md §7.5): never BYTE_STREAM_SPLIT.
  *
- * <p>Column at a time: each column's parquet-java column writer is fed straight from the page arrays,
- * instead of one record at a time through a record consumer (which dispatched every field of every row and
- * was the write path's bottleneck). Columns are independent, so they are encoded on as many threads as there
- * are spare cores, up to one per column. The writers, and so the encodings, dictionary fallbacks, statistics
- * and page layout rules, are parquet-java's.
+ * <p>Column at a time and page at a time: each Parquet page is encoded from the page arrays in one loop per column
+ * with parquet-java's value encoders (delta, RLE/bit-packing) and handed to its page writer, which compresses it
+ * and keeps the statistics and page indexes. parquet-java's column writers, fed one value at a time, hashed every
+ * value into a dictionary, updated levels and checked page sizes per value: they held one core near 2.5–3 M
+ * points/s (BENCHMARKS.md). Columns are independent, so they are encoded on as many threads as there are spare
+ * cores, up to one per column.
  */
 public final class ShardEncoder {
     private static final BytesInputCompressor ZSTD = new ZstdCodecs(3).getCompressor(CompressionCodecName.ZSTD);
@@ -48,16 +63,16 @@ public final class ShardEncoder {
     private static final int HELPERS =
             Math.min(COLUMNS - 1, Runtime.getRuntime().availableProcessors() - 1);
     private static final ExecutorService ENCODERS = HELPERS < 1 ? null : encoders();
-    // rows written before the store checks page sizes: long enough for tight loops, short enough that pages
-    // stay near the 1 MiB target (parquet-java checks every 100 rows at the earliest)
-    private static final int CHUNK = 256;
+    // rows per Parquet page: the value column's pages are then 1 MiB before compression, the others smaller
+    private static final int PAGE_BYTES = 1024 * 1024;
+    private static final int PAGE_ROWS = PAGE_BYTES / Double.BYTES;
     private static final ParquetProperties PROPERTIES = ParquetProperties.builder()
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
             .withDictionaryEncoding(true)
             // PLAIN doubles: every reader's defaults decode them (Spark's vectorized reader has no
             // BYTE_STREAM_SPLIT), and a dictionary measured larger on shards that interleave keys (BENCHMARKS.md)
             .withDictionaryEncoding(MetricSchema.VALUE, false)
-            .withPageSize(1024 * 1024)
+            .withPageSize(PAGE_BYTES)
             .build();
 
     private ShardEncoder() {}
@@ -169,17 +184,21 @@ public final class ShardEncoder {
     }
 
     /**
-     * One column chunk of a row group, with a page store of its own so that columns encode independently; the
-     * file gets them in schema order. The column is REQUIRED and flat, so all its levels are 0.
+     * One column chunk of a row group, encoded page by page in bulk loops and handed to a page store of its own
+     * (which compresses the pages and records their statistics, column and offset indexes), so that columns
+     * encode independently; the file gets them in schema order. The column is REQUIRED and flat: no levels, every
+     * value is a row. The encodings are fixed per column (FORMAT.md §7.5): a dictionary for the run id, the
+     * worker and the key (one or a few distinct values), delta for step and timestamp, PLAIN for the value.
+     * Statistics come from parquet-java's own {@link Statistics} objects, so their rules (NaN, -0.0) are its.
      */
     private static final class Column {
         final int index;
         final Binary runId;
         final int worker;
         final Binary[] keys;
-        final ColumnChunkPageWriteStore pages;
-        final ColumnWriteStore store;
-        final ColumnWriter writer;
+        final ColumnDescriptor descriptor;
+        final ColumnChunkPageWriteStore store;
+        final PageWriter pages;
 
         Column(int index, Binary runId, int worker, Binary[] keys) {
             this.index = index;
@@ -187,54 +206,195 @@ public final class ShardEncoder {
             this.worker = worker;
             this.keys = keys;
             MessageType schema = new MessageType(SCHEMA.getName(), SCHEMA.getType(index));
-            this.pages = new ColumnChunkPageWriteStore(
+            this.descriptor = schema.getColumns().get(0);
+            this.store = new ColumnChunkPageWriteStore(
                     ZSTD,
                     schema,
                     PROPERTIES.getAllocator(),
                     PROPERTIES.getColumnIndexTruncateLength(),
                     PROPERTIES.getPageWriteChecksumEnabled());
-            this.store = PROPERTIES.newColumnWriteStore(schema, pages, pages);
-            this.writer = store.getColumnWriter(schema.getColumns().get(0));
+            this.pages = store.getPageWriter(descriptor);
         }
 
-        void write(List<MetricPage> batch) {
-            for (MetricPage p : batch) {
-                for (int from = 0; from < p.size; from += CHUNK) {
-                    int to = Math.min(p.size, from + CHUNK);
-                    switch (index) {
-                        case 0 -> {
-                            for (int i = from; i < to; i++) writer.write(runId, 0, 0);
-                        }
-                        case 1 -> {
-                            for (int i = from; i < to; i++) writer.write(worker, 0, 0);
-                        }
-                        case 2 -> {
-                            int[] k = p.keys;
-                            for (int i = from; i < to; i++) writer.write(keys[k[i]], 0, 0);
-                        }
-                        case 3 -> {
-                            long[] s = p.steps;
-                            for (int i = from; i < to; i++) writer.write(s[i], 0, 0);
-                        }
-                        case 4 -> {
-                            long[] t = p.timestamps;
-                            for (int i = from; i < to; i++) writer.write(t[i], 0, 0);
-                        }
-                        default -> {
-                            double[] v = p.values;
-                            for (int i = from; i < to; i++) writer.write(v[i], 0, 0);
-                        }
-                    }
-                    // the store checks page sizes as rows end: pages break between chunks
-                    for (int i = from; i < to; i++) store.endRecord();
-                }
+        void write(List<MetricPage> batch) throws IOException {
+            switch (index) {
+                case 0 -> writeConstant(batch, plainBinary(List.of(runId)), 1, stats -> stats.updateStats(runId));
+                case 1 -> writeConstant(batch, plainInt(worker), 1, stats -> stats.updateStats(worker));
+                case 2 -> writeKeys(batch);
+                case 3 -> writeDelta(batch, p -> p.steps);
+                case 4 -> writeDelta(batch, p -> p.timestamps);
+                default -> writeValues(batch);
             }
         }
 
+        /** A column holding one value in every row: a one-entry dictionary and all-zero indexes. */
+        private void writeConstant(
+                List<MetricPage> batch, BytesInput dictionary, int size, Consumer<Statistics<?>> stats)
+                throws IOException {
+            pages.writeDictionaryPage(new DictionaryPage(dictionary, size, Encoding.PLAIN));
+            forEachPageOf(batch, (rows, from) -> {
+                Statistics<?> s = newStats();
+                stats.accept(s);
+                try (RunLengthBitPackingHybridEncoder ids = ids(0)) {
+                    for (int i = 0; i < rows; i++) ids.writeInt(0);
+                    writeDictionaryIds(rows, 0, ids, s);
+                }
+            });
+        }
+
+        /** Keys through a dictionary of the keys this row group uses, in key-id order. */
+        private void writeKeys(List<MetricPage> batch) throws IOException {
+            int[] dense = new int[keys.length];
+            java.util.Arrays.fill(dense, -1);
+            for (MetricPage p : batch) {
+                int[] k = p.keys;
+                for (int i = 0, n = p.size; i < n; i++) dense[k[i]] = 0;
+            }
+            List<Binary> used = new ArrayList<>();
+            for (int k = 0; k < keys.length; k++) {
+                if (dense[k] == 0) {
+                    dense[k] = used.size();
+                    used.add(keys[k]);
+                }
+            }
+            pages.writeDictionaryPage(new DictionaryPage(plainBinary(used), used.size(), Encoding.PLAIN));
+            int bitWidth = BytesUtils.getWidthFromMaxInt(used.size() - 1);
+            boolean[] inPage = new boolean[used.size()];
+            forEachPageOf(batch, (rows, slices) -> {
+                java.util.Arrays.fill(inPage, false);
+                try (RunLengthBitPackingHybridEncoder ids = ids(bitWidth)) {
+                    for (Slice sl : slices) {
+                        int[] k = sl.page.keys;
+                        for (int i = sl.from; i < sl.to; i++) {
+                            int id = dense[k[i]];
+                            inPage[id] = true;
+                            ids.writeInt(id);
+                        }
+                    }
+                    Statistics<?> s = newStats();
+                    for (int id = 0; id < inPage.length; id++) if (inPage[id]) s.updateStats(used.get(id));
+                    writeDictionaryIds(rows, bitWidth, ids, s);
+                }
+            });
+        }
+
+        private void writeDelta(List<MetricPage> batch, Function<MetricPage, long[]> column) throws IOException {
+            forEachPageOf(batch, (rows, slices) -> {
+                LongStatistics s = (LongStatistics) newStats();
+                try (DeltaBinaryPackingValuesWriterForLong delta =
+                        new DeltaBinaryPackingValuesWriterForLong(64 * 1024, PAGE_BYTES, PROPERTIES.getAllocator())) {
+                    for (Slice sl : slices) {
+                        long[] v = column.apply(sl.page);
+                        for (int i = sl.from; i < sl.to; i++) {
+                            delta.writeLong(v[i]);
+                            s.updateStats(v[i]);
+                        }
+                    }
+                    pages.writePageV2(
+                            rows,
+                            0,
+                            rows,
+                            BytesInput.empty(),
+                            BytesInput.empty(),
+                            Encoding.DELTA_BINARY_PACKED,
+                            delta.getBytes(),
+                            s);
+                }
+            });
+        }
+
+        private void writeValues(List<MetricPage> batch) throws IOException {
+            forEachPageOf(batch, (rows, slices) -> {
+                DoubleStatistics s = (DoubleStatistics) newStats();
+                ByteBuffer plain = ByteBuffer.allocate(rows * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                DoubleBuffer doubles = plain.asDoubleBuffer();
+                for (Slice sl : slices) {
+                    double[] v = sl.page.values;
+                    doubles.put(v, sl.from, sl.to - sl.from);
+                    for (int i = sl.from; i < sl.to; i++) s.updateStats(v[i]);
+                }
+                pages.writePageV2(
+                        rows,
+                        0,
+                        rows,
+                        BytesInput.empty(),
+                        BytesInput.empty(),
+                        Encoding.PLAIN,
+                        BytesInput.from(plain.array()),
+                        s);
+            });
+        }
+
+        private void writeDictionaryIds(int rows, int bitWidth, RunLengthBitPackingHybridEncoder ids, Statistics<?> s)
+                throws IOException {
+            pages.writePageV2(
+                    rows,
+                    0,
+                    rows,
+                    BytesInput.empty(),
+                    BytesInput.empty(),
+                    Encoding.RLE_DICTIONARY,
+                    BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}), ids.toBytes()),
+                    s);
+        }
+
+        private Statistics<?> newStats() {
+            return Statistics.createStats(descriptor.getPrimitiveType());
+        }
+
+        private static RunLengthBitPackingHybridEncoder ids(int bitWidth) {
+            return new RunLengthBitPackingHybridEncoder(bitWidth, 64 * 1024, PAGE_BYTES, PROPERTIES.getAllocator());
+        }
+
         void flushTo(ParquetFileWriter file) throws IOException {
-            store.flush();
-            pages.flushToFileWriter(file);
+            store.flushToFileWriter(file);
             store.close();
         }
+    }
+
+    /** Rows {@code [from, to)} of one page of points. */
+    private record Slice(MetricPage page, int from, int to) {}
+
+    /** Encodes one Parquet page from {@code rows} points spread over slices of metric pages. */
+    private interface PageEncoder {
+        void encode(int rows, List<Slice> slices) throws IOException;
+    }
+
+    /** Cuts the row group's points into Parquet pages of at most {@link #PAGE_ROWS} rows, the same in every column. */
+    private static void forEachPageOf(List<MetricPage> batch, PageEncoder encoder) throws IOException {
+        List<Slice> slices = new ArrayList<>();
+        int rows = 0;
+        for (MetricPage p : batch) {
+            for (int from = 0; from < p.size; ) {
+                int take = Math.min(p.size - from, PAGE_ROWS - rows);
+                slices.add(new Slice(p, from, from + take));
+                rows += take;
+                from += take;
+                if (rows == PAGE_ROWS) {
+                    encoder.encode(rows, slices);
+                    slices = new ArrayList<>();
+                    rows = 0;
+                }
+            }
+        }
+        if (rows > 0) encoder.encode(rows, slices);
+    }
+
+    private static BytesInput plainBinary(List<Binary> values) {
+        int size = 0;
+        for (Binary b : values) size += 4 + b.length();
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        for (Binary b : values) {
+            out.putInt(b.length());
+            out.put(b.getBytesUnsafe());
+        }
+        return BytesInput.from(out.array());
+    }
+
+    private static BytesInput plainInt(int value) {
+        return BytesInput.from(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(value)
+                .array());
     }
 }

@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
@@ -27,12 +29,15 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The column-at-a-time encoder writes exactly the logged points (read back by DuckDB) with the encodings of
- * FORMAT.md §7.5, the same ones parquet-java's record-at-a-time writer chooses for the same points.
+ * The page-at-a-time encoder writes exactly the logged points (read back by DuckDB and by parquet-java) with the
+ * encodings of FORMAT.md §7.5 and the same column statistics as parquet-java's record-at-a-time writer.
  */
 class ShardEncoderTest {
     private static final String RUN = "01jq0000000000000000000000";
@@ -111,11 +116,9 @@ class ShardEncoderTest {
     }
 
     @Test
-    void encodingsMatchTheRecordAtATimeWriter() throws Exception {
+    void fixedEncodingsWithTheRecordWritersStatisticsReadBackByParquetJava() throws Exception {
         Random r = new Random(5);
-        // one key (too many distinct steps and timestamps for a dictionary: delta fallback), few keys interleaved,
-        // many keys sharing steps
-        List<String> seen = new ArrayList<>();
+        // one key, few keys interleaved, many keys sharing steps; more rows than one Parquet page holds
         for (int keyCount : new int[] {1, 4, 2_000}) {
             List<String> keys = new ArrayList<>();
             for (int k = 0; k < keyCount; k++) keys.add("k" + k);
@@ -132,14 +135,71 @@ class ShardEncoderTest {
                 p.size = p.capacity();
                 pages.add(p);
             }
+            MetricPage first = pages.get(0);
+            double[] specials = {Double.NaN, -0.0, Double.NEGATIVE_INFINITY};
+            for (int i = 0; i < specials.length; i++) first.values[i * 7] = specials[i];
             ShardEncoder.Batch batch = new ShardEncoder.Batch("exp", RUN, WORKER, pages, keys);
-            ParquetMetadata columnAtATime = footer(ShardEncoder.encode(batch));
+            byte[] shard = ShardEncoder.encode(batch);
+            ParquetMetadata columnAtATime = footer(shard);
             ParquetMetadata recordAtATime = footer(recordAtATime(batch));
-            assertEquals(describe(recordAtATime), describe(columnAtATime), keyCount + " keys");
-            seen.add(describe(columnAtATime).get(MetricSchema.STEP));
+            Map<String, String> encodings = describe(columnAtATime);
+            String at = keyCount + " keys";
+            for (String dictionary : List.of(MetricSchema.RUN_ID, MetricSchema.WORKER, MetricSchema.KEY)) {
+                assertTrue(encodings.get(dictionary).contains("RLE_DICTIONARY"), at + ": " + encodings);
+            }
+            assertTrue(encodings.get(MetricSchema.STEP).contains("[DELTA_BINARY_PACKED]"), at + ": " + encodings);
+            assertTrue(encodings.get(MetricSchema.TIMESTAMP).contains("[DELTA_BINARY_PACKED]"), at + ": " + encodings);
+            assertTrue(encodings.get(MetricSchema.VALUE).contains("[PLAIN]"), at + ": " + encodings);
+            for (String column : encodings.values()) {
+                assertTrue(column.contains("ZSTD") && column.endsWith("v2=true"), at + ": " + column);
+                assertTrue(!column.contains("BYTE_STREAM_SPLIT"), at + ": " + column);
+            }
+            assertEquals(statistics(recordAtATime), statistics(columnAtATime), at);
+            assertEquals(
+                    columnAtATime.getBlocks().get(0).getRowCount(),
+                    recordAtATime.getBlocks().get(0).getRowCount(),
+                    at);
+            assertReadBackByParquetJava(shard, batch);
         }
-        assertTrue(seen.get(0).contains("DELTA_BINARY_PACKED"), "the delta fallback is covered: " + seen);
-        assertTrue(seen.get(1).contains("RLE_DICTIONARY"), "dictionary steps are covered: " + seen);
+    }
+
+    /** Per column chunk: min, max, null count and NaN count, as parquet-java reads them from the footer. */
+    private static Map<String, String> statistics(ParquetMetadata footer) {
+        Map<String, String> columns = new TreeMap<>();
+        for (ColumnChunkMetaData c : footer.getBlocks().get(0).getColumns()) {
+            var s = c.getStatistics();
+            columns.put(
+                    c.getPath().toDotString(),
+                    s.genericGetMin() + ".." + s.genericGetMax() + " nulls=" + s.getNumNulls() + " values="
+                            + c.getValueCount());
+        }
+        return columns;
+    }
+
+    /** parquet-java's own reader (not DuckDB) gets every point back in order. */
+    private static void assertReadBackByParquetJava(byte[] shard, ShardEncoder.Batch batch) throws Exception {
+        try (ParquetFileReader reader =
+                ParquetFileReader.open(new InMemoryInputFile(shard), HadoopFreeReadOptions.with(new ZstdCodecs(3)))) {
+            MessageColumnIO columns = new ColumnIOFactory().getColumnIO(MetricSchema.SHARD);
+            PageReadStore rowGroup = reader.readNextRowGroup();
+            RecordReader<Group> rows = columns.getRecordReader(rowGroup, new GroupRecordConverter(MetricSchema.SHARD));
+            long read = 0;
+            for (MetricPage p : batch.pages()) {
+                for (int i = 0; i < p.size; i++, read++) {
+                    Group g = rows.read();
+                    assertEquals(batch.runId(), g.getString(MetricSchema.RUN_ID, 0));
+                    assertEquals(batch.worker(), g.getInteger(MetricSchema.WORKER, 0));
+                    assertEquals(batch.keyNames().get(p.keys[i]), g.getString(MetricSchema.KEY, 0));
+                    assertEquals(p.steps[i], g.getLong(MetricSchema.STEP, 0));
+                    assertEquals(p.timestamps[i], g.getLong(MetricSchema.TIMESTAMP, 0));
+                    assertEquals(
+                            Double.doubleToRawLongBits(p.values[i]),
+                            Double.doubleToRawLongBits(g.getDouble(MetricSchema.VALUE, 0)));
+                }
+            }
+            assertEquals(rowGroup.getRowCount(), read, "every row read");
+            assertEquals(null, reader.readNextRowGroup(), "one row group");
+        }
     }
 
     /** Per column: physical type, codec, encodings, whether data pages are v2. */
