@@ -3,6 +3,7 @@ package io.runlake.client.internal;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.MetricSchema;
 import io.runlake.parquet.InMemoryOutputFile;
+import io.runlake.parquet.PageValues;
 import io.runlake.parquet.ZstdCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -218,8 +219,12 @@ public final class ShardEncoder {
 
         void write(List<MetricPage> batch) throws IOException {
             switch (index) {
-                case 0 -> writeConstant(batch, plainBinary(List.of(runId)), 1, stats -> stats.updateStats(runId));
-                case 1 -> writeConstant(batch, plainInt(worker), 1, stats -> stats.updateStats(worker));
+                case 0 ->
+                    writeConstant(
+                            batch, PageValues.plainBinaries(List.of(runId)), 1, stats -> stats.updateStats(runId));
+                case 1 ->
+                    writeConstant(
+                            batch, PageValues.plainInts(new int[] {worker}, 1), 1, stats -> stats.updateStats(worker));
                 case 2 -> writeKeys(batch);
                 case 3 -> writeDelta(batch, p -> p.steps);
                 case 4 -> writeDelta(batch, p -> p.timestamps);
@@ -257,7 +262,7 @@ public final class ShardEncoder {
                     used.add(keys[k]);
                 }
             }
-            pages.writeDictionaryPage(new DictionaryPage(plainBinary(used), used.size(), Encoding.PLAIN));
+            pages.writeDictionaryPage(new DictionaryPage(PageValues.plainBinaries(used), used.size(), Encoding.PLAIN));
             int bitWidth = BytesUtils.getWidthFromMaxInt(used.size() - 1);
             boolean[] inPage = new boolean[used.size()];
             forEachPageOf(batch, (rows, slices) -> {
@@ -378,23 +383,5 @@ public final class ShardEncoder {
             }
         }
         if (rows > 0) encoder.encode(rows, slices);
-    }
-
-    private static BytesInput plainBinary(List<Binary> values) {
-        int size = 0;
-        for (Binary b : values) size += 4 + b.length();
-        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        for (Binary b : values) {
-            out.putInt(b.length());
-            out.put(b.getBytesUnsafe());
-        }
-        return BytesInput.from(out.array());
-    }
-
-    private static BytesInput plainInt(int value) {
-        return BytesInput.from(ByteBuffer.allocate(4)
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(value)
-                .array());
     }
 }

@@ -4,6 +4,7 @@ import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.parquet.HadoopFreeReadOptions;
+import io.runlake.parquet.PageValues;
 import io.runlake.parquet.ZstdCodecs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.DoubleStatistics;
+import org.apache.parquet.column.statistics.LongStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.delta.DeltaBinaryPackingValuesWriterForLong;
 import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -401,37 +409,38 @@ final class RunSortedWriter {
         return true;
     }
 
-    /** parquet-java's column writers, fed point by point in sorted order, one row group per {@code rowGroupRows}. */
+    /**
+     * Collects sorted points into row groups of {@code rowGroupRows} and encodes each column of a row group a Parquet
+     * page at a time, in bulk loops, with parquet-java's value encoders and page writer (which compresses the pages
+     * and keeps statistics and page indexes). parquet-java's column writers, fed a point at a time, hashed and
+     * compared every run id and key for the dictionary and the statistics: most of the compactor's time (profiled).
+     * Encodings (FORMAT.md §12.4): dictionaries for run_id, worker and key (PLAIN_DICTIONARY, V1 pages), delta for
+     * step and timestamp (a run's points are sorted by step, so their deltas are tiny), PLAIN for value.
+     */
     private static final class Writer {
+        private static final int PAGE_ROWS = PAGE_BYTES / Double.BYTES;
+
         private final ParquetFileWriter file;
-        private final ParquetProperties properties;
         private final Map<String, String> footer;
         private final int rowGroupRows;
         private final ColumnDescriptor[] columns = LAKE_SCHEMA.getColumns().toArray(new ColumnDescriptor[0]);
-        private ColumnChunkPageWriteStore pages;
-        private ColumnWriteStore store;
-        private ColumnWriter runId, worker, key, step, timestamp, value;
         private final Path out;
+        // the row group being collected, in file order; run ids and keys as ids into the group's dictionaries
+        private final int[] runs;
+        private final int[] workers;
+        private final int[] keys;
+        private final long[] steps;
+        private final long[] timestamps;
+        private final double[] values;
+        private final List<Binary> runNames = new ArrayList<>();
+        private final List<Binary> keyNames = new ArrayList<>();
+        private final Map<String, Integer> keyIds = new HashMap<>();
         private int groupRows;
         long rows;
 
         Writer(Path out, String experiment, int rowGroupRows) throws IOException {
             this.out = out;
             this.rowGroupRows = rowGroupRows;
-            this.properties = ParquetProperties.builder()
-                    .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                    .withDictionaryEncoding(true)
-                    // PLAIN doubles, as DuckDB's V1 writer: a dictionary does not pay off on measured values
-                    .withDictionaryEncoding(MetricSchema.VALUE, false)
-                    // PLAIN times as well: nearly every point has its own, so a dictionary costs a hash lookup per
-                    // point (a tenth of the writer's time, profiled) and saved nothing (7.75 vs 7.76 bytes/point)
-                    .withDictionaryEncoding(MetricSchema.TIMESTAMP, false)
-                    .withPageSize(PAGE_BYTES)
-                    // pages cut by bytes only: parquet-java's default 20,000-row pages compress a run's repeating
-                    // step ids ten times worse than DuckDB's pages
-                    .withPageRowCountLimit(Integer.MAX_VALUE)
-                    .withDictionaryPageSize(PAGE_BYTES)
-                    .build();
             this.footer = Map.of(
                     FormatVersion.FOOTER_KEY,
                     Integer.toString(FormatVersion.CURRENT),
@@ -447,57 +456,173 @@ final class RunSortedWriter {
                     ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH,
                     false);
             file.start();
-            newRowGroup();
+            runs = new int[rowGroupRows];
+            workers = new int[rowGroupRows];
+            keys = new int[rowGroupRows];
+            steps = new long[rowGroupRows];
+            timestamps = new long[rowGroupRows];
+            values = new double[rowGroupRows];
         }
 
-        private void newRowGroup() {
-            pages = new ColumnChunkPageWriteStore(
+        void write(RunPoints p) throws IOException {
+            int run = -1;
+            int[] keyOf = null;
+            for (int n = 0; n < p.size; n++) {
+                if (run < 0) {
+                    // a run (again) in this row group: its dictionary entries
+                    runNames.add(utf8(p.runId));
+                    run = runNames.size() - 1;
+                    keyOf = new int[p.keyNames.size()];
+                    for (int k = 0; k < keyOf.length; k++) {
+                        String name = p.keyNames.get(k);
+                        keyOf[k] = keyIds.computeIfAbsent(name, x -> {
+                            keyNames.add(utf8(x));
+                            return keyNames.size() - 1;
+                        });
+                    }
+                }
+                int i = p.order[n];
+                int g = groupRows++;
+                runs[g] = run;
+                workers[g] = p.workers[i];
+                keys[g] = keyOf[p.keys[i]];
+                steps[g] = p.steps[i];
+                timestamps[g] = p.timestampsMicros[i];
+                values[g] = p.values[i];
+                rows++;
+                if (groupRows == rowGroupRows) {
+                    flushRowGroup();
+                    run = -1;
+                }
+            }
+        }
+
+        private void flushRowGroup() throws IOException {
+            if (groupRows == 0) return;
+            ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
                     CODECS.getCompressor(CompressionCodecName.ZSTD),
                     LAKE_SCHEMA,
                     new HeapByteBufferAllocator(),
                     ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH);
-            store = properties.newColumnWriteStore(LAKE_SCHEMA, pages, pages);
-            runId = store.getColumnWriter(columns[0]);
-            worker = store.getColumnWriter(columns[1]);
-            key = store.getColumnWriter(columns[2]);
-            step = store.getColumnWriter(columns[3]);
-            timestamp = store.getColumnWriter(columns[4]);
-            value = store.getColumnWriter(columns[5]);
+            writeDictionaryColumn(pages.getPageWriter(columns[0]), columns[0], runNames, runs);
+            writeWorkers(pages.getPageWriter(columns[1]));
+            writeDictionaryColumn(pages.getPageWriter(columns[2]), columns[2], keyNames, keys);
+            writeDelta(pages.getPageWriter(columns[3]), steps);
+            writeDelta(pages.getPageWriter(columns[4]), timestamps);
+            writeValues(pages.getPageWriter(columns[5]));
+            file.startBlock(groupRows);
+            pages.flushToFileWriter(file);
+            file.endBlock();
+            pages.close();
             groupRows = 0;
+            runNames.clear();
+            keyNames.clear();
+            keyIds.clear();
         }
 
-        void write(RunPoints p) throws IOException {
-            // array-backed: the dictionary writer hashes and compares them on every row, buffer-backed is slower
-            Binary run = utf8(p.runId);
-            Binary[] keyNames = new Binary[p.keyNames.size()];
-            for (int i = 0; i < keyNames.length; i++) keyNames[i] = utf8(p.keyNames.get(i));
-            for (int n = 0; n < p.size; n++) {
-                int i = p.order[n];
-                runId.write(run, 0, 1);
-                worker.write(p.workers[i], 0, 1);
-                key.write(keyNames[p.keys[i]], 0, 1);
-                step.write(p.steps[i], 0, 1);
-                timestamp.write(p.timestampsMicros[i], 0, 1);
-                value.write(p.values[i], 0, 1);
-                store.endRecord();
-                rows++;
-                if (++groupRows == rowGroupRows) flushRowGroup(true);
+        /** Strings through a dictionary of the row group's distinct values; {@code ids}: each row's entry. */
+        private void writeDictionaryColumn(
+                PageWriter pages, ColumnDescriptor column, List<Binary> dictionary, int[] ids) throws IOException {
+            pages.writeDictionaryPage(new DictionaryPage(
+                    PageValues.plainBinaries(dictionary), dictionary.size(), Encoding.PLAIN_DICTIONARY));
+            boolean[] inPage = new boolean[dictionary.size()];
+            writeIdPages(pages, column, dictionary.size(), ids, (from, to, stats) -> {
+                // each distinct string of the page once, not each row
+                Arrays.fill(inPage, false);
+                for (int i = from; i < to; i++) inPage[ids[i]] = true;
+                for (int id = 0; id < inPage.length; id++) if (inPage[id]) stats.updateStats(dictionary.get(id));
+            });
+        }
+
+        private void writeWorkers(PageWriter pages) throws IOException {
+            // a handful of ranks: a dictionary of those present, ids in first-seen order
+            Map<Integer, Integer> idOf = new HashMap<>();
+            int[] ids = new int[groupRows];
+            int[] dictionary = new int[Math.min(groupRows, 1 << 16)];
+            int last = Integer.MIN_VALUE, lastId = -1;
+            for (int i = 0; i < groupRows; i++) {
+                int w = workers[i];
+                if (w != last) {
+                    Integer id = idOf.get(w);
+                    if (id == null) {
+                        id = idOf.size();
+                        idOf.put(w, id);
+                        if (id == dictionary.length) dictionary = Arrays.copyOf(dictionary, id * 2);
+                        dictionary[id] = w;
+                    }
+                    last = w;
+                    lastId = id;
+                }
+                ids[i] = lastId;
+            }
+            pages.writeDictionaryPage(new DictionaryPage(
+                    PageValues.plainInts(dictionary, idOf.size()), idOf.size(), Encoding.PLAIN_DICTIONARY));
+            writeIdPages(pages, columns[1], idOf.size(), ids, (from, to, stats) -> {
+                for (int i = from; i < to; i++) stats.updateStats(workers[i]);
+            });
+        }
+
+        /** Fills a page's statistics from rows {@code [from, to)}. */
+        private interface PageStatistics {
+            void fill(int from, int to, Statistics<?> stats);
+        }
+
+        /** The data pages of a dictionary-encoded column: each page's ids, bit-packed/RLE. */
+        private void writeIdPages(
+                PageWriter pages, ColumnDescriptor column, int dictionarySize, int[] ids, PageStatistics statistics)
+                throws IOException {
+            int bitWidth = BytesUtils.getWidthFromMaxInt(dictionarySize - 1);
+            for (int from = 0; from < groupRows; from += PAGE_ROWS) {
+                int to = Math.min(groupRows, from + PAGE_ROWS);
+                Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
+                statistics.fill(from, to, stats);
+                writeV1(
+                        pages,
+                        to - from,
+                        stats,
+                        Encoding.PLAIN_DICTIONARY,
+                        PageValues.dictionaryIds(bitWidth, ids, from, to));
             }
         }
 
-        private void flushRowGroup(boolean more) throws IOException {
-            if (groupRows > 0) {
-                file.startBlock(groupRows);
-                store.flush();
-                pages.flushToFileWriter(file);
-                file.endBlock();
+        private void writeDelta(PageWriter pages, long[] column) throws IOException {
+            for (int from = 0; from < groupRows; from += PAGE_ROWS) {
+                int to = Math.min(groupRows, from + PAGE_ROWS);
+                LongStatistics stats = (LongStatistics) Statistics.createStats(
+                        LAKE_SCHEMA.getColumns().get(column == steps ? 3 : 4).getPrimitiveType());
+                for (int i = from; i < to; i++) stats.updateStats(column[i]);
+                try (DeltaBinaryPackingValuesWriterForLong delta = new DeltaBinaryPackingValuesWriterForLong(
+                        64 * 1024, PAGE_BYTES, new HeapByteBufferAllocator())) {
+                    for (int i = from; i < to; i++) delta.writeLong(column[i]);
+                    writeV1(pages, to - from, stats, Encoding.DELTA_BINARY_PACKED, delta.getBytes());
+                }
             }
-            store.close();
-            if (more) newRowGroup();
+        }
+
+        private void writeValues(PageWriter pages) throws IOException {
+            for (int from = 0; from < groupRows; from += PAGE_ROWS) {
+                int to = Math.min(groupRows, from + PAGE_ROWS);
+                DoubleStatistics stats = (DoubleStatistics) Statistics.createStats(columns[5].getPrimitiveType());
+                for (int i = from; i < to; i++) stats.updateStats(values[i]);
+                writeV1(pages, to - from, stats, Encoding.PLAIN, PageValues.plainDoubles(values, from, to));
+            }
+        }
+
+        /** A V1 data page of an OPTIONAL column without nulls: definition levels all 1, then the values. */
+        private static void writeV1(PageWriter pages, int rows, Statistics<?> stats, Encoding encoding, BytesInput data)
+                throws IOException {
+            pages.writePage(
+                    BytesInput.concat(PageValues.allPresentV1(rows), data),
+                    rows,
+                    rows,
+                    stats,
+                    Encoding.BIT_PACKED,
+                    Encoding.RLE,
+                    encoding);
         }
 
         void finish() throws IOException {
-            flushRowGroup(false);
+            flushRowGroup();
             file.end(footer);
         }
 

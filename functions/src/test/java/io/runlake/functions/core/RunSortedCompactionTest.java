@@ -82,6 +82,21 @@ class RunSortedCompactionTest {
                             "SELECT count(DISTINCT row_group_id) FROM parquet_metadata(" + Duck.lit(file.toString())
                                     + ")"),
                     "row groups of 1,000 rows");
+            // each row group's statistics are its rows' (readers skip row groups by them, e.g. by run_id)
+            for (String column : List.of("run_id", "key", "worker", "step")) {
+                assertEquals(
+                        rows(
+                                st,
+                                "SELECT file_row_number // 1000, min(" + column + ")::VARCHAR, max(" + column
+                                        + ")::VARCHAR FROM read_parquet(" + Duck.lit(file.toString())
+                                        + ", file_row_number = true) GROUP BY 1 ORDER BY 1"),
+                        rows(
+                                st,
+                                "SELECT row_group_id, stats_min_value, stats_max_value FROM parquet_metadata("
+                                        + Duck.lit(file.toString()) + ") WHERE path_in_schema = '" + column
+                                        + "' ORDER BY 1"),
+                        column + " statistics");
+            }
         }
     }
 
