@@ -406,9 +406,10 @@ public final class ModelRegistry {
     /**
      * Reads a registry object and checks it against its key (FORMAT.md §16.6): a key outside the layout, bytes that
      * are not a valid record of its kind, or fields that disagree with the key make it corrupt: skipped, with a
-     * problem. A newer format version is refused (§3), never skipped.
+     * problem. A newer format version is refused (§3), never skipped. The one home of these rules: the query views
+     * read exactly the objects this accepts.
      */
-    static Optional<Object> checked(String key, byte[] bytes, List<String> problems) {
+    public static Optional<Object> checked(String key, byte[] bytes, List<String> problems) {
         Optional<Layout.ModelObject> parsed = Layout.parseModelObject(key);
         if (parsed.isEmpty()) {
             problems.add("skipped " + key + ": not a key of the model registry layout (FORMAT.md §16.1)");
