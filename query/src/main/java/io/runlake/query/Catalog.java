@@ -13,6 +13,7 @@ import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.registry.ModelRegistry;
+import io.runlake.runs.PurgeAudits;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -315,6 +316,7 @@ final class Catalog {
             }
         }
 
+        private final Map<String, String> purgedRuns = new TreeMap<>();
         private final List<Path> registeredModels = new ArrayList<>(),
                 modelVersions = new ArrayList<>(),
                 aliasEvents = new ArrayList<>();
@@ -339,6 +341,13 @@ final class Catalog {
                 if (valid.get() instanceof RegisteredModel) registeredModels.add(path);
                 else if (valid.get() instanceof ModelVersion) modelVersions.add(path);
                 else aliasEvents.add(path);
+            }
+            if (modelVersions.isEmpty()) return;
+            // a version whose run was purged says so (FORMAT.md §12.11) rather than just lacking its run
+            try {
+                PurgeAudits.latestByRun(logStore).forEach((run, e) -> purgedRuns.put(run, e.key()));
+            } catch (Json.MalformedObjectException e) {
+                problems.add("skipped the purge entries of audit/: " + e.getMessage());
             }
         }
 
@@ -384,7 +393,7 @@ final class Catalog {
                     indexFiles,
                     options.staleTimeout().toMillis(),
                     experimentOf,
-                    new Views.Registry(registeredModels, modelVersions, aliasEvents));
+                    new Views.Registry(registeredModels, modelVersions, aliasEvents, purgedRuns));
             Catalog c = new Catalog(files, sortedProblems, experiments);
             c.lakeRanges.putAll(ranges);
             c.shardRuns.putAll(shardRuns);

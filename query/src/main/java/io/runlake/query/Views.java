@@ -44,9 +44,9 @@ final class Views {
             Registry registry) {}
 
     /** The valid objects under models/ (FORMAT.md §16.6), by kind. */
-    record Registry(List<Path> models, List<Path> versions, List<Path> aliasEvents) {
+    record Registry(List<Path> models, List<Path> versions, List<Path> aliasEvents, Map<String, String> purgedRuns) {
         static Registry empty() {
-            return new Registry(List.of(), List.of(), List.of());
+            return new Registry(List.of(), List.of(), List.of(), Map.of());
         }
 
         List<List<Path>> all() {
@@ -169,6 +169,18 @@ final class Views {
         s.add(view(
                 "_alias_events",
                 json(r.aliasEvents(), ALIAS_COLS, emptyRow(ALIAS_COLS) + ", NULL::VARCHAR AS filename", true)));
+        // run id -> audit entry of its purge (FORMAT.md §12.11), chosen by PurgeAudits
+        s.add(view(
+                "_purged_runs",
+                r.purgedRuns().isEmpty()
+                        ? "SELECT NULL::VARCHAR AS run_id, NULL::VARCHAR AS audit WHERE false"
+                        : "SELECT * FROM (VALUES "
+                                + String.join(
+                                        ", ",
+                                        r.purgedRuns().entrySet().stream()
+                                                .map(e -> "(" + lit(e.getKey()) + ", " + lit(e.getValue()) + ")")
+                                                .toList())
+                                + ") AS t(run_id, audit)"));
         s.add(view("models", """
                 SELECT name, description, coalesce(tags, %s) AS tags, created_by,
                        make_timestamptz(created_time_ms * 1000) AS created_time
@@ -180,8 +192,10 @@ final class Views {
                        coalesce((v.artifact->>'reference')::BOOLEAN, false) AS artifact_reference,
                        v.description, coalesce(v.tags, %s) AS tags, v.metrics, v.created_by,
                        make_timestamptz(v.created_time_ms * 1000) AS created_time,
-                       r.status AS run_status, r.code_version AS run_code_version
-                FROM _model_versions v LEFT JOIN runs r ON r.run_id = v.run_id""".formatted(NO_TAGS)));
+                       r.status AS run_status, r.code_version AS run_code_version,
+                       CASE WHEN r.run_id IS NULL THEN p.audit END AS run_purged_by
+                FROM _model_versions v LEFT JOIN runs r ON r.run_id = v.run_id
+                LEFT JOIN _purged_runs p ON p.run_id = v.run_id""".formatted(NO_TAGS)));
         s.add(view("model_alias_history", """
                 SELECT model, alias, regexp_extract(filename, %s, 1) AS event_id, make_timestamptz(time_ms * 1000) AS time,
                        set_by, previous_version, version, reason, condition->>'metric' AS condition_metric,
