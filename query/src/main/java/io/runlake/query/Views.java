@@ -5,6 +5,7 @@ import io.runlake.format.DuckSql;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.format.RunObjects;
+import io.runlake.registry.ModelUri;
 import io.runlake.registry.RegistryContents;
 import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
@@ -45,10 +46,6 @@ final class Views {
 
     /** The valid objects under models/ (FORMAT.md §16.6), by kind. */
     record Registry(List<Path> models, List<Path> versions, List<Path> aliasEvents, Map<String, String> purgedRuns) {
-        static Registry empty() {
-            return new Registry(List.of(), List.of(), List.of(), Map.of());
-        }
-
         List<List<Path>> all() {
             return List.of(models, versions, aliasEvents);
         }
@@ -186,7 +183,7 @@ final class Views {
                        make_timestamptz(created_time_ms * 1000) AS created_time
                 FROM _registered_models""".formatted(NO_TAGS)));
         s.add(view("model_versions", """
-                SELECT v.model, v.version, 'models:/' || v.model || '/' || v.version AS uri, v.experiment, v.run_id,
+                SELECT v.model, v.version, %s || v.model || '/' || v.version AS uri, v.experiment, v.run_id,
                        v.artifact->>'name' AS artifact_name, v.artifact->>'uri' AS artifact_uri,
                        v.artifact->>'sha256' AS artifact_sha256, (v.artifact->>'size')::BIGINT AS artifact_size,
                        coalesce((v.artifact->>'reference')::BOOLEAN, false) AS artifact_reference,
@@ -195,7 +192,7 @@ final class Views {
                        r.status AS run_status, r.code_version AS run_code_version,
                        CASE WHEN r.run_id IS NULL THEN p.audit END AS run_purged_by
                 FROM _model_versions v LEFT JOIN runs r ON r.run_id = v.run_id
-                LEFT JOIN _purged_runs p ON p.run_id = v.run_id""".formatted(NO_TAGS)));
+                LEFT JOIN _purged_runs p ON p.run_id = v.run_id""".formatted(lit(ModelUri.SCHEME), NO_TAGS)));
         s.add(view("model_alias_history", """
                 SELECT model, alias, regexp_extract(filename, %s, 1) AS event_id, make_timestamptz(time_ms * 1000) AS time,
                        set_by, previous_version, version, reason, condition->>'metric' AS condition_metric,
