@@ -2,6 +2,7 @@ package io.runlake.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.Json;
+import io.runlake.format.Layout;
 import io.runlake.format.ModelVersion;
 import io.runlake.format.RunEvent;
 import io.runlake.query.Lake;
@@ -45,6 +46,16 @@ final class LineageCommand implements Callable<Integer> {
     public Integer call() {
         // a model version's lineage is its run's (FORMAT.md §16.5): model version -> run -> code, data, environment
         ModelVersion model = target.startsWith(MODEL_URI_PREFIX) ? resolveModel() : null;
+        if (purgedBy != null) { // the run is gone on purpose (FORMAT.md §12.11): the version and its bytes are not
+            if (output.format.equals("json")) main.out().print(modelJson(model, null));
+            else {
+                main.out().println(modelLine(model));
+                main.out()
+                        .println("run " + model.runId() + " was purged (" + purgedBy + "): its code version, inputs "
+                                + "and environment are gone; the artifact is kept");
+            }
+            return 0;
+        }
         try (Lake lake = QueryCli.open(main, options, output)) {
             Lineage l = lake.lineage(model == null ? target : model.runId());
             if (output.format.equals("json")) main.out().print(model == null ? l.toJson() : modelJson(model, l));
@@ -58,9 +69,16 @@ final class LineageCommand implements Callable<Integer> {
 
     private static final String MODEL_URI_PREFIX = "models:/";
 
+    /** The audit entry of the purge of the model version's run, when it was purged. */
+    private String purgedBy;
+
     private ModelVersion resolveModel() {
         try (ObjectStore store = StoreUris.open(main.storeUri())) {
-            return new ModelRegistry(store, System.getProperty("user.name")).resolve(ModelUri.parse(target));
+            ModelRegistry registry = new ModelRegistry(store, System.getProperty("user.name"));
+            ModelVersion v = registry.resolve(ModelUri.parse(target));
+            if (store.head(Layout.runIdPointer(v.runId())).isEmpty())
+                purgedBy = registry.purgeOf(v.runId()).orElse(null);
+            return v;
         }
     }
 
@@ -76,7 +94,8 @@ final class LineageCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("model_uri", target);
             root.set("model_version", Json.MAPPER.valueToTree(v));
-            root.set("run_lineage", Json.MAPPER.readTree(l.toJson()));
+            if (l != null) root.set("run_lineage", Json.MAPPER.readTree(l.toJson()));
+            else root.put("run_purged", purgedBy);
             return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -125,7 +126,11 @@ final class ModelsCommand implements Callable<Integer> {
                     return 0;
                 });
             }
-            RegistryContents all = models.withRegistry(ModelRegistry::read);
+            Map<String, String> purged = new TreeMap<>();
+            RegistryContents all = models.withRegistry(r -> {
+                purged.putAll(r.purgedRuns());
+                return r.read();
+            });
             RegisteredModel m = all.model(target)
                     .orElseThrow(() -> new IllegalArgumentException("no model '" + target + "' in this store"));
             PrintStream out = models.out();
@@ -139,7 +144,9 @@ final class ModelsCommand implements Callable<Integer> {
             }
             out.println("version\trun\texperiment\tartifact\tsha256\tmetrics\tcreated\tby");
             for (ModelVersion v : all.versionsOf(m.name())) {
-                out.println(v.version() + "\t" + v.runId() + "\t" + v.experiment() + "\t"
+                out.println(v.version() + "\t" + v.runId()
+                        + (purged.containsKey(v.runId()) ? " (purged: " + purged.get(v.runId()) + ")" : "") + "\t"
+                        + v.experiment() + "\t"
                         + v.artifact().name() + "\t"
                         + (v.artifact().reference()
                                 ? v.artifact().uri()
@@ -153,7 +160,8 @@ final class ModelsCommand implements Callable<Integer> {
 
         static void printVersion(PrintStream out, ModelVersion v, ModelLineage lineage) {
             out.println(ModelUri.ofVersion(v.model(), v.version()));
-            out.println("run: " + v.runId() + " (experiment " + v.experiment() + ")");
+            out.println("run: " + v.runId() + " (experiment " + v.experiment() + ")"
+                    + (lineage.purgedBy() == null ? "" : ": purged, see " + lineage.purgedBy()));
             RunEvent.Artifact a = v.artifact();
             out.println("artifact: " + a.name() + (a.reference() ? " -> " + a.uri() : " sha256 " + a.sha256()) + " ("
                     + a.size() + " bytes)");
@@ -161,6 +169,10 @@ final class ModelsCommand implements Callable<Integer> {
             if (v.tags() != null) out.println("tags: " + v.tags());
             if (v.metrics() != null) out.println("metrics: " + v.metrics());
             out.println("created: " + time(v.createdTimeMs()) + " by " + v.createdBy());
+            if (lineage.purgedBy() != null) {
+                out.println("lineage: gone with the purged run (code, inputs, environment); the artifact is kept");
+                return;
+            }
             out.println("code: " + lineage.code());
             for (RunEvent.Input i : lineage.inputs()) out.println("input: " + i.name() + " " + i.uri());
             out.println("environment: " + lineage.environment());

@@ -38,6 +38,12 @@ final class PurgeCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Also purge a run without an end manifest (its writer must be stopped).")
     boolean force;
 
+    @Option(
+            names = "--model-versions-too",
+            description = "Also purge a run that registered model versions: the versions stay (never rewritten), their"
+                    + " artifact bytes still resolve, the audit entry names them and readers show the run as purged.")
+    boolean modelVersionsToo;
+
     @Override
     public Integer call() {
         MaintenanceOptions options = CompactCommand.maintenanceOptions(null, null);
@@ -54,12 +60,16 @@ final class PurgeCommand implements Callable<Integer> {
                     p.keys().forEach(k -> main.out().println("  delete " + k));
                     p.lakeFiles().forEach(k -> main.out().println("  rewrite without its points " + k));
                     main.out().println("  artifact blobs are kept");
+                    p.modelVersions()
+                            .forEach(v -> main.out().println("  model version " + v + " keeps naming it (purged)"));
+                    if (!p.modelVersions().isEmpty() && !modelVersionsToo)
+                        main.out().println("  (model versions name it: needs --model-versions-too)");
                     if (!p.ended() && !force) main.out().println("  (no end manifest: needs --force)");
                 }
                 main.err().println("nothing deleted: add --yes to purge");
                 return Main.FAILED;
             }
-            Purge.Result r = purge.purge(runId, Annotations.currentUser(), reason, force);
+            Purge.Result r = purge.purge(runId, Annotations.currentUser(), reason, force, modelVersionsToo);
             if (r.alreadyPurged()) {
                 main.out().printf("run %s was already purged (%s)%n", runId, r.auditKey());
             } else {

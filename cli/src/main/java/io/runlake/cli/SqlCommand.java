@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
         name = "sql",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs SQL over the views experiments, runs, metrics, metric_summary, params, tags, artifacts, inputs, points.",
+            "Runs SQL over the views experiments, runs, metrics, metric_summary, params, tags, artifacts, inputs, points,"
+                    + " and the registry's models, model_versions, model_aliases, model_alias_history.",
             "Without a query: an interactive shell (line editing, history in ~/" + SqlShell.HISTORY_FILE
                     + ", .help, .tables, .quit; Ctrl-C cancels a statement, Ctrl-D leaves), or, with stdin piped, "
                     + "the statements (each ending with ';') read from stdin."

@@ -46,26 +46,7 @@ abstract class ModelsCliSuite {
     @Test
     void everySubcommandOnARealStore() throws Exception {
         uri = newStore(tmp);
-        Path weights = Files.writeString(tmp.resolve("model.bin"), "the exact weights");
-        String runId;
-        try (Tracker t = Tracker.open(
-                uri,
-                TrackerOptions.defaults()
-                        .withSpillRoot(tmp.resolve("spill"))
-                        .withShutdownHook(false)
-                        .withCaptureCode(false)
-                        .withSystemMetricsInterval(Duration.ZERO))) {
-            Run run = t.startRun("fraud");
-            run.logInput(
-                    "train",
-                    Files.writeString(
-                                    Files.createDirectories(tmp.resolve("data")).resolve("train.csv"), "x\n1\n")
-                            .getParent()
-                            .toString());
-            run.logArtifact(weights, "model.bin");
-            run.finish();
-            runId = run.id();
-        }
+        String runId = runWithModel();
         assertTrue(ok("register", "fraud", "--run", runId, "--artifact", "model.bin", "--metric", "auc=0.9")
                 .out()
                 .contains("registered models:/fraud/1"));
@@ -152,6 +133,79 @@ abstract class ModelsCliSuite {
         assertTrue(
                 warned.err().contains("warning: skipped malformed object " + Layout.modelVersion("fraud", 9)),
                 warned.toString());
+    }
+
+    /** A finished run of experiment fraud that read data/ and logged model.bin ("the exact weights"). */
+    private String runWithModel() throws Exception {
+        Path weights = Files.writeString(tmp.resolve("model.bin"), "the exact weights");
+        try (Tracker t = Tracker.open(
+                uri,
+                TrackerOptions.defaults()
+                        .withSpillRoot(tmp.resolve("spill"))
+                        .withShutdownHook(false)
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO))) {
+            Run run = t.startRun("fraud");
+            run.logInput(
+                    "train",
+                    Files.writeString(
+                                    Files.createDirectories(tmp.resolve("data")).resolve("train.csv"), "x\n1\n")
+                            .getParent()
+                            .toString());
+            run.logArtifact(weights, "model.bin");
+            run.finish();
+            return run.id();
+        }
+    }
+
+    /**
+     * Purging a run that made a model version is refused, naming the version and the flag; with the flag the run is
+     * purged, and models show, lineage, the model_versions view and download say so or still work (FORMAT.md §12.11).
+     */
+    @Test
+    void purgeOfARunWithAModelVersionNeedsTheFlagThenReadersSayPurged() throws Exception {
+        uri = newStore(tmp);
+        String runId = runWithModel();
+        ok("register", "fraud", "--run", runId, "--artifact", "model.bin");
+        String root = "--uri=" + uri;
+
+        Result dry = Result.run(m -> m, root, "purge", runId, "--reason", "mistake");
+        assertTrue(dry.out().contains("model version models:/fraud/1"), dry.toString());
+        assertTrue(dry.out().contains("needs --model-versions-too"), dry.toString());
+        Result refused = Result.run(m -> m, root, "purge", runId, "--reason", "mistake", "--yes");
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("models:/fraud/1"), refused.toString());
+        assertTrue(refused.err().contains("--model-versions-too"), refused.toString());
+        assertTrue(keys().stream().noneMatch(k -> k.startsWith(Layout.AUDIT)), "a refused purge writes nothing");
+
+        Result purged =
+                Result.run(m -> m, root, "purge", runId, "--reason", "mistake", "--yes", "--model-versions-too");
+        assertEquals(0, purged.code(), purged.toString());
+        String audit = keys().stream()
+                .filter(k -> k.startsWith(Layout.AUDIT) && !k.endsWith(".completed.json"))
+                .findFirst()
+                .orElseThrow();
+
+        assertTrue(ok("show", "fraud").out().contains(runId + " (purged: " + audit + ")"));
+        String version = ok("show", "models:/fraud/1").out();
+        assertTrue(version.contains("purged, see " + audit), version);
+        Result lineage = Result.run(m -> m, root, "lineage", "models:/fraud/1");
+        assertEquals(0, lineage.code(), lineage.toString());
+        assertTrue(lineage.out().contains("run " + runId + " was purged (" + audit + ")"), lineage.toString());
+        Result sql = Result.run(
+                m -> m,
+                "sql",
+                root,
+                "--cache-dir",
+                tmp.resolve("cache").toString(),
+                "--format",
+                "csv",
+                "SELECT version, run_status, run_purged_by FROM model_versions");
+        assertEquals(0, sql.code(), sql.toString());
+        assertTrue(sql.out().contains("1,," + audit), sql.toString());
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        ok("download", "models:/fraud/1", out.toString());
+        assertEquals("the exact weights", Files.readString(out.resolve("model.bin")), "the bytes are kept");
     }
 
     private List<String> keys() {

@@ -309,7 +309,8 @@ class NewUserCliTest {
     void shellListsOnlyThePublicViewsAndKnowsDotCommands() {
         Result r = shell(".tables\nshow tables;\n.help\nselect 1 as one;\n.quit\nselect 2 as never;\n");
         assertEquals(0, r.code(), r::toString);
-        String views = "name\nartifacts\nexperiments\ninputs\nmetric_summary\nmetrics\nparams\npoints\nruns\ntags\n";
+        String views = "name\nartifacts\nexperiments\ninputs\nmetric_summary\nmetrics\nmodel_alias_history\n"
+                + "model_aliases\nmodel_versions\nmodels\nparams\npoints\nruns\ntags\n";
         assertTrue(r.out().startsWith(views + views), r::toString);
         assertTrue(r.out().contains(".tables") && r.out().contains(".quit"), "help: " + r.out());
         assertTrue(r.out().endsWith("one\n1\n"), "stops at .quit: " + r.out());

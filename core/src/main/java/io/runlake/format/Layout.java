@@ -79,6 +79,14 @@ public final class Layout {
         return "/" + RUN_KEY + "(" + ID + ")/metrics/[^/]*$";
     }
 
+    /**
+     * A DuckDB regular expression whose group 1 is the event id of an alias event's path or key (FORMAT.md §16.1), for
+     * SQL that only has file names.
+     */
+    public static String aliasEventIdSqlRegex() {
+        return "/aliases/[^/]+/(" + ID + ")\\.json$";
+    }
+
     public static String experimentPrefix(String experiment) {
         return RUNS + experimentSegment(experiment) + "/";
     }

@@ -12,6 +12,7 @@ import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunObjects;
 import io.runlake.format.RunStart;
+import io.runlake.runs.PurgeAudits;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -357,8 +359,12 @@ public final class ModelRegistry {
         RunStart start = null;
         String startKey = Layout.startManifest(experiment, runId);
         Optional<byte[]> startBytes = store.get(startKey);
-        if (startBytes.isEmpty()) problems.add("run " + runId + " has no start manifest " + startKey);
-        else start = (RunStart) readRunObject(startKey, startBytes.get(), problems);
+        String purgedBy = null;
+        if (startBytes.isEmpty()) {
+            // a purged run is gone on purpose: say so instead of reporting a missing manifest (FORMAT.md §12.11)
+            purgedBy = purgeOf(runId).orElse(null);
+            if (purgedBy == null) problems.add("run " + runId + " has no start manifest " + startKey);
+        } else start = (RunStart) readRunObject(startKey, startBytes.get(), problems);
         List<RunEvent.Input> inputs = new ArrayList<>();
         List<RunEvent.Artifact> artifacts = new ArrayList<>();
         for (ObjectInfo o : store.list(Layout.runPrefix(experiment, runId) + "events/")) {
@@ -369,7 +375,19 @@ public final class ModelRegistry {
                 if (e.artifact() != null) artifacts.add(e.artifact());
             }
         }
-        return new ModelLineage(v, start, inputs, artifacts, problems);
+        return new ModelLineage(v, start, inputs, artifacts, problems, purgedBy);
+    }
+
+    /** The audit entry of the purge of a run (FORMAT.md §12.11), if it was purged. */
+    public Optional<String> purgeOf(String runId) {
+        return PurgeAudits.latest(store, runId).map(PurgeAudits.Entry::key);
+    }
+
+    /** Run id → the audit entry of its purge, for every purged run. */
+    public Map<String, String> purgedRuns() {
+        Map<String, String> purged = new TreeMap<>();
+        PurgeAudits.latestByRun(store).forEach((run, e) -> purged.put(run, e.key()));
+        return purged;
     }
 
     private static Object readRunObject(String key, byte[] bytes, List<String> problems) {
@@ -406,9 +424,10 @@ public final class ModelRegistry {
     /**
      * Reads a registry object and checks it against its key (FORMAT.md §16.6): a key outside the layout, bytes that
      * are not a valid record of its kind, or fields that disagree with the key make it corrupt: skipped, with a
-     * problem. A newer format version is refused (§3), never skipped.
+     * problem. A newer format version is refused (§3), never skipped. The one home of these rules: the query views
+     * read exactly the objects this accepts.
      */
-    static Optional<Object> checked(String key, byte[] bytes, List<String> problems) {
+    public static Optional<Object> checked(String key, byte[] bytes, List<String> problems) {
         Optional<Layout.ModelObject> parsed = Layout.parseModelObject(key);
         if (parsed.isEmpty()) {
             problems.add("skipped " + key + ": not a key of the model registry layout (FORMAT.md §16.1)");

@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -133,6 +134,90 @@ abstract class ModelRegistrySuite {
             assertEquals(
                     latest, r.resolve(ModelUri.parse("models:/fraud@champion")).version());
             assertEquals(latest, r.read().currentAliases().get(0).version());
+        }
+    }
+
+    /**
+     * Two processes (this JVM and a second one), each with threads, register versions of one model and move one alias
+     * at once: numbers are exactly 1..N, every move is an event, and the alias is the event with the greatest key.
+     */
+    @Test
+    void twoProcessesRegisterAndMoveTheSameAliasAtOnce(TestInfo info, @TempDir Path dir) throws Exception {
+        int threads = 3, each = 3;
+        URI uri = newStoreUri(info.getTestMethod().orElseThrow().getName());
+        try (ObjectStore store = StoreUris.open(uri)) {
+            String runId = run(store, "fraud");
+            RunEvent.Artifact a = blob(store, "weights");
+            Path ready = dir.resolve("ready"), go = dir.resolve("go"), out = dir.resolve("child.out");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path")));
+            for (String p : List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.region")) {
+                if (System.getProperty(p) != null) command.add("-D" + p + "=" + System.getProperty(p));
+            }
+            command.addAll(List.of(
+                    RegistrarProcess.class.getName(),
+                    uri.toString(),
+                    "p2",
+                    "" + threads,
+                    "" + each,
+                    runId,
+                    a.sha256(),
+                    "" + a.size(),
+                    ready.toString(),
+                    go.toString()));
+            Process child = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(dir.resolve("child.err").toFile())
+                    .start();
+            List<String> lines;
+            try {
+                RegistrarProcess.awaitFile(ready); // the child's store is open: both start together
+                Files.createFile(go);
+                lines = new ArrayList<>(RegistrarProcess.race(store, "p1", threads, each, runId, a));
+                assertTrue(child.waitFor(RegistrarProcess.GUARD.toSeconds(), TimeUnit.SECONDS), "the child hung");
+            } finally {
+                child.destroyForcibly();
+            }
+            assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.err")));
+            lines.addAll(Files.readAllLines(out));
+
+            int n = 2 * threads * each;
+            List<Long> numbers = lines.stream()
+                    .filter(l -> l.startsWith("V "))
+                    .map(l -> Long.parseLong(l.substring(2)))
+                    .sorted()
+                    .toList();
+            assertEquals(LongStream.rangeClosed(1, n).boxed().toList(), numbers, "no gap, no duplicate");
+            RegistryContents all = new ModelRegistry(store, "reader").read();
+            assertEquals(List.of(), all.problems());
+            assertEquals(
+                    numbers,
+                    all.versionsOf("fraud").stream().map(ModelVersion::version).toList());
+
+            List<String> moves =
+                    lines.stream().filter(l -> l.startsWith("A ")).sorted().toList();
+            List<AliasEvent> history = all.aliasEventsOf("fraud");
+            assertEquals(n, history.size(), "every move is an event");
+            assertEquals(
+                    moves,
+                    history.stream()
+                            .map(e -> "A " + e.setBy() + " " + e.version())
+                            .sorted()
+                            .toList());
+            List<String> eventKeys =
+                    keys(store).stream().filter(k -> k.contains("/aliases/")).toList();
+            assertEquals(eventKeys.stream().sorted().toList(), eventKeys, "listed in key order");
+            String greatest = eventKeys.stream().max(String::compareTo).orElseThrow();
+            long latest = Json.read(store.get(greatest).orElseThrow(), AliasEvent.class, greatest)
+                    .version();
+            assertEquals(latest, all.currentAliases().get(0).version(), "the greatest key wins");
+            assertEquals(
+                    latest,
+                    new ModelRegistry(store, "reader")
+                            .resolve(ModelUri.parse("models:/fraud@champion"))
+                            .version());
         }
     }
 

@@ -6,10 +6,14 @@ import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
+import io.runlake.format.ModelVersion;
+import io.runlake.format.RegisteredModel;
 import io.runlake.format.RunObjects;
 import io.runlake.lake.LakeLogException;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
+import io.runlake.registry.ModelRegistry;
+import io.runlake.runs.PurgeAudits;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -93,6 +97,8 @@ final class Catalog {
         }
         lists.addAnnotations(LocalListing.list(root, Layout.ANNOTATIONS));
         timer.lap("annotations");
+        lists.addRegistry(LocalListing.list(root, Layout.MODELS));
+        timer.lap("registry");
         if (lists.validatedAnything()) {
             ValidationCache.write(validationFile, lists.newValidation);
             timer.lap("write validation");
@@ -310,6 +316,41 @@ final class Catalog {
             }
         }
 
+        private final Map<String, String> purgedRuns = new TreeMap<>();
+        private final List<Path> registeredModels = new ArrayList<>(),
+                modelVersions = new ArrayList<>(),
+                aliasEvents = new ArrayList<>();
+
+        /**
+         * The valid objects under models/, by the registry's own rules ({@link ModelRegistry#checked}, FORMAT.md
+         * §16.6): corrupt ones are skipped and named once, newer ones refuse the store. Few and small, so each is
+         * parsed here rather than cached.
+         */
+        void addRegistry(List<ObjectInfo> listed) {
+            for (ObjectInfo o : listed) {
+                Path path = root.resolve(o.key());
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(path);
+                } catch (IOException e) {
+                    problems.add("skipped " + o.key() + ": cannot read the local copy: " + e.getMessage());
+                    continue;
+                }
+                Optional<Object> valid = ModelRegistry.checked(o.key(), bytes, problems);
+                if (valid.isEmpty()) continue;
+                if (valid.get() instanceof RegisteredModel) registeredModels.add(path);
+                else if (valid.get() instanceof ModelVersion) modelVersions.add(path);
+                else aliasEvents.add(path);
+            }
+            if (modelVersions.isEmpty()) return;
+            // a version whose run was purged says so (FORMAT.md §12.11) rather than just lacking its run
+            try {
+                PurgeAudits.latestByRun(logStore).forEach((run, e) -> purgedRuns.put(run, e.key()));
+            } catch (Json.MalformedObjectException e) {
+                problems.add("skipped the purge entries of audit/: " + e.getMessage());
+            }
+        }
+
         /** Uncovered shards: read when they are whole Parquet files with the metric columns (§11). */
         private void addShards(String experiment, LakeView view) {
             List<ObjectInfo> toCheck = new ArrayList<>();
@@ -351,7 +392,8 @@ final class Catalog {
                     shards,
                     indexFiles,
                     options.staleTimeout().toMillis(),
-                    experimentOf);
+                    experimentOf,
+                    new Views.Registry(registeredModels, modelVersions, aliasEvents, purgedRuns));
             Catalog c = new Catalog(files, sortedProblems, experiments);
             c.lakeRanges.putAll(ranges);
             c.shardRuns.putAll(shardRuns);
@@ -473,6 +515,9 @@ final class Catalog {
                 files.lakeFiles(),
                 files.shards(),
                 files.indexFiles())) {
+            for (Path p : l) if (!Files.exists(p)) return p;
+        }
+        for (List<Path> l : files.registry().all()) {
             for (Path p : l) if (!Files.exists(p)) return p;
         }
         return null;

@@ -79,12 +79,21 @@ public final class Mirror {
         return root;
     }
 
-    /** What the views read: runs/, the live files of lake/, _runlake/, environments/ and annotations/, plus artifact blobs if asked. */
+    /**
+     * What the views read: runs/, the live files of lake/, _runlake/, environments/, annotations/, models/ and audit/ (purges of the versions' runs), plus
+     * artifact blobs if asked.
+     */
     public Result sync(boolean artifacts, Progress progress) {
         // environments/: lineage shows a run's whole environment, most of it in the shared object (FORMAT.md §7.9)
         List<String> extras = artifacts
-                ? List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.ARTIFACTS)
-                : List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ANNOTATIONS);
+                ? List.of(
+                        FORMAT_DIR,
+                        Layout.ENVIRONMENTS,
+                        Layout.ANNOTATIONS,
+                        Layout.MODELS,
+                        Layout.AUDIT,
+                        Layout.ARTIFACTS)
+                : List.of(FORMAT_DIR, Layout.ENVIRONMENTS, Layout.ANNOTATIONS, Layout.MODELS, Layout.AUDIT);
         return sync(extras, progress);
     }
 

@@ -5,6 +5,8 @@ import io.runlake.format.DuckSql;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
 import io.runlake.format.RunObjects;
+import io.runlake.registry.ModelUri;
+import io.runlake.registry.RegistryContents;
 import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
 import io.runlake.runs.RunLineage;
@@ -39,7 +41,15 @@ final class Views {
             List<Path> shards,
             List<Path> indexFiles,
             long staleTimeoutMs,
-            Map<Path, String> experimentOf) {}
+            Map<Path, String> experimentOf,
+            Registry registry) {}
+
+    /** The valid objects under models/ (FORMAT.md §16.6), by kind. */
+    record Registry(List<Path> models, List<Path> versions, List<Path> aliasEvents, Map<String, String> purgedRuns) {
+        List<List<Path>> all() {
+            return List.of(models, versions, aliasEvents);
+        }
+    }
 
     private Views() {}
 
@@ -64,7 +74,7 @@ final class Views {
     /** A typed all-NULL row for a {@code columns = {...}} list, used where a glob matches no file. */
     static String emptyRow(String columns) {
         StringBuilder b = new StringBuilder();
-        Matcher m = Pattern.compile("(\\w+): '(\\w+)'").matcher(columns);
+        Matcher m = Pattern.compile("(\\w+): '([^']+)'").matcher(columns);
         while (m.find()) {
             if (b.length() > 0) b.append(", ");
             b.append("NULL::").append(m.group(2)).append(" AS ").append(m.group(1));
@@ -132,7 +142,66 @@ final class Views {
         sources(f, s);
         rawRuns(f.staleTimeoutMs(), s);
         publicViews(f.staleTimeoutMs(), s);
+        registryViews(f.registry(), s);
         return s;
+    }
+
+    static final String MODEL_COLS = "name: 'VARCHAR', description: 'VARCHAR', tags: 'MAP(VARCHAR, VARCHAR)', "
+            + "created_by: 'VARCHAR', created_time_ms: 'BIGINT'";
+    static final String VERSION_COLS = "model: 'VARCHAR', version: 'BIGINT', experiment: 'VARCHAR', run_id: 'VARCHAR', "
+            + "artifact: 'JSON', description: 'VARCHAR', tags: 'MAP(VARCHAR, VARCHAR)', metrics: 'MAP(VARCHAR, DOUBLE)', "
+            + "created_by: 'VARCHAR', created_time_ms: 'BIGINT'";
+    static final String ALIAS_COLS =
+            "model: 'VARCHAR', alias: 'VARCHAR', version: 'BIGINT', previous_version: 'BIGINT', "
+                    + "reason: 'VARCHAR', condition: 'JSON', set_by: 'VARCHAR', time_ms: 'BIGINT'";
+    private static final String NO_TAGS = "MAP {}::MAP(VARCHAR, VARCHAR)";
+
+    /**
+     * The model registry (FORMAT.md §16): models, versions (with their run's status and code version where the run
+     * is in {@code runs}), the current aliases and every alias event. Only objects the catalog found valid are read.
+     */
+    private static void registryViews(Registry r, List<String> s) {
+        s.add(view("_registered_models", json(r.models(), MODEL_COLS, emptyRow(MODEL_COLS), false)));
+        s.add(view("_model_versions", json(r.versions(), VERSION_COLS, emptyRow(VERSION_COLS), false)));
+        s.add(view(
+                "_alias_events",
+                json(r.aliasEvents(), ALIAS_COLS, emptyRow(ALIAS_COLS) + ", NULL::VARCHAR AS filename", true)));
+        // run id -> audit entry of its purge (FORMAT.md §12.11), chosen by PurgeAudits
+        s.add(view(
+                "_purged_runs",
+                r.purgedRuns().isEmpty()
+                        ? "SELECT NULL::VARCHAR AS run_id, NULL::VARCHAR AS audit WHERE false"
+                        : "SELECT * FROM (VALUES "
+                                + String.join(
+                                        ", ",
+                                        r.purgedRuns().entrySet().stream()
+                                                .map(e -> "(" + lit(e.getKey()) + ", " + lit(e.getValue()) + ")")
+                                                .toList())
+                                + ") AS t(run_id, audit)"));
+        s.add(view("models", """
+                SELECT name, description, coalesce(tags, %s) AS tags, created_by,
+                       make_timestamptz(created_time_ms * 1000) AS created_time
+                FROM _registered_models""".formatted(NO_TAGS)));
+        s.add(view("model_versions", """
+                SELECT v.model, v.version, %s || v.model || '/' || v.version AS uri, v.experiment, v.run_id,
+                       v.artifact->>'name' AS artifact_name, v.artifact->>'uri' AS artifact_uri,
+                       v.artifact->>'sha256' AS artifact_sha256, (v.artifact->>'size')::BIGINT AS artifact_size,
+                       coalesce((v.artifact->>'reference')::BOOLEAN, false) AS artifact_reference,
+                       v.description, coalesce(v.tags, %s) AS tags, v.metrics, v.created_by,
+                       make_timestamptz(v.created_time_ms * 1000) AS created_time,
+                       r.status AS run_status, r.code_version AS run_code_version,
+                       CASE WHEN r.run_id IS NULL THEN p.audit END AS run_purged_by
+                FROM _model_versions v LEFT JOIN runs r ON r.run_id = v.run_id
+                LEFT JOIN _purged_runs p ON p.run_id = v.run_id""".formatted(lit(ModelUri.SCHEME), NO_TAGS)));
+        s.add(view("model_alias_history", """
+                SELECT model, alias, regexp_extract(filename, %s, 1) AS event_id, make_timestamptz(time_ms * 1000) AS time,
+                       set_by, previous_version, version, reason, condition->>'metric' AS condition_metric,
+                       condition->>'result' AS condition_result, condition
+                FROM _alias_events""".formatted(lit(Layout.aliasEventIdSqlRegex()))));
+        s.add(view(
+                "model_aliases",
+                "SELECT model, alias, version, time, set_by, reason, event_id FROM (\n"
+                        + RegistryContents.currentAliasesSql("model_alias_history") + ")"));
     }
 
     /** The files as tables: JSON objects, the runs index, points, and the shards' activity from their footers. */
@@ -349,5 +418,17 @@ final class Views {
 
     /** The user-facing views, in the order they are documented. */
     static final List<String> PUBLIC = List.of(
-            "experiments", "runs", "metrics", "metric_summary", "params", "tags", "artifacts", "inputs", "points");
+            "experiments",
+            "runs",
+            "metrics",
+            "metric_summary",
+            "params",
+            "tags",
+            "artifacts",
+            "inputs",
+            "points",
+            "models",
+            "model_versions",
+            "model_aliases",
+            "model_alias_history");
 }

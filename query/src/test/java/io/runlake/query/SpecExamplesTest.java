@@ -117,6 +117,8 @@ class SpecExamplesTest {
         deleteTree(copy.resolve("runs/experiment=" + LAKE_EXPERIMENT));
         List<Block> plain = blocks("FORMAT.md", "README.md").stream()
                 .filter(b -> b.language().equals("sql") && !b.text().contains("FROM runlake."))
+                // the registry's example (§16.6) runs in RegistryViewsSuite: the golden bucket has no models/
+                .filter(b -> !b.text().contains("'models/"))
                 .toList();
         assertEquals(5, plain.size(), plain.toString());
         for (Block b : plain) {

@@ -1,6 +1,5 @@
 package io.runlake.functions.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.Json;
 import io.runlake.format.Layout;
@@ -10,6 +9,9 @@ import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeCommitter;
 import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
+import io.runlake.registry.ModelRegistry;
+import io.runlake.registry.ModelUri;
+import io.runlake.runs.PurgeAudits;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.nio.file.Path;
@@ -28,8 +30,7 @@ import java.util.Optional;
  * Artifact blobs are kept: they are content-addressed and may be shared with other runs and models.
  */
 public final class Purge {
-    static final String KIND = "purge";
-    static final String COMPLETED_SUFFIX = ".completed.json";
+    static final String KIND = PurgeAudits.KIND;
     private static final int MAX_ATTEMPTS = 5;
 
     private final ObjectStore store;
@@ -54,6 +55,8 @@ public final class Purge {
      * @param keys the run's objects, deleted in this order: raw objects, annotations, the run-id pointer last
      * @param lakeFiles live lake files whose run-id range includes the run (those holding its points are rewritten)
      * @param pendingAudit the audit entry of an earlier purge of the run that did not complete, if any
+     * @param modelVersions the model versions that name the run ({@code models:/fraud/3}); they are never changed, so
+     *     a purge leaves them naming a purged run
      */
     public record Plan(
             String experiment,
@@ -61,7 +64,8 @@ public final class Purge {
             boolean ended,
             List<String> keys,
             List<String> lakeFiles,
-            Optional<String> pendingAudit) {}
+            Optional<String> pendingAudit,
+            List<String> modelVersions) {}
 
     /**
      * What a purge did.
@@ -81,12 +85,12 @@ public final class Purge {
 
     /** The plan for {@code runId}; empty when the store has nothing of it and no unfinished purge of it. */
     public Optional<Plan> plan(String runId) {
-        Optional<PendingOrDone> audit = findAudit(runId);
-        Optional<String> pending = audit.filter(a -> !a.completed()).map(PendingOrDone::key);
+        Optional<PurgeAudits.Entry> audit = PurgeAudits.latest(store, runId);
+        Optional<String> pending = audit.filter(a -> !a.completed()).map(PurgeAudits.Entry::key);
         Optional<String> experiment = store.get(Layout.runIdPointer(runId))
                 .map(b -> Json.read(b, RunIdPointer.class, Layout.runIdPointer(runId))
                         .experiment())
-                .or(() -> audit.map(PendingOrDone::experiment)); // a stopped purge, or a run re-created after one
+                .or(() -> audit.map(PurgeAudits.Entry::experiment)); // a stopped purge, or a run re-created after one
         if (experiment.isEmpty()) return Optional.empty();
         String exp = experiment.get();
         List<String> raw = new ArrayList<>();
@@ -104,19 +108,36 @@ public final class Purge {
         List<String> lake = candidates(LakeSnapshot.load(store, exp), runId).stream()
                 .map(DataFile::path)
                 .toList();
-        return Optional.of(new Plan(exp, runId, ended, List.copyOf(keys), lake, pending));
+        return Optional.of(new Plan(exp, runId, ended, List.copyOf(keys), lake, pending, modelVersionsOf(runId)));
+    }
+
+    /** The URIs of the model versions made by the run (FORMAT.md §16.3), in model and version order. */
+    private List<String> modelVersionsOf(String runId) {
+        return new ModelRegistry(store, "purge")
+                .read().versions().stream()
+                        .filter(v -> v.runId().equals(runId))
+                        .map(v -> ModelUri.ofVersion(v.model(), v.version()).toString())
+                        .toList();
+    }
+
+    /** {@link #purge(String, String, String, boolean, boolean)} of a run that no model version names. */
+    public Result purge(String runId, String who, String reason, boolean force) {
+        return purge(runId, who, reason, force, false);
     }
 
     /**
      * Purges {@code runId}. A run without an end manifest (still running, or crashed) is refused unless
-     * {@code force}; an unfinished earlier purge is completed whatever its state.
+     * {@code force}; a run that model versions name is refused unless {@code withModelVersions} (the versions are
+     * kept and named in the audit entry; readers then show their run as purged); an unfinished earlier purge is
+     * completed whatever its state.
      *
-     * @throws IllegalArgumentException when the run is unknown, or running without {@code force}
+     * @throws IllegalArgumentException when the run is unknown, running without {@code force}, or named by model
+     *     versions without {@code withModelVersions}
      */
-    public Result purge(String runId, String who, String reason, boolean force) {
+    public Result purge(String runId, String who, String reason, boolean force, boolean withModelVersions) {
         Optional<Plan> found = plan(runId);
         if (found.isEmpty()) {
-            Optional<PendingOrDone> done = findAudit(runId).filter(PendingOrDone::completed);
+            Optional<PurgeAudits.Entry> done = PurgeAudits.latest(store, runId).filter(PurgeAudits.Entry::completed);
             if (done.isPresent()) return new Result(done.get().key(), true, List.of(), List.of(), null);
             throw new IllegalArgumentException("unknown run '" + runId + "' in " + store.uri());
         }
@@ -124,6 +145,14 @@ public final class Purge {
         if (!plan.ended() && !force && plan.pendingAudit().isEmpty()) {
             throw new IllegalArgumentException("run " + runId + " has no end manifest (it may still be running): "
                     + "purge it with --force once its writer has stopped");
+        }
+        if (!plan.modelVersions().isEmpty()
+                && !withModelVersions
+                && plan.pendingAudit().isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " made the model versions "
+                    + String.join(", ", plan.modelVersions()) + ": purging it leaves them without their run "
+                    + "(their artifact bytes are kept and still resolve). Move or remove their aliases first if they "
+                    + "must not be used, then purge with --model-versions-too to record them in the audit entry");
         }
         String auditKey = plan.pendingAudit().orElseGet(() -> writeIntent(plan, who, reason));
         String experiment = plan.experiment();
@@ -167,32 +196,13 @@ public final class Purge {
         n.set("keys", Json.MAPPER.valueToTree(plan.keys()));
         n.set("lake_files", Json.MAPPER.valueToTree(plan.lakeFiles()));
         n.put("artifact_blobs", "kept");
+        n.set("model_versions", Json.MAPPER.valueToTree(plan.modelVersions()));
         if (!store.putIfAbsent(key, Json.write(n))) throw new MaintenanceException("audit entry " + key + " exists");
         return key;
     }
 
     static String completionKey(String auditKey) {
-        return auditKey.substring(0, auditKey.length() - Layout.JSON_SUFFIX.length()) + COMPLETED_SUFFIX;
-    }
-
-    private record PendingOrDone(String key, String experiment, boolean completed) {}
-
-    /** The latest audit entry of the run, completed or not. */
-    private Optional<PendingOrDone> findAudit(String runId) {
-        List<ObjectInfo> all = store.list(Layout.AUDIT);
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        all.forEach(o -> keys.add(o.key()));
-        PendingOrDone last = null;
-        for (ObjectInfo o : all) {
-            if (o.key().endsWith(COMPLETED_SUFFIX) || !o.key().endsWith(Layout.JSON_SUFFIX)) continue;
-            Optional<byte[]> bytes = store.get(o.key());
-            if (bytes.isEmpty()) continue;
-            JsonNode n = Json.read(bytes.get(), JsonNode.class, o.key());
-            if (!KIND.equals(n.path("kind").asText())
-                    || !runId.equals(n.path("run_id").asText())) continue;
-            last = new PendingOrDone(o.key(), n.path("experiment").asText(), keys.contains(completionKey(o.key())));
-        }
-        return Optional.ofNullable(last);
+        return PurgeAudits.completionKey(auditKey);
     }
 
     /** Live files whose run-id range includes the run (files are sorted by run id; null bounds: unknown). */

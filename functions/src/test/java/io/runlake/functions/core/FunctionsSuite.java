@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,8 @@ import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
+import io.runlake.format.ModelVersion;
+import io.runlake.format.RunEvent;
 import io.runlake.format.RunIds;
 import io.runlake.format.RunStart;
 import io.runlake.functions.lambda.ScheduledHandler;
@@ -25,6 +28,9 @@ import io.runlake.lake.DataFile;
 import io.runlake.lake.LakeSnapshot;
 import io.runlake.lake.LakeView;
 import io.runlake.lake.Quarantined;
+import io.runlake.registry.ModelLineage;
+import io.runlake.registry.ModelRegistry;
+import io.runlake.registry.ModelUri;
 import io.runlake.report.Direction;
 import io.runlake.report.Leaderboard;
 import io.runlake.store.ObjectInfo;
@@ -708,6 +714,53 @@ abstract class FunctionsSuite {
             assertEquals(0, pointsOf(store, bad));
             assertEquals(others, LakeProbe.totals(store, EXPERIMENT, tmp).count());
             assertTrue(store.head(Purge.completionKey(r.auditKey())).isPresent());
+        }
+    }
+
+    /**
+     * A run that made model versions is not purged by accident: the purge names the versions and says how to go on;
+     * with the flag it proceeds, the audit entry names them, the versions are untouched and still resolve to their
+     * bytes, and their lineage says the run was purged.
+     */
+    @Test
+    void purgeOfARunWithModelVersionsNeedsTheFlagAndKeepsTheVersions() throws Exception {
+        URI uri = freshUri();
+        Logged logged = produceRuns(uri, 20, 10);
+        try (ObjectStore store = StoreUris.open(uri)) {
+            String made = logged.runIds.get(1);
+            byte[] weights = {4, 5, 6};
+            String sha = java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(weights));
+            store.putIfAbsent(Layout.artifactBlob(sha), weights);
+            ModelRegistry registry = new ModelRegistry(store, "tester");
+            registry.registerVersion(new ModelRegistry.NewVersion(
+                    "fraud", made, new RunEvent.Artifact("model.bin", sha, 3, null, false), null, null, null));
+            registry.setAlias("fraud", "champion", 1, "first", null);
+            String versionKey = Layout.modelVersion("fraud", 1);
+            byte[] versionBefore = store.get(versionKey).orElseThrow();
+
+            IllegalArgumentException refused = assertThrows(
+                    IllegalArgumentException.class, () -> purge(store).purge(made, "tester", "mistake", false));
+            assertTrue(refused.getMessage().contains("models:/fraud/1"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("--model-versions-too"), refused.getMessage());
+            assertTrue(store.list(Layout.AUDIT).isEmpty(), "a refused purge writes nothing");
+            assertTrue(store.head(Layout.runIdPointer(made)).isPresent());
+            assertEquals(
+                    List.of("models:/fraud/1"),
+                    purge(store).plan(made).orElseThrow().modelVersions());
+
+            Purge.Result r = purge(store).purge(made, "tester", "mistake", false, true);
+
+            assertTrue(store.list(Layout.runPrefix(EXPERIMENT, made)).isEmpty(), "the run is purged");
+            var audit = Json.MAPPER.readTree(store.get(r.auditKey()).orElseThrow());
+            assertEquals("[\"models:/fraud/1\"]", audit.path("model_versions").toString());
+            assertArrayEquals(versionBefore, store.get(versionKey).orElseThrow(), "versions are never rewritten");
+            ModelVersion v = registry.resolve(ModelUri.parse("models:/fraud@champion"));
+            assertArrayEquals(weights, registry.readArtifact(v), "the bytes still resolve");
+            ModelLineage lineage = registry.lineage(v);
+            assertEquals(r.auditKey(), lineage.purgedBy());
+            assertEquals(List.of(), lineage.problems());
         }
     }
 

@@ -486,6 +486,11 @@ class TemplateTest {
                     unconditionally(client, "Deny", "s3:DeleteObject", purged), "no explicit Deny for jobs: " + purged);
         }
         assertTrue(permits(maintenance, "s3:PutObject", "audit/01m8bn3000a0000000000000a1.json"), "writes the audit");
+        // purge looks for the model versions that name the run (FORMAT.md §12.11) and never changes them
+        String version = "models/fraud/versions/0000000003.json";
+        assertTrue(permits(maintenance, "s3:GetObject", version), "purge reads the registry");
+        assertFalse(permits(maintenance, "s3:DeleteObject", version), "purge never deletes a model version");
+        assertFalse(permits(maintenance, "s3:PutObject", version), "purge never writes a model version");
         for (String kept : List.of(
                 "audit/01m8bn3000a0000000000000a1.json",
                 "artifacts/sha256/" + "ab".repeat(32),
