@@ -1,8 +1,7 @@
 package io.runlake.cli;
 
-import io.runlake.client.Sweep;
 import io.runlake.query.Lake;
-import io.runlake.query.QueryException;
+import io.runlake.query.SweepView;
 import io.runlake.query.Table;
 import java.util.List;
 import java.util.Locale;
@@ -50,28 +49,10 @@ final class SweepCommand {
         public Integer call() {
             Main main = sweep.main;
             try (Lake lake = QueryCli.open(main, options, output)) {
-                String where = "tags['" + Sweep.TAG_NAME + "'] = " + literal(name)
-                        + (experiment == null ? "" : " and experiment = " + literal(experiment));
-                Table parents = lake.sql("select experiment, run_id, status, params['" + Sweep.PARAM_METHOD
-                        + "'] as method, tags['" + Sweep.TAG_BEST_TRIAL + "'] as best_trial, tags['"
-                        + Sweep.TAG_BEST_RUN + "'] as best_run, tags['" + Sweep.TAG_BEST_VALUE
-                        + "'] as best_value from runs where " + where + " and tags['" + Sweep.TAG_ROLE + "'] = '"
-                        + Sweep.ROLE_PARENT + "' order by start_time");
-                if (parents.size() == 0)
-                    throw new QueryException("no sweep '" + name + "'"
-                            + (experiment == null ? "" : " in experiment '" + experiment + "'"));
-                List<Object> experiments =
-                        parents.rows().stream().map(r -> r.get(0)).distinct().toList();
-                if (experiments.size() > 1)
-                    throw new QueryException(
-                            "sweep '" + name + "' is in experiments " + experiments + ": name one with --experiment");
-                Table trials = lake.sql("select try_cast(tags['" + Sweep.TAG_TRIAL + "'] as INTEGER) as trial,"
-                        + " run_id, name, status, coalesce(tags['" + Sweep.TAG_PRUNED + "'] = 'true', false) as pruned,"
-                        + " try_cast(tags['" + Sweep.TAG_RUNG + "'] as INTEGER) as rung,"
-                        + " try_cast(tags['" + Sweep.TAG_VALUE + "'] as DOUBLE) as value, params from runs where "
-                        + where + " and experiment = " + literal(String.valueOf(experiments.get(0)))
-                        + " and tags['" + Sweep.TAG_ROLE + "'] = '" + Sweep.ROLE_TRIAL
-                        + "' order by trial, start_time");
+                SweepView view = lake.sweep(name, experiment);
+                Table parents = view.attempts();
+                Table trials = view.trials();
+                List<Object> experiments = List.of(view.experiment());
                 if (output.format.equals("table")) {
                     List<Object> last = parents.rows().get(parents.size() - 1);
                     main.out().printf("sweep '%s' in experiment '%s': %s%n", name, experiments.get(0), last.get(3));
@@ -95,10 +76,6 @@ final class SweepCommand {
                 QueryCli.printRuns(main, lake, trials, output, "trials");
             }
             return 0;
-        }
-
-        private static String literal(String s) {
-            return "'" + s.replace("'", "''") + "'";
         }
     }
 }

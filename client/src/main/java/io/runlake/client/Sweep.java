@@ -6,6 +6,7 @@ import io.runlake.client.internal.SweepHistory;
 import io.runlake.format.Json;
 import io.runlake.format.Names;
 import io.runlake.format.RunStatus;
+import io.runlake.runs.SweepTags;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,35 +43,36 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Sweep {
+    // the names live in core (io.runlake.runs.SweepTags), where the readers find them too
     /** Tag on the parent and every trial: the sweep's name, which identifies it within the experiment. */
-    public static final String TAG_NAME = "sweep.name";
+    public static final String TAG_NAME = SweepTags.NAME;
     /** Tag: {@code parent} or {@code trial}. */
-    public static final String TAG_ROLE = "sweep.role";
+    public static final String TAG_ROLE = SweepTags.ROLE;
 
-    public static final String ROLE_PARENT = "parent";
-    public static final String ROLE_TRIAL = "trial";
+    public static final String ROLE_PARENT = SweepTags.ROLE_PARENT;
+    public static final String ROLE_TRIAL = SweepTags.ROLE_TRIAL;
     /** Tag on a trial: the point's index in the sweep (0-based). */
-    public static final String TAG_TRIAL = "sweep.trial";
+    public static final String TAG_TRIAL = SweepTags.TRIAL;
     /** Tag on a trial when it ends: {@code true} when early stopping ended it. */
-    public static final String TAG_PRUNED = "sweep.pruned";
+    public static final String TAG_PRUNED = SweepTags.PRUNED;
     /** Tag on a trial when it ends: the last value it reported. */
-    public static final String TAG_VALUE = "sweep.value";
+    public static final String TAG_VALUE = SweepTags.VALUE;
     /** Tag on a trial when it ends: the highest rung it reached (successive halving only). */
-    public static final String TAG_RUNG = "sweep.rung";
+    public static final String TAG_RUNG = SweepTags.RUNG;
     /** Tag prefix on a trial: {@code sweep.rung.<k>} is its value at rung k, set when it reaches the rung. */
-    public static final String TAG_RUNG_VALUE_PREFIX = "sweep.rung.";
+    public static final String TAG_RUNG_VALUE_PREFIX = SweepTags.RUNG_VALUE_PREFIX;
     /** Tag on a trial run again after a crash: the run ids of the earlier tries, comma-separated. */
-    public static final String TAG_RERUN_OF = "sweep.rerun_of";
+    public static final String TAG_RERUN_OF = SweepTags.RERUN_OF;
     /** Tag on a resumed sweep's parent: the parent run ids of the earlier attempts, comma-separated. */
-    public static final String TAG_RESUMES = "sweep.resumes";
+    public static final String TAG_RESUMES = SweepTags.RESUMES;
 
-    public static final String TAG_BEST_RUN = "sweep.best_run";
-    public static final String TAG_BEST_TRIAL = "sweep.best_trial";
-    public static final String TAG_BEST_VALUE = "sweep.best_value";
+    public static final String TAG_BEST_RUN = SweepTags.BEST_RUN;
+    public static final String TAG_BEST_TRIAL = SweepTags.BEST_TRIAL;
+    public static final String TAG_BEST_VALUE = SweepTags.BEST_VALUE;
     /** Param of the parent: the search space as JSON. */
-    public static final String PARAM_SPACE = "sweep.space";
+    public static final String PARAM_SPACE = SweepTags.PARAM_SPACE;
     /** Param of the parent: sampler, number of trials, seed, objective, direction and pruner as JSON. */
-    public static final String PARAM_METHOD = "sweep.method";
+    public static final String PARAM_METHOD = SweepTags.PARAM_METHOD;
     /** Metrics of the parent, one point per trial at step = trial index. */
     public static final String METRIC_VALUE = "sweep/value";
 

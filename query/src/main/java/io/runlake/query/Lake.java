@@ -231,6 +231,16 @@ public final class Lake implements AutoCloseable {
         return runs.runMetrics(runs.resolveRun(run));
     }
 
+    /**
+     * A sweep by name (FORMAT.md §9.5): its attempts (parent runs) and trials. {@code experiment} may be null when
+     * only one experiment has a sweep of that name.
+     *
+     * @throws QueryException when there is no such sweep, or several experiments have one of that name
+     */
+    public SweepView sweep(String name, String experiment) {
+        return SweepQueries.sweep(this, name, experiment);
+    }
+
     /** The last value of each metric of each run of an experiment (null: all): run_id, key, last_value. */
     public Table lastValues(String experiment) {
         if (experiment != null) runs.requireExperiment(experiment);

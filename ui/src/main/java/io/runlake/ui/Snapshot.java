@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.Json;
 import io.runlake.query.Lake;
 import io.runlake.query.Table;
+import io.runlake.runs.SweepTags;
 import io.runlake.store.ObjectStore;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,12 @@ public final class Snapshot {
                         UiApi.leaderboard(lake, experiment, metric.asText(), null));
             }
             progress.accept(experiment);
+        }
+        Table sweeps = lake.sql("select distinct experiment, tags['" + SweepTags.NAME + "'] from runs where tags['"
+                + SweepTags.ROLE + "'] = '" + SweepTags.ROLE_PARENT + "'");
+        for (List<Object> s : sweeps.rows()) {
+            String experiment = (String) s.get(0), name = (String) s.get(1);
+            out.put(key("sweep", "experiment", experiment, "name", name), UiApi.sweep(lake, name, experiment));
         }
         Table ids = lake.runs(null, null, 0, List.of("run_id"));
         for (List<Object> r : ids.rows()) {

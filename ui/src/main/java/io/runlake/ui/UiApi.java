@@ -7,6 +7,7 @@ import io.runlake.format.Json;
 import io.runlake.query.History;
 import io.runlake.query.Lake;
 import io.runlake.query.QueryException;
+import io.runlake.query.SweepView;
 import io.runlake.query.Table;
 import io.runlake.registry.ModelRegistry;
 import io.runlake.registry.RegistryContents;
@@ -56,6 +57,7 @@ public final class UiApi {
             case "runs" -> runs(lake, q.get("experiment"), q.get("where"));
             case "run" -> run(lake, required(q, "id"));
             case "history" -> history(lake, required(q, "run"), required(q, "key"), maxPoints(q.get("max")));
+            case "sweep" -> sweep(lake, required(q, "name"), q.get("experiment"));
             case "leaderboard" ->
                 leaderboard(lake, required(q, "experiment"), required(q, "metric"), q.get("direction"));
             default -> throw new QueryException("no such API: " + endpoint);
@@ -152,6 +154,17 @@ public final class UiApi {
             if (Double.isFinite(p.value())) value.add(p.value());
             else value.addNull(); // JSON has no NaN; a chart leaves a gap
         }
+        return o;
+    }
+
+    /** A sweep (FORMAT.md §9.5): its attempts and trials, as {@code runlake sweep show} reads them. */
+    static ObjectNode sweep(Lake lake, String name, String experiment) {
+        SweepView view = lake.sweep(name, blank(experiment) ? null : experiment);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", view.name());
+        o.put("experiment", view.experiment());
+        o.set("attempts", table(view.attempts()));
+        o.set("trials", table(view.trials()));
         return o;
     }
 

@@ -72,8 +72,19 @@ class UiApiTest {
     @Test
     void experimentsListsBoth() throws Exception {
         JsonNode e = json("/api/experiments").get("experiments");
-        assertEquals(List.of("mnist", "other"), column(e, "experiment"));
-        assertEquals(List.of("6", "1"), column(e, "runs"));
+        assertEquals(List.of("mnist", "other", "sweeps"), column(e, "experiment"));
+        assertEquals(List.of("6", "1", "4"), column(e, "runs")); // the sweep: its parent and three trials
+    }
+
+    @Test
+    void sweepAnswersAttemptsAndTrialsAsTheCliReadsThem() throws Exception {
+        JsonNode s = json("/api/sweep?" + "experiment=" + UiStores.SWEEP_EXPERIMENT + "&name=" + enc(UiStores.SWEEP));
+        assertEquals(UiStores.SWEEP, s.get("name").asText());
+        assertEquals(List.of("0", "1", "2"), column(s.get("trials"), "trial"));
+        assertTrue(column(s.get("trials"), "pruned").contains("true"), s.toString());
+        assertEquals(1, s.get("attempts").get("rows").size());
+        assertEquals("0", column(s.get("attempts"), "best_trial").get(0));
+        assertEquals(400, get("/api/sweep?name=nope").statusCode(), "no such sweep is the user's mistake");
     }
 
     @Test

@@ -109,10 +109,34 @@ class UiBrowserTest {
     }
 
     @Test
+    void sweepPageShowsTrialsBestAndPrunedAsText() throws Exception {
+        // from the runs table: the sweep parent's row links to its page
+        open("runs?experiment=" + UiStores.SWEEP_EXPERIMENT);
+        driver.findElement(By.cssSelector("a.sweep-link")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(x -> "false".equals(x.findElement(By.tagName("body")).getAttribute("data-loading"))
+                        && !x.findElements(By.id("trials")).isEmpty());
+        assertEquals("Sweep " + UiStores.SWEEP + " · RunLake", driver.getTitle()); // the name as text, not markup
+        List<WebElement> trials = driver.findElements(By.cssSelector("#trials tbody tr"));
+        assertEquals(3, trials.size());
+        assertTrue(trials.get(0).getText().contains("0.3"), trials.get(0).getText());
+        assertEquals("best", trials.get(0).getAttribute("class"), "the best trial (lr 0.3) is marked");
+        assertTrue(text("#sweep-best").startsWith("Best: trial 0"), text("#sweep-best"));
+        assertTrue(driver.findElements(By.cssSelector("#trials .pruned")).size() >= 1, "a pruned trial says so");
+        assertTrue(text("#sweep-counts").contains("pruned"), text("#sweep-counts"));
+        assertTrue(text("main").contains("acc"), "the objective is named");
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(x -> !x.findElements(By.cssSelector("#charts .chart")).isEmpty());
+        noScriptRan(driver);
+        assertTrue(driver.findElements(By.tagName("b")).isEmpty(), "no markup from the sweep's name");
+        shot(driver, "sweep");
+    }
+
+    @Test
     void experimentsPage() throws Exception {
         open("");
         List<WebElement> rows = driver.findElements(By.cssSelector("main table tbody tr"));
-        assertEquals(2, rows.size());
+        assertEquals(3, rows.size());
         assertTrue(rows.get(0).getText().startsWith("mnist 6"), rows.get(0).getText());
         shot(driver, "experiments");
     }

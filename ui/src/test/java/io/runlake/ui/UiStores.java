@@ -2,6 +2,7 @@ package io.runlake.ui;
 
 import io.runlake.client.ArtifactRef;
 import io.runlake.client.Run;
+import io.runlake.client.Sweep;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.query.LakeOptions;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Stores the UI tests read, written by the client as a team's would be. */
@@ -19,6 +21,11 @@ final class UiStores {
 
     static final String MODEL = "fraud/eu <i>v2</i>";
     static final String NOTE = "Best so far: <b>lr 0.02</b>, **keep**";
+
+    /** Experiment and name of a sweep run by the Sweep API; the name would run script if put into HTML. */
+    static final String SWEEP_EXPERIMENT = "sweeps";
+
+    static final String SWEEP = "lr <b>search</b>";
 
     static final String FAILED_RUN = "lr-too-high";
     static final String ERROR = "loss diverged to NaN at step 40";
@@ -46,7 +53,8 @@ final class UiStores {
     /**
      * Experiment {@value #EXPERIMENT}: a sweep parent with three children (lr 0.1, 0.03, 0.01; batch 64 in all),
      * one of them FAILED with {@value #ERROR}; a run named {@value #XSS_NAME} with an artifact and an input; and a
-     * run "long" with {@value #LONG_POINTS} points of loss. Experiment "other": one run.
+     * run "long" with {@value #LONG_POINTS} points of loss. Experiment "other": one run. Experiment {@value
+     * #SWEEP_EXPERIMENT}: the sweep {@value #SWEEP} of three trials, one or more pruned.
      */
     static void write(URI uri, Path tmp) throws Exception {
         try (Tracker t = tracker(uri, tmp)) {
@@ -93,6 +101,20 @@ final class UiStores {
             Run o = t.newRun("other").name("solo").param("depth", 3).start();
             o.log("rmse", 0.5, 0);
             o.finish();
+            // three trials, best first: successive halving (rungs at steps 2, 4, 8) prunes at least the second
+            Sweep.builder(t, SWEEP_EXPERIMENT, SWEEP)
+                    .points(List.of(Map.of("lr", 0.3), Map.of("lr", 0.1), Map.of("lr", 0.01)))
+                    .successiveHalving(2, 2)
+                    .maximize("acc")
+                    .build()
+                    .run(trial -> {
+                        for (int s = 0; s < 10; s++) {
+                            double acc = 1 - Math.exp(-(s + 1) * trial.getDouble("lr"));
+                            trial.run().log("acc", acc, s);
+                            trial.report(s, acc);
+                            trial.pruneIfNeeded();
+                        }
+                    });
         }
     }
 }

@@ -286,6 +286,7 @@ async function runsPage(p) {
         const v = value(r, c);
         if (c === 'name') {
           td.append(link(route('run', {id: r.run_id}), r.name || r.run_id.slice(0, 10)));
+          if ((r.tags || {})['sweep.role'] === 'parent') td.append(' ', sweepLink(r.experiment, r.tags, 'sweep'));
           if (depth) td.className = 'child';
         } else if (c === 'status') td.append(statusBadge(v));
         else {
@@ -331,6 +332,7 @@ async function runPage(p) {
     keyValues({experiment: run.experiment, parent_run_id: run.parent_run_id, user: run.user, host: run.host,
       start_time: run.start_time, end_time: run.end_time, duration_s: run.duration_s, code_version: run.code_version}),
     run.parent_run_id ? el('p', {}, 'Parent: ', link(route('run', {id: run.parent_run_id}), run.parent_run_id)) : null,
+    sweepLink(run.experiment, run.tags),
     el('h2', {}, 'Params'), keyValues(run.params),
     el('h2', {}, 'Tags'), keyValues(run.tags),
     el('h2', {}, 'Metrics'),
@@ -527,10 +529,66 @@ async function parallelPage(p) {
       el('span', {class: 'muted'}, leaders.length + ' ranked runs; best ' + board.direction + ' is darkest')), svg);
 }
 
+// ---- sweeps (FORMAT.md §9.5) ---------------------------------------------------------------------------------
+
+/** A link to the sweep page of a run that is part of a sweep (its tags say so); null otherwise. */
+function sweepLink(experiment, tags, text) {
+  const name = (tags || {})['sweep.name'];
+  if (!name) return null;
+  const a = link(route('sweep', {experiment, name}), text || 'Sweep ' + name);
+  a.className = 'sweep-link';
+  return text ? a : el('p', {}, a);
+}
+
+async function sweepPage(p) {
+  const data = await api('sweep', {experiment: p.get('experiment') || '', name: p.get('name')});
+  const attempts = objects(data.attempts), trials = objects(data.trials);
+  const last = attempts[attempts.length - 1];
+  let method = {};
+  try { method = JSON.parse(last.method || '{}'); } catch (e) { /* shown as text below */ }
+  const objective = method.objective;
+  const counts = {};
+  for (const t of trials) counts[t.pruned ? 'pruned' : t.status] = (counts[t.pruned ? 'pruned' : t.status] || 0) + 1;
+  const paramKeys = [...new Set(trials.flatMap(t => Object.keys(t.params || {})))].sort();
+  const best = last.best_run;
+  const rows = trials.map(t => Object.assign({}, t, Object.fromEntries(paramKeys.map(k => ['params.' + k, (t.params || {})[k]]))));
+  const columns = ['trial', 'name', 'status', 'pruned', 'rung', 'value'].concat(paramKeys.map(k => 'params.' + k));
+  const table = simpleTable(columns, rows, (c, r) => {
+    if (c === 'name') return link(route('run', {id: r.run_id}), r.name || r.run_id.slice(0, 10));
+    if (c === 'status') return statusBadge(r.status);
+    if (c === 'pruned') return r.pruned ? el('span', {class: 'pruned'}, 'pruned') : '';
+    return fmt(r[c]);
+  });
+  table.id = 'trials';
+  table.querySelectorAll('tbody tr').forEach((tr, i) => { if (rows[i].run_id === best) tr.className = 'best'; });
+  const charts = el('div', {class: 'charts', id: 'charts'});
+  setPage('Sweep ' + data.name, [['', 'Experiments'], [route('runs', {experiment: data.experiment}), data.experiment],
+    [null, 'sweep ' + data.name]],
+    keyValues({sampler: method.sampler, objective, direction: method.direction, pruner: method.pruner,
+      trials: trials.length, attempts: attempts.length}),
+    el('p', {id: 'sweep-counts'}, Object.entries(counts).map(([k, n]) => n + ' ' + k).join(', ')),
+    best ? el('p', {id: 'sweep-best'}, 'Best: trial ' + last.best_trial + ', ', link(route('run', {id: best}),
+      (trials.find(t => t.run_id === best) || {}).name || best), ', value ' + fmt(Number(last.best_value))) : null,
+    el('h2', {}, 'Attempts'), simpleTable(['run_id', 'status'], attempts, (c, r) =>
+      c === 'run_id' ? link(route('run', {id: r.run_id}), r.run_id) : c === 'status' ? statusBadge(r.status) : fmt(r[c])),
+    el('h2', {}, 'Trials'), table,
+    objective ? el('h2', {}, 'Curves of ' + objective) : null, charts);
+  if (!objective) return;
+  // each trial's objective against its step, as on the compare page
+  const series = [];
+  for (const t of trials) {
+    try {
+      const h = await api('history', {run: t.run_id, key: objective});
+      series.push({label: (t.name || t.run_id.slice(0, 10)) + (t.pruned ? ' (pruned)' : ''), x: h.step, y: h.value});
+    } catch (e) { /* a trial that logged nothing yet has no curve */ }
+  }
+  if (series.length) charts.replaceChildren(chart(objective, series, 'step', {width: 800}));
+}
+
 // ---- routing -------------------------------------------------------------------------------------------------------
 
 const PAGES = {'': experimentsPage, runs: runsPage, run: runPage, compare: comparePage, leaderboard: leaderboardPage,
-  parallel: parallelPage, lineage: lineagePage, models: modelsPage};
+  parallel: parallelPage, lineage: lineagePage, models: modelsPage, sweep: sweepPage};
 
 async function show() {
   const hash = location.hash.replace(/^#\/?/, '');
