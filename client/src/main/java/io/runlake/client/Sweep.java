@@ -100,7 +100,11 @@ public final class Sweep {
         void configure(int index, Map<String, Object> point, RunSpec spec);
     }
 
-    /** One trial's outcome. {@code value} is the last reported value (NaN if none); {@code earlier}: a past attempt ran it. */
+    /**
+     * One trial's outcome. {@code value} is the last reported value (NaN if none); {@code earlier}: another attempt (an
+     * earlier one, or another process running the sweep now) ran it. A trial another process still runs is RUNNING,
+     * with a null run id while its run has not reached the store.
+     */
     public record TrialResult(
             int index,
             String runId,
