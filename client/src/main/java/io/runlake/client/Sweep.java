@@ -2,20 +2,25 @@ package io.runlake.client;
 
 import io.runlake.client.internal.ParamValues;
 import io.runlake.client.internal.SuccessiveHalving;
+import io.runlake.client.internal.SweepClaims;
 import io.runlake.client.internal.SweepHistory;
 import io.runlake.format.Json;
 import io.runlake.format.Names;
+import io.runlake.format.RunIds;
 import io.runlake.format.RunStatus;
 import io.runlake.runs.SweepTags;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -28,7 +33,9 @@ import java.util.function.Consumer;
  * <p>A sweep is named within its experiment. Running a sweep again by the same name resumes it: the trials an earlier
  * attempt finished (FINISHED, FAILED, or pruned) are read back from the store and not run again; trials that crashed
  * or were killed run again under new run ids (tag {@code sweep.rerun_of}). Each attempt is a parent run of its own,
- * tagged with the sweep's name; the new one names the ones it resumes ({@code sweep.resumes}).
+ * tagged with the sweep's name; the new one names the ones it resumes ({@code sweep.resumes}). Several processes (on
+ * several machines) may run one sweep at the same time: each trial attempt is claimed in the store with put-if-absent
+ * before it runs, so every trial runs in exactly one of them.
  *
  * <pre>{@code
  * Sweep.Result r = Sweep.builder(tracker, "mnist", "lr-search")
@@ -53,6 +60,8 @@ public final class Sweep {
     public static final String ROLE_TRIAL = SweepTags.ROLE_TRIAL;
     /** Tag on a trial: the point's index in the sweep (0-based). */
     public static final String TAG_TRIAL = SweepTags.TRIAL;
+    /** Tag on a trial: the attempt number of its claim (FORMAT.md §9.5), 0 for the first run of the point. */
+    public static final String TAG_ATTEMPT = SweepTags.ATTEMPT;
     /** Tag on a trial when it ends: {@code true} when early stopping ended it. */
     public static final String TAG_PRUNED = SweepTags.PRUNED;
     /** Tag on a trial when it ends: the last value it reported. */
@@ -93,7 +102,11 @@ public final class Sweep {
         void configure(int index, Map<String, Object> point, RunSpec spec);
     }
 
-    /** One trial's outcome. {@code value} is the last reported value (NaN if none); {@code earlier}: a past attempt ran it. */
+    /**
+     * One trial's outcome. {@code value} is the last reported value (NaN if none); {@code earlier}: another attempt (an
+     * earlier one, or another process running the sweep now) ran it. A trial another process still runs is RUNNING,
+     * with a null run id while its run has not reached the store.
+     */
     public record TrialResult(
             int index,
             String runId,
@@ -279,7 +292,10 @@ public final class Sweep {
             return this;
         }
 
-        /** How long an earlier attempt must have been silent before a new one takes over (default 15 minutes). */
+        /**
+         * How long a claimed trial must have been silent before another process runs it again (default 15 minutes,
+         * FORMAT.md §8.2's stale timeout).
+         */
         public Builder staleAfter(Duration d) {
             this.staleAfter = d;
             return this;
@@ -367,25 +383,23 @@ public final class Sweep {
     }
 
     /**
-     * Runs the trials not yet done, one after another, each in a child run of a new parent run; returns when all are
-     * done. A trial that throws ends FAILED and the sweep goes on; an interrupt ends the trial and the parent KILLED.
+     * Runs the trials not yet done, one after another, each in a child run of a new parent run; returns when every
+     * trial is done or held by another process. Several processes may run one sweep at once (FORMAT.md §9.5): each
+     * trial attempt is claimed with put-if-absent before it starts, a process that loses a claim moves on, and a
+     * trial whose claimed run crashed is claimed again as the next attempt. A trial that throws ends FAILED and the
+     * sweep goes on; an interrupt ends the trial and the parent KILLED.
      *
-     * @throws IllegalStateException when an earlier attempt is still active, or was started with other points
+     * @throws IllegalStateException when an earlier attempt was started with other points
      */
     public Result run(TrialBody body) throws InterruptedException {
         long now = System.currentTimeMillis();
-        List<SweepHistory.PastRun> past =
-                SweepHistory.read(tracker.store(), experiment, TAG_NAME, name, now, staleAfter.toMillis());
+        List<SweepHistory.PastRun> past = readHistory(now);
         String spaceJson = space == null ? null : json(space);
         String methodJson = json(method);
         List<String> resumed = new ArrayList<>();
-        long lastTouched = Long.MIN_VALUE;
-        boolean anyOpen = false;
         for (SweepHistory.PastRun r : past) {
-            lastTouched = Math.max(lastTouched, r.lastTouchedMs());
             if (!ROLE_PARENT.equals(r.tags().get(TAG_ROLE))) continue;
             resumed.add(r.runId());
-            anyOpen |= r.status() == RunStatus.RUNNING || r.status() == RunStatus.CRASHED;
             Map<String, String> params = r.state().params();
             if (!methodJson.equals(params.get(PARAM_METHOD))
                     || (spaceJson != null && !spaceJson.equals(params.get(PARAM_SPACE))))
@@ -394,26 +408,81 @@ public final class Sweep {
                         + params.get(PARAM_SPACE) + "; this one is " + methodJson + " " + spaceJson
                         + ": give it another name");
         }
-        if (anyOpen && lastTouched >= now - staleAfter.toMillis())
-            throw new IllegalStateException("sweep '" + name + "' of experiment '" + experiment
-                    + "' looks active: its runs were written to " + (now - lastTouched) / 1000
-                    + " s ago; resume it when it has been silent for " + staleAfter.toSeconds() + " s");
 
         SuccessiveHalving pruner =
                 pruneMinStep == null ? null : new SuccessiveHalving(pruneMinStep, reductionFactor, maximize);
         TrialResult[] done = new TrialResult[points.size()];
         Map<Integer, List<String>> crashed = new TreeMap<>();
+        Map<String, SweepHistory.PastRun> byAttempt = new HashMap<>();
+        collectTrials(past, now, done, crashed, byAttempt, pruner);
+        SweepClaims claims = new SweepClaims(tracker.store(), experiment, name);
+        Map<Integer, Integer> latestClaims = claims.latestAttempts();
+
+        RunSpec spec = tracker.newRun(experiment)
+                .name(name)
+                .param(PARAM_METHOD, methodJson)
+                .tag(TAG_NAME, name)
+                .tag(TAG_ROLE, ROLE_PARENT);
+        if (spaceJson != null) spec.param(PARAM_SPACE, spaceJson);
+        if (!resumed.isEmpty()) spec.tag(TAG_RESUMES, String.join(",", resumed));
+        parentSpec.accept(spec);
+        Run parent = spec.start();
+        String claimer = RunIds.newId();
+        Best best = new Best();
+        int rerun = 0;
+        try {
+            parentStarted.accept(parent);
+            for (int i = 0; i < points.size(); i++) {
+                if (done[i] != null) {
+                    best.offer(parent, done[i]);
+                    continue;
+                }
+                int attempt = nextAttempt(claims, i, latestClaims.get(i), byAttempt, now);
+                if (attempt < 0 || !claims.claim(i, attempt, claimer, parent.id(), System.currentTimeMillis()))
+                    continue;
+                List<String> earlier = crashed.get(i);
+                if (earlier != null) rerun++;
+                done[i] = runTrial(parent, i, attempt, earlier, pruner, body);
+                best.offer(parent, done[i]);
+                trialEnded.accept(done[i]);
+            }
+            fillInOthers(done, best, parent);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            if (e instanceof InterruptedException) parent.kill();
+            else parent.fail(e);
+            throw e;
+        }
+        parent.finish();
+        return new Result(parent.id(), parent.status(), List.copyOf(resumed), List.of(done), rerun);
+    }
+
+    private List<SweepHistory.PastRun> readHistory(long now) {
+        return SweepHistory.read(tracker.store(), experiment, TAG_NAME, name, now, staleAfter.toMillis());
+    }
+
+    /**
+     * Sorts the sweep's past trial runs: done ones into {@code done}, crashed or killed ones into {@code crashed},
+     * each by its claim ({@code trial/attempt}) into {@code byAttempt}; rung values go to the pruner.
+     */
+    private void collectTrials(
+            List<SweepHistory.PastRun> past,
+            long now,
+            TrialResult[] done,
+            Map<Integer, List<String>> crashed,
+            Map<String, SweepHistory.PastRun> byAttempt,
+            SuccessiveHalving pruner) {
         for (SweepHistory.PastRun r : past) {
             if (!ROLE_TRIAL.equals(r.tags().get(TAG_ROLE))) continue;
-            int index = trialIndex(r);
-            if (index < 0 || index >= points.size() || done[index] != null) continue;
+            int index = intTag(r, TAG_TRIAL);
+            if (index < 0 || index >= points.size()) continue;
+            int attempt = intTag(r, TAG_ATTEMPT);
+            if (attempt >= 0) byAttempt.put(index + "/" + attempt, r);
+            if (done[index] != null) continue;
             requireSamePoint(r, index);
             boolean pruned = "true".equals(r.tags().get(TAG_PRUNED));
-            boolean isDone = r.status() == RunStatus.FINISHED
-                    || r.status() == RunStatus.FAILED
-                    || (r.status() == RunStatus.KILLED && pruned);
-            if (!isDone) {
-                crashed.computeIfAbsent(index, k -> new ArrayList<>()).add(r.runId());
+            if (!isDone(r)) {
+                if (!live(r, now))
+                    crashed.computeIfAbsent(index, k -> new ArrayList<>()).add(r.runId());
                 continue;
             }
             done[index] = new TrialResult(
@@ -430,41 +499,64 @@ public final class Sweep {
                     pruner.remember(k, parse(r.tags().get(TAG_RUNG_VALUE_PREFIX + k)));
             }
         }
-
-        RunSpec spec = tracker.newRun(experiment)
-                .name(name)
-                .param(PARAM_METHOD, methodJson)
-                .tag(TAG_NAME, name)
-                .tag(TAG_ROLE, ROLE_PARENT);
-        if (spaceJson != null) spec.param(PARAM_SPACE, spaceJson);
-        if (!resumed.isEmpty()) spec.tag(TAG_RESUMES, String.join(",", resumed));
-        parentSpec.accept(spec);
-        Run parent = spec.start();
-        Best best = new Best();
-        int rerun = 0;
-        try {
-            parentStarted.accept(parent);
-            for (int i = 0; i < points.size(); i++) {
-                if (done[i] != null) {
-                    best.offer(parent, done[i]);
-                    continue;
-                }
-                List<String> earlier = crashed.get(i);
-                if (earlier != null) rerun++;
-                done[i] = runTrial(parent, i, earlier, pruner, body);
-                best.offer(parent, done[i]);
-                trialEnded.accept(done[i]);
-            }
-        } catch (InterruptedException | RuntimeException | Error e) {
-            if (e instanceof InterruptedException) parent.kill();
-            else parent.fail(e);
-            throw e;
-        }
-        parent.finish();
-        return new Result(parent.id(), parent.status(), List.copyOf(resumed), List.of(done), rerun);
     }
 
-    private TrialResult runTrial(Run parent, int index, List<String> earlier, SuccessiveHalving pruner, TrialBody body)
+    private static boolean isDone(SweepHistory.PastRun r) {
+        return r.status() == RunStatus.FINISHED
+                || r.status() == RunStatus.FAILED
+                || (r.status() == RunStatus.KILLED && "true".equals(r.tags().get(TAG_PRUNED)));
+    }
+
+    /**
+     * A trial run without an end that was written to within the stale timeout; its shards' upload times count, since
+     * a trial that only logs metrics writes no JSON objects for a long time.
+     */
+    private boolean live(SweepHistory.PastRun r, long now) {
+        return (r.status() == RunStatus.RUNNING || r.status() == RunStatus.CRASHED)
+                && r.lastTouchedMs() >= now - staleAfter.toMillis();
+    }
+
+    /**
+     * The attempt of trial {@code i} this process may claim, or -1 while another process holds it: 0 when it was
+     * never claimed; the next one when the latest attempt's run crashed or was killed, or when that attempt has no
+     * run and was claimed longer ago than the stale timeout (its process died before starting it).
+     */
+    private int nextAttempt(
+            SweepClaims claims, int i, Integer latest, Map<String, SweepHistory.PastRun> byAttempt, long now) {
+        if (latest == null) return 0;
+        SweepHistory.PastRun r = byAttempt.get(i + "/" + latest);
+        if (r != null) return live(r, now) || isDone(r) ? -1 : latest + 1;
+        long claimedAt = claims.claimedAtMs(i, latest).orElse(Long.MIN_VALUE);
+        return claimedAt < now - staleAfter.toMillis() ? latest + 1 : -1;
+    }
+
+    /**
+     * Reads the sweep again for the trials other processes ran meanwhile, so the result and the parent's best cover
+     * them; a trial still held elsewhere is reported RUNNING (run id null if it has not started yet).
+     */
+    private void fillInOthers(TrialResult[] done, Best best, Run parent) {
+        if (Arrays.stream(done).allMatch(Objects::nonNull)) return;
+        TrialResult[] others = new TrialResult[points.size()];
+        Map<String, SweepHistory.PastRun> byAttempt = new HashMap<>();
+        long now = System.currentTimeMillis();
+        List<SweepHistory.PastRun> past = readHistory(now);
+        collectTrials(past, now, others, new TreeMap<>(), byAttempt, null);
+        for (int i = 0; i < done.length; i++) {
+            if (done[i] != null) continue;
+            if (others[i] != null) {
+                done[i] = others[i];
+                best.offer(parent, done[i]);
+                continue;
+            }
+            String runId = null;
+            for (SweepHistory.PastRun r : past)
+                if (ROLE_TRIAL.equals(r.tags().get(TAG_ROLE)) && intTag(r, TAG_TRIAL) == i) runId = r.runId();
+            done[i] = new TrialResult(i, runId, points.get(i), RunStatus.RUNNING, false, Double.NaN, true, null);
+        }
+    }
+
+    private TrialResult runTrial(
+            Run parent, int index, int attempt, List<String> earlier, SuccessiveHalving pruner, TrialBody body)
             throws InterruptedException {
         Map<String, Object> point = points.get(index);
         RunSpec spec = tracker.newRun(experiment)
@@ -472,7 +564,8 @@ public final class Sweep {
                 .params(point)
                 .tag(TAG_NAME, name)
                 .tag(TAG_ROLE, ROLE_TRIAL)
-                .tag(TAG_TRIAL, Integer.toString(index));
+                .tag(TAG_TRIAL, Integer.toString(index))
+                .tag(TAG_ATTEMPT, Integer.toString(attempt));
         if (earlier != null) spec.tag(TAG_RERUN_OF, String.join(",", earlier));
         trialSpec.configure(index, point, spec);
         Run run = spec.start();
@@ -524,9 +617,10 @@ public final class Sweep {
         }
     }
 
-    private static int trialIndex(SweepHistory.PastRun r) {
+    /** A non-negative integer tag of a past run; -1 when absent or not a number. */
+    private static int intTag(SweepHistory.PastRun r, String tag) {
         try {
-            return Integer.parseInt(r.tags().getOrDefault(TAG_TRIAL, "-1"));
+            return Integer.parseInt(r.tags().getOrDefault(tag, "-1"));
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -1,9 +1,6 @@
 package io.runlake.client;
 
 import io.runlake.format.Layout;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +12,7 @@ import java.util.List;
 public final class SweepKillChild {
     public static void main(String[] args) throws Exception {
         int hangAt = Integer.parseInt(args[2]);
-        Tracker tracker = Tracker.open(
-                URI.create(args[0]),
-                TrackerOptions.defaults()
-                        .withFlushInterval(Duration.ofMillis(100))
-                        .withSpillRoot(Path.of(args[1]))
-                        .withCaptureCode(false)
-                        .withSystemMetricsInterval(Duration.ZERO));
+        Tracker tracker = SweepSuite.openChildTracker(args[0], args[1]);
         List<Run> finished = new ArrayList<>();
         SweepSuite.sweep(tracker).build().run(trial -> {
             if (trial.index() == hangAt) {

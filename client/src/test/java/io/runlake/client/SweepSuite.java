@@ -88,6 +88,25 @@ abstract class SweepSuite {
         return lit(lake.resolve(Layout.experimentPrefix(EXPERIMENT)).toString() + "/*/end/*.json");
     }
 
+    /** (a, b, count) of the FINISHED trial runs of each point, whatever their parent. */
+    private static List<List<Object>> finishedTrialsPerPoint(Path lake) {
+        return query("select s.params.a, s.params.b, count(*) from read_json(" + startsOf(lake)
+                + ", union_by_name = true) s join read_json(" + endsOf(lake)
+                + ", union_by_name = true) e using (run_id) where s.tags.\"sweep.role\" = 'trial'"
+                + " and e.status = 'FINISHED' group by all order by 1, 2");
+    }
+
+    /** A child process's tracker: quick flushes, its own spill folder. */
+    static Tracker openChildTracker(String uri, String spill) {
+        return Tracker.open(
+                URI.create(uri),
+                TrackerOptions.defaults()
+                        .withFlushInterval(Duration.ofMillis(100))
+                        .withSpillRoot(Path.of(spill))
+                        .withCaptureCode(false)
+                        .withSystemMetricsInterval(Duration.ZERO));
+    }
+
     @Test
     void aGridEvaluatesEveryPointOnceUnderOneFinishedParent() throws Exception {
         URI uri = freshUri();
@@ -223,10 +242,15 @@ abstract class SweepSuite {
 
         Sweep.Result result;
         try (Tracker tracker = Tracker.open(uri, options(tmp.resolve("spill-resume")))) {
-            // the dead attempt was just active: a new one refuses until it has been silent long enough
-            IllegalStateException active = assertThrows(
-                    IllegalStateException.class, () -> sweep(tracker).build().run(t -> t.report(0, score(t))));
-            assertTrue(active.getMessage().contains("looks active"), active.getMessage());
+            // the dead process's trial 3 was just active: its claim holds, a new attempt runs the unclaimed rest
+            List<Integer> unclaimed = new ArrayList<>();
+            Sweep.Result partial = sweep(tracker).build().run(t -> {
+                unclaimed.add(t.index());
+                t.report(0, score(t));
+            });
+            assertEquals(List.of(4, 5), unclaimed);
+            assertEquals(RunStatus.RUNNING, partial.trials().get(3).status());
+            assertEquals(crashedTrial, partial.trials().get(3).runId());
 
             // other points under the same name are refused: resuming would mix two sweeps
             assertThrows(
@@ -244,19 +268,15 @@ abstract class SweepSuite {
                 ranNow.add(t.index());
                 t.report(0, score(t));
             });
-            assertEquals(List.of(3, 4, 5), ranNow, "finished trials are not run again");
+            assertEquals(List.of(3), ranNow, "finished trials are not run again");
         }
         assertEquals(RunStatus.FINISHED, result.parentStatus());
-        assertEquals(1, result.resumed().size());
+        assertEquals(2, result.resumed().size());
         assertEquals(1, result.rerun());
         assertEquals(3.5, result.best(true).orElseThrow().value());
         try (ObjectStore store = StoreUris.open(uri)) {
             Path lake = mirror(store);
-            String finishedPerPoint = "select s.params.a, s.params.b, count(*) from read_json(" + startsOf(lake)
-                    + ", union_by_name = true) s join read_json(" + endsOf(lake)
-                    + ", union_by_name = true) e using (run_id) where s.tags.\"sweep.role\" = 'trial'"
-                    + " and e.status = 'FINISHED' group by all order by 1, 2";
-            assertEquals(EACH_POINT_ONCE, query(finishedPerPoint));
+            assertEquals(EACH_POINT_ONCE, finishedTrialsPerPoint(lake));
             // the crashed try stays as it was (no end); its re-run names it
             assertTrue(store.list(Layout.runPrefix(EXPERIMENT, crashedTrial) + "end/")
                     .isEmpty());
@@ -266,32 +286,31 @@ abstract class SweepSuite {
                             + startsOf(lake) + ", union_by_name = true) where tags.\"sweep.rerun_of\" is not null"));
             // the new parent names the attempt it resumes, and ends FINISHED
             assertEquals(
-                    List.of(List.of(result.resumed().get(0), "FINISHED")),
+                    List.of(List.of(String.join(",", result.resumed()), "FINISHED")),
                     query("select s.tags.\"sweep.resumes\", e.status from read_json(" + startsOf(lake)
                             + ", union_by_name = true) s join read_json(" + endsOf(lake)
                             + ", union_by_name = true) e using (run_id) where s.run_id = "
                             + lit(result.parentRunId())));
         }
         assertFalse(result.trials().get(0).runId().equals(result.trials().get(3).runId()));
-        assertTrue(result.trials().subList(0, 3).stream().allMatch(Sweep.TrialResult::earlier));
+        assertEquals(
+                List.of(true, true, true, false, true, true),
+                result.trials().stream().map(Sweep.TrialResult::earlier).toList());
+        // trial 3's crashed attempt 0 was claimed again as attempt 1
+        try (ObjectStore store = StoreUris.open(uri)) {
+            assertTrue(store.head(Layout.sweepClaim(EXPERIMENT, "grid-6", 3, 1)).isPresent());
+            assertTrue(store.head(Layout.sweepClaim(EXPERIMENT, "grid-6", 4, 1)).isEmpty());
+        }
     }
 
     /** Runs {@link SweepKillChild} on {@code uri} until trial {@code k} hangs, kills it with SIGKILL; the hung trial's run id. */
     private String killChildSweepAt(URI uri, int k) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java));
-        if ("s3".equals(uri.getScheme())) {
-            cmd.add("-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY);
-            cmd.add("-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY);
-            cmd.add("-Daws.region=us-east-1");
-        }
-        cmd.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                SweepKillChild.class.getName(),
+        List<String> cmd = javaCommand(
+                uri,
+                SweepKillChild.class,
                 uri.toString(),
                 tmp.resolve("spill-child").toString(),
-                Integer.toString(k)));
+                Integer.toString(k));
         Process child = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -305,6 +324,80 @@ abstract class SweepSuite {
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no end manifests
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A JVM running {@code main} with this test's class path (and S3Proxy's credentials for an s3: store). */
+    private static List<String> javaCommand(URI uri, Class<?> main, String... args) {
+        List<String> cmd =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        if ("s3".equals(uri.getScheme())) {
+            cmd.add("-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY);
+            cmd.add("-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY);
+            cmd.add("-Daws.region=us-east-1");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void twoProcessesRunningOneSweepShareItsTrialsAndRunEachOnce() throws Exception {
+        URI uri = freshUri();
+        int processes = 2;
+        List<Process> children = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        try {
+            for (int p = 0; p < processes; p++) {
+                Path out = tmp.resolve("share-" + p + ".out");
+                outputs.add(out);
+                children.add(new ProcessBuilder(javaCommand(
+                                uri,
+                                SweepShareChild.class,
+                                uri.toString(),
+                                tmp.resolve("spill-share-" + p).toString(),
+                                Integer.toString(processes)))
+                        .redirectOutput(out.toFile())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start());
+            }
+            for (Process c : children) {
+                assertTrue(c.waitFor(5, TimeUnit.MINUTES), "a sweep process hung"); // a failure guard only
+                assertEquals(0, c.exitValue());
+            }
+        } finally {
+            children.forEach(Process::destroyForcibly);
+        }
+        // each process ran some trials (they overlapped), none ran one the other ran, together all six
+        List<Integer> all = new ArrayList<>();
+        for (Path out : outputs) {
+            List<Integer> ran = Files.readAllLines(out).stream()
+                    .filter(l -> l.startsWith("RAN "))
+                    .map(l -> Integer.parseInt(l.substring(4)))
+                    .toList();
+            assertFalse(ran.isEmpty(), "a process ran no trial: " + out);
+            all.addAll(ran);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), all.stream().sorted().toList());
+        try (ObjectStore store = StoreUris.open(uri)) {
+            Path lake = mirror(store);
+            // one trial run per point in the store, FINISHED, under one of the two parents
+            assertEquals(EACH_POINT_ONCE, finishedTrialsPerPoint(lake));
+            assertEquals(
+                    List.of(List.of(6L, 2L)),
+                    query("select count(*) filter (where tags.\"sweep.role\" = 'trial'),"
+                            + " count(*) filter (where tags.\"sweep.role\" = 'parent') from read_json("
+                            + startsOf(lake) + ", union_by_name = true)"));
+            // one claim per trial, all first attempts, each naming its claimer
+            List<List<Object>> claims = query("select trial, attempt, host, pid > 0, parent_run_id from read_json("
+                    + lit(lake.resolve(Layout.sweepClaimsPrefix(EXPERIMENT, "grid-6")) + "/*.json")
+                    + ") order by trial");
+            assertEquals(6, claims.size());
+            for (int i = 0; i < 6; i++) {
+                assertEquals(List.of((long) i, 0L), claims.get(i).subList(0, 2));
+                assertEquals(true, claims.get(i).get(3));
+            }
+            assertEquals(2, claims.stream().map(c -> c.get(4)).distinct().count(), "both processes claimed");
         }
     }
 

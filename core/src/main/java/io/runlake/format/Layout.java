@@ -29,6 +29,8 @@ public final class Layout {
     public static final String AUDIT = "audit/";
 
     public static final String REPORTS = "reports/";
+    /** Claims of sweep trials, so several processes share one sweep (FORMAT.md §9.5). */
+    public static final String SWEEPS = "sweeps/";
 
     public static final String START = "run.json";
     public static final String SHARD_SUFFIX = ".parquet";
@@ -46,6 +48,9 @@ public final class Layout {
 
     private static final Pattern RUN_OBJECT = Pattern.compile(RUNS + EXPERIMENT_KEY + "([^/]+)/" + RUN_KEY + "(" + ID
             + ")/(run\\.json|(workers|events|metrics|end)/w(\\d{5})-(" + ID + ")(?:-(\\d{8}))?\\.(json|parquet))");
+
+    private static final Pattern SWEEP_CLAIM = Pattern.compile(
+            SWEEPS + EXPERIMENT_KEY + "([^/]+)/sweep=([^/]+)/claims/t(0|[1-9][0-9]{0,8})-a(0|[1-9][0-9]{0,8})\\.json");
 
     private Layout() {}
 
@@ -147,6 +152,35 @@ public final class Layout {
         if (!m.matches()) return Optional.empty();
         try {
             return Optional.of(new AnnotationKey(Names.unescapeSegment(m.group(1)), m.group(2), m.group(3)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The folder of one sweep's trial claims (§9.5): one LIST reads them all. */
+    public static String sweepClaimsPrefix(String experiment, String sweep) {
+        return SWEEPS + experimentSegment(experiment) + "/sweep=" + Names.escapeSegment(sweep) + "/claims/";
+    }
+
+    /** The claim of attempt {@code attempt} of trial {@code trial} (§9.5). */
+    public static String sweepClaim(String experiment, String sweep, int trial, int attempt) {
+        if (trial < 0 || attempt < 0) throw new IllegalArgumentException("trial and attempt must be >= 0");
+        return sweepClaimsPrefix(experiment, sweep) + "t" + trial + "-a" + attempt + JSON_SUFFIX;
+    }
+
+    /** A parsed sweep claim key. */
+    public record SweepClaimKey(String experiment, String sweep, int trial, int attempt) {}
+
+    /** The parts of a sweep claim key; empty for any other key (ignored). */
+    public static Optional<SweepClaimKey> parseSweepClaim(String key) {
+        Matcher m = SWEEP_CLAIM.matcher(key);
+        if (!m.matches()) return Optional.empty();
+        try {
+            return Optional.of(new SweepClaimKey(
+                    Names.unescapeSegment(m.group(1)),
+                    Names.unescapeSegment(m.group(2)),
+                    Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -14,6 +14,8 @@ public final class SweepTags {
     public static final String ROLE_TRIAL = "trial";
     /** Tag on a trial: the point's index in the sweep (0-based). */
     public static final String TRIAL = "sweep.trial";
+    /** Tag on a trial: the attempt number of its claim, 0 for the first run of the point. */
+    public static final String ATTEMPT = "sweep.attempt";
     /** Tag on a trial when it ends: {@code true} when early stopping ended it. */
     public static final String PRUNED = "sweep.pruned";
     /** Tag on a trial when it ends: the last value it reported. */

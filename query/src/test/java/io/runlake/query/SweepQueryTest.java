@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.runlake.client.SearchSpace;
 import io.runlake.client.Sweep;
 import io.runlake.client.Tracker;
+import io.runlake.format.Layout;
+import io.runlake.store.ObjectStore;
+import io.runlake.store.StoreUris;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A sweep written by the client reads back through the query views: parent, params, statuses, sweep tags (§9.5). */
+/**
+ * A sweep written by the client reads back through the query views: parent, params, statuses, sweep tags (§9.5);
+ * its trial claims are not runs.
+ */
 class SweepQueryTest {
     @TempDir
     Path tmp;
@@ -54,6 +60,19 @@ class SweepQueryTest {
                 assertEquals(t.runId(), row.get(6));
             }
             assertTrue(result.trials().stream().anyMatch(Sweep.TrialResult::pruned), "something was pruned");
+
+            // every trial was claimed (attempt 0) in the store, and claims are not runs: 8 trials and the parent
+            try (ObjectStore objects = StoreUris.open(store.toUri())) {
+                assertEquals(
+                        8,
+                        objects.list(Layout.sweepClaimsPrefix("hpo", "lr-units"))
+                                .size());
+            }
+            assertEquals(
+                    List.of(List.of(9L, 8L)),
+                    lake.sql("select count(*), count(*) filter (where tags['sweep.attempt'] = '0') from runs"
+                                    + " where experiment = 'hpo'")
+                            .rows());
 
             Table parent = lake.sql("select name, status, params['sweep.method'], tags['sweep.best_run']"
                     + " from runs where run_id = '" + result.parentRunId() + "'");

@@ -268,7 +268,16 @@ class TemplateTest {
             if (g[0].equals("s3:PutObject")) putPrefixes.add(g[1].substring(OBJECTS.length()));
         }
         assertEquals(
-                Set.of("runs/*", "run-ids/*", "environments/*", "artifacts/*", "_runlake/*", "models/*"), putPrefixes);
+                Set.of(
+                        "runs/*",
+                        "run-ids/*",
+                        "environments/*",
+                        "artifacts/*",
+                        "_runlake/*",
+                        "models/*",
+                        "sweeps/*",
+                        "annotations/*"),
+                putPrefixes);
     }
 
     @Test
