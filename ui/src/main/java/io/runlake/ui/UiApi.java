@@ -54,7 +54,7 @@ public final class UiApi {
     static ObjectNode answer(Lake lake, String endpoint, Map<String, String> q) {
         return switch (endpoint) {
             case "experiments" -> experiments(lake);
-            case "runs" -> runs(lake, q.get("experiment"), q.get("where"));
+            case "runs" -> runs(lake, q.get("experiment"), q.get("where"), limit(q.get("limit")));
             case "run" -> run(lake, required(q, "id"));
             case "history" -> history(lake, required(q, "run"), required(q, "key"), maxPoints(q.get("max")));
             case "sweep" -> sweep(lake, required(q, "name"), q.get("experiment"));
@@ -92,20 +92,37 @@ public final class UiApi {
      * the shared order (the ones that vary first: FORMAT.md §12.8 rule 6), and each run's last metric values.
      */
     static ObjectNode runs(Lake lake, String experiment, String where) {
+        return runs(lake, experiment, where, 0);
+    }
+
+    /**
+     * As {@link #runs(Lake, String, String)}, the first {@code limit} runs only (0: all), with {@code total} the
+     * number of runs that match: a page draws its first rows from this small answer while the whole list loads.
+     */
+    static ObjectNode runs(Lake lake, String experiment, String where, int limit) {
         String exp = blank(experiment) ? null : experiment;
-        Table runs = lake.runs(exp, blank(where) ? null : where, 0, RUN_COLUMNS);
+        String filter = blank(where) ? null : where;
+        Table runs = lake.runs(exp, filter, limit, RUN_COLUMNS);
+        long total = limit > 0 && runs.size() == limit
+                ? lake.runs(exp, filter, 0, List.of("run_id")).size()
+                : runs.size();
         List<Map<String, ?>> params = new ArrayList<>();
         int p = runs.columns().indexOf("params");
         for (List<Object> r : runs.rows()) params.add(stringMap(r.get(p)));
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.set("runs", table(runs));
+        o.put("total", total);
         o.set("paramOrder", Json.MAPPER.valueToTree(ParamOrder.of(params)));
         o.set(
                 "constantParams",
                 Json.MAPPER.valueToTree(List.copyOf(ParamOrder.constants(params).keySet())));
         Map<String, Map<String, Object>> last = new LinkedHashMap<>();
         List<String> keys = new ArrayList<>();
+        java.util.Set<Object> listed = new java.util.HashSet<>();
+        int id = runs.columns().indexOf("run_id");
+        for (List<Object> r : runs.rows()) listed.add(r.get(id));
         for (List<Object> r : lake.lastValues(exp).rows()) {
+            if (!listed.contains(r.get(0))) continue; // a page's runs only (archived or filtered out: none)
             String key = (String) r.get(1);
             if (!keys.contains(key)) keys.add(key);
             last.computeIfAbsent((String) r.get(0), k -> new LinkedHashMap<>()).put(key, Table.jsonValue(r.get(2)));
@@ -172,6 +189,17 @@ public final class UiApi {
         RankingRule rule = RankingRule.of(metric, blank(direction) ? null : Direction.parse(direction))
                 .withTopK(LEADERS);
         return Json.MAPPER.valueToTree(lake.leaderboard(experiment, rule, null));
+    }
+
+    private static int limit(String limit) {
+        if (blank(limit)) return 0;
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new QueryException("limit must be a whole number ≥ 0, not '" + limit + "'");
     }
 
     /** A table as {@code {"columns": [...], "rows": [[...], ...]}}: compact for 10,000 runs. */

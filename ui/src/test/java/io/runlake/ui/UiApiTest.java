@@ -77,6 +77,17 @@ class UiApiTest {
     }
 
     @Test
+    void aLimitedAnswerHasTheFirstRunsAndTheTotal() throws Exception {
+        JsonNode all = json("/api/runs?experiment=mnist");
+        JsonNode first = json("/api/runs?experiment=mnist&limit=2");
+        assertEquals(2, first.get("runs").get("rows").size());
+        assertEquals(6, first.get("total").asInt());
+        assertEquals(6, all.get("total").asInt());
+        assertEquals(column(all.get("runs"), "run_id").subList(0, 2), column(first.get("runs"), "run_id"));
+        assertEquals(400, get("/api/runs?limit=-1").statusCode());
+    }
+
+    @Test
     void sweepAnswersAttemptsAndTrialsAsTheCliReadsThem() throws Exception {
         JsonNode s = json("/api/sweep?" + "experiment=" + UiStores.SWEEP_EXPERIMENT + "&name=" + enc(UiStores.SWEEP));
         assertEquals(UiStores.SWEEP, s.get("name").asText());

@@ -198,11 +198,25 @@ const runsState = {sort: null, desc: true, columns: null};
 
 /** Rows of the runs table drawn at first, and added by each "Show more". */
 const ROWS_PER_PAGE = 500;
+// rows of the first, small answer a runs page draws while the whole list loads: a screenful and more
+const FIRST_ROWS = 100;
 
 async function runsPage(p) {
   const experiment = p.get('experiment') || '';
   const where = p.get('where') || '';
-  const data = await api('runs', {experiment, where});
+  if (SNAPSHOT) return drawRuns(experiment, where, await api('runs', {experiment, where}), false);
+  // the first rows from a small answer, drawn at once; then every run, for sorting and paging through them all
+  const first = await api('runs', {experiment, where, limit: FIRST_ROWS});
+  const hash = location.hash;
+  drawRuns(experiment, where, first, first.total > first.runs.rows.length);
+  window.RUNLAKE_FIRST_ROWS_AT_MS = Math.round(performance.now()); // since the page was opened (BENCHMARKS.md)
+  if (first.total <= first.runs.rows.length) return;
+  const whole = await api('runs', {experiment, where});
+  if (location.hash === hash) drawRuns(experiment, where, whole, false);
+}
+
+/** The runs table of {@code data}; {@code partial}: only its first rows have arrived, the rest are loading. */
+function drawRuns(experiment, where, data, partial) {
   const runs = objects(data.runs);
   const metrics = data.metrics || {};
   const varying = data.paramOrder.filter(k => !data.constantParams.includes(k));
@@ -297,7 +311,9 @@ async function runsPage(p) {
       }
       body.append(tr);
     }
-    count.textContent = (list.length > shownRows ? 'showing ' + shownRows + ' of ' : '') + runs.length + ' runs';
+    count.textContent = partial ? 'showing the first ' + runs.length + ' of ' + data.total + ' runs (loading the rest…)'
+      : (list.length > shownRows ? 'showing ' + shownRows + ' of ' : '') + runs.length + ' runs';
+    holder.dataset.partial = partial;
     const more = list.length > shownRows
       ? el('button', {type: 'button', id: 'more', onclick: () => { shownRows += ROWS_PER_PAGE; render(); }},
         'Show ' + Math.min(ROWS_PER_PAGE, list.length - shownRows) + ' more')
