@@ -262,7 +262,7 @@ final class LakeSession implements AutoCloseable {
         Mirror.Result result = null;
         List<ObjectInfo> raw;
         if (options.refresh()) {
-            result = mirror.sync(false, progress);
+            result = mirror.syncFromWatermarks(progress, options.indexMargin().toMillis());
             if (result.listed() == 0) throw QueryException.noStore(StoreUris.display(uri, ""));
             raw = result.rawObjects();
         } else {

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +68,7 @@ abstract class WatermarkSuite {
 
     /** Counts LIST requests of every kind. */
     static final class CountingStore extends ForwardingStore {
-        final AtomicInteger lists = new AtomicInteger();
+        final AtomicInteger lists = new AtomicInteger(), gets = new AtomicInteger();
 
         CountingStore(ObjectStore real) {
             super(real);
@@ -89,6 +90,18 @@ abstract class WatermarkSuite {
         public List<String> listFolders(String prefix) {
             lists.incrementAndGet();
             return super.listFolders(prefix);
+        }
+
+        @Override
+        public Optional<ObjectInfo> download(String key, Path target) {
+            gets.incrementAndGet();
+            return super.download(key, target);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            gets.incrementAndGet();
+            return super.get(key);
         }
     }
 
