@@ -147,7 +147,10 @@ final class Views {
                 "_index",
                 f.indexFiles().isEmpty()
                         ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
-                        : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
+                        // by name with the typed empty row: an index file written before a column existed reads as
+                        // NULL there even when no other file has it (the artifacts and inputs views use them)
+                        : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")
+                                + "\nUNION ALL BY NAME SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"));
         s.add(view("_lake_points", points(f.lakeFiles(), f.experimentOf())));
         s.add(view("_raw_points", points(f.shards(), f.experimentOf())));
         s.add(view(
