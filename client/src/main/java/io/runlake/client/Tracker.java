@@ -282,6 +282,7 @@ public final class Tracker implements AutoCloseable {
                 RunStart.class,
                 Layout.startManifest(experiment, runId));
         String writerId = RunIds.newId();
+        reopenIfEnded(experiment, runId, writerId);
         Environment.Captured environment = Environment.captured();
         if (environmentWritten.compareAndSet(false, true))
             out.write(environment.sharedKey(), environment.sharedBytes());
@@ -299,6 +300,21 @@ public final class Tracker implements AutoCloseable {
         DefaultRun run = new DefaultRun(out, options, experiment, runId, writerId, worker, params, null, open::remove);
         open.add(run);
         return run;
+    }
+
+    /**
+     * Joining a run that already has an end manifest may add objects to a run a runs index holds as settled: a
+     * {@code reopen} annotation, written before the worker manifest, makes readers list the run again (FORMAT.md
+     * §10.1). A run with no end manifest yet has a writer that has not ended, so no index settles it before this
+     * worker's manifest lands (or, if that is spilled, before its late upload announces itself).
+     */
+    private void reopenIfEnded(String experiment, String runId, String writerId) {
+        try {
+            if (store.list(Layout.runPrefix(experiment, runId) + "end/").isEmpty()) return;
+            Annotations.reopen(store, experiment, runId, "joined by writer " + writerId);
+        } catch (StoreException e) {
+            throw new TrackerException("cannot join run " + runId + " in " + store.uri() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -22,6 +22,11 @@ public record Annotation(
     public static final String TAGS = "tags";
     public static final String ARCHIVE = "archive";
     public static final String RESTORE = "restore";
+    /**
+     * A writer is about to add objects to a run that a runs index may already hold as settled (FORMAT.md §10.1):
+     * readers list the run's objects again whatever the index's watermark says (§13.3). The fold ignores it.
+     */
+    public static final String REOPEN = "reopen";
 
     /** The longest note, in characters: a description, not a document store. */
     public static final int MAX_NOTE_CHARS = 100_000;

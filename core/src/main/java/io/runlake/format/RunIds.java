@@ -42,6 +42,21 @@ public final class RunIds {
         return new String(out);
     }
 
+    /**
+     * The smallest id of the millisecond {@code millis}: every id taken at that time or later sorts at or after it,
+     * every id taken earlier before it.
+     */
+    public static String floorOf(long millis) {
+        char[] out = new char[26];
+        long time = millis;
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        java.util.Arrays.fill(out, 10, 26, '0');
+        return new String(out);
+    }
+
     public static boolean isValid(String id) {
         if (id == null || id.length() != 26) return false;
         for (int i = 0; i < 26; i++) {

@@ -28,6 +28,8 @@ final class DeltaActions {
     static final String TAG_FINGERPRINT = "runlake.fingerprint";
     /** Tag of a runs index file: when a RUNNING run in it would turn CRASHED (epoch ms). */
     static final String TAG_VALID_UNTIL = "runlake.valid_until_ms";
+    /** Tag of a runs index file: its settled watermark (JSON, {@link io.runlake.runs.SettledWatermark}). */
+    static final String TAG_SETTLED = io.runlake.runs.SettledWatermark.TAG;
     /** Domain of an experiment's quarantine records, per table. */
     static final String QUARANTINE_DOMAIN = "runlake.quarantine/";
     /** The protocol: Delta reader 1; writer 7 with domain metadata only (quarantine records). */

@@ -51,7 +51,13 @@ public record LakeCommit(
      * @param fingerprint digest of the inputs (lets the indexer skip no-op rebuilds)
      * @param validUntilMs when a RUNNING run of it would turn CRASHED; null when none is running
      */
-    public record IndexFile(String path, long rows, long bytes, long listedMs, String fingerprint, Long validUntilMs) {}
+    public record IndexFile(
+            String path, long rows, long bytes, long listedMs, String fingerprint, Long validUntilMs, String settled) {
+        /** An index without a settled watermark (readers list the experiment in full). */
+        public IndexFile(String path, long rows, long bytes, long listedMs, String fingerprint, Long validUntilMs) {
+            this(path, rows, bytes, listedMs, fingerprint, validUntilMs, null);
+        }
+    }
 
     public LakeCommit {
         add = add == null ? List.of() : List.copyOf(add);
@@ -140,6 +146,7 @@ public record LakeCommit(
             if (index.fingerprint() != null) tags.put(DeltaActions.TAG_FINGERPRINT, index.fingerprint());
             if (index.validUntilMs() != null)
                 tags.put(DeltaActions.TAG_VALID_UNTIL, index.validUntilMs().toString());
+            if (index.settled() != null) tags.put(DeltaActions.TAG_SETTLED, index.settled());
             out.add(DeltaActions.add(
                     table,
                     experiment,

@@ -2,6 +2,7 @@ package io.runlake.lake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.format.FormatVersion;
+import io.runlake.runs.SettledWatermark;
 import io.runlake.store.ObjectStore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -246,6 +248,13 @@ public final class LakeSnapshot {
     public Long indexValidUntilMs() {
         String v = index == null ? null : DeltaActions.tag(index, DeltaActions.TAG_VALID_UNTIL);
         return v == null ? null : Long.parseLong(v);
+    }
+
+    /** The settled watermark of the current index, or empty (no index, or one written before watermarks). */
+    public Optional<SettledWatermark> indexWatermark() {
+        return index == null
+                ? Optional.empty()
+                : SettledWatermark.fromTag(DeltaActions.tag(index, DeltaActions.TAG_SETTLED));
     }
 
     /**

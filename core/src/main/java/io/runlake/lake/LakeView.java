@@ -67,4 +67,19 @@ public record LakeView(
 
     /** A listed raw object and its parsed key. */
     public record RawObject(ObjectInfo info, Layout.RunObject parsed) {}
+
+    /**
+     * Per run, the newest last-modified time of its listed objects (§13.3's condition 2); a missing time counts as
+     * "just now" (never settled on its account).
+     */
+    public static java.util.Map<String, Long> newestObjectTimes(List<RawObject> objects) {
+        java.util.Map<String, Long> newest = new java.util.HashMap<>();
+        for (RawObject o : objects) {
+            long lm = o.info().lastModified() == null
+                    ? Long.MAX_VALUE
+                    : o.info().lastModified().toEpochMilli();
+            newest.merge(o.parsed().runId(), lm, Math::max);
+        }
+        return newest;
+    }
 }

@@ -51,6 +51,16 @@ public final class Annotations {
         return new Annotations(store, p.experiment(), runId, author, clock);
     }
 
+    /**
+     * Writes a {@code reopen} annotation (FORMAT.md §8.4, §10.1) for a run whose experiment the writer already knows
+     * (from the key of an object it is about to push, or the run-id pointer it read), and returns its key. Written
+     * before any object it announces, so every reader that can see those objects also sees it.
+     */
+    public static String reopen(ObjectStore store, String experiment, String runId, String reason) {
+        return new Annotations(store, experiment, RunIds.requireValid(runId), currentUser(), Clock.systemUTC())
+                .write(Annotation.REOPEN, null, null, reason);
+    }
+
     /** The default author: the OS user name. */
     public static String currentUser() {
         return System.getProperty("user.name", "unknown");

@@ -142,19 +142,27 @@ public final class RunState {
         return t == Long.MIN_VALUE ? null : t;
     }
 
-    /** The status by {@link RunRules#status} over the writers that started and the end manifests. */
-    public RunStatus status(long nowMs, long staleTimeoutMs) {
+    /**
+     * Whether every writer that started (start and worker manifests) has an end manifest. A FAILED or KILLED run may
+     * still have writers going; only a run whose every writer ended gets no more objects (FORMAT.md §10.1).
+     */
+    public boolean everyWriterEnded() {
         Set<String> ended = new HashSet<>();
-        boolean failed = false, killed = false;
-        for (RunEnd e : ends) {
-            ended.add(e.writerId());
-            failed |= RunStatus.FAILED.name().equals(e.status());
-            killed |= RunStatus.KILLED.name().equals(e.status());
-        }
+        for (RunEnd e : ends) ended.add(e.writerId());
         Set<String> writers = new HashSet<>();
         if (start != null) writers.add(start.writerId());
         for (WorkerStart w : workers) writers.add(w.writerId());
-        boolean everyWriterEnded = !ends.isEmpty() && ended.containsAll(writers);
+        return !ends.isEmpty() && ended.containsAll(writers);
+    }
+
+    /** The status by {@link RunRules#status} over the writers that started and the end manifests. */
+    public RunStatus status(long nowMs, long staleTimeoutMs) {
+        boolean failed = false, killed = false;
+        for (RunEnd e : ends) {
+            failed |= RunStatus.FAILED.name().equals(e.status());
+            killed |= RunStatus.KILLED.name().equals(e.status());
+        }
+        boolean everyWriterEnded = everyWriterEnded();
         long activity = lastActivityMs() == null ? Long.MIN_VALUE : lastActivityMs();
         return RunRules.status(failed, killed, everyWriterEnded, activity, nowMs, staleTimeoutMs);
     }

@@ -206,6 +206,33 @@ public final class FileObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) {
+        return list(prefix, null);
+    }
+
+    /** Like S3's StartAfter, and folders whose every key sorts at or before {@code startAfter} are not walked. */
+    @Override
+    public List<ObjectInfo> listAfter(String prefix, String startAfter) {
+        return list(prefix, startAfter);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        LocalPaths.requireSafePrefix(root, prefix);
+        if (!prefix.endsWith("/")) return ObjectStore.super.listFolders(prefix);
+        Path dir = root.resolve(prefix.substring(0, prefix.length() - 1));
+        List<String> out = new ArrayList<>();
+        try (var children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path p : children) out.add(prefix + p.getFileName() + "/");
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot list " + prefix + " under " + root + ": " + e, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private List<ObjectInfo> list(String prefix, String startAfter) {
         LocalPaths.requireSafePrefix(root, prefix);
         // Walk from the deepest existing folder that covers the prefix.
         int slash = prefix.lastIndexOf('/');
@@ -219,7 +246,13 @@ public final class FileObjectStore implements ObjectStore {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
                     String key = root.relativize(d).toString().replace('\\', '/');
-                    return key.startsWith(TMP_DIR) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    if (key.startsWith(TMP_DIR)) return FileVisitResult.SKIP_SUBTREE;
+                    String folder = key + "/";
+                    boolean allBefore = startAfter != null
+                            && !key.isEmpty()
+                            && folder.compareTo(startAfter) < 0
+                            && !startAfter.startsWith(folder);
+                    return allBefore ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 
                 @Override
@@ -233,7 +266,9 @@ public final class FileObjectStore implements ObjectStore {
                         }
                     }
                     String key = root.relativize(p).toString().replace('\\', '/');
-                    if (a.isRegularFile() && key.startsWith(prefix)) out.add(info(key, a));
+                    if (a.isRegularFile()
+                            && key.startsWith(prefix)
+                            && (startAfter == null || key.compareTo(startAfter) > 0)) out.add(info(key, a));
                     return FileVisitResult.CONTINUE;
                 }
 

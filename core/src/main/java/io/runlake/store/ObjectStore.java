@@ -55,6 +55,29 @@ public interface ObjectStore extends AutoCloseable {
     List<ObjectInfo> list(String prefix);
 
     /**
+     * The objects under {@code prefix} whose keys sort after {@code startAfter}, in key order (S3 ListObjectsV2
+     * {@code StartAfter}): a reader lists a folder from a point on without paying for what lies before it.
+     */
+    default List<ObjectInfo> listAfter(String prefix, String startAfter) {
+        return list(prefix).stream()
+                .filter(o -> o.key().compareTo(startAfter) > 0)
+                .toList();
+    }
+
+    /**
+     * The folders directly under {@code prefix} (a folder key ending in '/'), each as a key prefix ending in '/', in key
+     * order (S3 ListObjectsV2 with delimiter '/': its common prefixes).
+     */
+    default List<String> listFolders(String prefix) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (ObjectInfo o : list(prefix)) {
+            int slash = o.key().indexOf('/', prefix.length());
+            if (slash > 0) out.add(o.key().substring(0, slash + 1));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * Deletes an object if it exists. Only maintenance (compaction of raw shards already covered by a
      * durable commit) deletes; clients never do.
      */

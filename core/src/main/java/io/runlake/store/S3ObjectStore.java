@@ -258,11 +258,40 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String keyPrefix) {
+        return listFrom(keyPrefix, null);
+    }
+
+    @Override
+    public List<ObjectInfo> listAfter(String keyPrefix, String startAfter) {
+        return listFrom(keyPrefix, startAfter);
+    }
+
+    private List<ObjectInfo> listFrom(String keyPrefix, String startAfter) {
         List<ObjectInfo> out = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(full(keyPrefix)))
+            for (S3Object o : s3.listObjectsV2Paginator(r -> {
+                        r.bucket(bucket).prefix(full(keyPrefix));
+                        if (startAfter != null) r.startAfter(full(startAfter));
+                    })
                     .contents()) {
                 out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.eTag(), o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw translate("list", keyPrefix, e);
+        } catch (UncheckedIOException e) {
+            throw new StoreUnavailableException("cannot list " + keyPrefix + ": " + e, e);
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> listFolders(String keyPrefix) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (var p : s3.listObjectsV2Paginator(
+                            r -> r.bucket(bucket).prefix(full(keyPrefix)).delimiter("/"))
+                    .commonPrefixes()) {
+                out.add(p.prefix().substring(prefix.length()));
             }
         } catch (SdkException e) {
             throw translate("list", keyPrefix, e);

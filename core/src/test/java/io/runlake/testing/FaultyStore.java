@@ -80,6 +80,18 @@ public final class FaultyStore implements ObjectStore {
     }
 
     @Override
+    public List<ObjectInfo> listAfter(String prefix, String startAfter) {
+        check();
+        return real.listAfter(prefix, startAfter);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        check();
+        return real.listFolders(prefix);
+    }
+
+    @Override
     public void delete(String key) {
         check();
         real.delete(key);

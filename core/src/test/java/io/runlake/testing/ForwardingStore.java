@@ -62,6 +62,16 @@ public class ForwardingStore implements ObjectStore {
     }
 
     @Override
+    public List<ObjectInfo> listAfter(String prefix, String startAfter) {
+        return real.listAfter(prefix, startAfter);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+        return real.listFolders(prefix);
+    }
+
+    @Override
     public void delete(String key) {
         real.delete(key);
     }

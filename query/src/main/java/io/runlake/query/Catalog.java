@@ -454,13 +454,7 @@ final class Catalog {
             return Set.of();
         }
         long cutoff = commitMs - options.indexMargin().toMillis();
-        Map<String, Long> newest = new HashMap<>();
-        for (LakeView.RawObject o : runObjects) {
-            long lm = o.info().lastModified() == null
-                    ? Long.MAX_VALUE
-                    : o.info().lastModified().toEpochMilli();
-            newest.merge(o.parsed().runId(), lm, Math::max);
-        }
+        Map<String, Long> newest = LakeView.newestObjectTimes(runObjects);
         for (ObjectInfo o : view.uncoveredShards()) {
             Layout.parseRunObject(o.key()).ifPresent(ro -> newest.put(ro.runId(), Long.MAX_VALUE));
         }

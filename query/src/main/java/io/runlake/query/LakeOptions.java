@@ -22,7 +22,7 @@ public record LakeOptions(Path cacheDir, Duration staleTimeout, int ioThreads, b
     public static final String CACHE_ENV = "RUNLAKE_CACHE_DIR";
 
     public static LakeOptions defaults() {
-        return new LakeOptions(null, Duration.ofMinutes(15), 8, true, Duration.ofMinutes(10));
+        return new LakeOptions(null, Duration.ofMinutes(15), 8, true, io.runlake.runs.SettledWatermark.DEFAULT_MARGIN);
     }
 
     public LakeOptions withCacheDir(Path dir) {

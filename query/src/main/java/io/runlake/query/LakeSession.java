@@ -212,7 +212,7 @@ final class LakeSession implements AutoCloseable {
         Path cache = options.cacheFor(uri.toString());
         try (ObjectStore store = StoreUris.open(uri)) {
             Listing listing =
-                    store instanceof FileObjectStore fs ? listInPlace(fs, timer) : mirror(store, cache, timer);
+                    store instanceof FileObjectStore fs ? listInPlace(fs, options, timer) : mirror(store, cache, timer);
             Catalog built = Catalog.build(
                     listing.dir(),
                     listing.logStore(),
@@ -235,13 +235,17 @@ final class LakeSession implements AutoCloseable {
     }
 
     /** A {@code file:} store is read in place. */
-    private static Listing listInPlace(FileObjectStore fs, OpenTimer timer) {
+    private static Listing listInPlace(FileObjectStore fs, LakeOptions options, OpenTimer timer) {
         Path dir = fs.root();
         if (!Files.isDirectory(dir.resolve(Layout.RUNS)) && !Files.isDirectory(dir.resolve(Layout.LAKE))) {
             if (!Files.exists(dir.resolve(Layout.FORMAT_MARKER))) throw QueryException.noStore(dir.toString());
         }
-        // FIRST the raw listing (= store.list), the log is read by the catalog afterwards
-        List<ObjectInfo> raw = LocalListing.list(dir, Layout.RUNS);
+        // The watermarks of the current log and the reopened runs say which run folders need listing (§13.3)
+        Set<String> reopened = RunsListing.reopenedRuns(dir, LocalListing.list(dir, Layout.ANNOTATIONS));
+        RunsListing runs = RunsListing.of(fs, reopened, options.indexMargin().toMillis());
+        timer.lap("watermarks");
+        // FIRST the raw listing (= store.list from the watermarks), the log is read by the catalog afterwards
+        List<ObjectInfo> raw = runs.listInPlace(dir);
         timer.lap("list runs/ (" + raw.size() + ")");
         return new Listing(dir, raw, fs, null);
     }
@@ -258,7 +262,7 @@ final class LakeSession implements AutoCloseable {
         Mirror.Result result = null;
         List<ObjectInfo> raw;
         if (options.refresh()) {
-            result = mirror.sync(false, progress);
+            result = mirror.syncFromWatermarks(progress, options.indexMargin().toMillis());
             if (result.listed() == 0) throw QueryException.noStore(StoreUris.display(uri, ""));
             raw = result.rawObjects();
         } else {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * The listing of a local folder laid out like the store — the same objects, keys, sizes, ETags and
@@ -38,6 +39,14 @@ final class LocalListing {
 
     /** Objects under {@code prefix} (a key prefix, usually a folder like {@code runs/}), sorted by key. */
     static List<ObjectInfo> list(Path root, String prefix) {
+        return list(root, prefix, folder -> true);
+    }
+
+    /**
+     * Objects under {@code prefix}, sorted by key, leaving out the folders two levels below it (under {@code runs/}: the
+     * run folders) whose key {@code keepFolder} rejects; those are neither stat-ed nor walked.
+     */
+    static List<ObjectInfo> list(Path root, String prefix, Predicate<String> keepFolder) {
         Path absRoot = root.toAbsolutePath().normalize();
         LocalPaths.requireSafePrefix(absRoot, prefix); // never list outside the root
         int slash = prefix.lastIndexOf('/');
@@ -48,7 +57,7 @@ final class LocalListing {
         List<Path> units = new ArrayList<>();
         List<ObjectInfo> out = new ArrayList<>();
         try {
-            expand(start, 2, units, out, prefix, rootLen);
+            expand(start, 2, units, out, prefix, rootLen, keepFolder);
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot list " + prefix + " under " + root + ": " + e, e);
         }
@@ -88,7 +97,14 @@ final class LocalListing {
     }
 
     /** Collects the folders {@code depth} levels below {@code dir} into {@code units}; files met on the way go to {@code out}. */
-    private static void expand(Path dir, int depth, List<Path> units, List<ObjectInfo> out, String prefix, int rootLen)
+    private static void expand(
+            Path dir,
+            int depth,
+            List<Path> units,
+            List<ObjectInfo> out,
+            String prefix,
+            int rootLen,
+            Predicate<String> keepFolder)
             throws IOException {
         if (depth == 0) {
             units.add(dir);
@@ -96,7 +112,8 @@ final class LocalListing {
         }
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) children.add(p);
+            // the folder test goes by name, before any stat: a skipped run folder costs its directory entry only
+            for (Path p : ds) if (depth > 1 || keepFolder.test(key(p, rootLen))) children.add(p);
         } catch (NoSuchFileException e) {
             return; // deleted while listing
         }
@@ -107,7 +124,7 @@ final class LocalListing {
             } catch (NoSuchFileException e) {
                 continue;
             }
-            if (a.isDirectory()) expand(p, depth - 1, units, out, prefix, rootLen);
+            if (a.isDirectory()) expand(p, depth - 1, units, out, prefix, rootLen, keepFolder);
             else add(p, a, out, prefix, rootLen);
         }
     }

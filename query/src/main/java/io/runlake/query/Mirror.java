@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,119 @@ public final class Mirror {
     }
 
     /**
+     * What the views read, as {@link #sync(boolean, Progress)}, listing {@code runs/} from the runs index's settled
+     * watermarks and the tables' logs from the newest commit already copied (FORMAT.md §13.1, §13.3): a warm refresh
+     * costs requests for what changed, not for every object ever written.
+     *
+     * @param indexMarginMs the reader's index margin (a watermark judged with a smaller one is not used)
+     */
+    public Result syncFromWatermarks(Progress progress, long indexMarginMs) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return syncFromWatermarksOnce(progress, indexMarginMs);
+            } catch (ShardVanished e) {
+                if (attempt >= 5)
+                    throw new QueryException("the store keeps changing while it is read (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private Result syncFromWatermarksOnce(Progress progress, long indexMarginMs) {
+        Map<String, Entry> manifest = readManifest();
+        Map<String, ObjectInfo> wanted = new LinkedHashMap<>();
+        AtomicLong bytes = new AtomicLong();
+        int[] listed = {0};
+        java.util.function.Function<List<ObjectInfo>, List<ObjectInfo>> counted = l -> {
+            listed[0] += l.size();
+            return safe(l);
+        };
+        // The marker first: a store of a newer format is refused before anything else is fetched.
+        List<ObjectInfo> marker = counted.apply(store.list(FORMAT_DIR));
+        int fetched = fetch(marker, manifest, progress, bytes, 0, 0);
+        checkMarker();
+        // The runs log (for the watermarks) and the annotations (for the reopened runs), BEFORE the raw listing.
+        fetched += fetchNewLog(LakeTable.RUNS, manifest, progress, bytes, wanted, counted);
+        List<ObjectInfo> annotations = counted.apply(store.list(Layout.ANNOTATIONS));
+        fetched += fetch(annotations, manifest, progress, bytes, 0, 0);
+        RunsListing runs = RunsListing.of(
+                FileObjectStore.privateCopy(root), RunsListing.reopenedRuns(root, annotations), indexMarginMs);
+        List<ObjectInfo> raw = counted.apply(runs.list(store)); // FIRST of what the catalog reads: raw objects
+        // SECOND: both tables' logs, from the newest commit copied, so the log is as new as the raw listing or newer
+        for (LakeTable t : LakeTable.values()) fetched += fetchNewLog(t, manifest, progress, bytes, wanted, counted);
+        List<ObjectInfo> legacy = counted.apply(store.list(LakeLayout.LOG));
+        fetched += fetch(legacy, manifest, progress, bytes, 0, 0);
+        for (ObjectInfo o : legacy) wanted.put(o.key(), o);
+        // Live lake files are immutable and named by the log: fetched once, without listing lake/
+        List<ObjectInfo> live = new ArrayList<>();
+        Set<String> liveKeys;
+        try {
+            liveKeys = LakeSnapshot.liveKeysOfAllExperiments(FileObjectStore.privateCopy(root));
+        } catch (LakeLogException ex) {
+            liveKeys = Set.of(); // reported when the catalog is built
+        }
+        for (String key : liveKeys) {
+            if (!LocalPaths.isSafeKey(key)) continue; // reported by the catalog
+            Entry e = manifest.get(key);
+            live.add(
+                    e == null
+                            ? new ObjectInfo(key, 0, "", null)
+                            : new ObjectInfo(key, e.size(), e.etag(), Instant.ofEpochMilli(e.lastModifiedMs())));
+        }
+        List<ObjectInfo> rest = new ArrayList<>(live);
+        for (ObjectInfo o : raw) if (Layout.parseRunObject(o.key()).isPresent()) rest.add(o);
+        List<ObjectInfo> environments = counted.apply(store.list(Layout.ENVIRONMENTS));
+        rest.addAll(environments);
+        // the registry views (FORMAT.md §16.6) and the purges their versions' runs went through (§12.11)
+        rest.addAll(safe(counted.apply(store.list(Layout.MODELS))));
+        rest.addAll(safe(counted.apply(store.list(Layout.AUDIT))));
+        fetched += fetch(rest, manifest, progress, bytes, 0, 0);
+        for (List<ObjectInfo> l : List.of(marker, annotations, rest)) for (ObjectInfo o : l) wanted.put(o.key(), o);
+        int deleted = deleteUnwanted(manifest, wanted.keySet());
+        writeManifest(manifest);
+        List<ObjectInfo> rawPresent =
+                raw.stream().filter(o -> manifest.containsKey(o.key())).toList();
+        return new Result(rawPresent, listed[0], fetched, bytes.get(), deleted, manifest.size());
+    }
+
+    /**
+     * Lists a table's log from the newest commit already copied (all of it when none is) and fetches what is new; a
+     * cold copy fetches the newest checkpoint and the commits after it only. Every local log file stays wanted: commits
+     * and checkpoints are never rewritten (FORMAT.md §12.2).
+     */
+    private int fetchNewLog(
+            LakeTable table,
+            Map<String, Entry> manifest,
+            Progress progress,
+            AtomicLong bytes,
+            Map<String, ObjectInfo> wanted,
+            java.util.function.Function<List<ObjectInfo>, List<ObjectInfo>> counted) {
+        String prefix = table.logPrefix();
+        String newestCommit = null;
+        for (Map.Entry<String, Entry> e : manifest.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(prefix)) continue;
+            Entry v = e.getValue();
+            wanted.put(key, new ObjectInfo(key, v.size(), v.etag(), Instant.ofEpochMilli(v.lastModifiedMs())));
+            if (key.endsWith(".json") && (newestCommit == null || key.compareTo(newestCommit) > 0)) newestCommit = key;
+        }
+        List<ObjectInfo> listed =
+                counted.apply(newestCommit == null ? store.list(prefix) : store.listAfter(prefix, newestCommit));
+        if (newestCommit == null) {
+            String newestCheckpoint = null;
+            for (ObjectInfo o : listed)
+                if (o.key().endsWith(".checkpoint.parquet")) newestCheckpoint = o.key(); // key order = version order
+            if (newestCheckpoint != null) {
+                String from = newestCheckpoint.substring(0, newestCheckpoint.indexOf('.', prefix.length()));
+                listed = listed.stream()
+                        .filter(o -> o.key().compareTo(from) >= 0)
+                        .toList();
+            }
+        }
+        for (ObjectInfo o : listed) wanted.put(o.key(), o);
+        return fetch(listed, manifest, progress, bytes, 0, 0);
+    }
+
+    /**
      * The whole store, as {@code runlake sync} promises: also run-ids/, environments/ and reports/, and the artifact blobs
      * unless {@code artifacts} is false. Lake files that compaction has replaced (no longer live) are left out.
      */
@@ -109,7 +223,8 @@ public final class Mirror {
                 Layout.ANNOTATIONS,
                 Layout.REPORTS,
                 Layout.MODELS,
-                Layout.AUDIT));
+                Layout.AUDIT,
+                Layout.SWEEPS));
         if (artifacts) extras.add(Layout.ARTIFACTS);
         return sync(extras, progress);
     }

@@ -216,7 +216,10 @@ final class Views {
                 "_index",
                 f.indexFiles().isEmpty()
                         ? "SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"
-                        : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")));
+                        // by name with the typed empty row: an index file written before a column existed reads as
+                        // NULL there even when no other file has it (the artifacts and inputs views use them)
+                        : "SELECT * FROM " + DuckSql.readParquet(list(f.indexFiles()), "union_by_name = true")
+                                + "\nUNION ALL BY NAME SELECT * FROM (SELECT " + INDEX_EMPTY + ") WHERE false"));
         s.add(view("_lake_points", points(f.lakeFiles(), f.experimentOf())));
         s.add(view("_raw_points", points(f.shards(), f.experimentOf())));
         s.add(view(
@@ -346,15 +349,23 @@ final class Views {
                 FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)"""));
         s.add(view("tags", """
                 SELECT r.experiment, r.run_id, e.key, e.value FROM runs r, unnest(map_entries(r.tags)) AS t(e)"""));
+        // Events of every listed run; a run taken from the index without listing (below its watermark, §13.3) has
+        // none listed, and its artifacts and inputs come from the index's columns, which hold the same events.
         s.add(view("artifacts", """
                 SELECT experiment, run_id, artifact->>'name' AS name, artifact->>'sha256' AS sha256, (artifact->>'size')::BIGINT AS size,
                        artifact->>'uri' AS uri, (artifact->>'reference')::BOOLEAN AS reference, make_timestamptz(time_ms * 1000) AS time, worker
-                FROM _all_events WHERE kind = 'artifact'"""));
+                FROM _all_events WHERE kind = 'artifact'
+                UNION ALL
+                SELECT r.experiment, r.run_id, a.name, a.sha256, a.size, a.uri, a.reference, a.time, a.worker
+                FROM _index_runs r, unnest(r.artifacts) AS t(a) WHERE r.run_id NOT IN (SELECT run_id FROM _all_events)"""));
         s.add(view("inputs", """
                 SELECT experiment, run_id, input->>'name' AS name, input->>'uri' AS uri, input->>'role' AS role, input->>'sha256' AS sha256,
                        input->>'etag' AS etag, input->>'version_id' AS version_id, (input->>'size')::BIGINT AS size,
                        (input->>'files')::BIGINT AS files, make_timestamptz(time_ms * 1000) AS time, worker
-                FROM _all_events WHERE kind = 'input'"""));
+                FROM _all_events WHERE kind = 'input'
+                UNION ALL
+                SELECT r.experiment, r.run_id, i.name, i.uri, i.role, i.sha256, i.etag, i.version_id, i.size, i.files, i.time, i.worker
+                FROM _index_runs r, unnest(r.inputs) AS t(i) WHERE r.run_id NOT IN (SELECT run_id FROM _all_events)"""));
         s.add(view("metric_summary", """
                 SELECT r.experiment, r.run_id, m.key, m.point_count AS points, m.last_step, m.last_value, m.min_value, m.max_value
                 FROM _index_runs r, unnest(r.metrics) AS t(m) WHERE %s

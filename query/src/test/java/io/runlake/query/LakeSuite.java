@@ -66,14 +66,17 @@ abstract class LakeSuite {
     }
 
     static Tracker tracker(URI uri, Path tmp) {
-        return Tracker.open(
-                uri,
-                TrackerOptions.defaults()
-                        .withFlushInterval(Duration.ofMillis(200))
-                        .withSpillRoot(tmp.resolve("spill"))
-                        .withShutdownHook(false)
-                        .withCaptureCode(false)
-                        .withSystemMetricsInterval(Duration.ZERO));
+        return Tracker.open(uri, trackerOptions(tmp.resolve("spill")));
+    }
+
+    /** Quick flushes, no hooks, no code capture, no system metrics; spilling into {@code spill}. */
+    static TrackerOptions trackerOptions(Path spill) {
+        return TrackerOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(200))
+                .withSpillRoot(spill)
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
     }
 
     @BeforeAll

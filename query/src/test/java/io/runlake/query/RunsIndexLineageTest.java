@@ -139,6 +139,27 @@ class RunsIndexLineageTest {
         }
     }
 
+    @Test
+    void aLoneIndexFileWithoutTheColumnsIsStillRead() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("store"));
+        writeRuns(root.toUri(), OLD);
+        Path old = root.resolve(index(root.toUri(), OLD));
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement()) {
+            Path rewritten = tmp.resolve("old.parquet");
+            st.execute("COPY (SELECT * EXCLUDE (artifacts, inputs) FROM " + DuckSql.readParquet(lit(old)) + ") TO "
+                    + lit(rewritten) + " (FORMAT parquet)");
+            Files.move(rewritten, old, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (Lake lake = open(root.toUri())) {
+            assertEquals(
+                    List.of(List.of(3L, 2L)),
+                    lake.sql("SELECT (SELECT count(*) FROM artifacts), (SELECT count(*) FROM inputs)")
+                            .rows(),
+                    "no other index file has the columns: the views still read the events");
+        }
+    }
+
     /** Three finished runs: 'a' with a file, a reference and an input; 'b' without lineage; 'c' with both. */
     private void writeRuns(URI uri, String experiment) throws Exception {
         Path model = Files.writeString(

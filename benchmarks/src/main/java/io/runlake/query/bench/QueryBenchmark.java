@@ -11,6 +11,7 @@ import io.runlake.query.History;
 import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
 import io.runlake.report.Direction;
+import io.runlake.runs.SettledWatermark;
 import io.runlake.store.FileObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +51,7 @@ public final class QueryBenchmark {
         int runs = 10_000, raw = 1000, steps = 20;
         long historyPoints = 1_000_000;
         Path dir = Path.of("/tmp/runlake-bench");
-        boolean regenerate = true;
+        boolean regenerate = true, watermark = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -57,6 +60,7 @@ public final class QueryBenchmark {
                 case "--history-points" -> historyPoints = Long.parseLong(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--reuse" -> regenerate = false;
+                case "--watermark" -> watermark = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -64,7 +68,7 @@ public final class QueryBenchmark {
         if (regenerate || !Files.exists(lake)) {
             deleteTree(dir);
             long t0 = System.nanoTime();
-            generate(lake, runs, raw, steps, historyPoints);
+            generate(lake, runs, raw, steps, historyPoints, watermark);
             System.out.printf(
                     Locale.ROOT,
                     "generated %d runs (%d raw, %d steps x 3 keys, history run %d points) in %.1f s%n",
@@ -88,7 +92,12 @@ public final class QueryBenchmark {
         return new String(out);
     }
 
-    static void generate(Path lake, int n, int raw, int steps, long historyPoints) throws Exception {
+    /**
+     * @param watermark whether the runs index records its settled watermark (FORMAT.md §13.3); either way the index
+     *     is dated one index margin after the first raw run's start, as if the indexer listed the store just before the
+     *     raw runs began, so they lie above the watermark as on a real store
+     */
+    static void generate(Path lake, int n, int raw, int steps, long historyPoints, boolean watermark) throws Exception {
         Files.createDirectories(lake);
         long now = System.currentTimeMillis();
         long base = now - n * 1000L - 3_600_000L;
@@ -147,6 +156,15 @@ public final class QueryBenchmark {
             }
             // Runs index (the functions' schema) for the indexed runs.
             String indexKey = LakeLayout.runsIndexFile(EXP, ulid(now - 30_000));
+            long firstRawStart = base + (long) indexed * 1000L;
+            long listedMs = Math.min(now - 10_000, firstRawStart + SettledWatermark.DEFAULT_MARGIN.toMillis());
+            String settled = null;
+            if (watermark) {
+                SortedMap<String, Boolean> runsListed = new TreeMap<>();
+                for (int i = 0; i < n; i++) runsListed.put(ids[i], i < indexed);
+                settled = SettledWatermark.choose(runsListed, listedMs, SettledWatermark.DEFAULT_MARGIN.toMillis())
+                        .toTag();
+            }
             Path ip = lake.resolve(indexKey);
             Files.createDirectories(ip.getParent());
             st.execute(
@@ -177,9 +195,10 @@ public final class QueryBenchmark {
                     withFiles,
                     LakeCommit.index(
                             EXP,
-                            now - 10_000,
+                            listedMs,
                             "bench",
-                            new LakeCommit.IndexFile(indexKey, indexed, Files.size(ip), now - 10_000, "bench", null),
+                            new LakeCommit.IndexFile(
+                                    indexKey, indexed, Files.size(ip), listedMs, "bench", null, settled),
                             List.of()));
             // Raw objects: manifests of every run (indexed ones aged by a day), one shard per raw run.
             List<Object[]> prm = new ArrayList<>();

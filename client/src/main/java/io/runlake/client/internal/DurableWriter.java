@@ -1,5 +1,7 @@
 package io.runlake.client.internal;
 
+import io.runlake.format.Layout;
+import io.runlake.runs.Annotations;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -316,6 +319,7 @@ public final class DurableWriter implements AutoCloseable {
         int left = StartJournal.recover(spill.dir(), this::uploadJournaled);
         if (left == 0 && !spill.isEmpty()) {
             left = spill.drain((key, file) -> {
+                announceLate(key);
                 if (!call(() -> Spill.upload(store, key, file))) {
                     throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
                 }
@@ -336,7 +340,25 @@ public final class DurableWriter implements AutoCloseable {
         return left;
     }
 
+    /**
+     * Before a start or worker manifest reaches the store late (from the spill or an ended process's journal), a
+     * {@code reopen} annotation of its run (FORMAT.md §10.1): a runs index may have passed the run's id with its
+     * watermark meanwhile, and readers list what is below it only for open and reopened runs. The writer's later
+     * objects need none: until its end manifest lands the run has a writer that has not ended, so no index settles it.
+     */
+    private void announceLate(String key) {
+        Optional<Layout.RunObject> ro = Layout.parseRunObject(key);
+        if (ro.isEmpty()) return;
+        Layout.RunObjectKind kind = ro.get().kind();
+        if (kind != Layout.RunObjectKind.START && kind != Layout.RunObjectKind.WORKER) return;
+        String experiment = ro.get().experiment(), runId = ro.get().runId();
+        if (!call(() -> Annotations.reopen(store, experiment, runId, "late upload of " + key))) {
+            throw new StoreUnavailableException("cannot announce the late upload of " + key + ": " + lastError, null);
+        }
+    }
+
     private void uploadJournaled(String key, byte[] data) {
+        announceLate(key);
         try {
             if (!call(() -> store.putIfAbsentIdempotent(key, data))) {
                 throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);

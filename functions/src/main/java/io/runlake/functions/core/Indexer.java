@@ -22,6 +22,7 @@ import io.runlake.lake.Quarantined;
 import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
 import io.runlake.runs.RunState;
+import io.runlake.runs.SettledWatermark;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreException;
@@ -36,11 +37,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -130,8 +134,45 @@ public final class Indexer {
             sources.forEach((k, v) -> files.put(k, v.get()));
             Optional<IndexFile> built = build(experiment, view, files, runs, notes, local, now);
             if (built.isEmpty()) return Optional.empty();
-            return publish(experiment, snap, fingerprint, built.get(), bad, runs.size(), now);
+            SettledWatermark watermark = watermark(view, objects, runs, notes, bad, now);
+            return publish(experiment, snap, fingerprint, built.get(), watermark, bad, runs.size(), now);
         }
+    }
+
+    /**
+     * The settled watermark of the index being written (FORMAT.md §13.3): which runs readers may take from it without
+     * listing their objects.
+     */
+    private SettledWatermark watermark(
+            LakeView view,
+            List<LakeView.RawObject> objects,
+            Map<String, RunState> runs,
+            Map<String, List<AnnotationFold.Keyed>> notes,
+            Map<String, String> bad,
+            long now) {
+        Map<String, Long> newest = LakeView.newestObjectTimes(objects);
+        Set<String> uncovered = new HashSet<>(), quarantined = new HashSet<>();
+        for (ObjectInfo o : view.uncoveredShards())
+            Layout.parseRunObject(o.key()).ifPresent(ro -> uncovered.add(ro.runId()));
+        for (String key : bad.keySet()) Layout.parseRunObject(key).ifPresent(ro -> quarantined.add(ro.runId()));
+        long margin = SettledWatermark.DEFAULT_MARGIN.toMillis();
+        SortedMap<String, Boolean> settled = new TreeMap<>();
+        for (RunState s : runs.values()) {
+            boolean reopened = notes.getOrDefault(s.runId(), List.of()).stream()
+                    .anyMatch(k -> Annotation.REOPEN.equals(k.annotation().kind()));
+            settled.put(
+                    s.runId(),
+                    SettledWatermark.settledForGood(
+                            s,
+                            s.status(now, options.crashTimeout().toMillis()),
+                            newest.getOrDefault(s.runId(), Long.MAX_VALUE),
+                            uncovered.contains(s.runId()),
+                            quarantined.contains(s.runId()),
+                            reopened,
+                            now,
+                            margin));
+        }
+        return SettledWatermark.choose(settled, now, margin);
     }
 
     /** A runs index written locally, with the statuses it counts and until when they hold (null: for ever). */
@@ -255,6 +296,7 @@ public final class Indexer {
             LakeSnapshot snap,
             String fingerprint,
             IndexFile index,
+            SettledWatermark watermark,
             Map<String, String> bad,
             int runCount,
             long now) {
@@ -271,7 +313,13 @@ public final class Indexer {
                 LakeOperations.replaceIndex(
                         snap,
                         new LakeCommit.IndexFile(
-                                key, runCount, LocalFiles.sizeOf(out), now, fingerprint, index.validUntil()),
+                                key,
+                                runCount,
+                                LocalFiles.sizeOf(out),
+                                now,
+                                fingerprint,
+                                index.validUntil(),
+                                watermark.toTag()),
                         malformed,
                         writerId,
                         now));
