@@ -49,8 +49,8 @@ class S3WatermarkTest extends WatermarkSuite {
             assertEquals(0, r.fetched());
             assertEquals(0, warm.gets.get(), "nothing new: nothing fetched");
             // _runlake/, the runs log (before), annotations/, runs/ folders, one experiment from W, both logs (after),
-            // the old lake/_log/, environments/
-            assertEquals(9, warm.lists.get(), "LISTs of a warm refresh, whatever the number of runs");
+            // the old lake/_log/, environments/, models/, audit/
+            assertEquals(11, warm.lists.get(), "LISTs of a warm refresh, whatever the number of runs");
             assertEquals(List.of(), r.rawObjects(), "no run object listed");
         }
     }
