@@ -43,6 +43,29 @@ public final class RunIds {
     }
 
     /**
+     * A fresh id that sorts after {@code previous} (null: any fresh id). When the clock has not passed
+     * {@code previous}'s millisecond, it is {@code previous} with a random amount (1 to 2^32) added to its random
+     * part, ULID's monotonic form: a writer's ids then keep the order it took them in (FORMAT.md §4).
+     */
+    public static String after(String previous) {
+        String fresh = newId();
+        if (previous == null || fresh.compareTo(requireValid(previous)) > 0) return fresh;
+        long time = 0;
+        for (int i = 0; i < 10; i++) time = (time << 5) | indexOf(previous.charAt(i));
+        long hi = 0, lo = 0; // the 80 random bits: the 40 of characters 10-17 and the 40 of characters 18-25
+        for (int i = 10; i < 18; i++) hi = (hi << 5) | indexOf(previous.charAt(i));
+        for (int i = 18; i < 26; i++) lo = (lo << 5) | indexOf(previous.charAt(i));
+        lo += 1 + (RANDOM.nextInt() & 0xffffffffL);
+        hi += lo >>> 40;
+        lo &= (1L << 40) - 1;
+        if (hi >>> 40 != 0) return newId(time + 1); // the millisecond's ids are used up: its successor's are greater
+        char[] out = previous.toCharArray();
+        for (int i = 25; i >= 18; i--, lo >>>= 5) out[i] = ALPHABET[(int) (lo & 31)];
+        for (int i = 17; i >= 10; i--, hi >>>= 5) out[i] = ALPHABET[(int) (hi & 31)];
+        return new String(out);
+    }
+
+    /**
      * The smallest id of the millisecond {@code millis}: every id taken at that time or later sorts at or after it,
      * every id taken earlier before it.
      */

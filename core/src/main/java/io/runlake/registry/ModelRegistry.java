@@ -160,18 +160,19 @@ public final class ModelRegistry {
     public AliasEvent setAlias(String model, String alias, long version, String reason, Promotion condition) {
         Names.requireAliasName(alias);
         ModelVersion candidate = resolve(ModelUri.ofVersion(model, version));
-        Optional<AliasEvent> current = currentAlias(model, alias);
-        Long previous = current.map(AliasEvent::version).orElse(null);
+        AliasLog log = aliasLog(model, alias, new ArrayList<>());
+        Long previous = log.current().map(AliasEvent::version).orElse(null);
         AliasEvent.Condition checked = condition == null ? null : check(condition, candidate, alias, previous);
-        return append(model, alias, version, previous, reason, checked);
+        return append(model, alias, version, previous, reason, checked, log.lastId());
     }
 
     /** Removes an alias (an event with no version); the history keeps every earlier move. */
     public AliasEvent removeAlias(String model, String alias, String reason) {
         Names.requireAliasName(alias);
-        Long previous = currentAlias(model, alias).map(AliasEvent::version).orElse(null);
+        AliasLog log = aliasLog(model, alias, new ArrayList<>());
+        Long previous = log.current().map(AliasEvent::version).orElse(null);
         if (previous == null) throw new NoSuchElementException("model " + model + " has no alias " + alias);
-        return append(model, alias, null, previous, reason, null);
+        return append(model, alias, null, previous, reason, null, log.lastId());
     }
 
     private AliasEvent.Condition check(Promotion p, ModelVersion candidate, String alias, Long holderVersion) {
@@ -206,7 +207,13 @@ public final class ModelRegistry {
     }
 
     private AliasEvent append(
-            String model, String alias, Long version, Long previous, String reason, AliasEvent.Condition condition) {
+            String model,
+            String alias,
+            Long version,
+            Long previous,
+            String reason,
+            AliasEvent.Condition condition,
+            String lastId) {
         if (reason != null) Names.requireUnicode("alias reason", reason);
         while (true) {
             AliasEvent event = new AliasEvent(
@@ -220,28 +227,45 @@ public final class ModelRegistry {
                     condition,
                     actor,
                     System.currentTimeMillis());
-            // a fresh time-ordered id: the greatest key is the latest move (ids of one millisecond sort randomly)
-            if (store.putIfAbsent(Layout.aliasEvent(model, alias, RunIds.newId()), Json.write(event))) return event;
+            // the greatest key is the latest move, so the key sorts after every event this move read, even one
+            // written in the same millisecond (fresh ids of one millisecond sort randomly)
+            if (store.putIfAbsent(Layout.aliasEvent(model, alias, RunIds.after(lastId)), Json.write(event))) {
+                return event;
+            }
         }
     }
 
     /** The latest event of an alias, if the alias points to a version now. */
     public Optional<AliasEvent> currentAlias(String model, String alias) {
-        List<AliasEvent> history = aliasHistory(model, alias, new ArrayList<>());
-        return history.isEmpty()
-                ? Optional.empty()
-                : Optional.of(history.get(history.size() - 1)).filter(e -> e.version() != null);
+        return aliasLog(model, alias, new ArrayList<>()).current();
     }
 
     /** Every move of an alias, oldest first; corrupt events are skipped and named in {@code problems}. */
     public List<AliasEvent> aliasHistory(String model, String alias, List<String> problems) {
+        return aliasLog(model, alias, problems).events();
+    }
+
+    /** An alias's valid events in key order, and the greatest event id listed (a corrupt event's too). */
+    private record AliasLog(List<AliasEvent> events, String lastId) {
+        Optional<AliasEvent> current() {
+            return events.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(events.get(events.size() - 1)).filter(e -> e.version() != null);
+        }
+    }
+
+    private AliasLog aliasLog(String model, String alias, List<String> problems) {
         List<AliasEvent> events = new ArrayList<>();
-        for (ObjectInfo o : store.list(Layout.aliasEventsPrefix(model, alias))) {
+        String lastId = null;
+        String prefix = Layout.aliasEventsPrefix(model, alias);
+        for (ObjectInfo o : store.list(prefix)) {
+            String id = o.key().substring(prefix.length()).replace(Layout.JSON_SUFFIX, "");
+            if (RunIds.isValid(id) && (lastId == null || id.compareTo(lastId) > 0)) lastId = id;
             readChecked(o.key(), problems).ifPresent(x -> {
                 if (x instanceof AliasEvent e) events.add(e);
             });
         }
-        return events;
+        return new AliasLog(events, lastId);
     }
 
     /** The version a URI names. */

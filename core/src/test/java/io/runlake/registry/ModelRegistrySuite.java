@@ -289,6 +289,46 @@ abstract class ModelRegistrySuite {
     }
 
     @Test
+    void aMoveRightAfterAnotherWinsEvenInTheSameMillisecond(TestInfo info) throws Exception {
+        try (ObjectStore store = open(info)) {
+            ModelRegistry r = new ModelRegistry(store, "me");
+            String runId = run(store, "fraud");
+            RunEvent.Artifact a = blob(store, "weights");
+            register(r, runId, a, 0.9);
+            register(r, runId, a, 0.95);
+            // an event keyed an hour ahead, as a writer whose clock runs fast (or one in this millisecond) leaves it
+            String ahead =
+                    RunIds.floorOf(System.currentTimeMillis() + 3_600_000).substring(0, 10) + "zzzz" + "0".repeat(12);
+            store.putIfAbsent(
+                    Layout.aliasEvent("fraud", "champion", ahead),
+                    Json.write(new AliasEvent(
+                            FormatVersion.CURRENT,
+                            AliasEvent.KIND,
+                            "fraud",
+                            "champion",
+                            1L,
+                            null,
+                            null,
+                            null,
+                            "fast",
+                            System.currentTimeMillis())));
+            for (int i = 0; i < 20; i++) {
+                long version = 1 + i % 2;
+                r.setAlias("fraud", "champion", version, null, null);
+                assertEquals(
+                        version,
+                        r.currentAlias("fraud", "champion").orElseThrow().version());
+                assertEquals(version, r.read().currentAliases().get(0).version());
+                r.setAlias("fraud", "staging", version, null, null);
+                r.removeAlias("fraud", "staging", null);
+                assertTrue(r.currentAlias("fraud", "staging").isEmpty(), "removed right after it was set");
+            }
+            assertEquals(
+                    21, r.aliasHistory("fraud", "champion", new ArrayList<>()).size());
+        }
+    }
+
+    @Test
     void corruptRegistryObjectsAreSkippedWithAProblem(TestInfo info) throws Exception {
         try (ObjectStore store = open(info)) {
             ModelRegistry r = new ModelRegistry(store, "me");
