@@ -343,6 +343,7 @@ public final class Tracker implements AutoCloseable {
     private void killOpenRuns() {
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         endOpenRuns(RunStatus.KILLED, deadline);
+        out.awaitJournaledWrites(deadline);
         out.drainUntil(deadline);
     }
 
@@ -368,6 +369,8 @@ public final class Tracker implements AutoCloseable {
     public void close() {
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         endOpenRuns(RunStatus.FINISHED, deadline);
+        // runs that ended with their end journaled: their last objects may still be on their way to the store
+        out.awaitJournaledWrites(deadline);
         out.drainUntil(deadline);
         out.close();
         if (shutdownHook != null) {

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts a run on a store that hangs on every object write, as a socket that never answers does, and dies the
- * instant {@code start()} returns: the start can only be in the local start journal. {@link CrashAfterStartTest}.
+ * instant {@code start()} returns (or, with a third argument {@code finish}, {@code finish()}): the run can only be
+ * in the local start journal. {@link CrashAfterStartTest}.
  */
 public final class CrashAfterStartChild {
     public static void main(String[] args) throws Exception {
@@ -32,8 +33,13 @@ public final class CrashAfterStartChild {
                 TrackerOptions.defaults()
                         .withSpillRoot(Path.of(args[1]))
                         .withShutdownHook(false)
-                        .withCloseTimeout(Duration.ofSeconds(20)));
+                        .withCloseTimeout(Duration.ofMinutes(
+                                10))); // longer than the test waits: a call that waits for the store fails it
         Run run = tracker.newRun("crashed").param("lr", 0.1).start();
+        if (args.length > 2 && args[2].equals("finish")) {
+            for (int step = 0; step < 5; step++) run.log("loss", 1.0 / (step + 1), step);
+            run.finish(); // returns with the last shard and the end manifest only in the journal
+        }
         System.out.println("RUN " + run.id());
         System.out.flush();
         Runtime.getRuntime().halt(137); // as kill -9: no close, no shutdown hook, no background write finishes

@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
+import io.runlake.format.RunEnd;
 import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunStart;
 import io.runlake.format.SharedEnvironment;
 import io.runlake.store.FileObjectStore;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,42 +37,13 @@ class CrashAfterStartTest {
     void aRunStartSurvivesTheDeathOfItsProcess() throws Exception {
         Path lake = tmp.resolve("lake");
         Path spill = tmp.resolve("spill");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashAfterStartChild.class.getName(),
-                        lake.toString(),
-                        spill.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String runId = null;
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("RUN ")) runId = line.substring(4);
-            }
-        } finally {
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child still running: start() waited for the store");
-            child.destroyForcibly();
-        }
-        assertNotNull(runId, "the child never returned from start()");
-        assertEquals(137, child.exitValue());
+        String runId = crashedChild(lake, spill, "start");
         String startKey = Layout.startManifest("crashed", runId);
         try (FileObjectStore store = new FileObjectStore(lake)) {
             assertTrue(store.get(startKey).isEmpty(), "the hanging store took the start: the test proves nothing");
         }
 
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(spill)
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
-        try (Tracker next = Tracker.open(lake.toUri(), options)) {
-            assertEquals(0, next.pushSpill());
-        }
+        recover(lake, spill);
         try (FileObjectStore store = new FileObjectStore(lake)) {
             RunStart start = FormatVersion.readJson(store.get(startKey).orElseThrow(), RunStart.class, startKey);
             assertEquals(0.1, start.params().get("lr"));
@@ -78,6 +54,91 @@ class CrashAfterStartTest {
             Map<String, Object> env = SharedEnvironment.resolve(start.environment(), store::get);
             assertEquals(System.getProperty("java.version"), env.get("java_version"));
             assertTrue(env.containsKey("libraries"), env.keySet().toString());
+        }
+    }
+
+    /**
+     * {@code finish()} on a short run journals its last shard and end manifest behind its start instead of waiting
+     * for the store (RELIABILITY.md W3a): a process that dies the instant it returns loses none of it.
+     */
+    @Test
+    void aFinishedRunSurvivesTheDeathOfItsProcessRightAfterFinish() throws Exception {
+        Path lake = tmp.resolve("lake");
+        Path spill = tmp.resolve("spill");
+        String runId = crashedChild(lake, spill, "finish");
+        try (FileObjectStore store = new FileObjectStore(lake)) {
+            assertTrue(
+                    store.list(Layout.runPrefix("crashed", runId)).isEmpty(),
+                    "the hanging store took objects of the run: the test proves nothing");
+        }
+        try (Stream<Path> files = Files.walk(spill)) {
+            assertEquals(
+                    List.of(),
+                    files.filter(Files::isRegularFile)
+                            .filter(f -> !f.toString().contains(File.separator + ".starts" + File.separator))
+                            .toList(),
+                    "finish() waited for the store and spilled instead of journaling");
+        }
+
+        recover(lake, spill);
+        try (FileObjectStore store = new FileObjectStore(lake)) {
+            List<String> keys = store.list(Layout.runPrefix("crashed", runId)).stream()
+                    .map(o ->
+                            o.key().substring(Layout.runPrefix("crashed", runId).length()))
+                    .map(k -> k.replaceAll("[0-9a-hjkmnp-tv-z]{26}", "ID"))
+                    .filter(k -> !k.startsWith("events/")) // the code version's event, when the tests run in git
+                    .sorted()
+                    .toList();
+            assertEquals(List.of("end/w00000-ID.json", "metrics/w00000-ID-00000000.parquet", "run.json"), keys);
+            String endKey = store.list(Layout.runPrefix("crashed", runId) + "end/")
+                    .get(0)
+                    .key();
+            RunEnd end = FormatVersion.readJson(store.get(endKey).orElseThrow(), RunEnd.class, endKey);
+            assertEquals("FINISHED", end.status());
+            assertTrue(end.pointsLogged() >= 5, "5 losses and the system metrics readings: " + end.pointsLogged());
+            assertEquals(0, end.pointsDropped());
+            assertEquals(1, end.shardsWritten());
+        }
+    }
+
+    /** Runs {@link CrashAfterStartChild} to its halt; returns the run id it printed. */
+    private static String crashedChild(Path lake, Path spill, String mode) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashAfterStartChild.class.getName(),
+                        lake.toString(),
+                        spill.toString(),
+                        mode)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String runId = null;
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("RUN ")) runId = line.substring(4);
+            }
+        } finally {
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child still running: " + mode + "() waited for the store");
+            child.destroyForcibly();
+        }
+        assertNotNull(runId, "the child never returned from " + mode + "()");
+        assertEquals(137, child.exitValue());
+        return runId;
+    }
+
+    /** The next tracker on the store uploads what the dead process journaled. */
+    private static void recover(Path lake, Path spill) {
+        TrackerOptions options = TrackerOptions.defaults()
+                .withSpillRoot(spill)
+                .withShutdownHook(false)
+                .withCaptureCode(false)
+                .withSystemMetricsInterval(Duration.ZERO);
+        try (Tracker next = Tracker.open(lake.toUri(), options)) {
+            assertEquals(0, next.pushSpill());
         }
     }
 }

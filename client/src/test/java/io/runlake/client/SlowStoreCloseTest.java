@@ -10,6 +10,8 @@ import io.runlake.store.FileObjectStore;
 import io.runlake.store.ObjectStore;
 import io.runlake.store.StoreUnavailableException;
 import io.runlake.testing.ForwardingStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,16 @@ class SlowStoreCloseTest {
 
     @Test
     void aHangingStoreAtCloseSpillsTheTail() throws Exception {
+        hangingStoreAtClose(false);
+    }
+
+    /** An artifact upload queued when the run ends: finish() cannot journal the end and must spill it. */
+    @Test
+    void aHangingStoreAtCloseSpillsTheTailBehindAQueuedUpload() throws Exception {
+        hangingStoreAtClose(true);
+    }
+
+    private void hangingStoreAtClose(boolean uploadQueued) throws Exception {
         Path lake = tmp.resolve("lake");
         CountDownLatch storeHangs = new CountDownLatch(1);
         AtomicBoolean hang = new AtomicBoolean();
@@ -60,18 +72,19 @@ class SlowStoreCloseTest {
             runId = run.id();
             for (int i = 0; i < 1000; i++) run.log("loss", i, i);
             hang.set(true); // from here on the store hangs
+            if (uploadQueued) run.logArtifact(Files.writeString(tmp.resolve("model.bin"), "weights"));
             long t0 = System.nanoTime();
             run.finish();
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(ms < 10_000, "finish() stalled for " + ms + " ms on a hanging store");
             // before the store answers (a JVM exiting now would lose anything still in memory), the tail
             // is already durable on local disk
-            try (Stream<Path> spilled = Files.walk(tmp.resolve("spill"))) {
-                List<String> files =
-                        spilled.filter(Files::isRegularFile).map(Path::toString).toList();
-                assertTrue(files.stream().anyMatch(f -> f.contains("/end/")), "end manifest not spilled: " + files);
-                assertTrue(files.stream().anyMatch(f -> f.contains("/metrics/")), "last shard not spilled: " + files);
-            }
+            // (spilled, or journaled when the writer held nothing else: FORMAT.md §10.1)
+            String local = localCopies(tmp.resolve("spill"));
+            assertTrue(local.contains("/end/"), "end manifest not on local disk: " + local);
+            assertTrue(local.contains("/metrics/"), "last shard not on local disk: " + local);
+            if (uploadQueued)
+                assertTrue(local.matches("(?s).*/end/[^\\n]*\\.json\\n.*"), "end manifest not spilled: " + local);
             storeHangs.countDown(); // the store answers again
             long deadline = System.currentTimeMillis() + 20_000;
             while (tracker.pushSpill() > 0 && System.currentTimeMillis() < deadline) Thread.sleep(100);
@@ -83,5 +96,20 @@ class SlowStoreCloseTest {
                     query("select count(*), sum(value) from read_parquet("
                             + lit(lake.resolve(Layout.runPrefix("slow", runId) + "metrics/*.parquet")) + ")"));
         }
+    }
+
+    /** The spill's file names and the keys its start journals hold (a journal record holds its key as UTF-8). */
+    private static String localCopies(Path spill) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> files = Files.walk(spill)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.append(f).append('\n');
+                if (f.toString().endsWith(".journal")) {
+                    out.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                            .append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 }

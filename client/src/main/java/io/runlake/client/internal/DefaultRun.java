@@ -71,7 +71,9 @@ public final class DefaultRun implements Run {
         this.buffer = new MetricBuffer(options.pageCapacity(), pages, pages / 2, this::requestFlush);
         this.keys = new MetricKeys(runId, buffer);
         this.thread = new WriterThread(id, closeTimeout);
-        if (start != null) thread.execute(() -> out.writeJournaled(start)); // first: readers rely on it (§10.1)
+        if (start != null)
+            thread.execute(
+                    (WriterThread.JournaledWrite) () -> out.writeJournaled(start)); // first: readers rely on it (§10.1)
         this.events = new EventWriter(id, out, thread);
         this.shards = new ShardWriter(id, buffer, keys, out);
         this.heartbeat = new Heartbeat(buffer, keys, shards, options.heartbeatInterval());
@@ -91,10 +93,10 @@ public final class DefaultRun implements Run {
      * run's writer threads, never the caller's.
      */
     private ScheduledFuture<?> startSampling(Duration interval) {
-        thread.execute(this::recordSystemMetrics);
+        thread.execute((WriterThread.BufferOnly) this::recordSystemMetrics);
         return SystemMetricsSampler.shared().every(interval, sample -> {
             try {
-                thread.execute(() -> record(sample));
+                thread.execute((WriterThread.BufferOnly) () -> record(sample));
             } catch (RejectedExecutionException ended) {
                 // the run has ended: its last reading is already queued
             }
@@ -241,7 +243,8 @@ public final class DefaultRun implements Run {
     public void logBlob(String name, byte[] data, String sha256, boolean upload) {
         requireOpen("log artifacts");
         String blobKey = Layout.artifactBlob(sha256);
-        if (upload) thread.execute(() -> out.write(blobKey, data)); // before its event, as for every artifact
+        // before its event, as for every artifact
+        if (upload) EventWriter.journalAndWrite(thread, out, new StartJournal.Entry(blobKey, data));
         events.artifact(new RunEvent.Artifact(name, sha256, data.length, blobKey, false));
     }
 
@@ -305,16 +308,28 @@ public final class DefaultRun implements Run {
     }
 
     private void end(RunStatus endStatus, Throwable error) {
-        Future<?> ending = beginEnd(endStatus, error);
-        if (ending != null) awaitEnd(ending, System.nanoTime() + closeTimeout.toNanos());
+        RunCloser.Ending ending = beginEnding(endStatus, error);
+        if (ending == null) return;
+        if (ending.journaled()) {
+            // safe in the journal like the run's start; the tracker's close waits for the store writes
+            closer.warnIfDropped();
+            onEnded.accept(this);
+        } else {
+            awaitEnd(ending.written(), System.nanoTime() + closeTimeout.toNanos());
+        }
     }
 
     /**
      * Marks the run ended and queues its last shard and end manifest behind everything already queued.
      *
-     * @return the queued end, or null if the run had already ended
+     * @return the queued end's writes, or null if the run had already ended
      */
     public Future<?> beginEnd(RunStatus endStatus, Throwable error) {
+        RunCloser.Ending ending = beginEnding(endStatus, error);
+        return ending == null ? null : ending.written();
+    }
+
+    private RunCloser.Ending beginEnding(RunStatus endStatus, Throwable error) {
         synchronized (endLock) {
             if (status != null) return null;
             status = endStatus;

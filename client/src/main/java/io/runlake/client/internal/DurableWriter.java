@@ -40,6 +40,8 @@ public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
     private static final long BACKOFF_MS = 5_000;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Journaled batches not yet written beyond which a run's end is waited for again. */
+    private static final int MAX_JOURNALED_IN_FLIGHT = 4096;
 
     private final ObjectStore store;
     private final Spill spill;
@@ -54,6 +56,8 @@ public final class DurableWriter implements AutoCloseable {
     private volatile boolean spillPending;
     /** Counts objects put into the spill, so a drain knows whether one arrived while it was pushing. */
     private final AtomicLong spilled = new AtomicLong();
+    /** Journaled objects not yet written: the count, as an array to lock and wait on. */
+    private final long[] journaledInFlight = new long[1];
     /** Requests started before this instant are given up on at once (a close ran out of time). */
     private volatile long abandonedBefore = Long.MIN_VALUE;
 
@@ -150,7 +154,10 @@ public final class DurableWriter implements AutoCloseable {
         }
     }
 
-    /** Objects of a run start, recorded by {@link #journal} and written to the store later by {@link #writeJournaled}. */
+    /**
+     * Objects of a run start or end, recorded by {@link #journal} and written to the store later by
+     * {@link #writeJournaled}.
+     */
     public record Journaled(List<StartJournal.Entry> entries, StartJournal.Ticket ticket) {}
 
     /**
@@ -161,23 +168,93 @@ public final class DurableWriter implements AutoCloseable {
      * @param objects key, bytes, key, bytes, ...: in the order they must reach the store
      */
     public Journaled journal(List<StartJournal.Entry> objects) {
+        Journaled j = tryJournal(objects);
+        if (j != null) return j;
+        for (StartJournal.Entry o : objects) write(o.key(), o.data());
+        return new Journaled(List.of(), null);
+    }
+
+    /** Appends {@code objects} to the start journal; null (logged) if it cannot be written. */
+    Journaled tryJournal(List<StartJournal.Entry> objects) {
         try {
-            return new Journaled(objects, journal.append(objects));
+            Journaled j = new Journaled(objects, journal.append(objects));
+            synchronized (journaledInFlight) {
+                journaledInFlight[0]++;
+            }
+            return j;
         } catch (IOException | RuntimeException e) {
             LOG.warn(
-                    "RunLake: cannot append to the start journal in {} ({}); writing the run start now",
+                    "RunLake: cannot append to the start journal in {} ({}); writing through the store",
                     spill.dir(),
                     e);
-            for (StartJournal.Entry o : objects) write(o.key(), o.data());
-            return new Journaled(List.of(), null);
+            return null;
         }
+    }
+
+    /**
+     * Whether a run's end may be journaled instead of waited for: fewer than {@value #MAX_JOURNALED_IN_FLIGHT}
+     * journaled batches wait for the store, nothing waits in the spill (a journal is uploaded
+     * before the spill, so an end journaled now must not overtake a shard of its run that waits there) and the
+     * store's marker has been checked.
+     */
+    boolean mayJournalEnds() {
+        synchronized (journaledInFlight) {
+            // a store that cannot keep up makes ends wait again: memory and the journal stay bounded
+            if (journaledInFlight[0] >= MAX_JOURNALED_IN_FLIGHT) return false;
+        }
+        return !spillPending && formatCheck == null;
     }
 
     /** Writes journaled objects to the store (or the spill), in order; then the journal no longer needs them. */
     public void writeJournaled(Journaled j) {
         boolean kept = true;
-        for (StartJournal.Entry o : j.entries()) kept &= writeOrSpill(o.key(), o.data());
-        if (j.ticket() != null && kept) journal.written(j.ticket());
+        try {
+            for (StartJournal.Entry o : j.entries()) kept &= writeOrSpill(o.key(), o.data());
+            if (j.ticket() != null && kept) journal.written(j.ticket());
+        } finally {
+            if (j.ticket() != null) {
+                synchronized (journaledInFlight) {
+                    journaledInFlight[0]--;
+                    journaledInFlight.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until every journaled object has been written (to the store or the spill), at most until
+     * {@code deadlineNanos}; then gives up on the store so that what is left goes to the spill, and waits as long again
+     * for the local disk. Whatever is still unwritten after that stays in the journal for the next process.
+     *
+     * @return journaled objects' batches still unwritten
+     */
+    public long awaitJournaledWrites(long deadlineNanos) {
+        long left = waitForJournaled(deadlineNanos);
+        if (left > 0) {
+            abandonStore();
+            left = waitForJournaled(System.nanoTime() + Math.max(storeWait.toNanos(), POLL_NANOS));
+        }
+        return left;
+    }
+
+    private long waitForJournaled(long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            synchronized (journaledInFlight) {
+                while (journaledInFlight[0] > 0) {
+                    long leftNanos = deadlineNanos - System.nanoTime();
+                    if (leftNanos <= 0) break;
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(journaledInFlight, leftNanos);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                return journaledInFlight[0];
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -3,9 +3,13 @@ package io.runlake.client.internal;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
 import io.runlake.format.RunEvent;
+import java.util.List;
 import java.util.Map;
 
-/** Queues one writer's run events (params, tags, artifacts, inputs), numbered in the order they reach the writer. */
+/**
+ * Journals and queues one writer's run events (params, tags, artifacts, inputs), numbered in the order they are
+ * logged.
+ */
 final class EventWriter {
     private final RunIdentity id;
     private final DurableWriter out;
@@ -53,8 +57,20 @@ final class EventWriter {
                 tags,
                 artifact,
                 input);
-        byte[] json = Json.write(event);
-        thread.execute(() -> out.write(id.eventKey(nextEventSeq()), json));
+        journalAndWrite(thread, out, new StartJournal.Entry(id.eventKey(nextEventSeq()), Json.write(event)));
+    }
+
+    /**
+     * Appends the object to the start journal on the caller's thread, so that it survives the death of this process
+     * when the call returns, and queues its store write; without a journal, only queues the write.
+     */
+    static void journalAndWrite(WriterThread thread, DurableWriter out, StartJournal.Entry object) {
+        DurableWriter.Journaled journaled = out.tryJournal(List.of(object));
+        if (journaled != null) {
+            thread.execute((WriterThread.JournaledWrite) () -> out.writeJournaled(journaled));
+        } else {
+            thread.execute(() -> out.write(object.key(), object.data()));
+        }
     }
 
     private synchronized long nextEventSeq() {

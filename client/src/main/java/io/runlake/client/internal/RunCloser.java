@@ -9,6 +9,8 @@ import io.runlake.format.RunStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -50,37 +52,77 @@ final class RunCloser {
         this.lastReading = lastReading;
     }
 
-    /** Queues the last shard and the end manifest, and shuts the writer thread once they are written. */
-    Future<?> queueEnd(RunStatus endStatus, Throwable error) {
+    /**
+     * A queued end. {@code journaled}: the last shard and end manifest are in the start journal already, so the run's
+     * end survives this process and nobody needs to wait for {@code written}.
+     */
+    record Ending(Future<?> written, boolean journaled) {}
+
+    /**
+     * Queues the last shard and the end manifest behind everything already queued, and shuts the writer queue. When
+     * everything queued only writes journaled objects (a short run whose start is still being written), the end is
+     * prepared on the caller's thread and journaled like the start (FORMAT.md §10.1), so {@code finish()} costs an
+     * encode and an append instead of two store writes.
+     */
+    Ending queueEnd(RunStatus endStatus, Throwable error) {
         RunEnd.ErrorInfo info = error == null ? null : errorInfo(error);
-        Future<?> ending = thread.submit(() -> {
-            if (lastReading != null) {
-                try {
-                    lastReading.run();
-                } catch (RuntimeException e) {
-                    LOG.debug("last system metrics reading failed", e); // never stands in the way of the end
-                }
+        List<Runnable> bufferOnly = out.mayJournalEnds() ? thread.shutdownIfOnlyJournaledWrites() : null;
+        if (bufferOnly != null) {
+            bufferOnly.forEach(RunCloser::runQuietly); // queued readings, so that they keep their place before the end
+            List<StartJournal.Entry> last = lastObjects(endStatus, info);
+            DurableWriter.Journaled journaled = out.tryJournal(last);
+            if (journaled != null) {
+                return new Ending(thread.submitLast(() -> out.writeJournaled(journaled)), true);
             }
-            buffer.close();
-            shards.writeShard();
-            buffer.releasePages();
-            RunEnd end = new RunEnd(
-                    FormatVersion.CURRENT,
-                    RunEnd.KIND,
-                    id.experiment(),
-                    id.runId(),
-                    id.worker(),
-                    id.writerId(),
-                    endStatus.name(),
-                    System.currentTimeMillis(),
-                    info,
-                    buffer.added(),
-                    buffer.dropped(),
-                    shards.shardsWritten());
-            out.write(id.endManifestKey(), Json.write(end));
-        });
+            // no journal: written by the writer, behind the run's start
+            return new Ending(thread.submitLast(() -> writeAll(last)), false);
+        }
+        Future<?> ending = thread.submit(() -> writeAll(lastObjects(endStatus, info)));
         thread.shutdown();
-        return ending;
+        return new Ending(ending, false);
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.debug("a queued task of an ending run failed", e);
+        }
+    }
+
+    private void writeAll(List<StartJournal.Entry> objects) {
+        for (StartJournal.Entry o : objects) out.write(o.key(), o.data());
+    }
+
+    /** The run's last shard (if any points are left) and its end manifest, in the order they must be written. */
+    private List<StartJournal.Entry> lastObjects(RunStatus endStatus, RunEnd.ErrorInfo info) {
+        if (lastReading != null) {
+            try {
+                lastReading.run();
+            } catch (RuntimeException e) {
+                LOG.debug("last system metrics reading failed", e); // never stands in the way of the end
+            }
+        }
+        buffer.close();
+        List<StartJournal.Entry> objects = new ArrayList<>(2);
+        StartJournal.Entry shard = shards.encodeShard();
+        if (shard != null) objects.add(shard);
+        buffer.releasePages();
+        RunEnd end = new RunEnd(
+                FormatVersion.CURRENT,
+                RunEnd.KIND,
+                id.experiment(),
+                id.runId(),
+                id.worker(),
+                id.writerId(),
+                endStatus.name(),
+                System.currentTimeMillis(),
+                info,
+                buffer.added(),
+                buffer.dropped(),
+                shards.shardsWritten());
+        objects.add(new StartJournal.Entry(id.endManifestKey(), Json.write(end)));
+        return objects;
     }
 
     private static RunEnd.ErrorInfo errorInfo(Throwable error) {
@@ -123,6 +165,10 @@ final class RunCloser {
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
+        warnIfDropped();
+    }
+
+    void warnIfDropped() {
         if (buffer.dropped() > 0) {
             LOG.warn("RunLake: run {} dropped {} points because the buffer was full", id.runId(), buffer.dropped());
         }

@@ -64,6 +64,8 @@ public final class ShardEncoder {
     private static final int HELPERS =
             Math.min(COLUMNS - 1, Runtime.getRuntime().availableProcessors() - 1);
     private static final ExecutorService ENCODERS = HELPERS < 1 ? null : encoders();
+    /** Row groups smaller than this are encoded on the calling thread alone. */
+    private static final long PARALLEL_ROWS = 16_384;
     // rows per Parquet page: the value column's pages are then 1 MiB before compression, the others smaller
     private static final int PAGE_BYTES = 1024 * 1024;
     private static final int PAGE_ROWS = PAGE_BYTES / Double.BYTES;
@@ -97,7 +99,8 @@ public final class ShardEncoder {
     }
 
     public static byte[] encode(Batch batch) {
-        InMemoryOutputFile out = new InMemoryOutputFile(1 << 20);
+        // sized for the batch: zeroing a 1 MiB buffer cost more than encoding the few points of a short run's shard
+        InMemoryOutputFile out = new InMemoryOutputFile((int) Math.min(1 << 20, 16 * 1024 + batch.points() * 12));
         Binary runId = Binary.fromString(batch.runId);
         Binary[] keys = new Binary[batch.keyNames.size()];
         for (int i = 0; i < keys.length; i++) keys[i] = Binary.fromString(batch.keyNames.get(i));
@@ -153,7 +156,9 @@ public final class ShardEncoder {
                 }
             }
         };
-        for (int h = 0; h < HELPERS; h++) ENCODERS.execute(encode);
+        // a small row group encodes faster than a helper thread wakes up (and a short run's end waits for it)
+        int helpers = rows < PARALLEL_ROWS ? 0 : HELPERS;
+        for (int h = 0; h < helpers; h++) ENCODERS.execute(encode);
         encode.run();
         boolean interrupted = false;
         while (done.getCount() > 0) {
@@ -240,7 +245,7 @@ public final class ShardEncoder {
             forEachPageOf(batch, (rows, from) -> {
                 Statistics<?> s = newStats();
                 stats.accept(s);
-                try (RunLengthBitPackingHybridEncoder ids = ids(0)) {
+                try (RunLengthBitPackingHybridEncoder ids = ids(0, rows)) {
                     for (int i = 0; i < rows; i++) ids.writeInt(0);
                     writeDictionaryIds(rows, 0, ids, s);
                 }
@@ -267,7 +272,7 @@ public final class ShardEncoder {
             boolean[] inPage = new boolean[used.size()];
             forEachPageOf(batch, (rows, slices) -> {
                 java.util.Arrays.fill(inPage, false);
-                try (RunLengthBitPackingHybridEncoder ids = ids(bitWidth)) {
+                try (RunLengthBitPackingHybridEncoder ids = ids(bitWidth, rows)) {
                     for (Slice sl : slices) {
                         int[] k = sl.page.keys;
                         for (int i = sl.from; i < sl.to; i++) {
@@ -286,8 +291,8 @@ public final class ShardEncoder {
         private void writeDelta(List<MetricPage> batch, Function<MetricPage, long[]> column) throws IOException {
             forEachPageOf(batch, (rows, slices) -> {
                 LongStatistics s = (LongStatistics) newStats();
-                try (DeltaBinaryPackingValuesWriterForLong delta =
-                        new DeltaBinaryPackingValuesWriterForLong(64 * 1024, PAGE_BYTES, PROPERTIES.getAllocator())) {
+                try (DeltaBinaryPackingValuesWriterForLong delta = new DeltaBinaryPackingValuesWriterForLong(
+                        firstSlab(rows), PAGE_BYTES, PROPERTIES.getAllocator())) {
                     for (Slice sl : slices) {
                         long[] v = column.apply(sl.page);
                         for (int i = sl.from; i < sl.to; i++) {
@@ -347,8 +352,14 @@ public final class ShardEncoder {
             return Statistics.createStats(descriptor.getPrimitiveType());
         }
 
-        private static RunLengthBitPackingHybridEncoder ids(int bitWidth) {
-            return new RunLengthBitPackingHybridEncoder(bitWidth, 64 * 1024, PAGE_BYTES, PROPERTIES.getAllocator());
+        /** An encoder's first buffer: enough for a page of {@code rows} at ~9 bytes a value, up to 64 KiB. */
+        private static int firstSlab(int rows) {
+            return (int) Math.min(64 * 1024, Math.max(256, rows * 9L));
+        }
+
+        private static RunLengthBitPackingHybridEncoder ids(int bitWidth, int rows) {
+            return new RunLengthBitPackingHybridEncoder(
+                    bitWidth, firstSlab(rows), PAGE_BYTES, PROPERTIES.getAllocator());
         }
 
         void flushTo(ParquetFileWriter file) throws IOException {

@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns the buffered points of one writer into a Parquet shard and writes it; runs on the writer thread only. */
+/**
+ * Turns the buffered points of one writer into a Parquet shard and writes it; runs on the writer thread only (or on
+ * the thread ending the run once the writer queue is shut, see {@link RunCloser}).
+ */
 final class ShardWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
 
@@ -27,8 +30,17 @@ final class ShardWriter {
 
     /** Writes what the buffer holds as one shard; does nothing when it is empty. */
     void writeShard() {
+        StartJournal.Entry shard = encodeShard();
+        if (shard != null) out.write(shard.key(), shard.data());
+    }
+
+    /**
+     * Encodes what the buffer holds as the run's next shard and counts it as written: the caller writes it (or
+     * journals it) next. @return the shard's key and bytes; null when the buffer is empty or the encoder failed
+     */
+    StartJournal.Entry encodeShard() {
         List<MetricPage> pages = buffer.drain();
-        if (pages.isEmpty()) return;
+        if (pages.isEmpty()) return null;
         byte[] shard;
         try {
             shard = ShardEncoder.encode(
@@ -39,13 +51,13 @@ final class ShardWriter {
             for (MetricPage p : pages) lost += p.size;
             buffer.countDropped(lost);
             LOG.error("RunLake: cannot encode a shard of run {}; {} points lost", id.runId(), lost, t);
-            return;
+            return null;
         } finally {
             buffer.recycle(pages);
         }
-        out.write(id.metricShardKey(shardSeq.getAndIncrement()), shard);
         shardsWritten.incrementAndGet();
         lastShardMillis = System.currentTimeMillis();
+        return new StartJournal.Entry(id.metricShardKey(shardSeq.getAndIncrement()), shard);
     }
 
     long shardsWritten() {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The objects a run start must not lose (shared environment, start manifest, run-id pointer), appended to a file in
  * the spill folder before {@code start()} returns, so that starting a run costs one append instead of store requests
- * or an fsync (FORMAT.md §10.1). An append is in the kernel's page cache when it returns, so it survives the death of
+ * or an fsync (FORMAT.md §10.1); likewise a run's events when they are logged, and a short run's last shard and end
+ * manifest when it ends (see {@link RunCloser}). An append is in the kernel's page cache when it returns, so it survives the death of
  * this process at once; a background fsync, a few milliseconds later, makes it survive a host crash too. The run's
  * writer thread then writes the objects to the store as usual, before anything else of the run; a journal whose
  * process died before they were all written is uploaded by the next process that opens the store (its spill drain).

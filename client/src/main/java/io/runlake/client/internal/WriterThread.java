@@ -2,6 +2,8 @@ package io.runlake.client.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +39,8 @@ final class WriterThread {
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     /** A worker is draining {@link #queue}. */
     private boolean draining;
+    /** The task a worker is running now; null between tasks. */
+    private Runnable running;
 
     private boolean shutdown;
     private ScheduledFuture<?> nextFlush;
@@ -91,10 +95,49 @@ final class WriterThread {
         }
     }
 
+    /**
+     * A task that only writes objects already in the start journal: it touches neither the run's buffer nor its
+     * shards, and losing the process while it waits loses nothing.
+     */
+    interface JournaledWrite extends Runnable {}
+
+    /** A task that only adds to the run's buffer (a system metrics reading): it writes nothing. */
+    interface BufferOnly extends Runnable {}
+
+    /**
+     * Shuts the queue if the task running is a {@link JournaledWrite} (or none) and every task queued is a
+     * {@link JournaledWrite} or {@link BufferOnly}: then, once the caller has run the {@link BufferOnly} tasks, which
+     * this removes from the queue and returns in order, nothing else can touch the run's buffer or shards, and the
+     * caller may prepare the run's end itself and queue it with {@link #submitLast}.
+     *
+     * @return the buffer-only tasks to run now, or null if the queue was not shut
+     */
+    synchronized List<Runnable> shutdownIfOnlyJournaledWrites() {
+        if (shutdown || (running != null && !(running instanceof JournaledWrite))) return null;
+        for (Runnable t : queue) {
+            if (!(t instanceof JournaledWrite) && !(t instanceof BufferOnly)) return null;
+        }
+        List<Runnable> bufferOnly = new ArrayList<>();
+        queue.removeIf(t -> t instanceof BufferOnly && bufferOnly.add(t));
+        shutdown();
+        return bufferOnly;
+    }
+
+    /** Queues the run's last task behind everything queued, after {@link #shutdownIfOnlyJournaledWrites}. */
+    Future<?> submitLast(Runnable task) {
+        FutureTask<Void> f = new FutureTask<>(task, null);
+        enqueue(f, true);
+        return f;
+    }
+
     /** Queues {@code task} behind everything queued before it. @throws RejectedExecutionException once shut down */
     void execute(Runnable task) {
+        enqueue(task, false);
+    }
+
+    private void enqueue(Runnable task, boolean last) {
         synchronized (this) {
-            if (shutdown) throw new RejectedExecutionException("run " + runId + " has ended");
+            if (shutdown && !last) throw new RejectedExecutionException("run " + runId + " has ended");
             queue.add(task);
             if (draining) return;
             draining = true;
@@ -107,6 +150,7 @@ final class WriterThread {
             Runnable task;
             synchronized (this) {
                 task = queue.poll();
+                running = task;
                 if (task == null) {
                     draining = false;
                     return;
