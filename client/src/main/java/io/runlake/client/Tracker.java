@@ -4,6 +4,7 @@ import io.runlake.client.internal.CodeVersion;
 import io.runlake.client.internal.DefaultRun;
 import io.runlake.client.internal.DurableWriter;
 import io.runlake.client.internal.Environment;
+import io.runlake.client.internal.ReadYourWritesStore;
 import io.runlake.client.internal.Spill;
 import io.runlake.client.internal.StartJournal;
 import io.runlake.format.FormatMarker;
@@ -65,7 +66,6 @@ public final class Tracker implements AutoCloseable {
     private Models models;
 
     private Tracker(ObjectStore store, TrackerOptions options) {
-        this.store = store;
         this.options = options;
         // A store that is down or hangs at open does not stop training: objects spill until the marker
         // has been checked. A store of a newer format, or one that refuses us, fails the open.
@@ -74,6 +74,8 @@ public final class Tracker implements AutoCloseable {
                 new Spill(options.spillRoot(), store.uri().toString()),
                 options.storeWait(),
                 () -> checkFormat(store));
+        // this tracker's own reads (annotate, join, the registry, sweeps, store()) see the runs it has finished
+        this.store = new ReadYourWritesStore(store, out);
         prefetch(options.captureCode());
         if (options.shutdownHook()) {
             shutdownHook = new Thread(this::killOpenRuns, "runlake-shutdown");
@@ -145,6 +147,10 @@ public final class Tracker implements AutoCloseable {
         return store.uri();
     }
 
+    /**
+     * The store, as this tracker reads it: reads wait (at most the store wait) until the objects of runs it has
+     * started or finished have left its journal, so they see those runs.
+     */
     public ObjectStore store() {
         return store;
     }

@@ -237,6 +237,14 @@ public final class DurableWriter implements AutoCloseable {
         return left;
     }
 
+    /**
+     * For this process's own reads: waits until every object journaled so far has been written (to the store or the
+     * spill), at most the store wait; never gives up on the store.
+     */
+    public void awaitJournaledWrites() {
+        waitForJournaled(System.nanoTime() + storeWait.toNanos());
+    }
+
     private long waitForJournaled(long deadlineNanos) {
         boolean interrupted = false;
         try {
