@@ -44,6 +44,11 @@ public final class Lake implements AutoCloseable {
         this.exports = new Exports(session);
     }
 
+    /** {@link #history} reading every point, never a history summary: what the summaries must agree with (tests). */
+    History historyFromEveryPoint(String run, String key, int maxPoints) {
+        return new RunHistory(session, runs, false).history(run, key, maxPoints);
+    }
+
     /**
      * Starts DuckDB (loading its native library) on a background thread, so that a process that will open a lake
      * soon (a one-shot command) does its other start-up work meanwhile; the next {@link #open} uses it.

@@ -1,11 +1,13 @@
 package io.runlake.query;
 
 import io.runlake.format.MetricSchema;
+import io.runlake.lake.HistorySummary;
 import io.runlake.runs.MetricSummaries;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +27,17 @@ final class RunHistory {
 
     private final LakeSession session;
     private final RunQueries runs;
+    /** Whether downsampled histories may come from history summaries; false reads every point (tests compare). */
+    private final boolean useSummaries;
 
     RunHistory(LakeSession session, RunQueries runs) {
+        this(session, runs, true);
+    }
+
+    RunHistory(LakeSession session, RunQueries runs, boolean useSummaries) {
         this.session = session;
         this.runs = runs;
+        this.useSummaries = useSummaries;
     }
 
     /** A metric's points, downsampled to at most {@code maxPoints} keeping each bucket's first, last, min and max. */
@@ -49,6 +58,14 @@ final class RunHistory {
 
     private Optional<History> read(String id, String key, int maxPoints) {
         if (maxPoints <= 0) return all(id, key);
+        if (useSummaries) {
+            try {
+                Optional<Optional<History>> summarised = fromSummaries(id, key, maxPoints);
+                if (summarised.isPresent()) return summarised.get();
+            } catch (QueryException e) {
+                // the files changed under the two queries (a compaction's vacuum): the scan below copes with that
+            }
+        }
         Range r = session.readRows(
                 over(
                         id,
@@ -58,13 +75,87 @@ final class RunHistory {
                 key);
         if (r.n() == 0) return Optional.empty();
         if (r.n() <= maxPoints) return all(id, key);
-        long buckets = Math.max(1, maxPoints / 4);
-        double width = Math.max(1.0, (r.hiStep() - r.loStep() + 1) / (double) buckets);
-        String bucket = "CAST(floor((step - " + r.loStep() + ") / " + width + ") AS BIGINT)";
+        String bucket = "(step >> " + HistorySummary.shiftFor(r.loStep(), r.hiStep(), buckets(maxPoints)) + ")";
         OptionalLong span = r.timeSpan();
         String sql = span.isPresent() ? packedBuckets(r, span.getAsLong(), bucket) : structBuckets(bucket);
         List<History.Point> points = session.readRows(over(id, sql), rs -> points(rs, null), key);
         return Optional.of(new History(id, key, r.n(), points));
+    }
+
+    /** Buckets of a downsampled picture of at most {@code maxPoints}: each keeps up to four points. */
+    private static long buckets(int maxPoints) {
+        return Math.max(1, maxPoints / 4);
+    }
+
+    /**
+     * The downsampled history from the history summaries in the footers of the lake files that hold the run
+     * (FORMAT.md §12.4.1), plus the points of its files without one (its uncovered shards, lake files where the metric
+     * has few points): the same picture as the scan, without reading the summarised points. Empty when no file has a
+     * summary of the metric, or when the picture asked for is finer than a summary's buckets.
+     */
+    private Optional<Optional<History>> fromSummaries(String id, String key, int maxPoints) {
+        List<Path> lake = lakeFilesOf(id);
+        if (lake.isEmpty() || key.startsWith(MetricSchema.RESERVED_KEY_PREFIX)) return Optional.empty();
+        Map<String, HistorySummary> summaries = new LinkedHashMap<>(); // by file name as DuckDB was given it
+        session.readRows(
+                () -> "SELECT file_name, decode(value) FROM parquet_kv_metadata(" + Views.list(lakeFilesOf(id))
+                        + ") WHERE decode(key) = ?",
+                rs -> {
+                    while (rs.next()) {
+                        try {
+                            summaries.put(rs.getString(1), HistorySummary.decode(rs.getString(2)));
+                        } catch (IllegalArgumentException e) {
+                            // a damaged summary: that file is read point by point
+                        }
+                    }
+                    return null;
+                },
+                HistorySummary.footerKey(id, key));
+        if (summaries.isEmpty()) return Optional.empty();
+        List<Path> rest = new ArrayList<>();
+        for (Path p : lake) if (!summaries.containsKey(p.toString())) rest.add(p);
+        String columns = "step, epoch_ms(timestamp) AS t, value";
+        List<String> parts = new ArrayList<>();
+        if (!rest.isEmpty()) {
+            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(rest)) + " WHERE run_id = "
+                    + Views.lit(id) + " AND key = ?");
+        }
+        List<Path> shards = shardsOf(id);
+        if (!shards.isEmpty()) {
+            parts.add("SELECT " + columns + " FROM " + MetricSchema.readPoints(Views.list(shards)) + " WHERE key = ?");
+        }
+        List<HistorySummary.Sample> points = parts.isEmpty()
+                ? List.of()
+                : session.readRows(
+                        () -> String.join(" UNION ALL ", parts),
+                        rs -> {
+                            List<HistorySummary.Sample> out = new ArrayList<>();
+                            while (rs.next()) {
+                                out.add(new HistorySummary.Sample(rs.getLong(1), rs.getLong(2), rs.getDouble(3)));
+                            }
+                            return out;
+                        },
+                        parts.size() == 2 ? new Object[] {key, key} : new Object[] {key});
+        long n = points.size();
+        long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+        int finest = 0;
+        for (HistorySummary s : summaries.values()) {
+            n += s.count();
+            lo = Math.min(lo, s.loStep());
+            hi = Math.max(hi, s.hiStep());
+            finest = Math.max(finest, s.shift());
+        }
+        for (HistorySummary.Sample p : points) {
+            lo = Math.min(lo, p.step());
+            hi = Math.max(hi, p.step());
+        }
+        int shift = HistorySummary.shiftFor(lo, hi, buckets(maxPoints));
+        if (n <= maxPoints || shift < finest) return Optional.empty(); // every point, or finer than stored: scan
+        List<History.Point> picture = new ArrayList<>();
+        for (HistorySummary.Sample p : HistorySummary.merge(summaries.values(), points, shift)) {
+            picture.add(new History.Point(p.step(), p.timeMs(), p.value()));
+        }
+        return Optional.of(Optional.of(new History(id, key, n, picture)));
     }
 
     /** The metric's count, step range and time range (ms), in one scan of the step and timestamp columns. */
@@ -147,16 +238,8 @@ final class RunHistory {
      * hold it and the run's own uncovered shards; same rows as {@code metrics WHERE run_id = id}.
      */
     private String runMetrics(String id) {
-        Catalog catalog = session.catalog();
-        List<Path> lake = new ArrayList<>();
-        for (Map.Entry<Path, String[]> e : catalog.lakeRanges.entrySet()) {
-            String lo = e.getValue()[0];
-            String hi = e.getValue()[1];
-            if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
-        }
-        List<Path> shards = catalog.files.shards().stream()
-                .filter(p -> id.equals(catalog.shardRuns.get(p)))
-                .toList();
+        List<Path> lake = lakeFilesOf(id);
+        List<Path> shards = shardsOf(id);
         String columns = MetricSchema.castProjection(RUN_METRIC_COLUMNS);
         List<String> parts = new ArrayList<>();
         if (!lake.isEmpty()) {
@@ -167,6 +250,25 @@ final class RunHistory {
         if (parts.isEmpty()) return "(SELECT " + MetricSchema.nullRow(RUN_METRIC_COLUMNS) + " WHERE false)";
         return "(SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") WHERE " + MetricSummaries.isUserMetric("key")
                 + ")";
+    }
+
+    /** The live lake files whose run-id range (from the commit) can hold the run. */
+    private List<Path> lakeFilesOf(String id) {
+        List<Path> lake = new ArrayList<>();
+        for (Map.Entry<Path, String[]> e : session.catalog().lakeRanges.entrySet()) {
+            String lo = e.getValue()[0];
+            String hi = e.getValue()[1];
+            if (lo == null || hi == null || (lo.compareTo(id) <= 0 && hi.compareTo(id) >= 0)) lake.add(e.getKey());
+        }
+        return lake;
+    }
+
+    /** The run's shards that no lake file covers. */
+    private List<Path> shardsOf(String id) {
+        Catalog catalog = session.catalog();
+        return catalog.files.shards().stream()
+                .filter(p -> id.equals(catalog.shardRuns.get(p)))
+                .toList();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.runlake.format.DuckSql;
 import io.runlake.format.LakeLayout;
 import io.runlake.format.Layout;
 import io.runlake.lake.DataFile;
+import io.runlake.lake.HistorySummary;
 import io.runlake.lake.LakeCommit;
 import io.runlake.lake.LakeLog;
 import io.runlake.lake.LakeSnapshot;
@@ -97,6 +98,21 @@ public final class QueryBenchmark {
      *     is dated one index margin after the first raw run's start, as if the indexer listed the store just before the
      *     raw runs began, so they lie above the watermark as on a real store
      */
+    /** The summary of the history run's long metric, from its points in step order. */
+    private static String historySummary(Statement st, String runId) throws Exception {
+        try (java.sql.ResultSet rs = st.executeQuery(
+                "SELECT min(step), max(step) FROM pts WHERE run_id = '" + runId + "' AND key = 'long_loss'")) {
+            rs.next();
+            HistorySummary.Builder b = new HistorySummary.Builder(rs.getLong(1), rs.getLong(2));
+            try (java.sql.ResultSet points =
+                    st.executeQuery("SELECT step, epoch_ms(timestamp), value FROM pts WHERE run_id = '" + runId
+                            + "' AND key = 'long_loss' ORDER BY step")) {
+                while (points.next()) b.add(points.getLong(1), points.getLong(2), points.getDouble(3));
+            }
+            return b.build().encode();
+        }
+    }
+
     static void generate(Path lake, int n, int raw, int steps, long historyPoints, boolean watermark) throws Exception {
         Files.createDirectories(lake);
         long now = System.currentTimeMillis();
@@ -146,9 +162,14 @@ public final class QueryBenchmark {
                 String key = LakeLayout.metricsFile(EXP, ulid(now - 60_000));
                 Path p = lake.resolve(key);
                 Files.createDirectories(p.getParent());
+                // the history summary the compactor's run-by-run writer puts in the footer (FORMAT.md §12.4.1)
+                String summary = lo == 0
+                        ? ", KV_METADATA {" + DuckSql.lit(HistorySummary.footerKey(historyRun, "long_loss")) + ": "
+                                + DuckSql.lit(historySummary(st, historyRun)) + "}"
+                        : "";
                 st.execute("COPY (SELECT run_id, worker, key, step, timestamp, value FROM pts WHERE idx >= " + lo
                         + " AND idx < " + hi + " ORDER BY run_id, key, step) TO '" + p
-                        + "' (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE 122880)");
+                        + "' (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE 122880" + summary + ")");
                 long rows = ((Number)
                                 scalar(st, "SELECT count(*) FROM " + DuckSql.readParquet(DuckSql.lit(p.toString()))))
                         .longValue();

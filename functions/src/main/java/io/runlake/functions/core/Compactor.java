@@ -6,6 +6,7 @@ import io.runlake.format.Layout;
 import io.runlake.format.RunIds;
 import io.runlake.lake.CommitRetryPolicy;
 import io.runlake.lake.DataFile;
+import io.runlake.lake.HistorySummary;
 import io.runlake.lake.LakeCommitter;
 import io.runlake.lake.LakeOperations;
 import io.runlake.lake.LakeSnapshot;
@@ -16,6 +17,8 @@ import io.runlake.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -363,7 +366,34 @@ public final class Compactor {
                 where.isEmpty() ? Duck.points(inputs) : "SELECT * FROM (" + Duck.points(inputs) + ") WHERE " + where;
         duck.exec("COPY (" + points + " ORDER BY run_id, key, step, worker, timestamp) TO "
                 + Duck.lit(out.toString()) + " (" + DuckSql.PORTABLE_PARQUET + ", ROW_GROUP_SIZE "
-                + options.rowGroupSize() + ", " + Duck.footer(experiment) + ")");
+                + options.rowGroupSize() + ", " + Duck.footer(experiment, historySummaries(duck, points)) + ")");
+    }
+
+    /**
+     * The history summaries (FORMAT.md §12.4.1) of the series of {@code points} with at least
+     * {@link HistorySummary#MIN_POINTS} points, by footer key: each series read in step order into
+     * {@link HistorySummary}, the one home of the bucket rules (the run-by-run writer uses it too).
+     */
+    static Map<String, String> historySummaries(Duck duck, String points) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<Object[]> series = duck.query("SELECT run_id, key, min(step), max(step) FROM (" + points
+                + ") GROUP BY ALL HAVING count(*) >= " + HistorySummary.MIN_POINTS + " ORDER BY ALL");
+        for (Object[] s : series) {
+            String runId = (String) s[0];
+            String key = (String) s[1];
+            HistorySummary.Builder b =
+                    new HistorySummary.Builder(((Number) s[2]).longValue(), ((Number) s[3]).longValue());
+            try (PreparedStatement ps = duck.prepare("SELECT step, epoch_ms(timestamp), value FROM (" + points
+                    + ") WHERE run_id = ? AND key = ? ORDER BY step, timestamp")) {
+                ps.setString(1, runId);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) b.add(rs.getLong(1), rs.getLong(2), rs.getDouble(3));
+                }
+            }
+            out.put(HistorySummary.footerKey(runId, key), b.build().encode());
+        }
+        return out;
     }
 
     static FileStats fileStats(Duck duck, Path file) throws SQLException {

@@ -89,9 +89,21 @@ final class Duck implements AutoCloseable {
 
     /** The footer options of a COPY that writes a lake file or runs index: the format version and the experiment. */
     static String footer(String experiment) {
-        return "KV_METADATA {" + lit(FormatVersion.FOOTER_KEY) + ": "
-                + lit(Integer.toString(FormatVersion.CURRENT)) + ", "
-                + lit(MetricSchema.META_EXPERIMENT) + ": " + lit(experiment) + "}";
+        return footer(experiment, Map.of());
+    }
+
+    /** The COPY option of a lake file's footer, with further entries (history summaries). */
+    static String footer(String experiment, Map<String, String> more) {
+        StringBuilder b = new StringBuilder("KV_METADATA {")
+                .append(lit(FormatVersion.FOOTER_KEY))
+                .append(": ")
+                .append(lit(Integer.toString(FormatVersion.CURRENT)))
+                .append(", ")
+                .append(lit(MetricSchema.META_EXPERIMENT))
+                .append(": ")
+                .append(lit(experiment));
+        more.forEach((k, v) -> b.append(", ").append(lit(k)).append(": ").append(lit(v)));
+        return b.append('}').toString();
     }
 
     /** A SQL string literal. */

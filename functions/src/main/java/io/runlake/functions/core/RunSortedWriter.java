@@ -3,6 +3,7 @@ package io.runlake.functions.core;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
 import io.runlake.format.MetricSchema;
+import io.runlake.lake.HistorySummary;
 import io.runlake.parquet.HadoopFreeReadOptions;
 import io.runlake.parquet.PageValues;
 import io.runlake.parquet.ZstdCodecs;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -441,11 +443,9 @@ final class RunSortedWriter {
         Writer(Path out, String experiment, int rowGroupRows) throws IOException {
             this.out = out;
             this.rowGroupRows = rowGroupRows;
-            this.footer = Map.of(
-                    FormatVersion.FOOTER_KEY,
-                    Integer.toString(FormatVersion.CURRENT),
-                    MetricSchema.META_EXPERIMENT,
-                    experiment);
+            this.footer = new LinkedHashMap<>();
+            footer.put(FormatVersion.FOOTER_KEY, Integer.toString(FormatVersion.CURRENT));
+            footer.put(MetricSchema.META_EXPERIMENT, experiment);
             this.file = new ParquetFileWriter(
                     new LocalOutputFile(out),
                     LAKE_SCHEMA,
@@ -465,6 +465,7 @@ final class RunSortedWriter {
         }
 
         void write(RunPoints p) throws IOException {
+            summarise(p);
             int run = -1;
             int[] keyOf = null;
             for (int n = 0; n < p.size; n++) {
@@ -494,6 +495,30 @@ final class RunSortedWriter {
                     flushRowGroup();
                     run = -1;
                 }
+            }
+        }
+
+        /**
+         * A history summary (FORMAT.md §12.4.1) of each of the run's metrics with at least
+         * {@link HistorySummary#MIN_POINTS} points, into the footer: the points are in (key, step, ...) order.
+         */
+        private void summarise(RunPoints p) {
+            for (int from = 0; from < p.size; ) {
+                int key = p.keys[p.order[from]];
+                int to = from;
+                while (to < p.size && p.keys[p.order[to]] == key) to++;
+                if (to - from >= HistorySummary.MIN_POINTS) {
+                    HistorySummary.Builder b =
+                            new HistorySummary.Builder(p.steps[p.order[from]], p.steps[p.order[to - 1]]);
+                    for (int n = from; n < to; n++) {
+                        int i = p.order[n];
+                        b.add(p.steps[i], Math.floorDiv(p.timestampsMicros[i], 1000), p.values[i]);
+                    }
+                    footer.put(
+                            HistorySummary.footerKey(p.runId, p.keyNames.get(key)),
+                            b.build().encode());
+                }
+                from = to;
             }
         }
 

@@ -1,0 +1,233 @@
+package io.runlake.lake;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A downsampled picture of one run's metric in one lake file, kept in the file's footer so that a curve of millions of
+ * points can be drawn without reading them (FORMAT.md §12.4.1). The steps are cut into buckets of 2^shift steps
+ * aligned at step 0; a bucket keeps its first and last point by (step, time) and a point of its least and of its
+ * greatest value. Aligned buckets of 2^shift nest in every coarser grid, so the buckets of several files, and single
+ * points read from elsewhere, merge into any coarser picture exactly as if every point had been read.
+ *
+ * <p>This class is the one home of the grid rule ({@link #shiftFor}), the bucket rules ({@link Bucket#add}) and the
+ * footer encoding; the compactor writes summaries with it and readers merge them with it.
+ */
+public final class HistorySummary {
+    /** The footer key of a summary: this prefix, the run id, {@code /} and the metric key. */
+    public static final String FOOTER_PREFIX = "runlake.history.v1/";
+    /** Series with fewer points get no summary: reading them is already cheap. */
+    public static final int MIN_POINTS = 16_384;
+    /** At most this many buckets per summary (the grid's shift is the smallest that fits). */
+    public static final int MAX_BUCKETS = 512;
+
+    private static final int HEADER_BYTES = 8 + 4 + 4;
+    private static final int BUCKET_BYTES = 8 + 4 * (8 + 8 + 8);
+
+    /** One point of a metric: its step, time (epoch ms) and value. */
+    public record Sample(long step, long timeMs, double value) {}
+
+    /** The points of one aligned bucket that a picture keeps. */
+    public static final class Bucket {
+        final long id;
+        Sample first;
+        Sample last;
+        Sample min;
+        Sample max;
+
+        Bucket(long id) {
+            this.id = id;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        /**
+         * Takes a point (or a finer bucket's kept point) into the bucket: first and last by (step, time), the least
+         * and greatest value by {@link Double#compare} (NaN greatest), ties to the earlier point by (step, time).
+         */
+        void add(Sample s) {
+            if (first == null) {
+                first = last = min = max = s;
+                return;
+            }
+            if (before(s, first)) first = s;
+            if (before(last, s)) last = s;
+            int c = Double.compare(s.value(), min.value());
+            if (c < 0 || (c == 0 && before(s, min))) min = s;
+            c = Double.compare(s.value(), max.value());
+            if (c > 0 || (c == 0 && before(s, max))) max = s;
+        }
+
+        void addAll(Bucket finer) {
+            add(finer.first);
+            add(finer.last);
+            add(finer.min);
+            add(finer.max);
+        }
+
+        private static boolean before(Sample a, Sample b) {
+            return a.step() != b.step() ? a.step() < b.step() : a.timeMs() < b.timeMs();
+        }
+    }
+
+    private final long count;
+    private final int shift;
+    private final List<Bucket> buckets;
+
+    private HistorySummary(long count, int shift, List<Bucket> buckets) {
+        this.count = count;
+        this.shift = shift;
+        this.buckets = buckets;
+    }
+
+    /** Points the summary stands for. */
+    public long count() {
+        return count;
+    }
+
+    /** The grid: buckets of 2^shift steps. */
+    public int shift() {
+        return shift;
+    }
+
+    /** The smallest step of the summarised points. */
+    public long loStep() {
+        return buckets.get(0).first.step();
+    }
+
+    /** The greatest step of the summarised points. */
+    public long hiStep() {
+        return buckets.get(buckets.size() - 1).last.step();
+    }
+
+    /**
+     * The grid rule: the smallest shift such that steps {@code lo..hi} fall in at most {@code maxBuckets} buckets of
+     * 2^shift steps aligned at step 0 (bucket = step >> shift, an arithmetic shift).
+     */
+    public static int shiftFor(long lo, long hi, long maxBuckets) {
+        int shift = 0;
+        while (shift < 63 && (hi >> shift) - (lo >> shift) + 1 > Math.max(1, maxBuckets)) shift++;
+        return shift;
+    }
+
+    /** Builds a summary from one series' points given in ascending step order. */
+    public static final class Builder {
+        private final long lo;
+        private final int shift;
+        private final List<Bucket> buckets = new ArrayList<>();
+        private long count;
+
+        /** @param lo the series' smallest step, @param hi its greatest */
+        public Builder(long lo, long hi) {
+            this.lo = lo;
+            this.shift = shiftFor(lo, hi, MAX_BUCKETS);
+        }
+
+        public void add(long step, long timeMs, double value) {
+            if (step < lo) throw new IllegalArgumentException("step " + step + " below the series' first step " + lo);
+            long id = step >> shift;
+            Bucket b = buckets.isEmpty() ? null : buckets.get(buckets.size() - 1);
+            if (b == null || b.id != id) {
+                if (b != null && id < b.id) throw new IllegalArgumentException("steps out of order at " + step);
+                b = new Bucket(id);
+                buckets.add(b);
+            }
+            b.add(new Sample(step, timeMs, value));
+            count++;
+        }
+
+        public HistorySummary build() {
+            if (buckets.isEmpty()) throw new IllegalStateException("no points");
+            return new HistorySummary(count, shift, List.copyOf(buckets));
+        }
+    }
+
+    /**
+     * The footer value: base64 (RFC 4648, padded) of little-endian {@code count} (int64), {@code shift} (int32),
+     * {@code buckets} (int32), then per bucket its id (int64) and its first, last, min and max points, each as step
+     * (int64), time in epoch ms (int64) and value (IEEE 754 float64).
+     */
+    public String encode() {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + buckets.size() * BUCKET_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(count).putInt(shift).putInt(buckets.size());
+        for (Bucket b : buckets) {
+            buf.putLong(b.id);
+            for (Sample s : List.of(b.first, b.last, b.min, b.max)) {
+                buf.putLong(s.step()).putLong(s.timeMs()).putDouble(s.value());
+            }
+        }
+        return Base64.getEncoder().encodeToString(buf.array());
+    }
+
+    /** @throws IllegalArgumentException if {@code footerValue} is not a summary this version writes */
+    public static HistorySummary decode(String footerValue) {
+        ByteBuffer buf;
+        try {
+            buf = ByteBuffer.wrap(Base64.getDecoder().decode(footerValue)).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("history summary is not base64", e);
+        }
+        if (buf.remaining() < HEADER_BYTES) throw new IllegalArgumentException("history summary too short");
+        long count = buf.getLong();
+        int shift = buf.getInt();
+        int n = buf.getInt();
+        if (shift < 0 || shift > 63 || n <= 0 || buf.remaining() != (long) n * BUCKET_BYTES) {
+            throw new IllegalArgumentException("history summary header does not match its size");
+        }
+        List<Bucket> buckets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Bucket b = new Bucket(buf.getLong());
+            b.first = sample(buf);
+            b.last = sample(buf);
+            b.min = sample(buf);
+            b.max = sample(buf);
+            buckets.add(b);
+        }
+        return new HistorySummary(count, shift, buckets);
+    }
+
+    private static Sample sample(ByteBuffer buf) {
+        return new Sample(buf.getLong(), buf.getLong(), buf.getDouble());
+    }
+
+    /** The footer key of the summary of {@code key} of {@code runId}. */
+    public static String footerKey(String runId, String key) {
+        return FOOTER_PREFIX + runId + "/" + key;
+    }
+
+    /**
+     * The picture of summaries and single points together on the grid of {@code shift} (at least every summary's
+     * shift): each bucket's first, last, least and greatest point, without repeats, in (step, time) order.
+     */
+    public static List<Sample> merge(Collection<HistorySummary> summaries, List<Sample> points, int shift) {
+        TreeMap<Long, Bucket> grid = new TreeMap<>();
+        for (HistorySummary s : summaries) {
+            if (s.shift > shift) throw new IllegalArgumentException("a summary of 2^" + s.shift + " steps is coarser");
+            for (Bucket b : s.buckets) {
+                grid.computeIfAbsent(b.id >> (shift - s.shift), Bucket::new).addAll(b);
+            }
+        }
+        for (Sample p : points)
+            grid.computeIfAbsent(p.step() >> shift, Bucket::new).add(p);
+        List<Sample> out = new ArrayList<>();
+        for (Bucket b : grid.values()) {
+            List<Sample> kept = new ArrayList<>(4);
+            for (Sample s : List.of(b.first, b.last, b.min, b.max)) if (!kept.contains(s)) kept.add(s);
+            kept.sort((x, y) -> x.step() != y.step()
+                    ? Long.compare(x.step(), y.step())
+                    : x.timeMs() != y.timeMs()
+                            ? Long.compare(x.timeMs(), y.timeMs())
+                            : Double.compare(x.value(), y.value()));
+            out.addAll(kept);
+        }
+        return out;
+    }
+}
