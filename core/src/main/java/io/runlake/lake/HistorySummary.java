@@ -12,10 +12,12 @@ import java.util.TreeMap;
  * A downsampled picture of one run's metric in one lake file, kept in the file's footer so that a curve of millions of
  * points can be drawn without reading them (FORMAT.md §12.4.1). The steps are cut into buckets of 2^shift steps
  * aligned at step 0; a bucket keeps its first and last point by (step, time) and a point of its least and of its
- * greatest value. Aligned buckets of 2^shift nest in every coarser grid, so the buckets of several files, and single
- * points read from elsewhere, merge into any coarser picture exactly as if every point had been read.
+ * greatest value. Such buckets nest in every aligned grid whose width is a multiple of 2^shift, so the buckets of
+ * several files, and single points read from elsewhere, merge into such a picture exactly as if every point had been
+ * read.
  *
- * <p>This class is the one home of the grid rule ({@link #shiftFor}), the bucket rules ({@link Bucket#add}) and the
+ * <p>This class is the one home of the grid rules ({@link #shiftFor}, {@link #widthFor}), the bucket rules
+ * ({@link Bucket#add}) and the
  * footer encoding; the compactor writes summaries with it and readers merge them with it.
  */
 public final class HistorySummary {
@@ -108,13 +110,35 @@ public final class HistorySummary {
     }
 
     /**
-     * The grid rule: the smallest shift such that steps {@code lo..hi} fall in at most {@code maxBuckets} buckets of
-     * 2^shift steps aligned at step 0 (bucket = step >> shift, an arithmetic shift).
+     * The summaries' grid: the smallest shift such that steps {@code lo..hi} fall in at most {@code maxBuckets}
+     * buckets of 2^shift steps aligned at step 0 (bucket = step >> shift, an arithmetic shift).
      */
     public static int shiftFor(long lo, long hi, long maxBuckets) {
         int shift = 0;
-        while (shift < 63 && (hi >> shift) - (lo >> shift) + 1 > Math.max(1, maxBuckets)) shift++;
+        while (shift < 62 && (hi >> shift) - (lo >> shift) + 1 > Math.max(1, maxBuckets)) shift++;
         return shift;
+    }
+
+    /**
+     * A picture's grid: the smallest bucket width of 1, 2, 3, 4, 6, 8, 12, 16, ... (2^k and 3 * 2^k) such that steps
+     * {@code lo..hi} fall in at most {@code maxBuckets} buckets of that many steps aligned at step 0 (bucket =
+     * floor(step / width)). It leaves at least two thirds of the buckets asked for, and it is a multiple of every
+     * 2^s not above it, so summaries of a finer grid nest in it ({@link #nests}).
+     */
+    public static long widthFor(long lo, long hi, long maxBuckets) {
+        long max = Math.max(1, maxBuckets);
+        if (hi - lo + 1 <= max) return 1;
+        for (int k = 1; k < 62; k++) {
+            for (long width : new long[] {1L << k, 3L << (k - 1)}) {
+                if (Math.floorDiv(hi, width) - Math.floorDiv(lo, width) + 1 <= max) return width;
+            }
+        }
+        return 1L << 62;
+    }
+
+    /** Whether buckets of 2^shift steps nest in buckets of {@code width} steps (both aligned at step 0). */
+    public static boolean nests(int shift, long width) {
+        return width % (1L << shift) == 0;
     }
 
     /** Builds a summary from one series' points given in ascending step order. */
@@ -204,19 +228,23 @@ public final class HistorySummary {
     }
 
     /**
-     * The picture of summaries and single points together on the grid of {@code shift} (at least every summary's
-     * shift): each bucket's first, last, least and greatest point, without repeats, in (step, time) order.
+     * The picture of summaries and single points together on the grid of {@code width} steps, in which every
+     * summary's buckets must nest: each bucket's first, last, least and greatest point, without repeats, in (step,
+     * time) order.
      */
-    public static List<Sample> merge(Collection<HistorySummary> summaries, List<Sample> points, int shift) {
+    public static List<Sample> merge(Collection<HistorySummary> summaries, List<Sample> points, long width) {
         TreeMap<Long, Bucket> grid = new TreeMap<>();
         for (HistorySummary s : summaries) {
-            if (s.shift > shift) throw new IllegalArgumentException("a summary of 2^" + s.shift + " steps is coarser");
+            if (!nests(s.shift, width)) {
+                throw new IllegalArgumentException("buckets of 2^" + s.shift + " steps do not nest in " + width);
+            }
             for (Bucket b : s.buckets) {
-                grid.computeIfAbsent(b.id >> (shift - s.shift), Bucket::new).addAll(b);
+                grid.computeIfAbsent(Math.floorDiv(b.id << s.shift, width), Bucket::new)
+                        .addAll(b);
             }
         }
         for (Sample p : points)
-            grid.computeIfAbsent(p.step() >> shift, Bucket::new).add(p);
+            grid.computeIfAbsent(Math.floorDiv(p.step(), width), Bucket::new).add(p);
         List<Sample> out = new ArrayList<>();
         for (Bucket b : grid.values()) {
             List<Sample> kept = new ArrayList<>(4);

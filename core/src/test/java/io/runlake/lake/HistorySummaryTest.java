@@ -21,6 +21,22 @@ class HistorySummaryTest {
         assertEquals(11, HistorySummary.shiftFor(0, 999_999, 500));
     }
 
+    @Test
+    void aPicturesWidthIsTheSmallestPowerOfTwoOrThreeTimesOneThatFits() {
+        assertEquals(1, HistorySummary.widthFor(0, 49, 50));
+        assertEquals(2, HistorySummary.widthFor(0, 50, 50));
+        assertEquals(96, HistorySummary.widthFor(0, 3999, 50)); // 64 leaves 63 buckets, 96 leaves 42
+        assertEquals(4096, HistorySummary.widthFor(0, 999_999, 250)); // 3072 leaves 326
+        assertEquals(1, HistorySummary.widthFor(-1, 0, 2));
+        for (long w : new long[] {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48}) {
+            assertTrue(HistorySummary.nests(0, w));
+            assertEquals(w % 2 == 0, HistorySummary.nests(1, w), "2 divides " + w);
+        }
+        assertTrue(HistorySummary.nests(11, 4096));
+        assertTrue(HistorySummary.nests(11, 6144));
+        assertTrue(!HistorySummary.nests(12, 6144));
+    }
+
     /** Summaries of parts at a fine grid, merged on a coarser one, keep what the points themselves give. */
     @Test
     void summariesMergeIntoThePictureOfTheirPoints() {
@@ -48,13 +64,13 @@ class HistorySummaryTest {
         for (int i = 0; i < 300; i++) tail.add(new HistorySummary.Sample(++step, 1_800_000_000_000L, -i));
         all.addAll(tail);
         int finest = parts.stream().mapToInt(HistorySummary::shift).max().orElseThrow();
-        for (int shift = finest; shift < finest + 4; shift++) {
+        for (long width : new long[] {1L << finest, 3L << finest, 1L << (finest + 1), 3L << (finest + 2)}) {
             assertEquals(
-                    HistorySummary.merge(List.of(), all, shift),
-                    HistorySummary.merge(parts, tail, shift),
-                    "grid of 2^" + shift);
+                    HistorySummary.merge(List.of(), all, width),
+                    HistorySummary.merge(parts, tail, width),
+                    "buckets of " + width);
         }
-        assertThrows(IllegalArgumentException.class, () -> HistorySummary.merge(parts, tail, finest - 1));
+        assertThrows(IllegalArgumentException.class, () -> HistorySummary.merge(parts, tail, 3L << (finest - 1)));
     }
 
     @Test

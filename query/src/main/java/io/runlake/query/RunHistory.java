@@ -75,7 +75,8 @@ final class RunHistory {
                 key);
         if (r.n() == 0) return Optional.empty();
         if (r.n() <= maxPoints) return all(id, key);
-        String bucket = "(step >> " + HistorySummary.shiftFor(r.loStep(), r.hiStep(), buckets(maxPoints)) + ")";
+        long width = HistorySummary.widthFor(r.loStep(), r.hiStep(), buckets(maxPoints));
+        String bucket = "CAST(floor(step / " + width + ".0) AS BIGINT)";
         OptionalLong span = r.timeSpan();
         String sql = span.isPresent() ? packedBuckets(r, span.getAsLong(), bucket) : structBuckets(bucket);
         List<History.Point> points = session.readRows(over(id, sql), rs -> points(rs, null), key);
@@ -138,21 +139,22 @@ final class RunHistory {
                         parts.size() == 2 ? new Object[] {key, key} : new Object[] {key});
         long n = points.size();
         long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
-        int finest = 0;
         for (HistorySummary s : summaries.values()) {
             n += s.count();
             lo = Math.min(lo, s.loStep());
             hi = Math.max(hi, s.hiStep());
-            finest = Math.max(finest, s.shift());
         }
         for (HistorySummary.Sample p : points) {
             lo = Math.min(lo, p.step());
             hi = Math.max(hi, p.step());
         }
-        int shift = HistorySummary.shiftFor(lo, hi, buckets(maxPoints));
-        if (n <= maxPoints || shift < finest) return Optional.empty(); // every point, or finer than stored: scan
+        long width = HistorySummary.widthFor(lo, hi, buckets(maxPoints));
+        if (n <= maxPoints) return Optional.empty(); // every point: the scan below
+        for (HistorySummary s : summaries.values()) {
+            if (!HistorySummary.nests(s.shift(), width)) return Optional.empty(); // finer than stored: scan
+        }
         List<History.Point> picture = new ArrayList<>();
-        for (HistorySummary.Sample p : HistorySummary.merge(summaries.values(), points, shift)) {
+        for (HistorySummary.Sample p : HistorySummary.merge(summaries.values(), points, width)) {
             picture.add(new History.Point(p.step(), p.timeMs(), p.value()));
         }
         return Optional.of(Optional.of(new History(id, key, n, picture)));

@@ -176,12 +176,21 @@ class HistoryBucketsTest {
     private static List<History.Point> expected(List<History.Point> full, int maxPoints, boolean specials) {
         long lo = full.stream().mapToLong(History.Point::step).min().orElseThrow();
         long hi = full.stream().mapToLong(History.Point::step).max().orElseThrow();
-        // buckets of 2^shift steps aligned at step 0, the fewest that leave at most maxPoints / 4 of them
-        int shift = 0;
-        while ((hi >> shift) - (lo >> shift) + 1 > Math.max(1, maxPoints / 4)) shift++;
+        // buckets aligned at step 0, of the smallest width 1, 2, 3, 4, 6, 8, 12, ... that leaves at most
+        // maxPoints / 4 of them
+        List<Long> ladder = new ArrayList<>(List.of(1L));
+        for (int k = 1; k < 40; k++) {
+            ladder.add(1L << k);
+            ladder.add(3L << (k - 1));
+        }
+        long w = ladder.stream()
+                .filter(width -> Math.floorDiv(hi, width) - Math.floorDiv(lo, width) + 1 <= Math.max(1, maxPoints / 4))
+                .findFirst()
+                .orElseThrow();
         Map<Long, List<History.Point>> buckets = new TreeMap<>();
         for (History.Point p : full) {
-            buckets.computeIfAbsent(p.step() >> shift, b -> new ArrayList<>()).add(p);
+            buckets.computeIfAbsent(Math.floorDiv(p.step(), w), b -> new ArrayList<>())
+                    .add(p);
         }
         Comparator<History.Point> byStepTime =
                 Comparator.comparingLong(History.Point::step).thenComparingLong(History.Point::timeMs);
