@@ -23,10 +23,12 @@ import java.util.TreeMap;
 public final class HistorySummary {
     /** The footer key of a summary: this prefix, the run id, {@code /} and the metric key. */
     public static final String FOOTER_PREFIX = "runlake.history.v1/";
-    /** Series with fewer points get no summary: reading them is already cheap. */
-    public static final int MIN_POINTS = 16_384;
+    /** Series with fewer points get no summary: reading them is already cheap (a few milliseconds). */
+    public static final int MIN_POINTS = 65_536;
     /** At most this many buckets per summary (the grid's shift is the smallest that fits). */
     public static final int MAX_BUCKETS = 512;
+    /** At most one bucket per this many points, so a summary costs at most ~0.3 bytes per point. */
+    public static final int POINTS_PER_BUCKET = 512;
 
     private static final int HEADER_BYTES = 8 + 4 + 4;
     private static final int BUCKET_BYTES = 8 + 4 * (8 + 8 + 8);
@@ -34,13 +36,17 @@ public final class HistorySummary {
     /** One point of a metric: its step, time (epoch ms) and value. */
     public record Sample(long step, long timeMs, double value) {}
 
-    /** The points of one aligned bucket that a picture keeps. */
+    /**
+     * The points of one aligned bucket that a picture keeps: its first, last, least and greatest point, held as
+     * primitives so that summarising a series allocates nothing per point.
+     */
     public static final class Bucket {
+        private static final int FIRST = 0, LAST = 1, MIN = 2, MAX = 3;
         final long id;
-        Sample first;
-        Sample last;
-        Sample min;
-        Sample max;
+        private final long[] steps = new long[4];
+        private final long[] times = new long[4];
+        private final double[] values = new double[4];
+        private boolean empty = true;
 
         Bucket(long id) {
             this.id = id;
@@ -54,28 +60,43 @@ public final class HistorySummary {
          * Takes a point (or a finer bucket's kept point) into the bucket: first and last by (step, time), the least
          * and greatest value by {@link Double#compare} (NaN greatest), ties to the earlier point by (step, time).
          */
-        void add(Sample s) {
-            if (first == null) {
-                first = last = min = max = s;
+        void add(long step, long time, double value) {
+            if (empty) {
+                for (int i = 0; i < 4; i++) set(i, step, time, value);
+                empty = false;
                 return;
             }
-            if (before(s, first)) first = s;
-            if (before(last, s)) last = s;
-            int c = Double.compare(s.value(), min.value());
-            if (c < 0 || (c == 0 && before(s, min))) min = s;
-            c = Double.compare(s.value(), max.value());
-            if (c > 0 || (c == 0 && before(s, max))) max = s;
+            if (before(step, time, FIRST)) set(FIRST, step, time, value);
+            if (after(step, time, LAST)) set(LAST, step, time, value);
+            int c = Double.compare(value, values[MIN]);
+            if (c < 0 || (c == 0 && before(step, time, MIN))) set(MIN, step, time, value);
+            c = Double.compare(value, values[MAX]);
+            if (c > 0 || (c == 0 && before(step, time, MAX))) set(MAX, step, time, value);
         }
 
         void addAll(Bucket finer) {
-            add(finer.first);
-            add(finer.last);
-            add(finer.min);
-            add(finer.max);
+            for (int i = 0; i < 4; i++) add(finer.steps[i], finer.times[i], finer.values[i]);
         }
 
-        private static boolean before(Sample a, Sample b) {
-            return a.step() != b.step() ? a.step() < b.step() : a.timeMs() < b.timeMs();
+        /** The kept points in the order first, last, least, greatest (repeats included). */
+        List<Sample> kept() {
+            List<Sample> out = new ArrayList<>(4);
+            for (int i = 0; i < 4; i++) out.add(new Sample(steps[i], times[i], values[i]));
+            return out;
+        }
+
+        private void set(int slot, long step, long time, double value) {
+            steps[slot] = step;
+            times[slot] = time;
+            values[slot] = value;
+        }
+
+        private boolean before(long step, long time, int slot) {
+            return step != steps[slot] ? step < steps[slot] : time < times[slot];
+        }
+
+        private boolean after(long step, long time, int slot) {
+            return step != steps[slot] ? step > steps[slot] : time > times[slot];
         }
     }
 
@@ -101,12 +122,12 @@ public final class HistorySummary {
 
     /** The smallest step of the summarised points. */
     public long loStep() {
-        return buckets.get(0).first.step();
+        return buckets.get(0).steps[Bucket.FIRST];
     }
 
     /** The greatest step of the summarised points. */
     public long hiStep() {
-        return buckets.get(buckets.size() - 1).last.step();
+        return buckets.get(buckets.size() - 1).steps[Bucket.LAST];
     }
 
     /**
@@ -117,6 +138,11 @@ public final class HistorySummary {
         int shift = 0;
         while (shift < 62 && (hi >> shift) - (lo >> shift) + 1 > Math.max(1, maxBuckets)) shift++;
         return shift;
+    }
+
+    /** The most buckets a summary of {@code points} points may have. */
+    public static long bucketsFor(long points) {
+        return Math.max(1, Math.min(MAX_BUCKETS, points / POINTS_PER_BUCKET));
     }
 
     /**
@@ -148,10 +174,10 @@ public final class HistorySummary {
         private final List<Bucket> buckets = new ArrayList<>();
         private long count;
 
-        /** @param lo the series' smallest step, @param hi its greatest */
-        public Builder(long lo, long hi) {
+        /** @param lo the series' smallest step, @param hi its greatest, @param points how many points it has */
+        public Builder(long lo, long hi, long points) {
             this.lo = lo;
-            this.shift = shiftFor(lo, hi, MAX_BUCKETS);
+            this.shift = shiftFor(lo, hi, bucketsFor(points));
         }
 
         public void add(long step, long timeMs, double value) {
@@ -163,7 +189,7 @@ public final class HistorySummary {
                 b = new Bucket(id);
                 buckets.add(b);
             }
-            b.add(new Sample(step, timeMs, value));
+            b.add(step, timeMs, value);
             count++;
         }
 
@@ -184,9 +210,7 @@ public final class HistorySummary {
         buf.putLong(count).putInt(shift).putInt(buckets.size());
         for (Bucket b : buckets) {
             buf.putLong(b.id);
-            for (Sample s : List.of(b.first, b.last, b.min, b.max)) {
-                buf.putLong(s.step()).putLong(s.timeMs()).putDouble(s.value());
-            }
+            for (Sample s : b.kept()) buf.putLong(s.step()).putLong(s.timeMs()).putDouble(s.value());
         }
         return Base64.getEncoder().encodeToString(buf.array());
     }
@@ -209,17 +233,11 @@ public final class HistorySummary {
         List<Bucket> buckets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Bucket b = new Bucket(buf.getLong());
-            b.first = sample(buf);
-            b.last = sample(buf);
-            b.min = sample(buf);
-            b.max = sample(buf);
+            for (int slot = 0; slot < 4; slot++) b.set(slot, buf.getLong(), buf.getLong(), buf.getDouble());
+            b.empty = false;
             buckets.add(b);
         }
         return new HistorySummary(count, shift, buckets);
-    }
-
-    private static Sample sample(ByteBuffer buf) {
-        return new Sample(buf.getLong(), buf.getLong(), buf.getDouble());
     }
 
     /** The footer key of the summary of {@code key} of {@code runId}. */
@@ -243,12 +261,13 @@ public final class HistorySummary {
                         .addAll(b);
             }
         }
-        for (Sample p : points)
-            grid.computeIfAbsent(Math.floorDiv(p.step(), width), Bucket::new).add(p);
+        for (Sample p : points) {
+            grid.computeIfAbsent(Math.floorDiv(p.step(), width), Bucket::new).add(p.step(), p.timeMs(), p.value());
+        }
         List<Sample> out = new ArrayList<>();
         for (Bucket b : grid.values()) {
             List<Sample> kept = new ArrayList<>(4);
-            for (Sample s : List.of(b.first, b.last, b.min, b.max)) if (!kept.contains(s)) kept.add(s);
+            for (Sample s : b.kept()) if (!kept.contains(s)) kept.add(s);
             kept.sort((x, y) -> x.step() != y.step()
                     ? Long.compare(x.step(), y.step())
                     : x.timeMs() != y.timeMs()

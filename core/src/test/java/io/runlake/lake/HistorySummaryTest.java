@@ -46,13 +46,13 @@ class HistorySummaryTest {
         long step = -1;
         for (int part = 0; part < 3; part++) {
             List<HistorySummary.Sample> points = new ArrayList<>();
-            int n = 20_000 + random.nextInt(5_000);
+            int n = 270_000 + random.nextInt(5_000); // 512 buckets
             for (int i = 0; i < n; i++) {
                 step += 1 + random.nextInt(3);
                 double v = i == 100 ? Double.NaN : i == 200 ? Double.NEGATIVE_INFINITY : random.nextDouble();
                 points.add(new HistorySummary.Sample(step, 1_700_000_000_000L + step, v));
             }
-            HistorySummary.Builder b = new HistorySummary.Builder(points.get(0).step(), step);
+            HistorySummary.Builder b = new HistorySummary.Builder(points.get(0).step(), step, n);
             for (HistorySummary.Sample p : points) b.add(p.step(), p.timeMs(), p.value());
             HistorySummary s = HistorySummary.decode(b.build().encode()); // through the footer encoding
             assertEquals(n, s.count());
@@ -77,10 +77,13 @@ class HistorySummaryTest {
     void aDamagedSummaryIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> HistorySummary.decode("not base64!"));
         assertThrows(IllegalArgumentException.class, () -> HistorySummary.decode("AAAA"));
-        HistorySummary.Builder b = new HistorySummary.Builder(0, 10);
+        HistorySummary.Builder b = new HistorySummary.Builder(0, 10, 1);
         b.add(0, 1, 1.0);
         String ok = b.build().encode();
         assertThrows(IllegalArgumentException.class, () -> HistorySummary.decode(ok.substring(0, ok.length() - 8)));
-        assertThrows(IllegalArgumentException.class, () -> new HistorySummary.Builder(5, 10).add(4, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new HistorySummary.Builder(5, 10, 1).add(4, 0, 0));
+        assertEquals(1, HistorySummary.bucketsFor(100));
+        assertEquals(128, HistorySummary.bucketsFor(65_536));
+        assertEquals(512, HistorySummary.bucketsFor(1_000_000));
     }
 }

@@ -64,14 +64,14 @@ class HistoryBucketsTest {
     }
 
     /**
-     * A metric of 40,000 points compacted into a lake file with a history summary in its footer (FORMAT.md §12.4.1),
+     * A metric of 300,000 points compacted into a lake file with a history summary in its footer (FORMAT.md §12.4.1),
      * then 600 more points in a raw shard: every downsampled picture from the summary and the shard's points is the
      * one read from every point, and the picture of 1,000 points of FORMAT's rule.
      */
     @Test
     void historySummariesGiveThePictureOfEveryPoint() throws Exception {
         URI uri = Files.createDirectories(tmp.resolve("lake")).toUri();
-        int compacted = 40_000;
+        int compacted = 300_000; // a summary of 512 buckets
         String id;
         try (Tracker t = LakeSuite.tracker(uri, tmp)) {
             Run r = t.newRun("e").start();
@@ -99,7 +99,7 @@ class HistoryBucketsTest {
                     "the compacted file summarises 'big' (and not 'small', under the minimum)");
             List<History.Point> full = lake.history(id, "big", 0).points();
             assertEquals(compacted + 600, full.size());
-            for (int maxPoints : new int[] {40, 400, 1000, 2000, 5000}) {
+            for (int maxPoints : new int[] {40, 400, 1000, 2000, 5000}) { // the last two: finer than the summary
                 History fromSummary = lake.history(id, "big", maxPoints);
                 History fromPoints = lake.historyFromEveryPoint(id, "big", maxPoints);
                 assertEquals(compacted + 600, fromSummary.totalPoints(), "total at " + maxPoints);
@@ -110,19 +110,19 @@ class HistoryBucketsTest {
     }
 
     /**
-     * Four shards of 10,000 points, each compacted alone (no summary: under the minimum), then merged by DuckDB into
-     * one file of 40,000 points: the merged file carries the summary, and pictures from it are those of every point.
+     * Four shards of 20,000 points, each compacted alone (no summary: under the minimum), then merged by DuckDB into
+     * one file of 80,000 points: the merged file carries the summary, and pictures from it are those of every point.
      */
     @Test
     void mergedLakeFilesCarryASummaryOfTheirPoints() throws Exception {
         URI uri = Files.createDirectories(tmp.resolve("lake")).toUri();
-        int points = 40_000;
+        int points = 80_000;
         String id;
         try (Tracker t = LakeSuite.tracker(uri, tmp)) {
             Run r = t.newRun("e").start();
             for (int s = 0; s < points; s++) {
                 r.log("big", (s * 7919L % points) / (double) points, s);
-                if (s % 10_000 == 9_999) r.flush();
+                if (s % 20_000 == 19_999) r.flush();
             }
             r.finish();
             id = r.id();
@@ -146,7 +146,7 @@ class HistoryBucketsTest {
                     lake.query("SELECT count(*) AS n FROM parquet_kv_metadata(" + Views.list(lakeFiles)
                                     + ") WHERE decode(key) = '" + HistorySummary.footerKey(id, "big") + "'")
                             .get(0, "n"));
-            for (int maxPoints : new int[] {400, 1000}) {
+            for (int maxPoints : new int[] {40, 200, 1000}) {
                 assertEquals(
                         lake.historyFromEveryPoint(id, "big", maxPoints).points(),
                         lake.history(id, "big", maxPoints).points(),

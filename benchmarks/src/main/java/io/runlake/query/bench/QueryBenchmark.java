@@ -100,10 +100,10 @@ public final class QueryBenchmark {
      */
     /** The summary of the history run's long metric, from its points in step order. */
     private static String historySummary(Statement st, String runId) throws Exception {
-        try (java.sql.ResultSet rs = st.executeQuery(
-                "SELECT min(step), max(step) FROM pts WHERE run_id = '" + runId + "' AND key = 'long_loss'")) {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT min(step), max(step), count(*) FROM pts WHERE run_id = '"
+                + runId + "' AND key = 'long_loss'")) {
             rs.next();
-            HistorySummary.Builder b = new HistorySummary.Builder(rs.getLong(1), rs.getLong(2));
+            HistorySummary.Builder b = new HistorySummary.Builder(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             try (java.sql.ResultSet points =
                     st.executeQuery("SELECT step, epoch_ms(timestamp), value FROM pts WHERE run_id = '" + runId
                             + "' AND key = 'long_loss' ORDER BY step")) {

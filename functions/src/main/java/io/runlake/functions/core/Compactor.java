@@ -376,13 +376,13 @@ public final class Compactor {
      */
     static Map<String, String> historySummaries(Duck duck, String points) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        List<Object[]> series = duck.query("SELECT run_id, key, min(step), max(step) FROM (" + points
+        List<Object[]> series = duck.query("SELECT run_id, key, min(step), max(step), count(*) FROM (" + points
                 + ") GROUP BY ALL HAVING count(*) >= " + HistorySummary.MIN_POINTS + " ORDER BY ALL");
         for (Object[] s : series) {
             String runId = (String) s[0];
             String key = (String) s[1];
-            HistorySummary.Builder b =
-                    new HistorySummary.Builder(((Number) s[2]).longValue(), ((Number) s[3]).longValue());
+            HistorySummary.Builder b = new HistorySummary.Builder(
+                    ((Number) s[2]).longValue(), ((Number) s[3]).longValue(), ((Number) s[4]).longValue());
             try (PreparedStatement ps = duck.prepare("SELECT step, epoch_ms(timestamp), value FROM (" + points
                     + ") WHERE run_id = ? AND key = ? ORDER BY step, timestamp")) {
                 ps.setString(1, runId);

@@ -509,7 +509,7 @@ final class RunSortedWriter {
                 while (to < p.size && p.keys[p.order[to]] == key) to++;
                 if (to - from >= HistorySummary.MIN_POINTS) {
                     HistorySummary.Builder b =
-                            new HistorySummary.Builder(p.steps[p.order[from]], p.steps[p.order[to - 1]]);
+                            new HistorySummary.Builder(p.steps[p.order[from]], p.steps[p.order[to - 1]], to - from);
                     for (int n = from; n < to; n++) {
                         int i = p.order[n];
                         b.add(p.steps[i], Math.floorDiv(p.timestampsMicros[i], 1000), p.values[i]);
