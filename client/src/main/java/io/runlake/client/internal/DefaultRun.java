@@ -71,9 +71,9 @@ public final class DefaultRun implements Run {
         this.buffer = new MetricBuffer(options.pageCapacity(), pages, pages / 2, this::requestFlush);
         this.keys = new MetricKeys(runId, buffer);
         this.thread = new WriterThread(id, closeTimeout);
-        if (start != null)
-            thread.execute(
-                    (WriterThread.JournaledWrite) () -> out.writeJournaled(start)); // first: readers rely on it (§10.1)
+        if (start != null) { // first: readers rely on it (§10.1)
+            thread.execute((WriterThread.JournaledWrite) () -> out.writeJournaled(start));
+        }
         this.events = new EventWriter(id, out, thread);
         this.shards = new ShardWriter(id, buffer, keys, out);
         this.heartbeat = new Heartbeat(buffer, keys, shards, options.heartbeatInterval());
