@@ -5,6 +5,7 @@ import io.runlake.client.internal.DefaultRun;
 import io.runlake.client.internal.DurableWriter;
 import io.runlake.client.internal.Environment;
 import io.runlake.client.internal.ReadYourWritesStore;
+import io.runlake.client.internal.ResumeAnnouncingStore;
 import io.runlake.client.internal.Spill;
 import io.runlake.client.internal.StartJournal;
 import io.runlake.format.FormatMarker;
@@ -65,8 +66,10 @@ public final class Tracker implements AutoCloseable {
     private final Thread shutdownHook;
     private Models models;
 
-    private Tracker(ObjectStore store, TrackerOptions options) {
+    private Tracker(ObjectStore raw, TrackerOptions options) {
         this.options = options;
+        // every write of this tracker, spill and journal uploads included, resumes a silent run only after a reopen
+        ObjectStore store = new ResumeAnnouncingStore(raw, options.resumeSilence());
         // A store that is down or hangs at open does not stop training: objects spill until the marker
         // has been checked. A store of a newer format, or one that refuses us, fails the open.
         this.out = new DurableWriter(

@@ -1,6 +1,7 @@
 package io.runlake.client;
 
 import io.runlake.client.internal.MetricPage;
+import io.runlake.runs.SettledWatermark;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,6 +23,9 @@ import java.time.Duration;
  * @param shutdownHook record runs still open at JVM exit as KILLED
  * @param systemMetricsInterval how often CPU/memory/GPU use is logged as {@code system/...} metrics; zero turns it off
  * @param captureCode record the git commit, branch, remote and dirty diff of the working directory at run start
+ * @param resumeSilence R of FORMAT.md §10.1: a run this process has not added to for this long (or has not added to
+ *     yet and that is older than this) gets a {@code reopen} annotation before the next object [5 min]; tests shorten
+ *     it together with the indexer's settle age, which must stay at least R + 2·M + the longest store request
  */
 public record TrackerOptions(
         Duration flushInterval,
@@ -32,7 +36,8 @@ public record TrackerOptions(
         Duration closeTimeout,
         boolean shutdownHook,
         Duration systemMetricsInterval,
-        boolean captureCode) {
+        boolean captureCode,
+        Duration resumeSilence) {
 
     public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
 
@@ -56,7 +61,8 @@ public record TrackerOptions(
                 Duration.ofSeconds(30),
                 true,
                 Duration.ofSeconds(10),
-                true);
+                true,
+                SettledWatermark.DEFAULT_RESUME_SILENCE);
     }
 
     public TrackerOptions withFlushInterval(Duration d) {
@@ -69,7 +75,8 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withBuffer(long bytes, int pagePoints) {
@@ -82,7 +89,8 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withHeartbeatInterval(Duration d) {
@@ -95,7 +103,8 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withSpillRoot(Path p) {
@@ -108,7 +117,8 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withCloseTimeout(Duration d) {
@@ -121,7 +131,8 @@ public record TrackerOptions(
                 d,
                 shutdownHook,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withShutdownHook(boolean on) {
@@ -134,7 +145,8 @@ public record TrackerOptions(
                 closeTimeout,
                 on,
                 systemMetricsInterval,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withSystemMetricsInterval(Duration d) {
@@ -147,7 +159,8 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 d,
-                captureCode);
+                captureCode,
+                resumeSilence);
     }
 
     public TrackerOptions withCaptureCode(boolean on) {
@@ -160,7 +173,22 @@ public record TrackerOptions(
                 closeTimeout,
                 shutdownHook,
                 systemMetricsInterval,
-                on);
+                on,
+                resumeSilence);
+    }
+
+    public TrackerOptions withResumeSilence(Duration d) {
+        return new TrackerOptions(
+                flushInterval,
+                bufferBytes,
+                pageCapacity,
+                heartbeatInterval,
+                spillRoot,
+                closeTimeout,
+                shutdownHook,
+                systemMetricsInterval,
+                captureCode,
+                d);
     }
 
     /**

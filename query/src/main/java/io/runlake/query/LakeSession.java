@@ -241,7 +241,7 @@ final class LakeSession implements AutoCloseable {
             if (!Files.exists(dir.resolve(Layout.FORMAT_MARKER))) throw QueryException.noStore(dir.toString());
         }
         // The watermarks of the current log and the reopened runs say which run folders need listing (§13.3)
-        Set<String> reopened = RunsListing.reopenedRuns(dir, LocalListing.list(dir, Layout.ANNOTATIONS));
+        Map<String, Long> reopened = RunsListing.reopenedRuns(dir, LocalListing.list(dir, Layout.ANNOTATIONS));
         RunsListing runs = RunsListing.of(fs, reopened, options.indexMargin().toMillis());
         timer.lap("watermarks");
         // FIRST the raw listing (= store.list from the watermarks), the log is read by the catalog afterwards

@@ -14,41 +14,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The listing of {@code runs/} a reader takes (FORMAT.md §13.1, §13.3 "Listing from the watermark"): per experiment,
- * the runs at or above its index's settled watermark, the index's open runs and every reopened run; all other runs
+ * the runs at or above its index's settled watermark, the index's open runs and the runs reopened since; all other runs
  * are taken from the runs index without listing their objects. An experiment without a usable watermark (an index
  * written before watermarks, none at all, or a reader margin larger than the indexer's) is listed in full.
  */
 final class RunsListing {
     /** {@code runs/experiment=<esc>/} → the watermark of its current index. */
     private final Map<String, SettledWatermark> watermarks;
-    /** Runs with a {@code reopen} annotation: always listed. */
-    private final Set<String> reopened;
+    /**
+     * Run id → when its newest {@code reopen} annotation landed: listed when that is newer than what its index judged.
+     */
+    private final Map<String, Long> reopened;
 
-    private RunsListing(Map<String, SettledWatermark> watermarks, Set<String> reopened) {
+    private RunsListing(Map<String, SettledWatermark> watermarks, Map<String, Long> reopened) {
         this.watermarks = watermarks;
         this.reopened = reopened;
     }
 
     /** Every run of every experiment is listed (no snapshot to go by). */
     static RunsListing full() {
-        return new RunsListing(Map.of(), Set.of());
+        return new RunsListing(Map.of(), Map.of());
     }
 
     /**
      * @param logStore the store to read the lake log from (read BEFORE the listing; the catalog reads it again after)
-     * @param reopened the run ids with a {@code reopen} annotation, listed BEFORE any run is listed
+     * @param reopened run id → when its newest {@code reopen} annotation landed, listed BEFORE any run is listed
      * @param readerMarginMs the reader's index margin
      */
-    static RunsListing of(ObjectStore logStore, Set<String> reopened, long readerMarginMs) {
+    static RunsListing of(ObjectStore logStore, Map<String, Long> reopened, long readerMarginMs) {
         LakeSnapshot tables;
         try {
             tables = LakeSnapshot.load(logStore, "");
@@ -62,7 +62,7 @@ final class RunsListing {
                     .filter(w -> w.usableWith(readerMarginMs))
                     .ifPresent(w -> watermarks.put(Layout.experimentPrefix(experiment), w));
         }
-        return new RunsListing(watermarks, Set.copyOf(reopened));
+        return new RunsListing(watermarks, Map.copyOf(reopened));
     }
 
     /** Whether the objects of run folder {@code runs/experiment=<esc>/run=<id>} are left out of the listing. */
@@ -92,7 +92,9 @@ final class RunsListing {
                 continue;
             }
             TreeSet<String> below = new TreeSet<>(w.open());
-            for (String id : reopened) if (id.compareTo(w.below()) < 0) below.add(id);
+            reopened.forEach((id, at) -> {
+                if (id.compareTo(w.below()) < 0 && w.reopenedSince(at)) below.add(id);
+            });
             // one LIST per run below W that may have changed (ids are unique across experiments: a reopened run of
             // another experiment lists nothing here)
             for (String id : below) out.addAll(store.list(experimentPrefix + "run=" + id + "/"));
@@ -103,17 +105,21 @@ final class RunsListing {
     }
 
     /**
-     * The runs with a {@code reopen} annotation among the annotations copied into {@code root} (FORMAT.md §8.4);
-     * unreadable or corrupt ones are reported by the catalog, not here.
+     * The runs with a {@code reopen} annotation among the annotations copied into {@code root} (FORMAT.md §8.4), each
+     * with when its newest one landed (by the store's clock, from the listing; unknown: now or later); unreadable or
+     * corrupt ones are reported by the catalog, not here.
      */
-    static Set<String> reopenedRuns(Path root, List<ObjectInfo> annotations) {
-        Set<String> out = new HashSet<>();
+    static Map<String, Long> reopenedRuns(Path root, List<ObjectInfo> annotations) {
+        Map<String, Long> out = new HashMap<>();
         for (ObjectInfo o : annotations) {
             Optional<Layout.AnnotationKey> key = Layout.parseAnnotation(o.key());
-            if (key.isEmpty() || out.contains(key.get().runId())) continue;
+            if (key.isEmpty()) continue;
+            long landed =
+                    o.lastModified() == null ? Long.MAX_VALUE : o.lastModified().toEpochMilli();
+            if (out.getOrDefault(key.get().runId(), Long.MIN_VALUE) >= landed) continue;
             try {
                 Annotation a = Annotation.read(Files.readAllBytes(root.resolve(o.key())), o.key(), key.get());
-                if (Annotation.REOPEN.equals(a.kind())) out.add(a.runId());
+                if (Annotation.REOPEN.equals(a.kind())) out.merge(a.runId(), landed, Math::max);
             } catch (Json.MalformedObjectException | IOException e) {
                 // skipped here as in the views; the catalog names it
             }

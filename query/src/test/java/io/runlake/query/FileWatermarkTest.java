@@ -20,8 +20,8 @@ class FileWatermarkTest extends WatermarkSuite {
     @Override
     List<String> listedRunKeys(URI uri) {
         try (FileObjectStore store = new FileObjectStore(root)) {
-            RunsListing runs =
-                    RunsListing.of(store, RunsListing.reopenedRuns(root, store.list("annotations/")), MARGIN_MS);
+            RunsListing runs = RunsListing.of(
+                    store, RunsListing.reopenedRuns(root, store.list("annotations/")), readerMargin.toMillis());
             return runs.listInPlace(root).stream().map(ObjectInfo::key).toList();
         }
     }

@@ -8,7 +8,6 @@ import io.runlake.store.StoreUris;
 import io.runlake.testing.S3ProxyServer;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class S3WatermarkTest extends WatermarkSuite {
     /** What the mirror listed when a lake was opened. */
     @Override
     List<String> listedRunKeys(URI uri) {
-        try (Lake lake = open(uri, Duration.ofMinutes(10))) {
+        try (Lake lake = open(uri, readerMargin)) {
             return lake.syncResult().rawObjects().stream().map(ObjectInfo::key).toList();
         }
     }

@@ -44,8 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class WatermarkSuite {
     static final String EXP = "wm";
-    /** The indexer looks at the store an hour from now, so everything written so far is settled for it. */
-    static final Duration LATER = Duration.ofHours(1);
+    /**
+     * The indexer looks at the store half an hour from now: everything written so far is older than its margin (10 min),
+     * but younger than its settle age (60 min), so a crashed run stays open.
+     */
+    static final Duration LATER = Duration.ofMinutes(30);
 
     @TempDir
     Path tmp;
@@ -57,11 +60,16 @@ abstract class WatermarkSuite {
 
     static final long MARGIN_MS = Duration.ofMinutes(10).toMillis();
 
+    /** The margin the readers of a case use with the watermark (a full listing uses a larger one). */
+    Duration readerMargin = Duration.ofMinutes(10);
+    /** The readers' stale timeout, as the indexer's crash timeout of the case. */
+    Duration readerStaleTimeout = IndexerOptions.DEFAULT_CRASH_TIMEOUT;
+
     /** The LIST requests of the remote listing ({@link RunsListing#list}) of {@code uri}, counted by a wrapper. */
     static int listRequests(URI uri) {
         try (ObjectStore real = StoreUris.open(uri)) {
             CountingStore counting = new CountingStore(real);
-            RunsListing.of(real, Set.of(), MARGIN_MS).list(counting);
+            RunsListing.of(real, java.util.Map.of(), MARGIN_MS).list(counting);
             return counting.lists.get();
         }
     }
@@ -199,6 +207,78 @@ abstract class WatermarkSuite {
         }
     }
 
+    /**
+     * FORMAT.md's times scaled down (R = 1 s, M = 2 s, S = 6 s: still S ≥ R + 2·M + a request), real clocks throughout:
+     * a crashed run silent for S is settled and no longer listed; a writer resuming it announces a reopen, so the
+     * resume is read; once the reopen is older than S, the next index settles the run again.
+     */
+    @Test
+    void aRunSilentForTheSettleAgeIsSettledAndItsResumeIsAnnounced() throws Exception {
+        Duration r = Duration.ofSeconds(1), m = Duration.ofSeconds(2), s = Duration.ofSeconds(6);
+        readerMargin = m;
+        readerStaleTimeout = Duration.ofSeconds(1);
+        URI uri = newStore();
+        List<String> ids = writeRuns(uri, 3);
+        String crashed = ids.get(0);
+        crash(uri, crashed);
+        Thread.sleep(s.toMillis() + 1500);
+        indexNow(uri, m, s);
+        SettledWatermark w = watermark(uri);
+        assertEquals(Set.of(), w.open(), "the silent crashed run is settled: " + w);
+        assertTrue(ids.stream().allMatch(id -> id.compareTo(w.below()) < 0));
+        assertEquals(List.of(), listedRunKeys(uri), "no run folder listed");
+        assertSameAnswers(uri);
+        try (Lake lake = open(uri, m)) {
+            assertEquals(
+                    List.of(List.of("CRASHED")),
+                    lake.sql("SELECT status FROM runs WHERE run_id = '" + crashed + "'")
+                            .rows());
+        }
+
+        try (Tracker t = Tracker.open(
+                uri, LakeSuite.trackerOptions(tmp.resolve("spill-resume")).withResumeSilence(r))) {
+            Run resumed = t.joinRun(crashed, 0); // a job restarted from its checkpoint, under the same run id
+            resumed.log("acc", 0.88, 2);
+            resumed.finish();
+        }
+        try (ObjectStore store = StoreUris.open(uri)) {
+            assertTrue(
+                    store.list(Layout.annotationsOfExperiment(EXP)).stream()
+                            .anyMatch(o -> o.key().contains("run=" + crashed + "/")),
+                    "a reopen announced the resume");
+        }
+        assertTrue(listedRunKeys(uri).stream().anyMatch(k -> k.contains("run=" + crashed + "/workers/")));
+        Thread.sleep(1500); // past the 1 s stale timeout, so both readers derive CRASHED whenever they query
+        assertSameAnswers(uri);
+        try (Lake lake = open(uri, m)) {
+            assertEquals(
+                    List.of(List.of(3L, 0.88)),
+                    lake.sql("SELECT points, last_value FROM metric_summary WHERE run_id = '" + crashed
+                                    + "' AND key = 'acc'")
+                            .rows(),
+                    "the resumed point is read with the crashed writer's two");
+        }
+
+        Thread.sleep(s.toMillis() + 1500);
+        indexNow(uri, m, s);
+        assertEquals(Set.of(), watermark(uri).open(), "the reopen is consumed");
+        assertEquals(List.of(), listedRunKeys(uri), "the resumed run is taken from the index again");
+        assertSameAnswers(uri);
+    }
+
+    /** Compacts and indexes with the real clock and the given margin and settle age (crash timeout 1 s). */
+    void indexNow(URI uri, Duration margin, Duration settleAge) {
+        try (ObjectStore store = StoreUris.open(uri)) {
+            new Compactor(store, LakeSuite.compactNow(tmp.resolve("work"))).compact(EXP);
+            IndexerOptions options = IndexerOptions.defaults()
+                    .withWorkDir(tmp.resolve("work"))
+                    .withCrashTimeout(Duration.ofSeconds(1))
+                    .withSettleTimes(margin, settleAge)
+                    .withForce(true);
+            new Indexer(store, options).index(EXP);
+        }
+    }
+
     @Test
     void anIndexWithoutAWatermarkIsListedInFull() throws Exception {
         URI uri = newStore();
@@ -300,14 +380,15 @@ abstract class WatermarkSuite {
         return Lake.open(
                 uri,
                 LakeOptions.defaults()
-                        .withCacheDir(tmp.resolve("cache-" + margin.toMinutes()))
+                        .withCacheDir(tmp.resolve("cache-" + margin.toMillis()))
+                        .withStaleTimeout(readerStaleTimeout)
                         .withIndexMargin(margin));
     }
 
     /**
-     * The documented views and a leaderboard read with the watermark (margin 10 minutes, the indexer's) equal those of
-     * a full listing (a margin of 11 minutes is larger than the indexer's, so its watermark is not used; every object
-     * is hours older than either margin, so both take the same runs from the index).
+     * The documented views and a leaderboard read with the watermark (the indexer's margin) equal those of a full
+     * listing (a margin a minute larger than the indexer's, so its watermark is not used; the runs taken from the index
+     * are older than either margin).
      */
     void assertSameAnswers(URI uri) {
         List<String> queries = List.of(
@@ -320,8 +401,8 @@ abstract class WatermarkSuite {
                 "SELECT * FROM inputs ORDER BY ALL",
                 "SELECT count(*), sum(value) FROM metrics",
                 "SELECT * FROM experiments");
-        try (Lake fromW = open(uri, Duration.ofMinutes(10));
-                Lake full = open(uri, Duration.ofMinutes(11))) {
+        try (Lake fromW = open(uri, readerMargin);
+                Lake full = open(uri, readerMargin.plusMinutes(1))) {
             for (String q : queries)
                 assertEquals(full.sql(q).rows(), fromW.sql(q).rows(), q);
             assertEquals(

@@ -1,9 +1,9 @@
 package io.runlake.client.internal;
 
+import io.runlake.store.ForwardingStore;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,38 +14,17 @@ import java.util.Optional;
  * {@code finish()} returns once a short run's end is journaled, so without this a process that finishes a run and
  * then annotates it, registers a model from it or joins it would not find it. Writes go straight through.
  */
-public final class ReadYourWritesStore implements ObjectStore {
-    private final ObjectStore store;
+public final class ReadYourWritesStore extends ForwardingStore {
     private final DurableWriter out;
 
     public ReadYourWritesStore(ObjectStore store, DurableWriter out) {
-        this.store = store;
+        super(store);
         this.out = out;
     }
 
     private ObjectStore read() {
         out.awaitJournaledWrites();
-        return store;
-    }
-
-    @Override
-    public URI uri() {
-        return store.uri();
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) {
-        return store.putIfAbsent(key, data);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data, String contentType) {
-        return store.putIfAbsent(key, data, contentType);
-    }
-
-    @Override
-    public boolean putFileIfAbsent(String key, Path file) {
-        return store.putFileIfAbsent(key, file);
+        return delegate;
     }
 
     @Override
@@ -81,15 +60,5 @@ public final class ReadYourWritesStore implements ObjectStore {
     @Override
     public List<String> listFolders(String prefix) {
         return read().listFolders(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-        store.delete(key);
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -126,7 +127,8 @@ public final class Indexer {
 
         Map<String, String> bad = new LinkedHashMap<>();
         Map<String, RunState> runs = readManifests(objects, bad);
-        Map<String, List<AnnotationFold.Keyed>> notes = readAnnotations(annotations);
+        Map<String, Long> reopenedAt = new HashMap<>();
+        Map<String, List<AnnotationFold.Keyed>> notes = readAnnotations(annotations, reopenedAt);
         try (LocalFiles local = new LocalFiles(store, options.workDir(), options.ioThreads())) {
             Map<String, Optional<Path>> sources = local.fetchAll(view.pointSources());
             if (sources.values().stream().anyMatch(Optional::isEmpty)) return Optional.empty(); // compacted meanwhile
@@ -134,20 +136,31 @@ public final class Indexer {
             sources.forEach((k, v) -> files.put(k, v.get()));
             Optional<IndexFile> built = build(experiment, view, files, runs, notes, local, now);
             if (built.isEmpty()) return Optional.empty();
-            SettledWatermark watermark = watermark(view, objects, runs, notes, bad, now);
-            return publish(experiment, snap, fingerprint, built.get(), watermark, bad, runs.size(), now);
+            Settling settling = settle(view, objects, runs, reopenedAt, bad, now);
+            return publish(
+                    experiment,
+                    snap,
+                    fingerprint,
+                    built.get().until(settling.revisitAt()),
+                    settling.watermark(),
+                    bad,
+                    runs.size(),
+                    now);
         }
     }
 
+    /** The index's settled watermark, and when time alone would settle one more run (null: never). */
+    private record Settling(SettledWatermark watermark, Long revisitAt) {}
+
     /**
-     * The settled watermark of the index being written (FORMAT.md §13.3): which runs readers may take from it without
-     * listing their objects.
+     * The settled watermark of the index being written (FORMAT.md §12.7, §13.3): which runs readers may take from it
+     * without listing their objects, and when a run left open would be settled by time alone.
      */
-    private SettledWatermark watermark(
+    private Settling settle(
             LakeView view,
             List<LakeView.RawObject> objects,
             Map<String, RunState> runs,
-            Map<String, List<AnnotationFold.Keyed>> notes,
+            Map<String, Long> reopenedAt,
             Map<String, String> bad,
             long now) {
         Map<String, Long> newest = LakeView.newestObjectTimes(objects);
@@ -155,28 +168,36 @@ public final class Indexer {
         for (ObjectInfo o : view.uncoveredShards())
             Layout.parseRunObject(o.key()).ifPresent(ro -> uncovered.add(ro.runId()));
         for (String key : bad.keySet()) Layout.parseRunObject(key).ifPresent(ro -> quarantined.add(ro.runId()));
-        long margin = SettledWatermark.DEFAULT_MARGIN.toMillis();
+        long margin = options.indexMargin().toMillis(),
+                settleAge = options.settleAge().toMillis();
+        long timeout = options.crashTimeout().toMillis();
         SortedMap<String, Boolean> settled = new TreeMap<>();
+        Long revisitAt = null;
         for (RunState s : runs.values()) {
-            boolean reopened = notes.getOrDefault(s.runId(), List.of()).stream()
-                    .anyMatch(k -> Annotation.REOPEN.equals(k.annotation().kind()));
-            settled.put(
-                    s.runId(),
-                    SettledWatermark.settledForGood(
-                            s,
-                            s.status(now, options.crashTimeout().toMillis()),
-                            newest.getOrDefault(s.runId(), Long.MAX_VALUE),
-                            uncovered.contains(s.runId()),
-                            quarantined.contains(s.runId()),
-                            reopened,
-                            now,
-                            margin));
+            RunStatus status = s.status(now, timeout);
+            long newestMs = newest.getOrDefault(s.runId(), Long.MAX_VALUE);
+            boolean isUncovered = uncovered.contains(s.runId()), isQuarantined = quarantined.contains(s.runId());
+            Long reopened = reopenedAt.get(s.runId());
+            boolean forGood = SettledWatermark.settledForGood(
+                    s, status, newestMs, isUncovered, isQuarantined, reopened, now, margin, settleAge);
+            settled.put(s.runId(), forGood);
+            if (forGood) continue;
+            long crashedAt = s.lastActivityMs() == null ? now : s.lastActivityMs() + timeout + 1;
+            Optional<Long> at = SettledWatermark.settlesAt(
+                    s, status, newestMs, isUncovered, isQuarantined, reopened, crashedAt, margin, settleAge);
+            if (at.isPresent()) revisitAt = revisitAt == null ? at.get() : Math.min(revisitAt, at.get());
         }
-        return SettledWatermark.choose(settled, now, margin);
+        return new Settling(SettledWatermark.choose(settled, now, margin, settleAge), revisitAt);
     }
 
     /** A runs index written locally, with the statuses it counts and until when they hold (null: for ever). */
-    private record IndexFile(Path path, Long validUntil, Map<String, Long> statusCounts) {}
+    private record IndexFile(Path path, Long validUntil, Map<String, Long> statusCounts) {
+        /** Valid until {@code revisitAt} at most: then a run it leaves open would be settled (null: no such run). */
+        IndexFile until(Long revisitAt) {
+            if (revisitAt == null || (validUntil != null && validUntil <= revisitAt)) return this;
+            return new IndexFile(path, revisitAt, statusCounts);
+        }
+    }
 
     /** Writes the runs index of {@code runs} and the points in {@code files}; empty: shards were quarantined. */
     private Optional<IndexFile> build(
@@ -442,10 +463,12 @@ public final class Indexer {
     }
 
     /**
-     * The experiment's valid annotations by run (FORMAT.md §8.4). A corrupt one is skipped and logged, not
-     * quarantined (it holds no points and readers skip it the same way); a newer one stops the index run.
+     * The experiment's valid annotations by run (FORMAT.md §8.4), and into {@code reopenedAt} when each run's newest
+     * {@code reopen} annotation landed. A corrupt one is skipped and logged, not quarantined (it holds no points and
+     * readers skip it the same way); a newer one stops the index run.
      */
-    private Map<String, List<AnnotationFold.Keyed>> readAnnotations(List<ObjectInfo> listed) {
+    private Map<String, List<AnnotationFold.Keyed>> readAnnotations(
+            List<ObjectInfo> listed, Map<String, Long> reopenedAt) {
         Map<String, List<AnnotationFold.Keyed>> byRun = new TreeMap<>();
         for (ObjectInfo o : listed) {
             Optional<Layout.AnnotationKey> key = Layout.parseAnnotation(o.key());
@@ -456,11 +479,17 @@ public final class Indexer {
                 Annotation a = Annotation.read(body.get(), o.key(), key.get());
                 byRun.computeIfAbsent(a.runId(), k -> new ArrayList<>())
                         .add(new AnnotationFold.Keyed(key.get().annotationId(), a));
+                if (Annotation.REOPEN.equals(a.kind())) reopenedAt.merge(a.runId(), landedMs(o), Math::max);
             } catch (Json.MalformedObjectException e) {
                 LOG.warn("skipped {}", e.getMessage());
             }
         }
         return byRun;
+    }
+
+    /** When an object landed, by the store's clock; unknown counts as now-or-later (never settles anything). */
+    static long landedMs(ObjectInfo o) {
+        return o.lastModified() == null ? Long.MAX_VALUE : o.lastModified().toEpochMilli();
     }
 
     private static <T> T await(Future<T> f) {

@@ -1,5 +1,6 @@
 package io.runlake.functions.core;
 
+import io.runlake.runs.SettledWatermark;
 import io.runlake.store.LocalPaths;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +16,9 @@ import java.time.Duration;
  * @param ioThreads parallel reads of manifests and downloads [8]
  * @param clock time source (tests use a fixed or shifted clock)
  * @param force rebuild even if nothing changed since the current index
+ * @param indexMargin M: a run whose objects are all older than this is settled once it ended (FORMAT.md §13.3) [10 min]
+ * @param settleAge S: a CRASHED run silent this long is settled, a reopen this old consumed (§12.7) [60 min]; at least
+ *     the writers' resume silence R + 2·M + the longest store request
  */
 public record IndexerOptions(
         Path workDir,
@@ -23,7 +27,9 @@ public record IndexerOptions(
         int threads,
         int ioThreads,
         Clock clock,
-        boolean force) {
+        boolean force,
+        Duration indexMargin,
+        Duration settleAge) {
     public static final Duration DEFAULT_CRASH_TIMEOUT = Duration.ofMinutes(15);
 
     public static IndexerOptions defaults() {
@@ -34,26 +40,37 @@ public record IndexerOptions(
                 Runtime.getRuntime().availableProcessors(),
                 8,
                 Clock.systemUTC(),
-                false);
+                false,
+                SettledWatermark.DEFAULT_MARGIN,
+                SettledWatermark.DEFAULT_SETTLE_AGE);
     }
 
     public IndexerOptions withWorkDir(Path p) {
-        return new IndexerOptions(p, crashTimeout, memoryLimit, threads, ioThreads, clock, force);
+        return new IndexerOptions(
+                p, crashTimeout, memoryLimit, threads, ioThreads, clock, force, indexMargin, settleAge);
     }
 
     public IndexerOptions withCrashTimeout(Duration d) {
-        return new IndexerOptions(workDir, d, memoryLimit, threads, ioThreads, clock, force);
+        return new IndexerOptions(workDir, d, memoryLimit, threads, ioThreads, clock, force, indexMargin, settleAge);
     }
 
     public IndexerOptions withMemory(String limit, int duckThreads) {
-        return new IndexerOptions(workDir, crashTimeout, limit, duckThreads, ioThreads, clock, force);
+        return new IndexerOptions(
+                workDir, crashTimeout, limit, duckThreads, ioThreads, clock, force, indexMargin, settleAge);
     }
 
     public IndexerOptions withClock(Clock c) {
-        return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, c, force);
+        return new IndexerOptions(
+                workDir, crashTimeout, memoryLimit, threads, ioThreads, c, force, indexMargin, settleAge);
+    }
+
+    /** Shorter times than FORMAT.md's make tests of settling take seconds; keep S ≥ R + 2·M + a store request. */
+    public IndexerOptions withSettleTimes(Duration margin, Duration age) {
+        return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, clock, force, margin, age);
     }
 
     public IndexerOptions withForce(boolean f) {
-        return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, clock, f);
+        return new IndexerOptions(
+                workDir, crashTimeout, memoryLimit, threads, ioThreads, clock, f, indexMargin, settleAge);
     }
 }
