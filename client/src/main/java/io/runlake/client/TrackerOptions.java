@@ -25,7 +25,7 @@ import java.time.Duration;
  * @param captureCode record the git commit, branch, remote and dirty diff of the working directory at run start
  * @param resumeSilence R of FORMAT.md §10.1: a run this process has not added to for this long (or has not added to
  *     yet and that is older than this) gets a {@code reopen} annotation before the next object [5 min]; tests shorten
- *     it together with the indexer's settle age, which must stay at least R + 2·M + the longest store request
+ *     it together with the indexer's settle age, which must stay at least R + 2·M + twice the longest store request
  */
 public record TrackerOptions(
         Duration flushInterval,

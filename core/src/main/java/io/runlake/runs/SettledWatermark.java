@@ -46,8 +46,8 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
 
     /**
      * The settle age S (FORMAT.md §12.7): a CRASHED run whose newest object is older than this is settled for good,
-     * and a {@code reopen} annotation older than this is consumed by the next index. At least R + 2·M + the longest
-     * store request (5 min), so a writer that obeys {@link #mustAnnounce} never adds to a run an index settled.
+     * and a {@code reopen} annotation older than this is consumed by the next index. At least R + 2·M + twice the
+     * longest store request (5 min), so a writer that obeys {@link #mustAnnounce} never adds to a run an index settled.
      */
     public static final Duration DEFAULT_SETTLE_AGE = Duration.ofMinutes(60);
 
@@ -91,8 +91,9 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
      * annotation that landed at or after {@code listedMs - settleAgeMs}. Moreover either it <em>ended</em> (a final
      * status, every writer that started it has an end manifest, no raw object modified at or after {@code listedMs -
      * marginMs}: after its writers' end manifests nothing more is written into its folder, §10.1) or it is
-     * <em>silent</em> (CRASHED, no raw object modified at or after {@code listedMs - settleAgeMs}: a writer that
-     * resumes after such a silence announces it first, {@link #mustAnnounce}).
+     * <em>silent</em> (a writer without an end manifest, not RUNNING — CRASHED, or FAILED or KILLED by another writer —
+     * and no raw object modified at or after {@code listedMs - settleAgeMs}: a writer that resumes after such a
+     * silence announces it first, {@link #mustAnnounce}).
      *
      * @param newestObjectMs the newest last-modified time of the run's listed raw objects
      * @param newestReopenMs the newest last-modified time of the run's {@code reopen} annotations; null if none
@@ -109,7 +110,8 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
             long settleAgeMs) {
         boolean finalStatus = status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
         boolean ended = finalStatus && run.everyWriterEnded() && newestObjectMs < listedMs - marginMs;
-        boolean silent = status == RunStatus.CRASHED && newestObjectMs < listedMs - settleAgeMs;
+        boolean silent =
+                !run.everyWriterEnded() && status != RunStatus.RUNNING && newestObjectMs < listedMs - settleAgeMs;
         boolean reopened = newestReopenMs != null && newestReopenMs >= listedMs - settleAgeMs;
         return run.start().isPresent() && !uncoveredShard && !quarantined && !reopened && (ended || silent);
     }
@@ -131,10 +133,9 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
         if (run.start().isEmpty() || uncoveredShard || quarantined || newestObjectMs == Long.MAX_VALUE)
             return Optional.empty();
         boolean finalStatus = status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
-        long at;
-        if (finalStatus && run.everyWriterEnded()) at = newestObjectMs + marginMs;
-        else if (finalStatus) return Optional.empty(); // a writer failed the run while another has not ended
-        else at = Math.max(crashedAtMs, newestObjectMs + settleAgeMs);
+        long at = finalStatus && run.everyWriterEnded()
+                ? newestObjectMs + marginMs
+                : Math.max(status == RunStatus.RUNNING ? crashedAtMs : 0, newestObjectMs + settleAgeMs);
         if (newestReopenMs != null) at = Math.max(at, newestReopenMs + settleAgeMs);
         return Optional.of(at + 1);
     }

@@ -208,7 +208,7 @@ abstract class WatermarkSuite {
     }
 
     /**
-     * FORMAT.md's times scaled down (R = 1 s, M = 2 s, S = 6 s: still S ≥ R + 2·M + a request), real clocks throughout:
+     * FORMAT.md's times scaled down (R = 1 s, M = 2 s, S = 6 s: still S ≥ R + 2·M + 2·D for a local store), real clocks throughout:
      * a crashed run silent for S is settled and no longer listed; a writer resuming it announces a reopen, so the
      * resume is read; once the reopen is older than S, the next index settles the run again.
      */

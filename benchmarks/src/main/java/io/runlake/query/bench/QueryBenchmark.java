@@ -183,7 +183,11 @@ public final class QueryBenchmark {
             if (watermark) {
                 SortedMap<String, Boolean> runsListed = new TreeMap<>();
                 for (int i = 0; i < n; i++) runsListed.put(ids[i], i < indexed);
-                settled = SettledWatermark.choose(runsListed, listedMs, SettledWatermark.DEFAULT_MARGIN.toMillis())
+                settled = SettledWatermark.choose(
+                                runsListed,
+                                listedMs,
+                                SettledWatermark.DEFAULT_MARGIN.toMillis(),
+                                SettledWatermark.DEFAULT_SETTLE_AGE.toMillis())
                         .toTag();
             }
             Path ip = lake.resolve(indexKey);

@@ -18,7 +18,7 @@ import java.time.Duration;
  * @param force rebuild even if nothing changed since the current index
  * @param indexMargin M: a run whose objects are all older than this is settled once it ended (FORMAT.md §13.3) [10 min]
  * @param settleAge S: a CRASHED run silent this long is settled, a reopen this old consumed (§12.7) [60 min]; at least
- *     the writers' resume silence R + 2·M + the longest store request
+ *     the writers' resume silence R + 2·M + twice the longest store request
  */
 public record IndexerOptions(
         Path workDir,
@@ -64,7 +64,7 @@ public record IndexerOptions(
                 workDir, crashTimeout, memoryLimit, threads, ioThreads, c, force, indexMargin, settleAge);
     }
 
-    /** Shorter times than FORMAT.md's make tests of settling take seconds; keep S ≥ R + 2·M + a store request. */
+    /** Shorter times than FORMAT.md's make tests of settling take seconds; keep S ≥ R + 2·M + 2 store requests. */
     public IndexerOptions withSettleTimes(Duration margin, Duration age) {
         return new IndexerOptions(workDir, crashTimeout, memoryLimit, threads, ioThreads, clock, force, margin, age);
     }
