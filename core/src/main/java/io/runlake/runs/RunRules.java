@@ -48,6 +48,16 @@ public final class RunRules {
         return lastActivityMs < nowMs - staleTimeoutMs;
     }
 
+    /**
+     * A param value as text (FORMAT.md §14, the {@code params} view and the runs index's {@code params} map), from the
+     * JSON value {@code json} (a column or expression of type JSON): a string as it is, anything else as DuckDB writes
+     * that JSON value ({@code 0.0007}, {@code 1e-10}, {@code true}, {@code [1,2]}). The indexer and the readers of raw
+     * JSON both use this expression, so a run reads the same whichever way it is read.
+     */
+    public static String paramTextSql(String json) {
+        return "CASE WHEN json_type(" + json + ") = 'VARCHAR' THEN " + json + "->>'$' ELSE " + json + "::VARCHAR END";
+    }
+
     public static String staleSql(String lastActivityMs, long staleTimeoutMs) {
         return lastActivityMs + " < epoch_ms(now()) - " + staleTimeoutMs;
     }

@@ -67,7 +67,23 @@ public final class RunState {
         lastPointMs = Math.max(lastPointMs, ms);
     }
 
-    /** Params: the start manifest's, then later params events (params are immutable, so order rarely matters). */
+    /**
+     * Params as their JSON values (the start manifest's, then params events in order; the first value of a key wins),
+     * for {@link RunRules#paramTextSql}.
+     */
+    public Map<String, String> paramsJson() {
+        Map<String, String> out = new TreeMap<>();
+        if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, json(v)));
+        for (SequencedEvent e : orderedEvents()) {
+            if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, json(v)));
+        }
+        return out;
+    }
+
+    /**
+     * Params as Java text (numbers by {@code toString}), for a writer comparing with values it holds (a sweep checking
+     * a resumed trial's point); what readers print is {@link RunRules#paramTextSql} of {@link #paramsJson}.
+     */
     public Map<String, String> params() {
         Map<String, String> out = new TreeMap<>();
         if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, text(v)));
@@ -75,6 +91,10 @@ public final class RunState {
             if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, text(v)));
         }
         return out;
+    }
+
+    private static String json(Object v) {
+        return new String(Json.write(v), StandardCharsets.UTF_8);
     }
 
     /** Tags: the start manifest's, then every tags event in time order; a null value deletes the tag. */
@@ -200,7 +220,7 @@ public final class RunState {
         return null;
     }
 
-    /** Param and tag values as text: strings as they are, numbers and booleans as usual, the rest as JSON. */
+    /** Param, environment and code values as text: strings as they are, numbers and booleans as usual, the rest as JSON. */
     static String text(Object v) {
         if (v == null) return null;
         if (v instanceof String s) return s;

@@ -108,7 +108,7 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
             long listedMs,
             long marginMs,
             long settleAgeMs) {
-        boolean finalStatus = status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
+        boolean finalStatus = RunRules.hasEnded(status);
         boolean ended = finalStatus && run.everyWriterEnded() && newestObjectMs < listedMs - marginMs;
         boolean silent =
                 !run.everyWriterEnded() && status != RunStatus.RUNNING && newestObjectMs < listedMs - settleAgeMs;
@@ -132,7 +132,7 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
             long settleAgeMs) {
         if (run.start().isEmpty() || uncoveredShard || quarantined || newestObjectMs == Long.MAX_VALUE)
             return Optional.empty();
-        boolean finalStatus = status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
+        boolean finalStatus = RunRules.hasEnded(status);
         long at = finalStatus && run.everyWriterEnded()
                 ? newestObjectMs + marginMs
                 : Math.max(status == RunStatus.RUNNING ? crashedAtMs : 0, newestObjectMs + settleAgeMs);

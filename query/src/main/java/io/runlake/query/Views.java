@@ -261,6 +261,7 @@ final class Views {
                 "_raw_runs",
                 RAW_RUNS.formatted(
                         RunRules.runErrorSql("error", "end_time_ms", "worker", "writer_id"),
+                        RunRules.paramTextSql("value"),
                         RunRules.codeVersionSql("code"),
                         RunRules.statusSql("ends.failed", "ends.killed", EVERY_WRITER_ENDED, "act.t", staleTimeoutMs),
                         RunRules.endTimeSql("ends.failed OR ends.killed OR " + EVERY_WRITER_ENDED, "ends.end_ms"))));
@@ -299,8 +300,7 @@ final class Views {
                 UNION ALL SELECT run_id, end_time_ms FROM _ends UNION ALL SELECT run_id, t FROM _shard_activity
                 UNION ALL SELECT run_id, t FROM lake_activity) GROUP BY run_id),
             params AS (SELECT run_id, map(list(key ORDER BY key),
-                                          list(CASE WHEN json_type(value) = 'VARCHAR' THEN value->>'$'
-                                                    ELSE value::VARCHAR END ORDER BY key)) AS params
+                                          list(%s ORDER BY key)) AS params
                        FROM _raw_params GROUP BY run_id),
             tags AS (SELECT run_id, map(list(key ORDER BY key), list(value->>'$' ORDER BY key)) AS tags
                      FROM _raw_tags GROUP BY run_id),
@@ -339,14 +339,14 @@ final class Views {
         s.add(view("runs", annotatedRuns()));
         s.add(view("params", """
                 SELECT i.experiment, p.run_id, p.key,
-                       CASE WHEN json_type(p.value) = 'VARCHAR' THEN p.value->>'$' ELSE p.value::VARCHAR END AS value,
+                       %s AS value,
                        CASE WHEN json_type(p.value) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN p.value::DOUBLE END AS value_num,
                        lower(json_type(p.value)) AS type
                 FROM _raw_params p JOIN _raw_ids i USING (run_id)
                 UNION ALL
                 SELECT r.experiment, r.run_id, e.key, e.value, TRY_CAST(e.value AS DOUBLE),
                        CASE WHEN TRY_CAST(e.value AS DOUBLE) IS NOT NULL THEN 'double' WHEN e.value IN ('true', 'false') THEN 'boolean' ELSE 'varchar' END
-                FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)"""));
+                FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)""".formatted(RunRules.paramTextSql("p.value"))));
         s.add(view("tags", """
                 SELECT r.experiment, r.run_id, e.key, e.value FROM runs r, unnest(map_entries(r.tags)) AS t(e)"""));
         // Events of every listed run; a run taken from the index without listing (below its watermark, §13.3) has

@@ -334,6 +334,9 @@ abstract class WatermarkSuite {
                         .tag("k", "v" + i)
                         .start();
                 if (i == 0) {
+                    // numbers whose Java text differs from JSON's: the index and raw JSON must print them alike
+                    // (integers are left out: index-sourced params are typed by TRY_CAST, FORMAT.md §14)
+                    r.logParams(java.util.Map.of("wd", 7e-4, "eps", 1e-10, "on", true));
                     r.logArtifact(model, "weights");
                     r.logInput("train", model.getParent().toString(), "train");
                 }

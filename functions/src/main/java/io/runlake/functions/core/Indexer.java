@@ -21,6 +21,7 @@ import io.runlake.lake.LakeView;
 import io.runlake.lake.Quarantined;
 import io.runlake.runs.AnnotationFold;
 import io.runlake.runs.MetricSummaries;
+import io.runlake.runs.RunRules;
 import io.runlake.runs.RunState;
 import io.runlake.runs.SettledWatermark;
 import io.runlake.store.ObjectInfo;
@@ -276,7 +277,10 @@ public final class Indexer {
         Long validUntil = null;
         try (PreparedStatement runRow =
                         duck.prepare("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)")) {
+                PreparedStatement kv = duck.prepare("INSERT INTO kv VALUES (?, ?, ?, ?)");
+                // a param's text by the rule the readers of raw JSON apply (json() re-serialises as their reader does)
+                PreparedStatement param = duck.prepare("INSERT INTO kv SELECT ?, 'param', ?, "
+                        + RunRules.paramTextSql("v") + " FROM (SELECT json(?) AS v)")) {
             for (RunState s : runs.values()) {
                 RunStatus status = s.status(now, timeout);
                 statusCounts.merge(status.name(), 1L, Long::sum);
@@ -301,11 +305,17 @@ public final class Indexer {
                 runRow.setString(i++, folded.note());
                 runRow.setBoolean(i, folded.archived());
                 runRow.addBatch();
-                for (Map.Entry<String, String> p : s.params().entrySet()) addKv(kv, s.runId(), "param", p);
+                for (Map.Entry<String, String> p : s.paramsJson().entrySet()) {
+                    param.setString(1, s.runId());
+                    param.setString(2, p.getKey());
+                    param.setString(3, p.getValue());
+                    param.addBatch();
+                }
                 for (Map.Entry<String, String> t : folded.tags().entrySet()) addKv(kv, s.runId(), "tag", t);
             }
             runRow.executeBatch();
             kv.executeBatch();
+            param.executeBatch();
         }
         IndexLineage.insert(duck, runs.values());
         return validUntil;
