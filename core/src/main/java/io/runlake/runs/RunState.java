@@ -72,12 +72,7 @@ public final class RunState {
      * for {@link RunRules#paramTextSql}.
      */
     public Map<String, String> paramsJson() {
-        Map<String, String> out = new TreeMap<>();
-        if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, json(v)));
-        for (SequencedEvent e : orderedEvents()) {
-            if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, json(v)));
-        }
-        return out;
+        return params(RunState::json);
     }
 
     /**
@@ -85,10 +80,14 @@ public final class RunState {
      * a resumed trial's point); what readers print is {@link RunRules#paramTextSql} of {@link #paramsJson}.
      */
     public Map<String, String> params() {
+        return params(RunState::text);
+    }
+
+    private Map<String, String> params(java.util.function.Function<Object, String> as) {
         Map<String, String> out = new TreeMap<>();
-        if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, text(v)));
+        if (start != null && start.params() != null) start.params().forEach((k, v) -> out.put(k, as.apply(v)));
         for (SequencedEvent e : orderedEvents()) {
-            if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, text(v)));
+            if (e.event().params() != null) e.event().params().forEach((k, v) -> out.putIfAbsent(k, as.apply(v)));
         }
         return out;
     }
