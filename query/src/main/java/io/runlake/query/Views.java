@@ -344,9 +344,13 @@ final class Views {
                        lower(json_type(p.value)) AS type
                 FROM _raw_params p JOIN _raw_ids i USING (run_id)
                 UNION ALL
-                SELECT r.experiment, r.run_id, e.key, e.value, TRY_CAST(e.value AS DOUBLE),
-                       CASE WHEN TRY_CAST(e.value AS DOUBLE) IS NOT NULL THEN 'double' WHEN e.value IN ('true', 'false') THEN 'boolean' ELSE 'varchar' END
-                FROM _index_runs r, unnest(map_entries(r.params)) AS t(e)""".formatted(RunRules.paramTextSql("p.value"))));
+                SELECT experiment, run_id, key, value,
+                       CASE WHEN json_type(j) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') OR j IS NULL
+                            THEN TRY_CAST(value AS DOUBLE) END,
+                       CASE WHEN j IS NOT NULL THEN lower(json_type(j))
+                            WHEN TRY_CAST(value AS DOUBLE) IS NOT NULL THEN 'double' ELSE 'varchar' END
+                FROM (SELECT r.experiment, r.run_id, e.key, e.value, TRY_CAST(e.value AS JSON) AS j
+                      FROM _index_runs r, unnest(map_entries(r.params)) AS t(e))""".formatted(RunRules.paramTextSql("p.value"))));
         s.add(view("tags", """
                 SELECT r.experiment, r.run_id, e.key, e.value FROM runs r, unnest(map_entries(r.tags)) AS t(e)"""));
         // Events of every listed run; a run taken from the index without listing (below its watermark, §13.3) has

@@ -334,9 +334,10 @@ abstract class WatermarkSuite {
                         .tag("k", "v" + i)
                         .start();
                 if (i == 0) {
-                    // numbers whose Java text differs from JSON's: the index and raw JSON must print them alike
-                    // (integers are left out: index-sourced params are typed by TRY_CAST, FORMAT.md §14)
-                    r.logParams(java.util.Map.of("wd", 7e-4, "eps", 1e-10, "on", true));
+                    // numbers whose Java text differs from JSON's, and integers: the index and raw JSON must print
+                    // and type them alike
+                    r.logParams(
+                            java.util.Map.of("wd", 7e-4, "eps", 1e-10, "on", true, "big", 12345678901234L, "bs", 32));
                     r.logArtifact(model, "weights");
                     r.logInput("train", model.getParent().toString(), "train");
                 }
