@@ -75,10 +75,7 @@ public record LakeView(
     public static java.util.Map<String, Long> newestObjectTimes(List<RawObject> objects) {
         java.util.Map<String, Long> newest = new java.util.HashMap<>();
         for (RawObject o : objects) {
-            long lm = o.info().lastModified() == null
-                    ? Long.MAX_VALUE
-                    : o.info().lastModified().toEpochMilli();
-            newest.merge(o.parsed().runId(), lm, Math::max);
+            newest.merge(o.parsed().runId(), o.info().landedMs(), Math::max);
         }
         return newest;
     }

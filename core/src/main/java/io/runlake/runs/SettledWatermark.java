@@ -86,6 +86,29 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
     }
 
     /**
+     * What the indexer saw of one run at its listing.
+     *
+     * @param state the fold of the run's manifests and events
+     * @param status its status at the listing
+     * @param newestObjectMs the newest last-modified time of its listed raw objects ({@link Long#MAX_VALUE}: unknown)
+     * @param uncoveredShard whether a raw shard of it is in no live lake file
+     * @param quarantined whether the indexer quarantined an object of it
+     * @param newestReopenMs the newest last-modified time of its {@code reopen} annotations; null if none
+     */
+    public record Observed(
+            RunState state,
+            RunStatus status,
+            long newestObjectMs,
+            boolean uncoveredShard,
+            boolean quarantined,
+            Long newestReopenMs) {
+        /** Time can settle it at all: it has a start manifest, no uncovered shard, nothing quarantined. */
+        boolean judgeable() {
+            return state.start().isPresent() && !uncoveredShard && !quarantined;
+        }
+    }
+
+    /**
      * Whether the indexer may leave {@code run} below W without naming it open. Always: it has a start manifest, no
      * uncovered shard, nothing of it quarantined (readers would derive it from its raw JSON) and no {@code reopen}
      * annotation that landed at or after {@code listedMs - settleAgeMs}. Moreover either it <em>ended</em> (a final
@@ -95,48 +118,30 @@ public record SettledWatermark(String below, long marginMs, long reopensFromMs, 
      * and no raw object modified at or after {@code listedMs - settleAgeMs}: a writer that resumes after such a
      * silence announces it first, {@link #mustAnnounce}).
      *
-     * @param newestObjectMs the newest last-modified time of the run's listed raw objects
-     * @param newestReopenMs the newest last-modified time of the run's {@code reopen} annotations; null if none
      */
-    public static boolean settledForGood(
-            RunState run,
-            RunStatus status,
-            long newestObjectMs,
-            boolean uncoveredShard,
-            boolean quarantined,
-            Long newestReopenMs,
-            long listedMs,
-            long marginMs,
-            long settleAgeMs) {
+    public static boolean settledForGood(Observed run, long listedMs, long marginMs, long settleAgeMs) {
+        RunStatus status = run.status();
+        long newestObjectMs = run.newestObjectMs();
         boolean finalStatus = RunRules.hasEnded(status);
-        boolean ended = finalStatus && run.everyWriterEnded() && newestObjectMs < listedMs - marginMs;
-        boolean silent =
-                !run.everyWriterEnded() && status != RunStatus.RUNNING && newestObjectMs < listedMs - settleAgeMs;
-        boolean reopened = newestReopenMs != null && newestReopenMs >= listedMs - settleAgeMs;
-        return run.start().isPresent() && !uncoveredShard && !quarantined && !reopened && (ended || silent);
+        boolean everyWriterEnded = run.state().everyWriterEnded();
+        boolean ended = finalStatus && everyWriterEnded && newestObjectMs < listedMs - marginMs;
+        boolean silent = !everyWriterEnded && status != RunStatus.RUNNING && newestObjectMs < listedMs - settleAgeMs;
+        boolean reopened = run.newestReopenMs() != null && run.newestReopenMs() >= listedMs - settleAgeMs;
+        return run.judgeable() && !reopened && (ended || silent);
     }
 
     /**
      * When a run the indexer did not settle would be settled by time alone if nothing more lands (the index is built
      * again then, FORMAT.md §12.7); empty when time alone cannot settle it.
      */
-    public static Optional<Long> settlesAt(
-            RunState run,
-            RunStatus status,
-            long newestObjectMs,
-            boolean uncoveredShard,
-            boolean quarantined,
-            Long newestReopenMs,
-            long crashedAtMs,
-            long marginMs,
-            long settleAgeMs) {
-        if (run.start().isEmpty() || uncoveredShard || quarantined || newestObjectMs == Long.MAX_VALUE)
-            return Optional.empty();
+    public static Optional<Long> settlesAt(Observed run, long crashedAtMs, long marginMs, long settleAgeMs) {
+        if (!run.judgeable() || run.newestObjectMs() == Long.MAX_VALUE) return Optional.empty();
+        RunStatus status = run.status();
         boolean finalStatus = RunRules.hasEnded(status);
-        long at = finalStatus && run.everyWriterEnded()
-                ? newestObjectMs + marginMs
-                : Math.max(status == RunStatus.RUNNING ? crashedAtMs : 0, newestObjectMs + settleAgeMs);
-        if (newestReopenMs != null) at = Math.max(at, newestReopenMs + settleAgeMs);
+        long at = finalStatus && run.state().everyWriterEnded()
+                ? run.newestObjectMs() + marginMs
+                : Math.max(status == RunStatus.RUNNING ? crashedAtMs : 0, run.newestObjectMs() + settleAgeMs);
+        if (run.newestReopenMs() != null) at = Math.max(at, run.newestReopenMs() + settleAgeMs);
         return Optional.of(at + 1);
     }
 

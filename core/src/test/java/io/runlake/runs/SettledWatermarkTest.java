@@ -95,37 +95,67 @@ class SettledWatermarkTest {
     void anEndedRunSettlesAfterTheMarginACrashedOneAfterTheSettleAge() {
         RunState ended = run(true), crashed = run(false);
         RunStatus fin = RunStatus.FINISHED, crash = RunStatus.CRASHED;
-        assertTrue(SettledWatermark.settledForGood(ended, fin, T - M - 1, false, false, null, T, M, S));
-        assertFalse(SettledWatermark.settledForGood(ended, fin, T - M, false, false, null, T, M, S), "within M");
-        assertFalse(SettledWatermark.settledForGood(crashed, crash, T - M - 1, false, false, null, T, M, S));
-        assertFalse(SettledWatermark.settledForGood(crashed, crash, T - S, false, false, null, T, M, S), "within S");
-        assertTrue(SettledWatermark.settledForGood(crashed, crash, T - S - 1, false, false, null, T, M, S), "silent");
+        assertTrue(SettledWatermark.settledForGood(
+                new SettledWatermark.Observed(ended, fin, T - M - 1, false, false, null), T, M, S));
         assertFalse(
-                SettledWatermark.settledForGood(crashed, RunStatus.RUNNING, T - S - 1, false, false, null, T, M, S),
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(ended, fin, T - M, false, false, null), T, M, S),
+                "within M");
+        assertFalse(SettledWatermark.settledForGood(
+                new SettledWatermark.Observed(crashed, crash, T - M - 1, false, false, null), T, M, S));
+        assertFalse(
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(crashed, crash, T - S, false, false, null), T, M, S),
+                "within S");
+        assertTrue(
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(crashed, crash, T - S - 1, false, false, null), T, M, S),
+                "silent");
+        assertFalse(
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(crashed, RunStatus.RUNNING, T - S - 1, false, false, null),
+                        T,
+                        M,
+                        S),
                 "its writer's clock says it is alive");
         assertFalse(
-                SettledWatermark.settledForGood(crashed, crash, T - S - 1, true, false, null, T, M, S), "uncovered");
-        assertFalse(SettledWatermark.settledForGood(crashed, crash, T - S - 1, false, true, null, T, M, S), "bad");
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(crashed, crash, T - S - 1, true, false, null), T, M, S),
+                "uncovered");
         assertFalse(
-                SettledWatermark.settledForGood(new RunState(id(T - S, 'x')), crash, 0, false, false, null, T, M, S));
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(crashed, crash, T - S - 1, false, true, null), T, M, S),
+                "bad");
+        assertFalse(SettledWatermark.settledForGood(
+                new SettledWatermark.Observed(new RunState(id(T - S, 'x')), crash, 0, false, false, null), T, M, S));
     }
 
     @Test
     void aReopenKeepsARunOpenUntilItIsOlderThanTheSettleAge() {
         RunState ended = run(true);
         RunStatus fin = RunStatus.FINISHED;
-        assertFalse(SettledWatermark.settledForGood(ended, fin, T - 2 * S, false, false, T - S, T, M, S));
-        assertTrue(SettledWatermark.settledForGood(ended, fin, T - 2 * S, false, false, T - S - 1, T, M, S), "judged");
+        assertFalse(SettledWatermark.settledForGood(
+                new SettledWatermark.Observed(ended, fin, T - 2 * S, false, false, T - S), T, M, S));
+        assertTrue(
+                SettledWatermark.settledForGood(
+                        new SettledWatermark.Observed(ended, fin, T - 2 * S, false, false, T - S - 1), T, M, S),
+                "judged");
         assertEquals(
                 Optional.of(T - S + S + 1),
-                SettledWatermark.settlesAt(ended, fin, T - 2 * S, false, false, T - S, T, M, S),
+                SettledWatermark.settlesAt(
+                        new SettledWatermark.Observed(ended, fin, T - 2 * S, false, false, T - S), T, M, S),
                 "the index is built again when the reopen is old enough");
         assertEquals(
                 Optional.of(T + 10 + S + 1),
-                SettledWatermark.settlesAt(run(false), RunStatus.CRASHED, T + 10, false, false, null, T, M, S));
+                SettledWatermark.settlesAt(
+                        new SettledWatermark.Observed(run(false), RunStatus.CRASHED, T + 10, false, false, null),
+                        T,
+                        M,
+                        S));
         assertEquals(
                 Optional.empty(),
-                SettledWatermark.settlesAt(run(false), RunStatus.CRASHED, T, true, false, null, T, M, S),
+                SettledWatermark.settlesAt(
+                        new SettledWatermark.Observed(run(false), RunStatus.CRASHED, T, true, false, null), T, M, S),
                 "an uncovered shard waits for compaction, which builds the index again anyway");
     }
 

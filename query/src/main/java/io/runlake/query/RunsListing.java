@@ -114,8 +114,7 @@ final class RunsListing {
         for (ObjectInfo o : annotations) {
             Optional<Layout.AnnotationKey> key = Layout.parseAnnotation(o.key());
             if (key.isEmpty()) continue;
-            long landed =
-                    o.lastModified() == null ? Long.MAX_VALUE : o.lastModified().toEpochMilli();
+            long landed = o.landedMs();
             if (out.getOrDefault(key.get().runId(), Long.MIN_VALUE) >= landed) continue;
             try {
                 Annotation a = Annotation.read(Files.readAllBytes(root.resolve(o.key())), o.key(), key.get());

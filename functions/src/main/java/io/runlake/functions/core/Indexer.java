@@ -175,17 +175,18 @@ public final class Indexer {
         SortedMap<String, Boolean> settled = new TreeMap<>();
         Long revisitAt = null;
         for (RunState s : runs.values()) {
-            RunStatus status = s.status(now, timeout);
-            long newestMs = newest.getOrDefault(s.runId(), Long.MAX_VALUE);
-            boolean isUncovered = uncovered.contains(s.runId()), isQuarantined = quarantined.contains(s.runId());
-            Long reopened = reopenedAt.get(s.runId());
-            boolean forGood = SettledWatermark.settledForGood(
-                    s, status, newestMs, isUncovered, isQuarantined, reopened, now, margin, settleAge);
+            SettledWatermark.Observed seen = new SettledWatermark.Observed(
+                    s,
+                    s.status(now, timeout),
+                    newest.getOrDefault(s.runId(), Long.MAX_VALUE),
+                    uncovered.contains(s.runId()),
+                    quarantined.contains(s.runId()),
+                    reopenedAt.get(s.runId()));
+            boolean forGood = SettledWatermark.settledForGood(seen, now, margin, settleAge);
             settled.put(s.runId(), forGood);
             if (forGood) continue;
             long crashedAt = s.lastActivityMs() == null ? now : s.lastActivityMs() + timeout + 1;
-            Optional<Long> at = SettledWatermark.settlesAt(
-                    s, status, newestMs, isUncovered, isQuarantined, reopened, crashedAt, margin, settleAge);
+            Optional<Long> at = SettledWatermark.settlesAt(seen, crashedAt, margin, settleAge);
             if (at.isPresent()) revisitAt = revisitAt == null ? at.get() : Math.min(revisitAt, at.get());
         }
         return new Settling(SettledWatermark.choose(settled, now, margin, settleAge), revisitAt);
@@ -489,17 +490,12 @@ public final class Indexer {
                 Annotation a = Annotation.read(body.get(), o.key(), key.get());
                 byRun.computeIfAbsent(a.runId(), k -> new ArrayList<>())
                         .add(new AnnotationFold.Keyed(key.get().annotationId(), a));
-                if (Annotation.REOPEN.equals(a.kind())) reopenedAt.merge(a.runId(), landedMs(o), Math::max);
+                if (Annotation.REOPEN.equals(a.kind())) reopenedAt.merge(a.runId(), o.landedMs(), Math::max);
             } catch (Json.MalformedObjectException e) {
                 LOG.warn("skipped {}", e.getMessage());
             }
         }
         return byRun;
-    }
-
-    /** When an object landed, by the store's clock; unknown counts as now-or-later (never settles anything). */
-    static long landedMs(ObjectInfo o) {
-        return o.lastModified() == null ? Long.MAX_VALUE : o.lastModified().toEpochMilli();
     }
 
     private static <T> T await(Future<T> f) {
