@@ -73,7 +73,7 @@ final class CompactCommand implements Callable<Integer> {
                 main.out().println("no experiments in " + store.uri());
                 return 0;
             }
-            boolean terminal = System.console() != null; // a progress line on a terminal, nothing when piped
+            boolean terminal = main.console(); // a progress line on a terminal, nothing when piped
             for (int i = 0; i < names.size(); i++) {
                 String experiment = names.get(i);
                 if (terminal) {

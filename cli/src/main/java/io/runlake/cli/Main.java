@@ -3,8 +3,10 @@ package io.runlake.cli;
 import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import io.runlake.query.Lake;
+import io.runlake.query.LakeOptions;
+import io.runlake.query.LakePool;
+import io.runlake.query.Mirror;
 import io.runlake.query.Timing;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -12,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -61,6 +61,7 @@ public final class Main implements Callable<Integer> {
             UiCommand.class,
             ModelsCommand.class,
             PurgeCommand.class,
+            DaemonCommand.class,
             CommandLine.HelpCommand.class);
 
     /** The commands that open a lake (as the launcher lists them). */
@@ -93,6 +94,10 @@ public final class Main implements Callable<Integer> {
     private TrackerOptions trackerOptions = TrackerOptions.defaults();
     /** Characters a line of a text table may take; 0: no limit; null: not asked yet. */
     private Integer terminalWidth;
+    /** Where lakes come from in a {@link QueryDaemon}; null: each command opens its own. */
+    private LakePool lakes;
+    /** Whether a person watches: progress lines on stderr; null: this process's own console decides. */
+    private Boolean console;
 
     public Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -101,7 +106,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         Timing.phase("JVM started (main)");
-        String command = commandName(args);
+        String command = CommandLines.commandName(args);
         if (command != null && QUERIES.contains(command))
             Lake.preload(); // DuckDB starts while the command line is parsed
         int status = run(System.out, System.err, args);
@@ -125,7 +130,7 @@ public final class Main implements Callable<Integer> {
      * with all of them); every subcommand otherwise (usage, {@code help}, a misspelt name).
      */
     CommandLine commandLine(String... args) {
-        String name = commandName(args);
+        String name = CommandLines.commandName(args);
         for (Class<?> c : COMMANDS) {
             if (c != CommandLine.HelpCommand.class
                     && c.getAnnotation(Command.class).name().equals(name)) {
@@ -133,15 +138,6 @@ public final class Main implements Callable<Integer> {
             }
         }
         return commandLine();
-    }
-
-    /** The first argument that is neither an option nor the value of {@code --uri} (as the launcher finds it). */
-    static String commandName(String... args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--uri")) i++;
-            else if (!args[i].startsWith("-")) return args[i];
-        }
-        return null;
     }
 
     private CommandLine commandLine(List<Class<?>> subcommands) {
@@ -201,9 +197,23 @@ public final class Main implements Callable<Integer> {
      * it), 0 (no limit: nothing is cut) when the output goes to a pipe or a file, as git and duckdb do.
      */
     public int terminalWidth() {
-        if (terminalWidth == null)
-            terminalWidth = System.console() == null ? 0 : consoleWidth(System.getenv("COLUMNS"));
+        if (terminalWidth == null) terminalWidth = console() ? CommandLines.consoleWidth(System.getenv("COLUMNS")) : 0;
         return terminalWidth;
+    }
+
+    /**
+     * Whether the command's caller is a terminal (progress lines, tables fitted to it): this process's console, or
+     * what the caller of a {@link QueryDaemon} said of its own.
+     */
+    public boolean console() {
+        return console != null ? console : System.console() != null;
+    }
+
+    /** A command run for another process ({@link QueryDaemon}): its terminal, not this process's, decides. */
+    Main withConsole(boolean console, int width) {
+        this.console = console;
+        this.terminalWidth = console ? width : 0;
+        return this;
     }
 
     /** For tests: tables laid out as on a terminal this wide (0: as into a pipe). */
@@ -212,17 +222,16 @@ public final class Main implements Callable<Integer> {
         return this;
     }
 
-    static int consoleWidth(String columns) {
-        if (columns != null && columns.strip().matches("[1-9][0-9]{0,4}")) return Integer.parseInt(columns.strip());
-        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            return t.getWidth() > 0 ? t.getWidth() : DEFAULT_WIDTH;
-        } catch (IOException | RuntimeException e) {
-            return DEFAULT_WIDTH;
-        }
+    /** Opens the lake named by the global options: a kept one refreshed, when this runs in a {@link QueryDaemon}. */
+    public Lake openLake(LakeOptions options, Mirror.Progress progress) {
+        return lakes == null ? Lake.open(storeUri(), options, progress) : lakes.open(storeUri(), options, progress);
     }
 
-    /** A terminal that does not say how wide it is. */
-    static final int DEFAULT_WIDTH = 80;
+    /** A command run in a {@link QueryDaemon}: lakes come from its pool. */
+    Main withLakes(LakePool lakes) {
+        this.lakes = lakes;
+        return this;
+    }
 
     /** Opens a tracker on the store named by the global options. */
     public Tracker openTracker() {

@@ -71,7 +71,7 @@ final class QueryCli {
         if (output != null) output.check();
         LakeOptions opts = lakeOptions(o);
         Timing.phase("command line parsed");
-        Lake lake = Lake.open(main.storeUri(), opts, progress(main.err(), "syncing"));
+        Lake lake = main.openLake(opts, progress(main, "syncing"));
         for (String p : lake.problems()) main.err().println("runlake: warning: " + p);
         return lake;
     }
@@ -151,8 +151,9 @@ final class QueryCli {
     }
 
     /** A progress bar on a terminal (stderr), nothing when piped. */
-    static Mirror.Progress progress(PrintStream err, String what) {
-        if (System.console() == null) return Mirror.Progress.NONE;
+    static Mirror.Progress progress(Main main, String what) {
+        if (!main.console()) return Mirror.Progress.NONE;
+        PrintStream err = main.err();
         return new Mirror.Progress() {
             long last;
 

@@ -34,7 +34,7 @@ final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Mirror.Result r = Lake.sync(main.storeUri(), folder, artifacts, QueryCli.progress(main.err(), "sync"));
+        Mirror.Result r = Lake.sync(main.storeUri(), folder, artifacts, QueryCli.progress(main, "sync"));
         main.out()
                 .printf(
                         "%s: %d objects listed, %d fetched (%.1f MB), %d removed, %d in the folder%s%n",

@@ -16,11 +16,11 @@ import picocli.CommandLine;
 class OneCommandLineTest {
     @Test
     void theCommandIsTheFirstArgumentThatIsNeitherAnOptionNorTheUri() {
-        assertEquals("runs", Main.commandName("--uri", "leaderboard", "runs", "-e", "x"));
-        assertEquals("experiments", Main.commandName("-v", "experiments", "--uri", "/lake"));
-        assertEquals("show", Main.commandName("--uri=/lake", "show", "abc"));
-        assertNull(Main.commandName("--version"));
-        assertNull(Main.commandName());
+        assertEquals("runs", CommandLines.commandName("--uri", "leaderboard", "runs", "-e", "x"));
+        assertEquals("experiments", CommandLines.commandName("-v", "experiments", "--uri", "/lake"));
+        assertEquals("show", CommandLines.commandName("--uri=/lake", "show", "abc"));
+        assertNull(CommandLines.commandName("--version"));
+        assertNull(CommandLines.commandName());
     }
 
     @Test

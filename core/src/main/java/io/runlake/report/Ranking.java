@@ -57,13 +57,16 @@ public final class Ranking {
                 .sorted()
                 .map(DuckSql::lit)
                 .collect(Collectors.joining(", "));
+        // The top k are chosen on (run id, value) alone, a top-N of narrow rows; only they are then ranked and given
+        // their other columns (a window over every eligible run carrying its params took 0.4 s at 100,000 runs).
         return "WITH candidates AS (" + candidates + "), "
-                + "eligible AS (SELECT *, " + value + " AS ranked_value FROM candidates WHERE status IN (" + statuses
-                + ") AND " + value + " IS NOT NULL AND NOT isnan(" + value + ")) "
+                + "eligible AS (SELECT run_id, " + value + " AS ranked_value FROM candidates WHERE status IN ("
+                + statuses + ") AND " + value + " IS NOT NULL AND NOT isnan(" + value + ")), "
+                + "top AS (SELECT * FROM eligible ORDER BY " + order + " LIMIT " + rule.topK() + ") "
                 + "SELECT row_number() OVER (ORDER BY " + order + ") AS rank, run_id, name, status, ranked_value, "
                 + best + ", last_step, points, strftime(start_time, '%Y-%m-%dT%H:%M:%SZ'), \"user\", params, "
-                + "count(*) OVER () AS runs_ranked, (SELECT count(*) FROM candidates) AS runs_total "
-                + "FROM eligible ORDER BY " + order + " LIMIT " + rule.topK();
+                + "(SELECT count(*) FROM eligible) AS runs_ranked, (SELECT count(*) FROM candidates) AS runs_total "
+                + "FROM top JOIN candidates USING (run_id) ORDER BY " + order;
     }
 
     /** SQL counting the candidates, for {@link #result} when no run is ranked (then {@link #sql} has no rows). */

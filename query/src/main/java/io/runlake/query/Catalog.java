@@ -1,7 +1,6 @@
 package io.runlake.query;
 
 import io.runlake.format.Annotation;
-import io.runlake.format.DuckSql;
 import io.runlake.format.FooterVersions;
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Json;
@@ -22,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -85,12 +82,13 @@ final class Catalog {
             LakeOptions options,
             Connection conn,
             OpenTimer timer,
-            Set<String> gone) {
+            Set<String> gone,
+            IndexRunIds indexIds) {
         checkMarker(root); // a store of a newer format is refused before anything else is read
         Map<String, List<LakeView.RawObject>> byExperiment = parseKeys(raw);
         timer.lap("parse keys (" + raw.size() + ")");
         Set<String> experiments = new TreeSet<>(byExperiment.keySet());
-        FileLists lists = new FileLists(root, logStore, validationFile, options, conn, timer, gone);
+        FileLists lists = new FileLists(root, logStore, validationFile, options, conn, timer, gone, indexIds);
         experiments.addAll(lists.lakeExperiments());
         for (String experiment : experiments) {
             lists.addExperiment(experiment, byExperiment.getOrDefault(experiment, List.of()));
@@ -138,6 +136,7 @@ final class Catalog {
         private final Connection conn;
         private final OpenTimer timer;
         private final Set<String> gone;
+        private final IndexRunIds indexIds;
         final Map<String, String> newValidation = new ConcurrentHashMap<>();
         final List<String> problems = Collections.synchronizedList(new ArrayList<>());
         final Map<Path, String[]> ranges = new LinkedHashMap<>();
@@ -160,8 +159,10 @@ final class Catalog {
                 LakeOptions options,
                 Connection conn,
                 OpenTimer timer,
-                Set<String> gone) {
+                Set<String> gone,
+                IndexRunIds indexIds) {
             this.root = root;
+            this.indexIds = indexIds;
             this.logStore = logStore;
             this.validationFile = validationFile;
             this.options = options;
@@ -218,7 +219,7 @@ final class Catalog {
             requireSupportedLakeFiles(root, snapshot, view, conn);
             addLiveFiles(experiment, view);
             Set<String> settled =
-                    settledRuns(root, snapshot, view, runObjects, options, conn, problems, indexFiles, gone);
+                    settledRuns(root, snapshot, view, runObjects, options, conn, problems, indexFiles, gone, indexIds);
             timer.lap("settled runs (" + settled.size() + ")");
             addJson(runObjects, settled);
             addShards(experiment, view);
@@ -435,7 +436,8 @@ final class Catalog {
             Connection conn,
             List<String> problems,
             List<Path> indexFiles,
-            Set<String> gone) {
+            Set<String> gone,
+            IndexRunIds indexIds) {
         if (snapshot.indexFile() == null) return Set.of();
         if (!LocalPaths.isSafeKey(snapshot.indexFile())) {
             problems.add("runs index " + snapshot.indexFile()
@@ -459,12 +461,8 @@ final class Catalog {
             Layout.parseRunObject(o.key()).ifPresent(ro -> newest.put(ro.runId(), Long.MAX_VALUE));
         }
         Set<String> settled = new HashSet<>();
-        try (Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery("SELECT run_id FROM " + DuckSql.readParquet(Views.lit(index.toString()))
-                        + " WHERE status IN ('FINISHED', 'FAILED', 'KILLED')")) {
-            while (rs.next()) {
-                String runId = rs.getString(1);
-                if (runId == null) continue;
+        try {
+            for (String runId : indexIds.endedRuns(index, conn)) {
                 Long lm = newest.get(runId);
                 if (lm == null || lm < cutoff) settled.add(runId);
             }

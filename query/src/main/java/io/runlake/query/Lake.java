@@ -99,6 +99,10 @@ public final class Lake implements AutoCloseable {
         return session.uri();
     }
 
+    LakeOptions options() {
+        return session.options();
+    }
+
     /** The local folder the views read. */
     public Path localRoot() {
         return session.root();
@@ -332,8 +336,28 @@ public final class Lake implements AutoCloseable {
         return lineage.lineage(target);
     }
 
+    /** The pool this lake goes back to when closed (null: closing closes it). */
+    private LakePool pool;
+
+    /** For {@link LakePool}: closing gives this lake back to {@code pool} instead of closing it. */
+    Lake pooledIn(LakePool pool) {
+        this.pool = pool;
+        return this;
+    }
+
+    /** For {@link LakePool}: lists the store and reads the log again; the views are rebuilt only where they changed. */
+    void refresh(Mirror.Progress progress) {
+        session.refresh(progress);
+    }
+
+    /** For {@link LakePool}: closes this lake for good. */
+    void closeSession() {
+        session.close();
+    }
+
     @Override
     public void close() {
-        session.close();
+        if (pool != null) pool.giveBack(this);
+        else session.close();
     }
 }

@@ -2,6 +2,7 @@ package io.runlake.query;
 
 import io.runlake.format.FormatVersion;
 import io.runlake.format.Layout;
+import io.runlake.runs.RunRules;
 import io.runlake.store.FileObjectStore;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectInfo;
@@ -62,7 +63,7 @@ final class LakeSession implements AutoCloseable {
 
     private final URI uri;
     private final LakeOptions options;
-    private final Mirror.Progress progress;
+    private volatile Mirror.Progress progress;
     private final Consumer<String> hook;
     private final Connection conn;
     private final Set<String> materialised = new HashSet<>();
@@ -75,6 +76,10 @@ final class LakeSession implements AutoCloseable {
     private int reloads;
     /** Counts the loads, so that what was cached from the views can tell it is stale. */
     private int generation;
+    /** Run ids of the runs index files, read once per file (they are immutable). */
+    private final IndexRunIds indexIds = new IndexRunIds();
+    /** The raw objects the views were built over (with the catalog's files: what {@link #refresh} compares). */
+    private List<ObjectInfo> viewsRaw;
 
     private LakeSession(
             URI uri, LakeOptions options, Mirror.Progress progress, Consumer<String> hook, Connection conn) {
@@ -222,16 +227,52 @@ final class LakeSession implements AutoCloseable {
                     options,
                     conn,
                     timer,
-                    gone);
+                    gone,
+                    indexIds);
+            indexIds.keepOnlyUsed();
+            boolean unchanged = catalog != null
+                    && built.files.equals(catalog.files)
+                    && listing.raw().equals(viewsRaw)
+                    && !statusesMoved();
             root = listing.dir();
             catalog = built;
             sync = listing.result();
-            materialised.clear();
-            generation++;
-            createViews(timer);
+            if (unchanged) {
+                timer.lap("views unchanged");
+            } else {
+                materialised.clear();
+                generation++;
+                viewsRaw = null; // until the views over this listing exist
+                createViews(timer);
+                viewsRaw = listing.raw();
+            }
         }
         StoreCaches.markUsed(cache, Instant.now());
         StoreCaches.pruneUnused(cache.getParent(), Instant.now());
+    }
+
+    /**
+     * Lists the store and reads the log again, as a new session would. The views are built again only when what they
+     * would read differs: other files or raw objects (objects are immutable, so the same keys, sizes and times are the
+     * same contents), or a run whose status moved with the clock alone (RUNNING past the stale timeout). Otherwise the
+     * tables already made are the new session's, and a query answers as it would there.
+     */
+    void refresh(Mirror.Progress progress) {
+        this.progress = progress;
+        load();
+    }
+
+    /** Whether a run materialised as RUNNING is now quiet for longer than the stale timeout: CRASHED, if read again. */
+    private boolean statusesMoved() {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM _m_runs WHERE status = 'RUNNING' AND "
+                        + RunRules.staleSql(
+                                "epoch_ms(last_activity)",
+                                options.staleTimeout().toMillis()))) {
+            return !rs.next() || rs.getLong(1) > 0;
+        } catch (SQLException e) {
+            return true; // build the views again, which says what is wrong
+        }
     }
 
     /** A {@code file:} store is read in place. */
@@ -294,6 +335,7 @@ final class LakeSession implements AutoCloseable {
                     throw keepsChanging(missing + " disappeared while it was read", attempt, e);
                 }
                 reloads++;
+                viewsRaw = null; // a file the views read is gone: build them again whatever the listing says
                 load();
             }
         }
@@ -479,6 +521,10 @@ final class LakeSession implements AutoCloseable {
 
     int reloads() {
         return reloads;
+    }
+
+    LakeOptions options() {
+        return options;
     }
 
     int generation() {

@@ -27,7 +27,12 @@ public final class Leaderboards {
                 + "WHERE r.experiment = ? AND (" + where + ")";
         try {
             Table rows = lake.query(Ranking.sql(rule, candidates), rule.metric(), experiment);
-            Table count = lake.query(Ranking.countSql(candidates), rule.metric(), experiment);
+            // every row says how many candidates there were; only an empty ranking needs them counted
+            Table count = rows.rows().isEmpty()
+                    ? lake.query(Ranking.countSql(candidates), rule.metric(), experiment)
+                    : new Table(
+                            List.of("runs_total"),
+                            List.of(List.of(rows.rows().get(0).get(12))));
             Ranking.Result ranked =
                     Ranking.result(rows.rows(), ((Number) count.rows().get(0).get(0)).longValue());
             return Leaderboard.of(experiment, rule, ranked, Instant.now().toString());

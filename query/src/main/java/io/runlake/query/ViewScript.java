@@ -47,7 +47,8 @@ final class ViewScript {
                             options,
                             conn,
                             new OpenTimer(),
-                            gone),
+                            gone,
+                            new IndexRunIds()),
                     () -> {});
             StringBuilder b = new StringBuilder();
             b.append("-- RunLake views over ").append(root).append(" (generated; file lists follow FORMAT.md §13)\n");
