@@ -350,6 +350,11 @@ public final class Lake implements AutoCloseable {
         session.refresh(progress);
     }
 
+    /** How often the views were built (tests: a refresh with nothing changed does not build them again). */
+    int generation() {
+        return session.generation();
+    }
+
     /** For {@link LakePool}: closes this lake for good. */
     void closeSession() {
         session.close();

@@ -2,7 +2,10 @@ package io.runlake.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runlake.client.Run;
@@ -317,6 +320,97 @@ abstract class WatermarkSuite {
         }
     }
 
+    // ---- a lake kept open between commands (LakePool: the CLI's query daemon)
+
+    @Test
+    void aKeptLakeAnswersAsANewOneAfterEveryChange() throws Exception {
+        URI uri = newStore();
+        writeRuns(uri, 3);
+        try (LakePool pool = new LakePool(2)) {
+            Lake kept;
+            try (Lake l = pooled(pool, uri)) {
+                kept = l;
+                assertAnswersOfANewLake(uri, l);
+            }
+            int generation = kept.generation();
+            try (Lake l = pooled(pool, uri)) {
+                assertSame(kept, l, "the kept lake is handed out again");
+                assertEquals(generation, l.generation(), "nothing changed: the views are not built again");
+                assertAnswersOfANewLake(uri, l);
+            }
+            String fourth = writeRuns(uri, 1).get(0);
+            try (Lake l = pooled(pool, uri)) {
+                assertSame(kept, l);
+                assertTrue(l.generation() > generation, "a new run: the views are built again");
+                assertEquals(
+                        4L, l.sql("SELECT count(*) FROM runs").rows().get(0).get(0));
+                assertAnswersOfANewLake(uri, l);
+            }
+            index(uri); // compacted (shards replaced by a lake file) and indexed: W moves past every run
+            try (Lake l = pooled(pool, uri)) {
+                assertAnswersOfANewLake(uri, l);
+            }
+            crash(uri, fourth); // an object deleted by hand: the run is read again from what is left
+            try (Lake l = pooled(pool, uri)) {
+                assertAnswersOfANewLake(uri, l);
+            }
+            try (Lake a = pooled(pool, uri);
+                    Lake b = pooled(pool, uri)) {
+                assertNotSame(a, b, "a lake is lent to one caller at a time");
+                assertAnswersOfANewLake(uri, b);
+            }
+        }
+    }
+
+    @Test
+    void aKeptLakeSeesARunGoQuiet() throws Exception {
+        URI uri = newStore();
+        readerStaleTimeout = Duration.ofSeconds(5);
+        String id = writeRuns(uri, 2).get(1);
+        crash(uri, id); // no end manifest: RUNNING until it has been quiet for the stale timeout, then CRASHED
+        String status = "SELECT status, epoch_ms(last_activity) FROM runs WHERE run_id = '" + id + "'";
+        try (LakePool pool = new LakePool(1)) {
+            long lastActivityMs;
+            try (Lake l = pooled(pool, uri)) {
+                List<Object> row = l.sql(status).rows().get(0);
+                lastActivityMs = ((Number) row.get(1)).longValue();
+                assumeTrue(
+                        System.currentTimeMillis() < lastActivityMs + readerStaleTimeout.toMillis(),
+                        "the lake opened within the stale timeout of the run's last object");
+                assertEquals("RUNNING", row.get(0));
+            }
+            Thread.sleep(
+                    Math.max(0, lastActivityMs + readerStaleTimeout.toMillis() + 500 - System.currentTimeMillis()));
+            try (Lake l = pooled(pool, uri)) {
+                assertEquals("CRASHED", l.sql(status).rows().get(0).get(0), "the clock alone moved its status");
+                assertAnswersOfANewLake(uri, l);
+            }
+        }
+    }
+
+    Lake pooled(LakePool pool, URI uri) {
+        return pool.open(
+                uri,
+                LakeOptions.defaults()
+                        .withCacheDir(tmp.resolve("cache-pooled"))
+                        .withStaleTimeout(readerStaleTimeout)
+                        .withIndexMargin(readerMargin),
+                Mirror.Progress.NONE);
+    }
+
+    /** {@code kept} answers every documented view and a leaderboard as a lake opened now does. */
+    void assertAnswersOfANewLake(URI uri, Lake kept) {
+        try (Lake fresh = open(uri, readerMargin)) {
+            for (String q : ANSWERS)
+                assertEquals(fresh.sql(q).rows(), kept.sql(q).rows(), q);
+            assertEquals(
+                    fresh.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
+                    kept.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
+                    "leaderboard");
+            assertEquals(fresh.problems(), kept.problems());
+        }
+    }
+
     // ---- helpers
 
     /** {@code n} finished runs with params, points, an artifact and an input in the first. */
@@ -394,20 +488,21 @@ abstract class WatermarkSuite {
      * listing (a margin a minute larger than the indexer's, so its watermark is not used; the runs taken from the index
      * are older than either margin).
      */
+    static final List<String> ANSWERS = List.of(
+            "SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity, "
+                    + "\"user\", host, code_version, error, params, tags, note, archived FROM runs ORDER BY run_id",
+            "SELECT * FROM metric_summary ORDER BY ALL",
+            "SELECT * FROM params ORDER BY ALL",
+            "SELECT * FROM tags ORDER BY ALL",
+            "SELECT * FROM artifacts ORDER BY ALL",
+            "SELECT * FROM inputs ORDER BY ALL",
+            "SELECT count(*), sum(value) FROM metrics",
+            "SELECT * FROM experiments");
+
     void assertSameAnswers(URI uri) {
-        List<String> queries = List.of(
-                "SELECT experiment, run_id, name, parent_run_id, status, start_time, end_time, last_activity, "
-                        + "\"user\", host, code_version, error, params, tags, note, archived FROM runs ORDER BY run_id",
-                "SELECT * FROM metric_summary ORDER BY ALL",
-                "SELECT * FROM params ORDER BY ALL",
-                "SELECT * FROM tags ORDER BY ALL",
-                "SELECT * FROM artifacts ORDER BY ALL",
-                "SELECT * FROM inputs ORDER BY ALL",
-                "SELECT count(*), sum(value) FROM metrics",
-                "SELECT * FROM experiments");
         try (Lake fromW = open(uri, readerMargin);
                 Lake full = open(uri, readerMargin.plusMinutes(1))) {
-            for (String q : queries)
+            for (String q : ANSWERS)
                 assertEquals(full.sql(q).rows(), fromW.sql(q).rows(), q);
             assertEquals(
                     full.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
