@@ -220,23 +220,24 @@ public final class DaemonClient {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);
         boolean printed = false;
-        while (true) {
-            byte type;
-            try {
-                type = in.readByte();
-            } catch (EOFException e) {
-                if (!printed) return null;
-                stderr.write("runlake: the query daemon ended before the command did\n".getBytes());
-                return Main.FAILED;
+        try {
+            while (true) {
+                byte type = in.readByte();
+                int n = in.readInt();
+                if (type == DaemonProtocol.EXIT) return in.readInt();
+                byte[] body = in.readNBytes(n);
+                if (body.length < n) throw new EOFException();
+                printed = true;
+                try {
+                    (type == DaemonProtocol.ERR ? stderr : stdout).write(body);
+                } catch (IOException closed) {
+                    // the reader went away (| head): as in a process of its own, the rest is dropped, the code kept
+                }
             }
-            int n = in.readInt();
-            if (type == DaemonProtocol.EXIT) {
-                stdout.flush();
-                return in.readInt();
-            }
-            byte[] body = in.readNBytes(n);
-            (type == DaemonProtocol.ERR ? stderr : stdout).write(body);
-            printed = true;
+        } catch (IOException e) { // EOF, reset: the daemon ended (it was idle and exiting, or it failed)
+            if (!printed) return null; // nothing printed yet: the command can still be run elsewhere
+            stderr.write("runlake: the query daemon ended before the command did\n".getBytes());
+            return Main.FAILED;
         }
     }
 

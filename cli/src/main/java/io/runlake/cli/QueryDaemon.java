@@ -34,7 +34,7 @@ import jdk.net.UnixDomainPrincipal;
  * views), in a DuckDB connection of its own, so its answer is what a fresh process would print; only the start-up
  * is shared. The daemon listens on a socket in the user's private cache folder, answers only peers of its own user,
  * and exits after {@link DaemonProtocol#DEFAULT_IDLE_MINUTES} minutes without a command, when asked to
- * ({@code runlake daemon stop}), or when its socket is removed.
+ * ({@code runlake daemon stop}), when its socket is removed, or when its jar is rebuilt.
  */
 public final class QueryDaemon {
     private final Path socket;
@@ -50,6 +50,9 @@ public final class QueryDaemon {
     });
     /** Lakes kept open between commands, refreshed for each (at most 4: each holds a DuckDB database in memory). */
     private final LakePool lakes = new LakePool(4);
+
+    /** The key of this daemon's class path, JVM and environment when it started ({@link DaemonProtocol#key}). */
+    private final String startKey = ownKey();
 
     private volatile boolean stopping;
     private ServerSocketChannel server;
@@ -146,8 +149,15 @@ public final class QueryDaemon {
                 now = null;
             }
             boolean socketGone = now == null || (inode != null && !inode.equals(now));
-            if (idleLongEnough || socketGone) stop(!socketGone);
+            // a rebuilt jar: clients now ask a daemon of the new key, so this one would only idle
+            boolean rebuilt = !ownKey().equals(startKey);
+            if (idleLongEnough || socketGone || rebuilt) stop(!socketGone);
         }
+    }
+
+    private static String ownKey() {
+        return DaemonProtocol.key(
+                System.getProperty("java.class.path"), System.getProperty("java.home"), System.getenv());
     }
 
     private synchronized void stop(boolean removeSocket) {
@@ -213,7 +223,7 @@ public final class QueryDaemon {
 
     private String status() {
         return "pid " + ProcessHandle.current().pid() + ", up since " + started + ", " + served.get()
-                + " commands answered, " + running.get() + " running, socket " + socket;
+                + " commands answered, " + (running.get() - 1) + " others running, socket " + socket;
     }
 
     private static void text(DataOutputStream out, String s) throws IOException {
