@@ -108,8 +108,7 @@ public final class QueryDaemon {
             running.incrementAndGet();
             workers.execute(() -> {
                 try (ch) {
-                    UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-                    if (peer.user().equals(me)) answer(ch);
+                    if (sameUser(ch, me)) answer(ch);
                 } catch (IOException | RuntimeException e) {
                     // the caller went away (Ctrl-C) or spoke nonsense: nothing to answer
                 } finally {
@@ -125,6 +124,19 @@ public final class QueryDaemon {
             Thread.currentThread().interrupt();
         }
         lakes.close();
+    }
+
+    /**
+     * Whether the peer is this daemon's user. Where the system does not say who the peer is, the socket's folder
+     * (0700, this user's) is what keeps other users out.
+     */
+    private static boolean sameUser(SocketChannel ch, UserPrincipal me) throws IOException {
+        try {
+            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return peer.user().equals(me);
+        } catch (UnsupportedOperationException e) {
+            return true;
+        }
     }
 
     /** Stops when idle, or when the socket file is no longer this daemon's (removed, or replaced by another). */
