@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.runlake.format.Json;
 import io.runlake.query.Lake;
 import io.runlake.query.LakeOptions;
+import io.runlake.query.LakePool;
+import io.runlake.query.Mirror;
 import io.runlake.query.QueryException;
 import io.runlake.query.Table;
 import io.runlake.store.ObjectStore;
@@ -29,8 +31,9 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code runlake ui}: the web app over one store, served by the JDK's HTTP server. Read-only (GET and HEAD only);
- * bound to 127.0.0.1 unless told otherwise, and then every request must carry the token. The lake is opened again
- * when it is older than the refresh interval (or on a page's Refresh), so runs that land show up.
+ * bound to 127.0.0.1 unless told otherwise, and then every request must carry the token. The lake is refreshed
+ * when it is older than the refresh interval (or on a page's Refresh), so runs that land show up; a refresh that finds
+ * nothing new keeps the views it has ({@link LakePool}).
  */
 public final class UiServer implements AutoCloseable {
     /** The cookie that carries the token after the first request named it in the URL. */
@@ -42,6 +45,9 @@ public final class UiServer implements AutoCloseable {
     private final Duration refresh;
     private final String token;
     private final boolean loopback;
+    /** One lake, kept between refreshes (the query daemon's pool). */
+    private final LakePool lakes = new LakePool(1);
+
     private Lake lake;
     private long openedAt;
 
@@ -226,9 +232,10 @@ public final class UiServer implements AutoCloseable {
     synchronized <T> T withLake(boolean reopen, java.util.function.Function<Lake, T> f) {
         long now = System.nanoTime();
         if (lake == null || reopen || now - openedAt > refresh.toNanos()) {
-            Lake fresh = Lake.open(store, options);
+            // given back and taken again: refreshed as a new lake would be opened, its views rebuilt only if changed
             if (lake != null) lake.close();
-            lake = fresh;
+            lake = null;
+            lake = lakes.open(store, options, Mirror.Progress.NONE);
             openedAt = now;
         }
         return f.apply(lake);
@@ -287,7 +294,8 @@ public final class UiServer implements AutoCloseable {
     public synchronized void close() {
         http.stop(0);
         ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
-        if (lake != null) lake.close();
+        if (lake != null) lake.close(); // back to the pool, which then closes it
         lake = null;
+        lakes.close();
     }
 }

@@ -70,6 +70,43 @@ class UiApiTest {
     }
 
     @Test
+    void aRunThatLandsShowsUpOnRefreshAndNothingElseChanges() throws Exception {
+        Path store = Files.createDirectories(tmp.resolve("refresh-store"));
+        try (io.runlake.client.Tracker t = UiStores.tracker(store.toUri(), tmp.resolve("refresh-spill"))) {
+            t.newRun("refresh").name("first").start().finish();
+        }
+        try (UiServer own = UiServer.start(
+                store.toUri(),
+                UiStores.lakeOptions(tmp.resolve("refresh")),
+                "127.0.0.1",
+                0,
+                null,
+                Duration.ofHours(1))) {
+            String runs = "http://127.0.0.1:" + own.port() + "/api/runs?experiment=refresh";
+            JsonNode before = Json.MAPPER.readTree(
+                    http.send(HttpRequest.newBuilder(URI.create(runs)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
+            assertEquals(List.of("first"), column(before.get("runs"), "name"));
+            try (io.runlake.client.Tracker t = UiStores.tracker(store.toUri(), tmp.resolve("refresh-spill"))) {
+                t.newRun("refresh").name("second").start().finish();
+            }
+            JsonNode kept = Json.MAPPER.readTree(
+                    http.send(HttpRequest.newBuilder(URI.create(runs)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
+            assertEquals(List.of("first"), column(kept.get("runs"), "name"), "within the refresh interval: as it was");
+            JsonNode refreshed = Json.MAPPER.readTree(http.send(
+                            HttpRequest.newBuilder(URI.create(runs + "&refresh=1"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            assertEquals(
+                    List.of("first", "second"),
+                    column(refreshed.get("runs"), "name").stream().sorted().toList(),
+                    "a page's Refresh reads what landed");
+        }
+    }
+
+    @Test
     void experimentsListsBoth() throws Exception {
         JsonNode e = json("/api/experiments").get("experiments");
         assertEquals(List.of("mnist", "other", "sweeps"), column(e, "experiment"));
