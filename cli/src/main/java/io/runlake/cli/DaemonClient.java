@@ -18,10 +18,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The launcher's fast path for a query command: hands the command line to this user's {@link QueryDaemon} for the
@@ -52,6 +54,7 @@ public final class DaemonClient {
         String key = DaemonProtocol.key(daemonClassPath(), System.getProperty("java.home"), env);
         Path socket = DaemonProtocol.socket(folder, key);
         if (socket.toString().length() > 100) return DaemonProtocol.NOT_ANSWERED; // sun_path holds 108 bytes
+        if (!ownPrivateFolderOrNone(folder)) return DaemonProtocol.NOT_ANSWERED; // a socket there could be anyone's
         boolean console = System.console() != null;
         int width = console ? CommandLines.consoleWidth(env.get("COLUMNS")) : 0;
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -117,6 +120,26 @@ public final class DaemonClient {
             return Path.of(value).toAbsolutePath().toString();
         } catch (RuntimeException e) {
             return value; // not a path or URI: the command reports it
+        }
+    }
+
+    /**
+     * Whether {@code folder} is missing (it is made private when a daemon starts) or this user's alone (0700). A folder
+     * of this user's that others could write to is made 0700, and the sockets in it are removed: any of them could
+     * have been put there by someone else.
+     */
+    static boolean ownPrivateFolderOrNone(Path folder) {
+        try {
+            if (!Files.exists(folder)) return true;
+            if (!Files.getOwner(folder).getName().equals(System.getProperty("user.name"))) return false;
+            Set<PosixFilePermission> only = PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(folder).equals(only)) {
+                Files.setPosixFilePermissions(folder, only);
+                for (Path s : DaemonProtocol.sockets(folder)) Files.deleteIfExists(s);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -10,6 +10,7 @@ import io.runlake.client.TrackerOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +148,20 @@ class QueryDaemonTest {
             Answer a = run(tmp, DaemonClient.class, args);
             assertEquals(new Answer(DaemonProtocol.NOT_ANSWERED, "", ""), a, String.join(" ", args));
         }
+    }
+
+    @Test
+    void aSocketFolderOthersCouldWriteToIsMadePrivateAndItsSocketsAreNotTrusted() throws Exception {
+        Path open = Files.createDirectories(tmp.resolve("open-folder"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path planted = Files.writeString(open.resolve("daemon-0123.sock"), "anyone's");
+        assertTrue(DaemonClient.ownPrivateFolderOrNone(open));
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(open));
+        assertFalse(Files.exists(planted), "a socket found in a folder others could write to is removed");
+        Path kept = Files.writeString(open.resolve("daemon-4567.sock"), "ours");
+        assertTrue(DaemonClient.ownPrivateFolderOrNone(open));
+        assertTrue(Files.exists(kept), "in a private folder, sockets are left alone");
+        assertTrue(DaemonClient.ownPrivateFolderOrNone(tmp.resolve("no-such-folder")));
     }
 
     @Test
