@@ -10,7 +10,6 @@ import io.runlake.client.Tracker;
 import io.runlake.client.TrackerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +22,7 @@ class AnnotationCliTest {
 
     private Path store() throws Exception {
         Path lake = dir.resolve("lake");
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(dir.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TestTrackers.options(dir.resolve("spill"));
         try (Tracker t = Tracker.open(lake.toUri(), options)) {
             Run r = t.newRun("e").name("alpha").tag("stage", "draft").start();
             r.log("loss", 0.2, 0);

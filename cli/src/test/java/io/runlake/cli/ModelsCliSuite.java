@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.runlake.client.Run;
 import io.runlake.client.Tracker;
-import io.runlake.client.TrackerOptions;
 import io.runlake.format.Layout;
 import io.runlake.store.ObjectInfo;
 import io.runlake.store.ObjectStore;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,13 +136,7 @@ abstract class ModelsCliSuite {
     /** A finished run of experiment fraud that read data/ and logged model.bin ("the exact weights"). */
     private String runWithModel() throws Exception {
         Path weights = Files.writeString(tmp.resolve("model.bin"), "the exact weights");
-        try (Tracker t = Tracker.open(
-                uri,
-                TrackerOptions.defaults()
-                        .withSpillRoot(tmp.resolve("spill"))
-                        .withShutdownHook(false)
-                        .withCaptureCode(false)
-                        .withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(uri, TestTrackers.options(tmp.resolve("spill")))) {
             Run run = t.startRun("fraud");
             run.logInput(
                     "train",

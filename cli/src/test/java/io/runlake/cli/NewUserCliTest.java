@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,11 +58,7 @@ class NewUserCliTest {
         tmp = dir;
         lake = tmp.resolve("lake");
         cache = tmp.resolve("cache");
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TestTrackers.options(tmp.resolve("spill"));
         double[] lrs = {0.1, 0.3, 0.001};
         try (Tracker t = Tracker.open(lake.toUri(), options)) {
             for (int i = 0; i < lrs.length; i++) {
@@ -355,13 +350,7 @@ class NewUserCliTest {
     void theOnlineSamplesSqlRunsInTheCli() {
         Path store = tmp.resolve("online");
         String runId;
-        try (Tracker t = Tracker.open(
-                store.toUri(),
-                TrackerOptions.defaults()
-                        .withSpillRoot(tmp.resolve("spill"))
-                        .withShutdownHook(false)
-                        .withCaptureCode(false)
-                        .withSystemMetricsInterval(Duration.ZERO))) {
+        try (Tracker t = Tracker.open(store.toUri(), TestTrackers.options(tmp.resolve("spill")))) {
             runId = OnlineLearningSample.run(t, 300, 0, new PrintStream(OutputStream.nullOutputStream()));
         }
         Result r = run(

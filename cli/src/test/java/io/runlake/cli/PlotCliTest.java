@@ -16,7 +16,6 @@ import io.runlake.runs.RunIds;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -75,11 +74,7 @@ class PlotCliTest {
     }
 
     TrackerOptions options() {
-        return TrackerOptions.defaults()
-                .withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        return TestTrackers.options(tmp.resolve("spill"));
     }
 
     Result query(String command, String... args) {

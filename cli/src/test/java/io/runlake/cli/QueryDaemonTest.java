@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +47,7 @@ class QueryDaemonTest {
     }
 
     static void writeRuns(String... names) {
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TestTrackers.options(tmp.resolve("spill"));
         try (Tracker t = Tracker.open(store.toUri(), options)) {
             double lr = 0.1;
             for (String name : names) {

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -56,11 +55,7 @@ class TablesCliTest {
         modelSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model)));
         Path data = tmp.resolve("train.csv");
         Files.writeString(data, "x,y\n1,2\n" + System.nanoTime() + ",3\n");
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TestTrackers.options(tmp.resolve("spill"));
         try (Tracker t = Tracker.open(lake.toUri(), options)) {
             Run parent = t.newRun(EXP).name("the-sweep").start();
             parentId = parent.id();

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +42,7 @@ class UiCliTest {
     @BeforeAll
     static void writeStore() throws Exception {
         store = Files.createDirectories(tmp.resolve("store"));
-        TrackerOptions options = TrackerOptions.defaults()
-                .withSpillRoot(tmp.resolve("spill"))
-                .withShutdownHook(false)
-                .withCaptureCode(false)
-                .withSystemMetricsInterval(Duration.ZERO);
+        TrackerOptions options = TestTrackers.options(tmp.resolve("spill"));
         try (Tracker t = Tracker.open(store.toUri(), options)) {
             Run r = t.newRun("ui-cli").name("first").param("lr", 0.1).start();
             r.log("loss", 0.5, 0);

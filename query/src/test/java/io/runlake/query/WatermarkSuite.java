@@ -401,13 +401,7 @@ abstract class WatermarkSuite {
     /** {@code kept} answers every documented view and a leaderboard as a lake opened now does. */
     void assertAnswersOfANewLake(URI uri, Lake kept) {
         try (Lake fresh = open(uri, readerMargin)) {
-            for (String q : ANSWERS)
-                assertEquals(fresh.sql(q).rows(), kept.sql(q).rows(), q);
-            assertEquals(
-                    fresh.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
-                    kept.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
-                    "leaderboard");
-            assertEquals(fresh.problems(), kept.problems());
+            assertSameAnswers(fresh, kept);
         }
     }
 
@@ -503,13 +497,18 @@ abstract class WatermarkSuite {
     void assertSameAnswers(URI uri) {
         try (Lake fromW = open(uri, readerMargin);
                 Lake full = open(uri, readerMargin.plusMinutes(1))) {
-            for (String q : ANSWERS)
-                assertEquals(full.sql(q).rows(), fromW.sql(q).rows(), q);
-            assertEquals(
-                    full.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
-                    fromW.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
-                    "leaderboard");
-            assertEquals(full.problems(), fromW.problems());
+            assertSameAnswers(full, fromW);
         }
+    }
+
+    /** The documented views, a leaderboard and the problems of {@code actual} equal those of {@code expected}. */
+    static void assertSameAnswers(Lake expected, Lake actual) {
+        for (String q : ANSWERS)
+            assertEquals(expected.sql(q).rows(), actual.sql(q).rows(), q);
+        assertEquals(
+                expected.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
+                actual.leaderboard(EXP, "acc", Direction.MAX, 10, null).rows(),
+                "leaderboard");
+        assertEquals(expected.problems(), actual.problems());
     }
 }
