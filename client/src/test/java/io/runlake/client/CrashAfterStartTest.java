@@ -11,6 +11,7 @@ import io.runlake.format.RunIdPointer;
 import io.runlake.format.RunStart;
 import io.runlake.format.SharedEnvironment;
 import io.runlake.store.FileObjectStore;
+import io.runlake.testing.Lakes;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -98,6 +99,15 @@ class CrashAfterStartTest {
             assertTrue(end.pointsLogged() >= 5, "5 losses and the system metrics readings: " + end.pointsLogged());
             assertEquals(0, end.pointsDropped());
             assertEquals(1, end.shardsWritten());
+            // the last points were journaled packed and encoded by the next process: an independent reader reads them
+            Path shard = lake.resolve(store.list(Layout.runPrefix("crashed", runId) + "metrics/")
+                    .get(0)
+                    .key());
+            assertEquals(
+                    List.of(List.of(5L, 0L, 4L, 2_283_333L)), // 1 + 1/2 + ... + 1/5, in millionths
+                    Lakes.query(
+                            "SELECT count(*), min(step), max(step), CAST(round(sum(value) * 1e6) AS BIGINT) FROM read_parquet("
+                                    + Lakes.lit(shard) + ") WHERE key = 'loss' AND run_id = '" + runId + "'"));
         }
     }
 

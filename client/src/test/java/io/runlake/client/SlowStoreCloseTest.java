@@ -104,7 +104,7 @@ class SlowStoreCloseTest {
         try (Stream<Path> files = Files.walk(spill)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 out.append(f).append('\n');
-                if (f.toString().endsWith(".journal")) {
+                if (f.getFileName().toString().contains(".journal")) {
                     out.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
                             .append('\n');
                 }

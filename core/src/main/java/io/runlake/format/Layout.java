@@ -206,14 +206,20 @@ public final class Layout {
         if (worker < 0 || worker > 99_999) {
             throw new IllegalArgumentException("worker rank " + worker + " is outside 0..99999");
         }
-        return "w" + String.format("%05d", worker) + "-" + RunIds.requireValid(writerId);
+        return "w" + zeroPadded(worker, 5) + "-" + RunIds.requireValid(writerId);
     }
 
     private static String seq8(long seq) {
         if (seq < 0 || seq > 99_999_999L) {
             throw new IllegalArgumentException("sequence number " + seq + " is outside 0..99999999");
         }
-        return String.format("%08d", seq);
+        return zeroPadded(seq, 8);
+    }
+
+    /** {@code value} (not negative) in at least {@code digits} digits; String.format took 15 % of a run start. */
+    private static String zeroPadded(long value, int digits) {
+        String s = Long.toString(value);
+        return s.length() >= digits ? s : "0".repeat(digits - s.length()) + s;
     }
 
     /** The kinds of object under runs/. */
@@ -284,7 +290,7 @@ public final class Layout {
         if (version < 1 || version > MAX_MODEL_VERSION) {
             throw new IllegalArgumentException("model version " + version + " is outside 1.." + MAX_MODEL_VERSION);
         }
-        return modelVersionsPrefix(model) + String.format("%010d", version) + JSON_SUFFIX;
+        return modelVersionsPrefix(model) + zeroPadded(version, 10) + JSON_SUFFIX;
     }
 
     /** {@code models/<model>/aliases/<alias>/}: every event of one alias, oldest first. */

@@ -9,7 +9,20 @@ import java.time.Instant;
  */
 public final class RunIds {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread: the default {@code SecureRandom} (NativePRNG) serialises every caller on one lock and
+     * reads {@code /dev/urandom} each time, so a run start on the training thread waited for the store's threads
+     * naming their temporary files. DRBG instances are seeded once from the system's entropy source.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(RunIds::newGenerator);
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
 
     private RunIds() {}
 
@@ -19,7 +32,7 @@ public final class RunIds {
 
     static String newId(long millis) {
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        RANDOM.get().nextBytes(random);
         char[] out = new char[26];
         long time = millis;
         for (int i = 9; i >= 0; i--) {
@@ -55,7 +68,7 @@ public final class RunIds {
         long hi = 0, lo = 0; // the 80 random bits: the 40 of characters 10-17 and the 40 of characters 18-25
         for (int i = 10; i < 18; i++) hi = (hi << 5) | indexOf(previous.charAt(i));
         for (int i = 18; i < 26; i++) lo = (lo << 5) | indexOf(previous.charAt(i));
-        lo += 1 + (RANDOM.nextInt() & 0xffffffffL);
+        lo += 1 + (RANDOM.get().nextInt() & 0xffffffffL);
         hi += lo >>> 40;
         lo &= (1L << 40) - 1;
         if (hi >>> 40 != 0) return newId(time + 1); // the millisecond's ids are used up: its successor's are greater

@@ -19,7 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A local folder laid out exactly like the bucket. Put-if-absent writes the bytes to a temporary file in
@@ -77,6 +77,11 @@ public final class FileObjectStore implements ObjectStore {
         return uri;
     }
 
+    @Override
+    public boolean servedOnThisMachine() {
+        return true;
+    }
+
     /** The file of {@code key}; {@link UnsafeKeyException} for keys that would leave the root (LocalPaths). */
     private Path pathOf(String key) {
         Path p = LocalPaths.resolveKey(root, key);
@@ -92,7 +97,8 @@ public final class FileObjectStore implements ObjectStore {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
+                // fdatasync: the bytes and the size needed to read them back; the times are not worth a second write
+                ch.force(false);
             }
         });
     }
@@ -100,11 +106,20 @@ public final class FileObjectStore implements ObjectStore {
     @Override
     public boolean putFileIfAbsent(String key, Path file) {
         return commit(key, tmp -> {
-            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+                ch.force(false);
             }
         });
+    }
+
+    /**
+     * A fresh name in the staging folder: 128 bits of the thread's own generator (the default SecureRandom behind
+     * UUIDs serialises every thread of the process on one lock, run starts included); writes create it exclusively.
+     */
+    private static String tempName() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong()) + ".tmp";
     }
 
     private interface TmpWriter {
@@ -114,7 +129,7 @@ public final class FileObjectStore implements ObjectStore {
     private boolean commit(String key, TmpWriter writer) {
         Path target = pathOf(key);
         if (Files.exists(target)) return false;
-        Path tmp = stagingFolder().resolve(UUID.randomUUID() + ".tmp");
+        Path tmp = stagingFolder().resolve(tempName());
         try {
             writer.write(tmp);
             Files.createDirectories(target.getParent());

@@ -23,6 +23,11 @@ public abstract class ForwardingStore implements ObjectStore {
     }
 
     @Override
+    public boolean servedOnThisMachine() {
+        return delegate.servedOnThisMachine();
+    }
+
+    @Override
     public boolean putIfAbsent(String key, byte[] data) {
         return delegate.putIfAbsent(key, data);
     }

@@ -22,6 +22,15 @@ public interface ObjectStore extends AutoCloseable {
     URI uri();
 
     /**
+     * Whether this store does its work on this machine's cores: a local folder (the kernel's file system work), or an
+     * S3 endpoint on a loopback address (S3Proxy, MinIO, LocalStack beside the job). Writers then keep their
+     * background requests to it few, so that they do not take the cores the training thread runs on.
+     */
+    default boolean servedOnThisMachine() {
+        return false;
+    }
+
+    /**
      * Creates {@code key} with {@code data} only if no object exists there.
      *
      * @return {@code true} if this call created the object, {@code false} if an object already existed

@@ -50,6 +50,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final String prefix;
     private final S3Client s3;
     private final long partSize;
+    private final boolean loopbackEndpoint;
 
     public S3ObjectStore(URI uri) {
         this(uri, MULTIPART_PART_SIZE);
@@ -76,15 +77,32 @@ public final class S3ObjectStore implements ObjectStore {
                         .apiCallTimeout(Duration.ofMinutes(5)))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build());
         String endpoint = q.getOrDefault("endpoint", System.getenv("RUNLAKE_S3_ENDPOINT"));
+        boolean loopback = false;
         if (endpoint != null && !endpoint.isBlank()) {
-            b.endpointOverride(URI.create(endpoint));
+            URI e = URI.create(endpoint);
+            b.endpointOverride(e);
+            loopback = isLoopback(e.getHost());
         }
+        this.loopbackEndpoint = loopback;
         boolean pathStyle = Boolean.parseBoolean(q.getOrDefault(
                 "path_style",
                 System.getenv().getOrDefault("RUNLAKE_S3_PATH_STYLE", endpoint != null ? "true" : "false")));
         b.forcePathStyle(pathStyle);
         b.region(region(q.get("region")));
         this.s3 = b.build();
+    }
+
+    /** A loopback host, told from the name alone: no DNS lookup while a tracker opens. */
+    static boolean isLoopback(String host) {
+        if (host == null) return false;
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.matches("127\\.[0-9.]+");
+    }
+
+    @Override
+    public boolean servedOnThisMachine() {
+        return loopbackEndpoint;
     }
 
     private static Region region(String configured) {

@@ -58,6 +58,7 @@ public final class RunCreationBenchmark {
         long[] start = new long[runs];
         long[] startCpu = new long[runs];
         long[] finish = new long[runs];
+        java.util.Map<String, Long> cpuBefore = cpuByThreadGroup();
         long t0 = System.nanoTime();
         long loopEnd;
         try (Tracker tracker = Tracker.open(
@@ -93,6 +94,7 @@ public final class RunCreationBenchmark {
             loopEnd = System.nanoTime(); // every run ended; close then waits until the store has all of them
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        java.util.Map<String, Long> cpuAfter = cpuByThreadGroup();
         long bytes = 0;
         long objects = 0;
         try (ObjectStore store = StoreUris.open(uri)) {
@@ -119,6 +121,30 @@ public final class RunCreationBenchmark {
                     finish[runs / 2] / 1e3,
                     (double) bytes / runs,
                     (double) objects / runs);
+            if (Boolean.getBoolean("runlake.bench.threads")) {
+                StringBuilder cpu = new StringBuilder("       CPU ms per run by thread:");
+                cpuAfter.forEach((group, nanos) -> {
+                    long used = nanos - cpuBefore.getOrDefault(group, 0L);
+                    if (used * 100 >= 1_000_000L * runs) { // at least 10 us per run
+                        cpu.append(String.format(" %s %.3f", group, used / 1e6 / runs));
+                    }
+                });
+                System.out.println(cpu);
+            }
         }
+    }
+
+    /**
+     * CPU time of the live threads, summed by name without its number (-Drunlake.bench.threads=true prints the
+     * difference per run): which part of the client the time goes to. Threads that ended meanwhile are not counted.
+     */
+    private static java.util.Map<String, Long> cpuByThreadGroup() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : CPU.getThreadInfo(CPU.getAllThreadIds())) {
+            if (t == null) continue;
+            long nanos = CPU.getThreadCpuTime(t.getThreadId());
+            if (nanos > 0) out.merge(t.getThreadName().replaceAll("[-# ]?[0-9]+$", ""), nanos, Long::sum);
+        }
+        return out;
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +48,13 @@ public final class DurableWriter implements AutoCloseable {
     private final Spill spill;
     private final StartJournal journal;
     private final Duration storeWait;
+    /**
+     * Journaled objects being written at once, at most. Nobody waits for them (they are safe in the journal), so for a
+     * store served on this machine they are written by as many threads as there are cores: a loop of short runs
+     * otherwise had dozens of threads in the kernel's file system code (or a local S3 server) and the training thread
+     * waited for a core, 5–10× the time its own work took. Remote stores are network waits: no limit.
+     */
+    private final Semaphore journaledWriters;
     /** Store requests run here so a hung request holds one of these threads, never a caller. */
     private final ExecutorService requests;
 
@@ -75,6 +83,8 @@ public final class DurableWriter implements AutoCloseable {
         this.store = store;
         this.spill = spill;
         this.journal = new StartJournal(spill.dir());
+        this.journaledWriters = new Semaphore(
+                store.servedOnThisMachine() ? Runtime.getRuntime().availableProcessors() : Integer.MAX_VALUE, true);
         this.storeWait = storeWait;
         this.requests = Executors.newCachedThreadPool(daemon("runlake-store-request"));
         this.formatCheck = formatCheck;
@@ -209,7 +219,16 @@ public final class DurableWriter implements AutoCloseable {
     public void writeJournaled(Journaled j) {
         boolean kept = true;
         try {
-            for (StartJournal.Entry o : j.entries()) kept &= writeOrSpill(o.key(), o.data());
+            for (StartJournal.Entry o : j.entries()) {
+                byte[] object = objectOrSetAside(o);
+                if (object == null) continue;
+                journaledWriters.acquireUninterruptibly(); // released within the store wait: call() never waits longer
+                try {
+                    kept &= writeOrSpill(o.key(), object);
+                } finally {
+                    journaledWriters.release();
+                }
+            }
             if (j.ticket() != null && kept) journal.written(j.ticket());
         } finally {
             if (j.ticket() != null) {
@@ -442,14 +461,33 @@ public final class DurableWriter implements AutoCloseable {
         }
     }
 
-    private void uploadJournaled(String key, byte[] data) {
+    private void uploadJournaled(StartJournal.Entry entry) {
+        String key = entry.key();
         announceLate(key);
+        byte[] data = objectOrSetAside(entry);
+        if (data == null) return;
         try {
             if (!call(() -> store.putIfAbsentIdempotent(key, data))) {
                 throw new StoreUnavailableException("cannot push " + key + ": " + lastError, null);
             }
         } catch (ObjectConflictException e) {
-            spill.setAside(key, data);
+            // A shard key names its writer's random id: only the ended process can have put it there, from the
+            // same points; an encoder of another version may have made other bytes of them.
+            if (!entry.packedShard()) spill.setAside(key, data);
+        }
+    }
+
+    /**
+     * The bytes of a journaled object; for packed points that cannot be encoded (never expected: a journal of a
+     * later version), null, after keeping the record in the spill's conflicts folder for a person.
+     */
+    private byte[] objectOrSetAside(StartJournal.Entry entry) {
+        try {
+            return entry.object();
+        } catch (RuntimeException e) {
+            LOG.error("RunLake: cannot encode the journaled points of {}; kept aside as packed points", entry.key(), e);
+            spill.setAside(entry.key() + ".packed", entry.data());
+            return null;
         }
     }
 

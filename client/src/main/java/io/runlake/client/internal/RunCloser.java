@@ -69,7 +69,7 @@ final class RunCloser {
         List<Runnable> bufferOnly = out.mayJournalEnds() ? thread.shutdownIfOnlyJournaledWrites() : null;
         if (bufferOnly != null) {
             bufferOnly.forEach(RunCloser::runQuietly); // queued readings, so that they keep their place before the end
-            List<StartJournal.Entry> last = lastObjects(endStatus, info);
+            List<StartJournal.Entry> last = lastObjects(endStatus, info, true);
             DurableWriter.Journaled journaled = out.tryJournal(last);
             if (journaled != null) {
                 return new Ending(thread.submitLast(() -> out.writeJournaled(journaled)), true);
@@ -77,7 +77,7 @@ final class RunCloser {
             // no journal: written by the writer, behind the run's start
             return new Ending(thread.submitLast(() -> writeAll(last)), false);
         }
-        Future<?> ending = thread.submit(() -> writeAll(lastObjects(endStatus, info)));
+        Future<?> ending = thread.submit(() -> writeAll(lastObjects(endStatus, info, false)));
         thread.shutdown();
         return new Ending(ending, false);
     }
@@ -91,11 +91,16 @@ final class RunCloser {
     }
 
     private void writeAll(List<StartJournal.Entry> objects) {
-        for (StartJournal.Entry o : objects) out.write(o.key(), o.data());
+        for (StartJournal.Entry o : objects) out.write(o.key(), o.object());
     }
 
-    /** The run's last shard (if any points are left) and its end manifest, in the order they must be written. */
-    private List<StartJournal.Entry> lastObjects(RunStatus endStatus, RunEnd.ErrorInfo info) {
+    /**
+     * The run's last shard (if any points are left) and its end manifest, in the order they must be written.
+     *
+     * @param journaled they go to the start journal: a small last shard is packed, not encoded (PendingShard), so
+     *     that the calling thread does not pay for the encoding
+     */
+    private List<StartJournal.Entry> lastObjects(RunStatus endStatus, RunEnd.ErrorInfo info, boolean journaled) {
         if (lastReading != null) {
             try {
                 lastReading.run();
@@ -105,7 +110,7 @@ final class RunCloser {
         }
         buffer.close();
         List<StartJournal.Entry> objects = new ArrayList<>(2);
-        StartJournal.Entry shard = shards.encodeShard();
+        StartJournal.Entry shard = journaled ? shards.packOrEncodeShard() : shards.encodeShard();
         if (shard != null) objects.add(shard);
         buffer.releasePages();
         RunEnd end = new RunEnd(

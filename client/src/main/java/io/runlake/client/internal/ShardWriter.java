@@ -31,7 +31,7 @@ final class ShardWriter {
     /** Writes what the buffer holds as one shard; does nothing when it is empty. */
     void writeShard() {
         StartJournal.Entry shard = encodeShard();
-        if (shard != null) out.write(shard.key(), shard.data());
+        if (shard != null) out.write(shard.key(), shard.data()); // encoded, never packed
     }
 
     /**
@@ -39,12 +39,28 @@ final class ShardWriter {
      * journals it) next. @return the shard's key and bytes; null when the buffer is empty or the encoder failed
      */
     StartJournal.Entry encodeShard() {
+        return nextShard(false);
+    }
+
+    /**
+     * Like {@link #encodeShard}, but a batch of at most {@link PendingShard#MAX_POINTS} points is packed instead of
+     * encoded (a {@link StartJournal.Entry#packedShard} entry): for a run's end, which journals it and leaves the
+     * encoding to whoever writes it.
+     */
+    StartJournal.Entry packOrEncodeShard() {
+        return nextShard(true);
+    }
+
+    private StartJournal.Entry nextShard(boolean mayPack) {
         List<MetricPage> pages = buffer.drain();
         if (pages.isEmpty()) return null;
         byte[] shard;
+        boolean packed;
         try {
-            shard = ShardEncoder.encode(
-                    new ShardEncoder.Batch(id.experiment(), id.runId(), id.worker(), pages, keys.snapshot()));
+            ShardEncoder.Batch batch =
+                    new ShardEncoder.Batch(id.experiment(), id.runId(), id.worker(), pages, keys.snapshot());
+            packed = mayPack && batch.points() <= PendingShard.MAX_POINTS;
+            shard = packed ? PendingShard.pack(batch) : ShardEncoder.encode(batch);
         } catch (Throwable t) {
             // Never expected; but a broken encoder must be loud and counted, not silently stop the writer.
             long lost = 0;
@@ -57,7 +73,7 @@ final class ShardWriter {
         }
         shardsWritten.incrementAndGet();
         lastShardMillis = System.currentTimeMillis();
-        return new StartJournal.Entry(id.metricShardKey(shardSeq.getAndIncrement()), shard);
+        return new StartJournal.Entry(id.metricShardKey(shardSeq.getAndIncrement()), shard, packed);
     }
 
     long shardsWritten() {

@@ -1,6 +1,7 @@
 package io.runlake.client.internal;
 
 import io.runlake.format.Layout;
+import io.runlake.format.RunIds;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
@@ -19,7 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +112,7 @@ public final class Spill {
     private static void writeDurably(Path target, Content content) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            Path tmp = target.resolveSibling("." + UUID.randomUUID() + ".spilling");
+            Path tmp = target.resolveSibling("." + RunIds.newId() + ".spilling");
             Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp)); // 0600 from the start
             // FileOutputStream, not a FileChannel: its write and sync are not interruptible.
             // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated.

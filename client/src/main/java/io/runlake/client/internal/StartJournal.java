@@ -1,5 +1,6 @@
 package io.runlake.client.internal;
 
+import io.runlake.format.RunIds;
 import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -44,14 +45,41 @@ public final class StartJournal implements AutoCloseable {
     /** The dot folder of the spill that holds journals (never an object key: §11 ignores dot segments). */
     static final String FOLDER = ".starts";
 
-    private static final String SUFFIX = ".journal";
+    /**
+     * Journals this version writes: {@code .journal.2}, since they may hold packed shards, which writers that read
+     * only {@code .journal} files would take for damage and delete with the journal. Both are read.
+     */
+    private static final String SUFFIX = ".journal.2";
+
+    private static final String FIRST_VERSION_SUFFIX = ".journal";
     private static final int MAGIC = 0x524c534a; // "RLSJ"
+    /** A record whose data are a shard's points, packed (PendingShard): encoded into the shard when written. */
+    private static final int MAGIC_PACKED_SHARD = 0x524c5350; // "RLSP"
+
     private static final int HEADER = 12;
     /** A segment this large is closed for appends; it is deleted once every object in it has been written. */
     private static final long SEGMENT_BYTES = 4L << 20;
+    /**
+     * Least time between the end of one background fsync and the start of the next. Back-to-back fsyncs of the file
+     * being appended to made appends wait for the file system's journal commits (1–10 ms stalls of start() and
+     * finish() in a loop of short runs); a host crash can cost at most this much more of the latest appends.
+     */
+    private static final long SYNC_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    /** One object to journal and then write. */
-    public record Entry(String key, byte[] data) {}
+    /**
+     * One object to journal and then write. {@code packedShard}: {@code data} are the points of the shard at
+     * {@code key}, packed by {@link PendingShard}; the object is their encoding.
+     */
+    public record Entry(String key, byte[] data, boolean packedShard) {
+        public Entry(String key, byte[] data) {
+            this(key, data, false);
+        }
+
+        /** The object's bytes as the store gets them (a packed shard is encoded here). */
+        public byte[] object() {
+            return packedShard ? PendingShard.encode(data) : data;
+        }
+    }
 
     /** An open journal file of this process. */
     private static final class Segment {
@@ -88,11 +116,14 @@ public final class StartJournal implements AutoCloseable {
     private final Path dir;
     private final List<Segment> open = new ArrayList<>();
     private Segment current;
-    private final ExecutorService syncer = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService syncer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "runlake-journal-sync");
         t.setDaemon(true);
         return t;
     });
+    /** When the last fsync ended (System.nanoTime). */
+    private volatile long lastSyncEnded = System.nanoTime() - SYNC_GAP_NANOS;
+
     private final AtomicBoolean syncQueued = new AtomicBoolean();
 
     StartJournal(Path spillDir) {
@@ -117,17 +148,22 @@ public final class StartJournal implements AutoCloseable {
     }
 
     /** The objects of {@code ticket} are in the store or fsynced in the spill: the journal no longer needs them. */
-    synchronized void written(Ticket ticket) {
+    void written(Ticket ticket) {
         Segment s = ticket.segment;
-        s.outstanding -= ticket.objects;
-        if (s.sealed && s.outstanding == 0) closeSegment(s, true);
+        synchronized (this) {
+            s.outstanding -= ticket.objects;
+            if (!s.sealed || s.outstanding != 0) return;
+            open.remove(s);
+        }
+        // deleting 4 MiB is not done under the monitor: start() appends meanwhile
+        closeSegment(s, true);
     }
 
     private Segment current() throws IOException {
         if (current != null) return current;
         LocalPaths.createPrivateDirectories(dir);
         // locked under a temporary name, then renamed: a journal is never seen unlocked while its process lives
-        Path tmp = dir.resolve("." + UUID.randomUUID() + ".tmp");
+        Path tmp = dir.resolve("." + RunIds.newId() + ".tmp");
         Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp));
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
         FileLock lock;
@@ -158,7 +194,11 @@ public final class StartJournal implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             byte[] k = keys.get(i);
             byte[] d = entries.get(i).data();
-            buf.putInt(MAGIC).putInt(k.length).putInt(d.length).put(k).put(d);
+            buf.putInt(entries.get(i).packedShard() ? MAGIC_PACKED_SHARD : MAGIC)
+                    .putInt(k.length)
+                    .putInt(d.length)
+                    .put(k)
+                    .put(d);
             CRC32 crc = new CRC32();
             crc.update(k);
             crc.update(d);
@@ -171,29 +211,32 @@ public final class StartJournal implements AutoCloseable {
     private void requestSync() {
         if (!syncQueued.compareAndSet(false, true)) return;
         try {
-            syncer.execute(() -> {
-                syncQueued.set(false);
-                List<Segment> toSync;
-                synchronized (this) {
-                    toSync = List.copyOf(open);
-                }
-                for (Segment s : toSync) {
-                    try {
-                        s.channel.force(false);
-                    } catch (IOException | RuntimeException e) {
-                        // closed meanwhile (its objects were all written), or a failing disk the next append reports
-                        LOG.debug("journal fsync failed", e);
-                    }
-                }
-            });
+            long wait = lastSyncEnded + SYNC_GAP_NANOS - System.nanoTime();
+            syncer.schedule(this::syncOpenSegments, Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             syncQueued.set(false);
         }
     }
 
+    private void syncOpenSegments() {
+        syncQueued.set(false);
+        List<Segment> toSync;
+        synchronized (this) {
+            toSync = List.copyOf(open);
+        }
+        for (Segment s : toSync) {
+            try {
+                s.channel.force(false);
+            } catch (IOException | RuntimeException e) {
+                // closed meanwhile (its objects were all written), or a failing disk the next append reports
+                LOG.debug("journal fsync failed", e);
+            }
+        }
+        lastSyncEnded = System.nanoTime();
+    }
+
+    /** Closes a segment no longer {@link #open} or current; deletes its file first if {@code delete}. */
     private void closeSegment(Segment s, boolean delete) {
-        open.remove(s);
-        if (current == s) current = null;
         try {
             if (delete) Files.deleteIfExists(s.file); // before the lock goes: nobody recovers a file being deleted
             s.lock.release();
@@ -210,7 +253,9 @@ public final class StartJournal implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        current = null;
         for (Segment s : List.copyOf(open)) {
+            open.remove(s);
             if (s.outstanding > 0) {
                 try {
                     s.channel.force(false);
@@ -231,7 +276,7 @@ public final class StartJournal implements AutoCloseable {
     /** Uploads one journaled object; throws to stop the recovery (the store failed). */
     @FunctionalInterface
     interface Upload {
-        void upload(String key, byte[] data) throws IOException;
+        void upload(Entry entry) throws IOException;
     }
 
     /**
@@ -245,7 +290,8 @@ public final class StartJournal implements AutoCloseable {
         if (!Files.isDirectory(dir)) return 0;
         List<Path> journals;
         try (Stream<Path> s = Files.list(dir)) {
-            journals = s.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+            journals = s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)
+                            || p.getFileName().toString().endsWith(FIRST_VERSION_SUFFIX))
                     .sorted()
                     .toList();
         } catch (IOException e) {
@@ -266,7 +312,7 @@ public final class StartJournal implements AutoCloseable {
                 int done = 0;
                 try {
                     for (Entry e : entries) {
-                        upload.upload(e.key(), e.data());
+                        upload.upload(e);
                         done++;
                     }
                 } catch (IOException | RuntimeException e) {
@@ -297,7 +343,10 @@ public final class StartJournal implements AutoCloseable {
             int magic = buf.getInt();
             int keyLen = buf.getInt();
             int dataLen = buf.getInt();
-            if (magic != MAGIC || keyLen <= 0 || dataLen < 0 || (long) keyLen + dataLen + 4 > buf.remaining()) break;
+            if ((magic != MAGIC && magic != MAGIC_PACKED_SHARD)
+                    || keyLen <= 0
+                    || dataLen < 0
+                    || (long) keyLen + dataLen + 4 > buf.remaining()) break;
             byte[] k = new byte[keyLen];
             byte[] d = new byte[dataLen];
             buf.get(k).get(d);
@@ -305,7 +354,7 @@ public final class StartJournal implements AutoCloseable {
             crc.update(k);
             crc.update(d);
             if (buf.getInt() != (int) crc.getValue()) break;
-            out.add(new Entry(new String(k, StandardCharsets.UTF_8), d));
+            out.add(new Entry(new String(k, StandardCharsets.UTF_8), d, magic == MAGIC_PACKED_SHARD));
         }
         return out;
     }
