@@ -19,7 +19,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A local folder laid out exactly like the bucket. Put-if-absent writes the bytes to a temporary file in
@@ -113,15 +112,6 @@ public final class FileObjectStore implements ObjectStore {
         });
     }
 
-    /**
-     * A fresh name in the staging folder: 128 bits of the thread's own generator (the default SecureRandom behind
-     * UUIDs serialises every thread of the process on one lock, run starts included); writes create it exclusively.
-     */
-    private static String tempName() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong()) + ".tmp";
-    }
-
     private interface TmpWriter {
         void write(Path tmp) throws IOException;
     }
@@ -129,7 +119,7 @@ public final class FileObjectStore implements ObjectStore {
     private boolean commit(String key, TmpWriter writer) {
         Path target = pathOf(key);
         if (Files.exists(target)) return false;
-        Path tmp = stagingFolder().resolve(tempName());
+        Path tmp = stagingFolder().resolve(LocalPaths.uniqueName() + ".tmp");
         try {
             writer.write(tmp);
             Files.createDirectories(target.getParent());

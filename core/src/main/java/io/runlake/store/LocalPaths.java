@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The two rules for every local folder RunLake writes (spill, query cache and mirror, compaction work folder,
@@ -144,6 +145,16 @@ public final class LocalPaths {
         return isPosix(p)
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)}
                 : new FileAttribute<?>[0];
+    }
+
+    /**
+     * A fresh name for a temporary file: 128 bits of the calling thread's own generator, in hex. Not UUIDs: their
+     * SecureRandom serialises every thread of the process on one lock (the training thread's run start included).
+     * Uniqueness is all a temporary name needs; files are created exclusively where a clash would matter.
+     */
+    public static String uniqueName() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 
     /**

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -396,7 +395,8 @@ public final class Mirror {
                 futures.add(pool.submit(() -> {
                     Path target = LocalPaths.resolveKey(root, o.key());
                     // unique per process: two syncs of one cache must not share a temporary file
-                    Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+                    Path tmp =
+                            target.resolveSibling("." + target.getFileName() + "." + LocalPaths.uniqueName() + ".part");
                     LocalPaths.createPrivateDirectories(target.getParent()); // 0700 folders, 0600 files
                     Optional<ObjectInfo> got = store.download(o.key(), tmp);
                     if (got.isPresent()) {
@@ -455,7 +455,7 @@ public final class Mirror {
     private void writeManifest(Map<String, Entry> manifest) {
         try {
             LocalPaths.createPrivateDirectories(manifestFile.toAbsolutePath().getParent());
-            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Path tmp = manifestFile.resolveSibling(manifestFile.getFileName() + "." + LocalPaths.uniqueName() + ".tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(manifest));
             LocalPaths.makePrivate(tmp);
             Files.move(tmp, manifestFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

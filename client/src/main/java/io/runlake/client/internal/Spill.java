@@ -1,7 +1,6 @@
 package io.runlake.client.internal;
 
 import io.runlake.format.Layout;
-import io.runlake.format.RunIds;
 import io.runlake.store.LocalPaths;
 import io.runlake.store.ObjectConflictException;
 import io.runlake.store.ObjectStore;
@@ -112,7 +111,7 @@ public final class Spill {
     private static void writeDurably(Path target, Content content) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            Path tmp = target.resolveSibling("." + RunIds.newId() + ".spilling");
+            Path tmp = target.resolveSibling("." + LocalPaths.uniqueName() + ".spilling");
             Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp)); // 0600 from the start
             // FileOutputStream, not a FileChannel: its write and sync are not interruptible.
             // fsync before the rename: after a host crash a spilled object is whole or absent, never truncated.

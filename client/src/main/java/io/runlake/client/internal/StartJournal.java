@@ -1,6 +1,5 @@
 package io.runlake.client.internal;
 
-import io.runlake.format.RunIds;
 import io.runlake.store.LocalPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -163,7 +162,7 @@ public final class StartJournal implements AutoCloseable {
         if (current != null) return current;
         LocalPaths.createPrivateDirectories(dir);
         // locked under a temporary name, then renamed: a journal is never seen unlocked while its process lives
-        Path tmp = dir.resolve("." + RunIds.newId() + ".tmp");
+        Path tmp = dir.resolve("." + LocalPaths.uniqueName() + ".tmp");
         Files.createFile(tmp, LocalPaths.privateFileAttributes(tmp));
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
         FileLock lock;
